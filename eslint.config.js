@@ -1,0 +1,55 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const restrictedOutsideDb = {
+  paths: [{ name: 'better-sqlite3', message: 'SQLite is reached only through server/src/db/.' }],
+  patterns: [
+    { group: ['@zohocrm/*'], message: "Zoho's SDK is used only under server/src/zoho/ (tests excepted)." },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'app/', 'dist/', 'data/', 'test-artifacts/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly' },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-imports': ['error', restrictedOutsideDb],
+    },
+  },
+  {
+    files: ['server/src/**/*.ts'],
+    ignores: ['server/src/env.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through server/src/env.ts.' },
+      ],
+    },
+  },
+  {
+    files: ['server/src/db/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: restrictedOutsideDb.patterns }],
+    },
+  },
+  {
+    files: ['server/src/zoho/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: restrictedOutsideDb.paths }],
+    },
+  },
+  {
+    // Tests drive Zoho's own SDK against the sandbox to prove wire fidelity.
+    files: ['test/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: restrictedOutsideDb.paths }],
+    },
+  },
+);
