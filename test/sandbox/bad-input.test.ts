@@ -97,7 +97,7 @@ describe('bad input', () => {
       fetch(`${test.url}/oauth/v2/token`, {
         method: 'POST',
         body: new URLSearchParams({ grant_type: 'authorization_code', client_id: org.client.client_id, client_secret: org.client.client_secret, code: grant.body.code }),
-      }).then((response) => response.json());
+      }).then((response) => response.json() as Promise<{ access_token?: string; error?: string }>);
     expect((await exchange()).access_token).toBeTruthy();
     expect(await exchange()).toEqual({ error: 'invalid_code' });
     const late = await test.admin<{ code: string }>('POST', `/sandbox/orgs/${org.org_id}/grant`, { scope: 'ZohoCRM.org.READ' });

@@ -80,8 +80,10 @@ export class FaultInjector {
     });
   }
 
-  middleware(): MiddlewareHandler<SandboxEnv> {
+  /** Applies faults to requests whose path `applies` accepts (all by default). */
+  middleware(applies: (path: string) => boolean = () => true): MiddlewareHandler<SandboxEnv> {
     return async (c, next) => {
+      if (!applies(c.req.path)) return next();
       const fault = this.take(c.req.method, c.req.path);
       if (!fault) return next();
       if (fault.delay_ms) await this.wait(fault.delay_ms);

@@ -16,6 +16,7 @@ const HALF = 0.5;
 /** `/crm/v8/*`: every call authenticated by its access token, then admitted by the org's limits. */
 export function createCrmRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
+  const faults = deps.faults.middleware();
 
   app.use('*', async (c, next) => {
     const header = c.req.header('authorization');
@@ -33,13 +34,13 @@ export function createCrmRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
 
     const release = deps.limiter.admit(org);
     try {
-      await next();
+      const injected = await faults(c, next);
+      if (injected instanceof Response) c.res = injected;
     } finally {
       release();
     }
-    if (c.res.status < 400 || (c.res.status >= 400 && c.res.status < 500 && c.res.status !== 401 && c.res.status !== 429)) {
-      deps.limiter.charge(org.id, c.get('credits'));
-    }
+    // Zoho charges for answered calls; refused ones (401, 429) and server faults cost nothing.
+    if (c.res.status < 500 && c.res.status !== 401 && c.res.status !== 429) deps.limiter.charge(org.id, c.get('credits'));
     const used = deps.limiter.creditsUsed(org.id);
     if (used >= org.credits_per_day * HALF) {
       c.res.headers.set('X-API-CREDITS-REMAINING', String(Math.max(0, org.credits_per_day - used)));
