@@ -46,6 +46,17 @@ export default tseslint.config(
     },
   },
   {
+    files: ['widget/src/**/*.{ts,tsx}'],
+    ignores: ['widget/src/host/**'],
+    rules: {
+      'no-restricted-globals': ['error', { name: 'ZOHO', message: 'Only widget/src/host/ touches Zoho\'s embedded-app SDK.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'window', property: 'ZOHO', message: 'Only widget/src/host/ touches Zoho\'s embedded-app SDK.' },
+      ],
+    },
+  },
+  {
     // Tests drive Zoho's own SDK against the sandbox to prove wire fidelity.
     files: ['test/**/*.ts'],
     rules: {
