@@ -24,7 +24,12 @@ export function registerCoqlRoutes(app: Hono<SandboxEnv>, deps: SandboxDeps): vo
     requireScopes(c, 'ZohoCRM.coql.READ', moduleScope(module, 'READ'));
     c.set('credits', coqlCredits(query.limit));
     const { org } = auth(c);
-    const fieldsOf = (name: string) => listFields(deps.db, org.id, name);
+    // One metadata read per module per query, not one per row.
+    const fieldCache = new Map<string, ReturnType<typeof listFields>>();
+    const fieldsOf = (name: string) => {
+      if (!fieldCache.has(name)) fieldCache.set(name, listFields(deps.db, org.id, name));
+      return fieldCache.get(name)!;
+    };
     const value = (record: StoredRecord, column: string) => {
       const resolved = pathValue(deps.db, org, fieldsOf, record, column);
       if (!resolved.found) throw new ZohoError(400, 'INVALID_QUERY', 'invalid column given in the query', { column_name: column });
