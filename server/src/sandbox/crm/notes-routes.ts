@@ -11,13 +11,12 @@ import { insertTimeline } from '../store/timeline.js';
 import { type SandboxContext, auth, noContent, readList, requireScopes, splitList, zohoJson } from '../http.js';
 import { moduleScope, resolveRecordModule } from './modules.js';
 import { isNumericId, recordName, userLookup } from './record-values.js';
-import { bulkStatus } from './write-responses.js';
+import { type Entry, entriesStatus, itemError } from './write-responses.js';
 
 const NOTES_SCOPE = (op: 'READ' | 'CREATE' | 'UPDATE' | 'DELETE') => `ZohoCRM.modules.notes.${op}`;
 const MAX_TITLE = 120;
 const MAX_CONTENT = 32_000;
 
-type Entry = { code: string; details: Record<string, unknown>; message: string; status: 'success' | 'error' };
 
 function moduleIdOf(deps: SandboxDeps, orgId: string, module: string): string | null {
   return moduleIds(deps.db, orgId).get(module) ?? null;
@@ -51,7 +50,7 @@ export function renderNote(deps: SandboxDeps, org: OrgRow, note: NoteRow, only?:
 }
 
 function noteError(index: number, code: string, message: string, apiName: string): Entry {
-  return { code, details: { api_name: apiName, json_path: `$.data[${index}].${apiName}` }, message, status: 'error' };
+  return itemError('data', index, code, apiName, message);
 }
 
 function checkText(index: number, input: Record<string, unknown>): Entry | { title: string | null; content: string } {
@@ -143,8 +142,7 @@ export function registerNoteRoutes(app: Hono<SandboxEnv>, deps: SandboxDeps): vo
     if (fields.length === 0 && mandatory) throw zohoErrors.requiredParam('fields');
     return fields.length === 0 ? undefined : fields;
   };
-  const respond = (c: SandboxContext, entries: Entry[], okStatus: 200 | 201) =>
-    zohoJson(c, { data: entries }, bulkStatus(entries.map((entry) => ({ ok: entry.status === 'success' })), okStatus));
+  const respond = (c: SandboxContext, entries: Entry[], okStatus: 200 | 201) => zohoJson(c, { data: entries }, entriesStatus(entries, okStatus));
 
   app.post('/Notes', async (c) => {
     requireScopes(c, NOTES_SCOPE('CREATE'));

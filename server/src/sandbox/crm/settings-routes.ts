@@ -8,6 +8,7 @@ import { nextRecordId, zohoTime } from '../store/ids.js';
 import { type ModuleRow, listModules, moduleIds as moduleIdsOf, touchModule } from '../store/modules.js';
 import { type VariableRow, deleteVariable, findVariable, insertVariable, listVariables, updateVariable } from '../store/variables.js';
 import { type SandboxContext, auth, noContent, readList, requireScopes, zohoJson } from '../http.js';
+import { type Entry, entriesStatus, itemError, schemaError } from './write-responses.js';
 
 const ALL_MODULES = [...RECORD_MODULES, NOTES_MODULE.api_name];
 const MAX_FIELDS_PER_CALL = 5;
@@ -58,26 +59,21 @@ export function registerSettingsRoutes(app: Hono<SandboxEnv>, deps: SandboxDeps)
     const { items } = await readList(c, 'fields', MAX_FIELDS_PER_CALL);
     const now = deps.clock.now();
     const entries = deps.db.transaction(() =>
-      items.map((item, index) => {
+      items.map((item, index): Entry => {
         const parsed = newFieldSchema.safeParse(item);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]!;
-          const apiName = String(issue.path[0] ?? 'fields');
-          const missing = issue.code === 'invalid_type' && issue.input === undefined;
-          return { code: missing ? 'MANDATORY_NOT_FOUND' : 'INVALID_DATA', details: { api_name: apiName, json_path: `$.fields[${index}].${apiName}` }, message: missing ? 'required field not found' : 'invalid data', status: 'error' };
-        }
+        if (!parsed.success) return schemaError(parsed.error, 'fields', index);
         const input = parsed.data;
         const existing = listFields(deps.db, org.id, module);
         const apiName = input.api_name ?? apiNameFromLabel(input.field_label);
         if (existing.some((field) => field.field_label.toLowerCase() === input.field_label.toLowerCase() || field.api_name.toLowerCase() === apiName.toLowerCase())) {
-          return { code: 'DUPLICATE_DATA', details: { api_name: 'field_label', json_path: `$.fields[${index}].field_label` }, message: 'duplicate data', status: 'error' };
+          return itemError('fields', index, 'DUPLICATE_DATA', 'field_label', 'duplicate data');
         }
         if ((input.data_type === 'picklist' || input.data_type === 'multiselectpicklist') && !input.pick_list_values?.length) {
-          return { code: 'MANDATORY_NOT_FOUND', details: { api_name: 'pick_list_values', json_path: `$.fields[${index}].pick_list_values` }, message: 'required field not found', status: 'error' };
+          return itemError('fields', index, 'MANDATORY_NOT_FOUND', 'pick_list_values', 'required field not found');
         }
         const lookupModule = input.lookup?.module.api_name;
         if (input.data_type === 'lookup' && (!lookupModule || !RECORD_MODULES.includes(lookupModule))) {
-          return { code: 'INVALID_DATA', details: { api_name: 'lookup', json_path: `$.fields[${index}].lookup` }, message: 'invalid data', status: 'error' };
+          return itemError('fields', index, 'INVALID_DATA', 'lookup', 'invalid data');
         }
         const created = insertField(
           deps.db,
@@ -98,8 +94,7 @@ export function registerSettingsRoutes(app: Hono<SandboxEnv>, deps: SandboxDeps)
         return { code: 'SUCCESS', details: { id: created.id }, message: 'field created', status: 'success' };
       }),
     )();
-    const ok = entries.filter((entry) => entry.status === 'success').length;
-    return zohoJson(c, { fields: entries }, ok === entries.length ? 201 : ok === 0 ? 400 : 207);
+    return zohoJson(c, { fields: entries }, entriesStatus(entries, 201));
   });
 
   const renderModule = (row: ModuleRow) => ({
@@ -219,15 +214,12 @@ function registerVariableRoutes(app: Hono<SandboxEnv>, deps: SandboxDeps): void 
     if (user.profile !== 'Administrator') throw zohoErrors.noPermission();
     const { items } = await readList(c, 'variables', 100);
     const entries = deps.db.transaction(() =>
-      items.map((item, index) => {
+      items.map((item, index): Entry => {
         const parsed = newVariableSchema.safeParse(item);
-        if (!parsed.success) {
-          const apiName = String(parsed.error.issues[0]?.path[0] ?? 'variables');
-          return { code: 'INVALID_DATA', details: { api_name: apiName, json_path: `$.variables[${index}].${apiName}` }, message: 'invalid data', status: 'error' };
-        }
+        if (!parsed.success) return schemaError(parsed.error, 'variables', index);
         const apiName = parsed.data.api_name ?? apiNameFromLabel(parsed.data.name);
         if (find(org.id, apiName)) {
-          return { code: 'DUPLICATE_DATA', details: { api_name: 'api_name', json_path: `$.variables[${index}].api_name` }, message: 'duplicate data', status: 'error' };
+          return itemError('variables', index, 'DUPLICATE_DATA', 'api_name', 'duplicate data');
         }
         const row: VariableRow = {
           org_id: org.id,
@@ -243,8 +235,7 @@ function registerVariableRoutes(app: Hono<SandboxEnv>, deps: SandboxDeps): void 
         return { code: 'SUCCESS', details: { id: row.id }, message: 'variable created', status: 'success' };
       }),
     )();
-    const ok = entries.filter((entry) => entry.status === 'success').length;
-    return zohoJson(c, { variables: entries }, ok === entries.length ? 201 : ok === 0 ? 400 : 207);
+    return zohoJson(c, { variables: entries }, entriesStatus(entries, 201));
   });
 
   const update = async (c: SandboxContext, pathKey?: string) => {
@@ -253,14 +244,14 @@ function registerVariableRoutes(app: Hono<SandboxEnv>, deps: SandboxDeps): void 
     if (user.profile !== 'Administrator') throw zohoErrors.noPermission();
     const { items } = await readList(c, 'variables', 100);
     const entries = deps.db.transaction(() =>
-      items.map((item, index) => {
+      items.map((item, index): Entry => {
         const input = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
         const key = pathKey ?? (typeof input.id === 'string' ? input.id : typeof input.api_name === 'string' ? input.api_name : undefined);
         const row = key === undefined ? undefined : find(org.id, key);
-        if (!row) return { code: 'INVALID_DATA', details: { api_name: 'id', json_path: `$.variables[${index}].id` }, message: 'the id given seems to be invalid', status: 'error' };
+        if (!row) return itemError('variables', index, 'INVALID_DATA', 'id', 'the id given seems to be invalid');
         const value = input.value;
         if (value !== undefined && value !== null && !['string', 'number', 'boolean'].includes(typeof value)) {
-          return { code: 'INVALID_DATA', details: { api_name: 'value', json_path: `$.variables[${index}].value` }, message: 'invalid data', status: 'error' };
+          return itemError('variables', index, 'INVALID_DATA', 'value', 'invalid data');
         }
         updateVariable(deps.db, {
           ...row,
@@ -271,9 +262,9 @@ function registerVariableRoutes(app: Hono<SandboxEnv>, deps: SandboxDeps): void 
         return { code: 'SUCCESS', details: { id: row.id }, message: 'variable updated', status: 'success' };
       }),
     )();
-    const ok = entries.filter((entry) => entry.status === 'success').length;
-    if (ok === 0 && entries.length === 1) throw new ZohoError(400, entries[0]!.code, entries[0]!.message, entries[0]!.details);
-    return zohoJson(c, { variables: entries }, ok === entries.length ? 200 : 207);
+    const [only] = entries;
+    if (entries.length === 1 && only?.status === 'error') throw new ZohoError(400, only.code, only.message, only.details);
+    return zohoJson(c, { variables: entries }, entriesStatus(entries, 200));
   };
 
   app.put('/settings/variables', (c) => update(c));

@@ -6,6 +6,7 @@ import { zohoTime } from '../store/ids.js';
 import { type UserRow, findUserByEmail, fullName, getUser, insertUser, listUsers } from '../store/orgs.js';
 import { auth, noContent, readList, requireScopes, splitList, zohoJson } from '../http.js';
 import { isNumericId } from './record-values.js';
+import { type Entry, entriesStatus, itemError, schemaError } from './write-responses.js';
 
 const USER_TYPES: Record<string, (user: UserRow, currentUserId: string) => boolean> = {
   AllUsers: () => true,
@@ -96,16 +97,11 @@ export function registerUserRoutes(app: Hono<SandboxEnv>, deps: SandboxDeps): vo
     const { items } = await readList(c, 'users', 100);
     const now = deps.clock.now();
     const results = deps.db.transaction(() =>
-      items.map((item, index) => {
+      items.map((item, index): Entry => {
         const parsed = newUserSchema.safeParse(item);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]!;
-          const apiName = String(issue.path[0] ?? 'users');
-          const code = issue.code === 'invalid_type' && issue.input === undefined ? 'MANDATORY_NOT_FOUND' : 'INVALID_DATA';
-          return { code, details: { api_name: apiName, json_path: `$.users[${index}].${apiName}` }, message: code === 'MANDATORY_NOT_FOUND' ? 'required field not found' : 'invalid data', status: 'error' };
-        }
+        if (!parsed.success) return schemaError(parsed.error, 'users', index);
         if (findUserByEmail(deps.db, org.id, parsed.data.email)) {
-          return { code: 'DUPLICATE_DATA', details: { api_name: 'email', json_path: `$.users[${index}].email` }, message: 'duplicate data', status: 'error' };
+          return itemError('users', index, 'DUPLICATE_DATA', 'email', 'duplicate data');
         }
         const created = insertUser(
           deps.db,
@@ -114,11 +110,10 @@ export function registerUserRoutes(app: Hono<SandboxEnv>, deps: SandboxDeps): vo
           caller.id,
           now,
         );
-        return { code: 'SUCCESS', details: { id: created.id }, message: 'User added', status: 'success' };
+        return { code: 'SUCCESS', details: { id: created.id }, message: 'User added', status: 'success' } satisfies Entry;
       }),
     )();
-    const ok = results.filter((result) => result.status === 'success').length;
-    return zohoJson(c, { users: results }, ok === results.length ? 201 : ok === 0 ? 400 : 207);
+    return zohoJson(c, { users: results }, entriesStatus(results, 201));
   });
 
   app.get('/org', (c) => {

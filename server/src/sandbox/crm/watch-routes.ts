@@ -7,18 +7,17 @@ import { type ChannelRow, channelEvents, deleteChannel, getChannel, listChannels
 import { zohoTime } from '../store/ids.js';
 import { moduleIds } from '../store/modules.js';
 import { type SandboxContext, auth, noContent, readList, requireScopes, splitList, zohoJson } from '../http.js';
-import { bulkStatus } from './write-responses.js';
+import { type Entry, entriesStatus, itemError } from './write-responses.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 const MAX_EXPIRY_MS = 7 * 24 * HOUR_MS;
 const WATCHABLE = [...RECORD_MODULES, NOTES_MODULE.api_name];
 const EVENT = new RegExp(`^(${WATCHABLE.join('|')})\\.(create|edit|delete|all)$`);
 
-type Entry = { code: string; details: Record<string, unknown>; message: string; status: 'success' | 'error' };
 type Mode = 'enable' | 'replace' | 'patch';
 
 function fail(index: number, code: string, apiName: string, message: string): Entry {
-  return { code, details: { api_name: apiName, json_path: `$.watch[${index}].${apiName}` }, message, status: 'error' };
+  return itemError('watch', index, code, apiName, message);
 }
 
 function modulesOf(events: string[]): string[] {
@@ -102,8 +101,7 @@ export function registerWatchRoutes(app: Hono<SandboxEnv>, deps: SandboxDeps): v
     )();
   };
 
-  const respond = (c: SandboxContext, entries: Entry[], okStatus: 200 | 201) =>
-    zohoJson(c, { watch: entries }, bulkStatus(entries.map((entry) => ({ ok: entry.status === 'success' })), okStatus));
+  const respond = (c: SandboxContext, entries: Entry[], okStatus: 200 | 201) => zohoJson(c, { watch: entries }, entriesStatus(entries, okStatus));
 
   app.post('/actions/watch', async (c) => {
     requireScopes(c, 'ZohoCRM.notifications.CREATE');
