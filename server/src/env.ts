@@ -3,16 +3,50 @@ import { z } from 'zod';
 /** The only place that reads process.env: every setting is parsed and checked here. */
 
 const port = z.coerce.number().int().min(0).max(65_535);
+const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
 
 const sandboxSchema = z.object({
   SANDBOX_PORT: port.default(8790),
   SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
   SANDBOX_DB: z.string().min(1).optional(),
-  SANDBOX_PUBLIC_URL: z.url().optional(),
+  SANDBOX_PUBLIC_URL: optionalUrl,
 });
 
 export type SandboxEnv = z.infer<typeof sandboxSchema>;
+
+/** 32 bytes, given as 64 hex characters or as base64. */
+const encryptionKey = z
+  .string()
+  .transform((value, ctx) => {
+    const bytes = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+    if (bytes.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'must be 32 bytes: 64 hex characters or 44 base64 characters (openssl rand -base64 32)' });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
+const appSchema = z.object({
+  PORT: port.default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: optionalUrl,
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_PATH: z.string().min(1).optional(),
+  ZOHO_CLIENT_ID: z.string().min(1),
+  ZOHO_CLIENT_SECRET: z.string().min(1),
+  ZOHO_ACCOUNTS_URL: z.url({ protocol: /^https?$/ }).default('https://accounts.zoho.com'),
+  ZOHO_SANDBOX_URL: optionalUrl,
+  ENCRYPTION_KEY: encryptionKey,
+  ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  WIDGET_ORIGINS: z.string().optional(),
+  ZOHO_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
+  ZOHO_CALL_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(20_000),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+});
+
+export type AppEnv = z.infer<typeof appSchema>;
 
 export class ConfigError extends Error {}
 
@@ -28,4 +62,14 @@ function parse<T extends z.ZodType>(schema: T, source: Record<string, string | u
 
 export function loadSandboxEnv(source: Record<string, string | undefined> = process.env): SandboxEnv {
   return parse(sandboxSchema, source);
+}
+
+/** The backend's settings; called only when a Zoho client is configured (ZOHO_CLIENT_ID). */
+export function loadAppEnv(source: Record<string, string | undefined> = process.env): AppEnv {
+  return parse(appSchema, source);
+}
+
+/** True when the environment configures a Zoho client, i.e. the backend should run. */
+export function wantsBackend(source: Record<string, string | undefined> = process.env): boolean {
+  return Boolean(source.ZOHO_CLIENT_ID);
 }

@@ -1,0 +1,252 @@
+import * as ZOHO from '@zohocrm/typescript-sdk-8.0';
+import type { NewField, WatchChannel, WatchSubscription, ZohoField, ZohoOrgInfo, ZohoUser, ZohoUserType } from './gateway.js';
+
+/**
+ * Gateway operations written against Zoho's SDK. They run inside an SDK worker (sdk-worker.ts),
+ * one at a time, after the worker has pointed the SDK at the calling org.
+ */
+
+/** An error Zoho answered in its envelope, carried back to the main thread as data. */
+export class WorkerApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+interface SdkModel {
+  getStatus?: () => { getValue(): string } | null;
+  getCode?: () => { getValue(): string } | null;
+  getMessage?: () => { getValue(): string } | string | null;
+  getDetails?: () => Map<string, unknown> | null;
+}
+
+/** SDK values (BigInt ids, Choice, Date, Map, model objects) as plain JSON. */
+export function plain(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof ZOHO.Choice) return plain(value.getValue());
+  if (value instanceof Map) return Object.fromEntries([...value.entries()].map(([key, item]) => [String(key), plain(item)]));
+  if (Array.isArray(value)) return value.map(plain);
+  if (typeof value === 'object') {
+    const keyValues = (value as { getKeyValues?: () => Map<string, unknown> }).getKeyValues;
+    if (typeof keyValues === 'function') return plain(keyValues.call(value));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([key]) => key !== 'keyModified')
+        .map(([key, item]) => [key, plain(item)]),
+    );
+  }
+  return value;
+}
+
+function isError(model: unknown): model is SdkModel {
+  const status = (model as SdkModel | null)?.getStatus?.();
+  return Boolean(status && status.getValue() === 'error');
+}
+
+function messageOf(model: SdkModel): string {
+  const message = model.getMessage?.();
+  if (message === null || message === undefined) return '';
+  return typeof message === 'string' ? message : String(message.getValue());
+}
+
+function toApiError(status: number, model: SdkModel): WorkerApiError {
+  return new WorkerApiError(status, model.getCode?.()?.getValue() ?? 'UNKNOWN', messageOf(model), (plain(model.getDetails?.() ?? new Map()) as Record<string, unknown>) ?? {});
+}
+
+/** The response object, null for 204/304, or Zoho's error as a WorkerApiError. */
+function unwrap<T>(response: ZOHO.APIResponse<T> | null): T | null {
+  if (!response) throw new Error('Zoho SDK returned no response');
+  const status = response.getStatusCode();
+  if (status === 204 || status === 304) return null;
+  const object = response.getObject();
+  if (isError(object)) throw toApiError(status, object);
+  if (object === null || object === undefined) {
+    throw new WorkerApiError(status, status >= 500 ? 'INTERNAL_ERROR' : 'UNPARSEABLE_RESPONSE', `HTTP ${status} without a JSON body`, {});
+  }
+  return object;
+}
+
+/** Per-item results of a write: ids of successes, Zoho's error for the first failure. */
+function actionResults(status: number, items: unknown[]): { id: string | null }[] {
+  return items.map((item) => {
+    if (isError(item)) throw toApiError(status, item);
+    const details = plain((item as SdkModel).getDetails?.() ?? new Map()) as Record<string, unknown>;
+    return { id: typeof details.id === 'string' ? details.id : null };
+  });
+}
+
+function toUser(user: ZOHO.Users.Users): ZohoUser {
+  const profile = user.getProfile();
+  return {
+    id: user.getId().toString(),
+    email: user.getEmail(),
+    fullName: user.getFullName() ?? [user.getFirstName(), user.getLastName()].filter(Boolean).join(' '),
+    status: user.getStatus() ?? 'active',
+    isAdmin: profile?.getName() === 'Administrator',
+    timeZone: (plain(user.getTimeZone()) as string | null) ?? null,
+  };
+}
+
+export async function listUsers(type: ZohoUserType): Promise<ZohoUser[]> {
+  const users: ZohoUser[] = [];
+  for (let page = 1; ; page += 1) {
+    const params = new ZOHO.ParameterMap();
+    await params.add(ZOHO.Users.GetUsersParam.TYPE, type);
+    await params.add(ZOHO.Users.GetUsersParam.PAGE, page);
+    await params.add(ZOHO.Users.GetUsersParam.PER_PAGE, 200);
+    const wrapper = unwrap(await new ZOHO.Users.UsersOperations().getUsers(params)) as ZOHO.Users.ResponseWrapper | null;
+    if (!wrapper) return users;
+    users.push(...wrapper.getUsers().map(toUser));
+    if (!wrapper.getInfo()?.getMoreRecords()) return users;
+  }
+}
+
+export async function currentUser(): Promise<ZohoUser> {
+  const [user] = await listUsers('CurrentUser');
+  if (!user) throw new WorkerApiError(200, 'NO_CURRENT_USER', 'Zoho did not say who authorized the token', {});
+  return user;
+}
+
+export async function getOrg(): Promise<ZohoOrgInfo> {
+  const wrapper = unwrap(await new ZOHO.Org.OrgOperations().getOrganization()) as ZOHO.Org.ResponseWrapper | null;
+  const org = wrapper?.getOrg()[0];
+  if (!org) throw new WorkerApiError(204, 'NO_ORG', 'Zoho returned no org', {});
+  return { zgid: String(org.getZgid()), companyName: org.getCompanyName() ?? '', timeZone: (plain(org.getTimeZone()) as string | null) ?? null };
+}
+
+export async function listFields(module: string): Promise<ZohoField[]> {
+  const params = new ZOHO.ParameterMap();
+  await params.add(ZOHO.Fields.GetFieldsParam.MODULE, module);
+  const wrapper = unwrap(await new ZOHO.Fields.FieldsOperations().getFields(params)) as ZOHO.Fields.ResponseWrapper | null;
+  return (wrapper?.getFields() ?? []).map((field) => ({
+    id: field.getId().toString(),
+    apiName: field.getAPIName(),
+    label: field.getFieldLabel(),
+    dataType: field.getDataType(),
+    length: field.getLength() ?? null,
+    custom: field.getCustomField() === true,
+    readOnly: field.getReadOnly() === true,
+    picklistValues: (field.getPickListValues() ?? []).map((value) => value.getDisplayValue()),
+    lookupModule: field.getLookup()?.getModule()?.getAPIName() ?? null,
+  }));
+}
+
+export async function createFields(module: string, fields: NewField[]): Promise<string[]> {
+  const params = new ZOHO.ParameterMap();
+  await params.add(ZOHO.Fields.CreateFieldParam.MODULE, module);
+  const ids: string[] = [];
+  for (let start = 0; start < fields.length; start += 5) {
+    const body = new ZOHO.Fields.BodyWrapper();
+    body.setFields(
+      fields.slice(start, start + 5).map((input) => {
+        const field = new ZOHO.Fields.Fields();
+        field.setFieldLabel(input.label);
+        field.setDataType(input.dataType);
+        if (input.length !== undefined) field.setLength(input.length);
+        if (input.picklistValues) {
+          field.setPickListValues(
+            input.picklistValues.map((value) => {
+              const item = new ZOHO.Fields.PickListValue();
+              item.setDisplayValue(value);
+              item.setActualValue(value);
+              return item;
+            }),
+          );
+        }
+        return field;
+      }),
+    );
+    const response = await new ZOHO.Fields.FieldsOperations().createField(body, params);
+    const wrapper = unwrap(response) as ZOHO.Fields.ActionWrapper;
+    ids.push(...actionResults(response.getStatusCode(), wrapper.getFields()).map((result) => result.id ?? ''));
+  }
+  return ids;
+}
+
+export async function coql(query: string): Promise<Record<string, unknown>[]> {
+  const body = new ZOHO.Coql.BodyWrapper();
+  body.setSelectQuery(query);
+  const wrapper = unwrap(await new ZOHO.Coql.CoqlOperations().getRecords(body)) as ZOHO.Coql.ResponseWrapper | null;
+  return (wrapper?.getData() ?? []).map((record) => plain(record) as Record<string, unknown>);
+}
+
+export async function watch(channel: WatchChannel): Promise<WatchSubscription> {
+  const notification = new ZOHO.Notifications.Notification();
+  notification.setChannelId(channel.channelId);
+  notification.setEvents(channel.events);
+  notification.setNotifyUrl(channel.notifyUrl);
+  notification.setToken(channel.token);
+  notification.setChannelExpiry(new Date(channel.expiresAt));
+  notification.setReturnAffectedFieldValues(true);
+  notification.setNotifyOnRelatedAction(false);
+  const body = new ZOHO.Notifications.BodyWrapper();
+  body.setWatch([notification]);
+  const response = await new ZOHO.Notifications.NotificationsOperations().enableNotifications(body);
+  const wrapper = unwrap(response) as ZOHO.Notifications.ActionWrapper;
+  const [result] = wrapper.getWatch();
+  if (isError(result)) throw toApiError(response.getStatusCode(), result);
+  const details = plain((result as SdkModel).getDetails?.() ?? new Map()) as { events?: { channel_expiry?: string }[] };
+  const expiries = (details.events ?? []).map((event) => Date.parse(String(event.channel_expiry))).filter((ms) => !Number.isNaN(ms));
+  return { channelId: channel.channelId, events: channel.events, expiresAt: expiries.length > 0 ? Math.min(...expiries) : channel.expiresAt };
+}
+
+export async function unwatch(channelId: string): Promise<void> {
+  const params = new ZOHO.ParameterMap();
+  await params.add(ZOHO.Notifications.DeleteNotificationParam.CHANNEL_IDS, channelId);
+  unwrap(await new ZOHO.Notifications.NotificationsOperations().deleteNotification(params));
+}
+
+export async function getVariable(apiName: string): Promise<string | null> {
+  try {
+    const params = new ZOHO.ParameterMap();
+    const wrapper = unwrap(await new ZOHO.Variables.VariablesOperations().getVariableByApiname(apiName, params)) as ZOHO.Variables.ResponseWrapper | null;
+    const value = wrapper?.getVariables()[0]?.getValue();
+    return value === undefined || value === null ? null : String(value);
+  } catch (error) {
+    if (error instanceof WorkerApiError && error.code === 'INVALID_DATA') return null;
+    throw error;
+  }
+}
+
+export async function setVariable(variable: { apiName: string; name: string; value: string }): Promise<void> {
+  const body = new ZOHO.Variables.BodyWrapper();
+  const model = new ZOHO.Variables.Variable();
+  model.setValue(variable.value);
+  if (await variableExists(variable.apiName)) {
+    body.setVariables([model]);
+    const response = await new ZOHO.Variables.VariablesOperations().updateVariableByApiname(variable.apiName, body, new ZOHO.ParameterMap());
+    const wrapper = unwrap(response) as ZOHO.Variables.ActionWrapper;
+    actionResults(response.getStatusCode(), wrapper.getVariables());
+    return;
+  }
+  model.setName(variable.name);
+  model.setAPIName(variable.apiName);
+  model.setType(new ZOHO.Choice('text'));
+  const group = new ZOHO.VariableGroups.VariableGroup();
+  group.setAPIName('General');
+  model.setVariableGroup(group as never);
+  body.setVariables([model]);
+  const response = await new ZOHO.Variables.VariablesOperations().createVariables(body);
+  const wrapper = unwrap(response) as ZOHO.Variables.ActionWrapper;
+  actionResults(response.getStatusCode(), wrapper.getVariables());
+}
+
+async function variableExists(apiName: string): Promise<boolean> {
+  const params = new ZOHO.ParameterMap();
+  try {
+    return unwrap(await new ZOHO.Variables.VariablesOperations().getVariableByApiname(apiName, params)) !== null;
+  } catch (error) {
+    if (error instanceof WorkerApiError && error.code === 'INVALID_DATA') return false;
+    throw error;
+  }
+}
+
+export const operations = { currentUser, listUsers, getOrg, listFields, createFields, coql, watch, unwatch, getVariable, setVariable };
+export type OperationName = keyof typeof operations;
