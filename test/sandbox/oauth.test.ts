@@ -87,6 +87,9 @@ describe('consent page', () => {
     const wrongRedirect = await fetch(`${test.url}/oauth/v2/auth?${authorizeQuery({ redirect_uri: 'https://evil.example/cb' })}`, { redirect: 'manual' });
     expect(wrongRedirect.status).toBe(400);
     expect(await wrongRedirect.text()).toContain('Invalid Redirect Uri');
+    const approveElsewhere = await fetch(`${test.url}/oauth/v2/auth?${authorizeQuery({ redirect_uri: 'https://evil.example/cb' })}`, { method: 'POST', body: new URLSearchParams({ user_email: 'ann@acme.test', approve: 'true' }), redirect: 'manual' });
+    expect(approveElsewhere.status).toBe(400);
+    expect(approveElsewhere.headers.get('location')).toBeNull();
     const wrongClient = await fetch(`${test.url}/oauth/v2/auth?${authorizeQuery({ client_id: '1000.UNKNOWN' })}`, { method: 'POST', body: new URLSearchParams({ user_email: 'ann@acme.test', approve: 'true' }), redirect: 'manual' });
     expect(wrongClient.status).toBe(400);
     expect(wrongClient.headers.get('location')).toBeNull();
@@ -107,7 +110,7 @@ describe('token endpoint', () => {
 
   it('accepts multipart bodies (as the SDK sends) and codes are single-use', async () => {
     const code = await codeFor();
-    const params = { grant_type: 'authorization_code', client_id: org.client.client_id, client_secret: org.client.client_secret, code };
+    const params = { grant_type: 'authorization_code', client_id: org.client.client_id, client_secret: org.client.client_secret, redirect_uri: REDIRECT, code };
     expect((await token(params, 'multipart')).body.access_token).toBeTruthy();
     const replay = await token(params, 'multipart');
     expect(replay).toEqual({ status: 200, body: { error: 'invalid_code' } });
@@ -116,10 +119,12 @@ describe('token endpoint', () => {
   it('refuses an expired code, a wrong client, a wrong secret and a wrong redirect_uri', async () => {
     const expired = await codeFor();
     test.clock.advance(2 * 60 * 1000 + 1);
-    expect((await token({ grant_type: 'authorization_code', client_id: org.client.client_id, client_secret: org.client.client_secret, code: expired })).body).toEqual({ error: 'invalid_code' });
+    expect((await token({ grant_type: 'authorization_code', client_id: org.client.client_id, client_secret: org.client.client_secret, redirect_uri: REDIRECT, code: expired })).body).toEqual({ error: 'invalid_code' });
 
     const code = await codeFor();
-    const base = { grant_type: 'authorization_code', client_id: org.client.client_id, client_secret: org.client.client_secret, code };
+    const base = { grant_type: 'authorization_code', client_id: org.client.client_id, client_secret: org.client.client_secret, redirect_uri: REDIRECT, code };
+    const { redirect_uri: _omitted, ...withoutRedirect } = base;
+    expect((await token(withoutRedirect)).body).toEqual({ error: 'invalid_redirect_uri' });
     expect((await token({ ...base, client_id: '1000.NOPE' })).body).toEqual({ error: 'invalid_client' });
     expect((await token({ ...base, client_secret: 'wrong' })).body).toEqual({ error: 'invalid_client_secret' });
     expect((await token({ ...base, redirect_uri: 'https://elsewhere.example/cb' })).body).toEqual({ error: 'invalid_redirect_uri' });
@@ -129,7 +134,7 @@ describe('token endpoint', () => {
 
   it('refreshes, and an access token dies after an hour', async () => {
     const code = await codeFor();
-    const first = (await token({ grant_type: 'authorization_code', client_id: org.client.client_id, client_secret: org.client.client_secret, code })).body;
+    const first = (await token({ grant_type: 'authorization_code', client_id: org.client.client_id, client_secret: org.client.client_secret, redirect_uri: REDIRECT, code })).body;
     test.clock.advance(60 * 60 * 1000);
     const expired = await test.crm(first.access_token as string, 'GET', '/org');
     expect(expired.status).toBe(401);
@@ -167,7 +172,7 @@ describe('token endpoint', () => {
 
   it('issues a refresh token only with access_type=offline', async () => {
     const code = await codeFor('ann@acme.test', authorizeQuery({ access_type: 'online' }));
-    const result = await token({ grant_type: 'authorization_code', client_id: org.client.client_id, client_secret: org.client.client_secret, code });
+    const result = await token({ grant_type: 'authorization_code', client_id: org.client.client_id, client_secret: org.client.client_secret, redirect_uri: REDIRECT, code });
     expect(result.body.access_token).toBeTruthy();
     expect(result.body.refresh_token).toBeUndefined();
   });
@@ -202,7 +207,7 @@ describe('data centres', () => {
     expect(back.searchParams.get('location')).toBe('eu');
     expect(back.searchParams.get('accounts-server')).toBe(`${test.url}/dc/eu`);
     const code = back.searchParams.get('code')!;
-    const params = { grant_type: 'authorization_code', client_id: org.client.client_id, client_secret: org.client.client_secret, code };
+    const params = { grant_type: 'authorization_code', client_id: org.client.client_id, client_secret: org.client.client_secret, redirect_uri: REDIRECT, code };
 
     // Redeeming at the US accounts server fails, as at Zoho; the code survives for the right one.
     expect((await token(params)).body).toEqual({ error: 'invalid_client' });

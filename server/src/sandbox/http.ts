@@ -84,3 +84,10 @@ export function splitList(value: string | undefined): string[] {
     .map((item) => item.trim())
     .filter((item) => item !== '');
 }
+
+/** A positive whole-number query parameter, or Zoho's INVALID_DATA naming it. */
+export function parsePositiveInt(raw: string | undefined, name: string, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) throw zohoErrors.invalidData(`invalid value for ${name}`, { param_name: name });
+  return Number(raw);
+}

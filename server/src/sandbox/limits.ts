@@ -18,23 +18,31 @@ export interface OrgUsage {
  */
 export class UsageLimiter {
   private readonly inFlight = new Map<string, number>();
+  /** Calls admitted but not yet charged; each holds at least one credit of the budget. */
+  private readonly pending = new Map<string, number>();
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
   ) {}
 
-  /** Admits one call or throws 429; the caller must call the returned release exactly once. */
+  /**
+   * Admits one call or throws 429; the caller must call the returned release exactly once, after
+   * charging what the call cost, so parallel calls cannot all pass on the same remaining credit.
+   */
   admit(org: OrgRow): () => void {
     const current = this.inFlight.get(org.id) ?? 0;
     if (current >= org.concurrency_limit) throw zohoErrors.tooManyRequests();
-    if (this.creditsUsed(org.id) >= org.credits_per_day) throw zohoErrors.tooManyRequests();
+    const pending = this.pending.get(org.id) ?? 0;
+    if (this.creditsUsed(org.id) + pending >= org.credits_per_day) throw zohoErrors.tooManyRequests();
     this.inFlight.set(org.id, current + 1);
+    this.pending.set(org.id, pending + 1);
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.inFlight.set(org.id, (this.inFlight.get(org.id) ?? 1) - 1);
+      this.pending.set(org.id, (this.pending.get(org.id) ?? 1) - 1);
     };
   }
 

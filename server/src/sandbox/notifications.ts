@@ -37,7 +37,16 @@ export class Notifier {
     private readonly apiBaseUrl: (dc: DataCentre) => string,
   ) {}
 
+  /** Never throws: a write has committed by the time its notifications go out. */
   publish(event: ChangeEvent): void {
+    try {
+      this.fanOut(event);
+    } catch (error) {
+      console.error('sandbox: notification fan-out failed', error);
+    }
+  }
+
+  private fanOut(event: ChangeEvent): void {
     const org = getOrg(this.db, event.orgId);
     if (!org) return;
     const now = this.clock.now();

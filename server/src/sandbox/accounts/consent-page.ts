@@ -38,7 +38,7 @@ export function consentPage(input: {
           const checked = first ? ' checked' : '';
           first = false;
           const admin = user.profile === 'Administrator' ? '<span class="badge">Admin</span>' : '';
-          return `<label><input type="radio" name="user_email" value="${escapeHtml(user.email)}" data-org="${escapeHtml(user.org_id)}"${checked}> ${escapeHtml(fullName(user))} &lt;${escapeHtml(user.email)}&gt;${admin}</label>`;
+          return `<label><input type="radio" name="user" value="${escapeHtml(`${user.org_id}|${user.email}`)}"${checked}> ${escapeHtml(fullName(user))} &lt;${escapeHtml(user.email)}&gt;${admin}</label>`;
         })
         .join('');
       return `<fieldset><legend>${escapeHtml(org.name)} · ${escapeHtml(org.dc.toUpperCase())} data centre</legend>${options}</fieldset>`;

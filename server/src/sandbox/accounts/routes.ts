@@ -33,11 +33,21 @@ function tokenError(c: SandboxContext, error: string): Response {
   return zohoJson(c, { error }, 200);
 }
 
-async function tokenParams(c: SandboxContext): Promise<Record<string, string>> {
+/** A form body, or undefined when it cannot be parsed (a broken multipart body, say). */
+async function readForm(c: SandboxContext): Promise<Record<string, unknown> | undefined> {
+  try {
+    return await c.req.parseBody();
+  } catch {
+    return undefined;
+  }
+}
+
+async function tokenParams(c: SandboxContext): Promise<Record<string, string> | undefined> {
   const params: Record<string, string> = { ...c.req.query() };
   const type = c.req.header('content-type') ?? '';
   if (type.startsWith('multipart/form-data') || type.startsWith('application/x-www-form-urlencoded')) {
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
+    if (!body) return undefined;
     for (const [key, value] of Object.entries(body)) if (typeof value === 'string') params[key] = value;
   }
   return params;
@@ -77,7 +87,8 @@ export function createAccountsRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
   app.post('/oauth/v2/auth', async (c) => {
     const checked = checkAuthorizeRequest(c);
     if ('error' in checked) return checked.error;
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
+    if (!form) return errorPage(c, 'Invalid Request', 'The form could not be read.');
     const back = new URL(checked.redirectUri);
     if (checked.query.state !== undefined) back.searchParams.set('state', checked.query.state);
     if (form.approve !== 'true') {
@@ -85,11 +96,13 @@ export function createAccountsRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
       return c.redirect(back.toString(), 302);
     }
     const email = typeof form.user_email === 'string' ? form.user_email : '';
-    const orgId = typeof form.org_id === 'string' ? form.org_id : undefined;
-    const candidates = findUsersByEmailEverywhere(deps.db, email).filter(
+    const chosen = typeof form.user === 'string' ? form.user.split('|') : [];
+    const orgId = typeof form.org_id === 'string' ? form.org_id : chosen[0];
+    const userEmail = email || chosen[1] || '';
+    const candidates = findUsersByEmailEverywhere(deps.db, userEmail).filter(
       (user) => user.status === 'active' && (orgId === undefined || user.org_id === orgId),
     );
-    if (candidates.length === 0) return errorPage(c, 'No Such User', `No active user signs in as "${email}".`);
+    if (candidates.length === 0) return errorPage(c, 'No Such User', `No active user signs in as "${userEmail}".`);
     if (candidates.length > 1) return errorPage(c, 'Choose An Organization', 'This email belongs to users of several orgs; pass org_id.');
     const user = candidates[0]!;
     const org = getOrg(deps.db, user.org_id)!;
@@ -114,6 +127,7 @@ export function createAccountsRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
 
   app.post('/oauth/v2/token', async (c) => {
     const params = await tokenParams(c);
+    if (!params) return tokenError(c, 'invalid_request');
     const grantType = params.grant_type;
     if (grantType !== 'authorization_code' && grantType !== 'refresh_token') return tokenError(c, 'unsupported_grant_type');
     const client = params.client_id ? getClient(deps.db, params.client_id) : undefined;
@@ -130,7 +144,7 @@ export function createAccountsRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
       if (pending.client_id !== client.client_id) return tokenError(c, 'invalid_client');
       // A code is redeemed at its own data centre's accounts server only.
       if (getOrg(deps.db, pending.org_id)!.dc !== dc) return tokenError(c, 'invalid_client');
-      if (pending.redirect_uri !== null && params.redirect_uri !== undefined && params.redirect_uri !== pending.redirect_uri) {
+      if (pending.redirect_uri !== null && params.redirect_uri !== pending.redirect_uri) {
         return tokenError(c, 'invalid_redirect_uri');
       }
       const grant = deps.db.transaction(() => {
@@ -174,7 +188,7 @@ export function createAccountsRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
 
   app.post('/oauth/v2/token/revoke', async (c) => {
     const params = await tokenParams(c);
-    const token = params.token ?? '';
+    const token = params?.token ?? '';
     const now = deps.clock.now();
     if (revokeRefreshToken(deps.db, token, now) || revokeAccessToken(deps.db, token, now)) return zohoJson(c, { status: 'success' });
     return zohoJson(c, { status: 'failure', error: 'invalid_token' }, 400);

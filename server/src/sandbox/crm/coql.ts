@@ -29,6 +29,8 @@ type Token =
 export const COQL_MAX_LIMIT = 2000;
 export const COQL_DEFAULT_LIMIT = 200;
 const MAX_COLUMNS = 50;
+const MAX_DEPTH = 25;
+const MAX_QUERY_LENGTH = 10_000;
 const MAX_OFFSET_PLUS_LIMIT = 100_000;
 
 function syntaxError(message: string, details: Record<string, unknown> = {}): ZohoError {
@@ -89,6 +91,7 @@ function tokenize(query: string): Token[] {
 
 class Parser {
   private position = 0;
+  private depth = 0;
   constructor(private readonly tokens: Token[]) {}
 
   private peek(): Token | undefined {
@@ -196,7 +199,10 @@ class Parser {
 
   private primary(): CoqlCondition {
     if (this.acceptSymbol('(')) {
+      this.depth += 1;
+      if (this.depth > MAX_DEPTH) throw syntaxError('the where clause is nested too deeply', { clause: 'where', limit: MAX_DEPTH });
       const inner = this.orExpression();
+      this.depth -= 1;
       if (!this.acceptSymbol(')')) throw syntaxError('expected )', { clause: 'where' });
       return inner;
     }
@@ -235,6 +241,7 @@ class Parser {
 }
 
 export function parseCoql(query: string): CoqlQuery {
+  if (query.length > MAX_QUERY_LENGTH) throw new ZohoError(400, 'LIMIT_EXCEEDED', 'the query is too long', { limit: MAX_QUERY_LENGTH });
   return new Parser(tokenize(query)).parse();
 }
 

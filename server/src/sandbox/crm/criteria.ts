@@ -9,6 +9,7 @@ export type Criteria =
 
 const OPERATORS = new Set(['equals', 'not_equal', 'starts_with', 'in', 'greater_than', 'greater_equal', 'less_than', 'less_equal', 'between']);
 const MAX_CONDITIONS = 10;
+const MAX_DEPTH = 20;
 
 function invalidQuery(message: string, details: Record<string, unknown> = {}): ZohoError {
   return new ZohoError(400, 'INVALID_QUERY', message, details);
@@ -23,10 +24,14 @@ export function parseCriteria(input: string): Criteria {
     position += 1;
   };
 
+  let depth = 0;
   const parsePrimary = (): Criteria => {
     expect('(');
     if (input[position] === '(') {
+      depth += 1;
+      if (depth > MAX_DEPTH) throw invalidQuery('criteria are nested too deeply', { limit: MAX_DEPTH });
       const inner = parseExpression();
+      depth -= 1;
       expect(')');
       return inner;
     }

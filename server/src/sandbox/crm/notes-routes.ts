@@ -8,7 +8,7 @@ import { type NoteRow, getNote, insertNote, listAllNotes, listNotesOf, updateNot
 import { moduleIds } from '../store/modules.js';
 import { getRecord } from '../store/records.js';
 import { insertTimeline } from '../store/timeline.js';
-import { type SandboxContext, auth, noContent, readList, requireScopes, splitList, zohoJson } from '../http.js';
+import { type SandboxContext, auth, noContent, parsePositiveInt, readList, requireScopes, splitList, zohoJson } from '../http.js';
 import { moduleScope, resolveRecordModule } from './modules.js';
 import { isNumericId, recordName, userLookup } from './record-values.js';
 import { type Entry, entriesStatus, itemError } from './write-responses.js';
@@ -222,8 +222,8 @@ export function registerNoteRoutes(app: Hono<SandboxEnv>, deps: SandboxDeps): vo
     const id = c.req.param('id');
     if (!isNumericId(id) || !getRecord(deps.db, org.id, module, id)) throw zohoErrors.invalidId(id);
     const notes = listNotesOf(deps.db, org.id, id);
-    const perPage = Math.min(Number(c.req.query('per_page') ?? 200) || 200, 200);
-    const page = Math.max(Number(c.req.query('page') ?? 1) || 1, 1);
+    const perPage = Math.min(parsePositiveInt(c.req.query('per_page'), 'per_page', 200), 200);
+    const page = parsePositiveInt(c.req.query('page'), 'page', 1);
     const slice = notes.slice((page - 1) * perPage, page * perPage);
     if (slice.length === 0) return noContent(c);
     return zohoJson(c, {

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/open-db.js';
+import { ZohoError } from '../errors.js';
 import type { FieldRow } from '../store/fields.js';
 import { zohoTime } from '../store/ids.js';
 import { type OrgRow, fullName, getUser } from '../store/orgs.js';
@@ -37,6 +38,7 @@ export function pathValue(
   path: string,
 ): { found: true; value: unknown; field: FieldRow } | { found: false } {
   const [head, ...rest] = path.split('.');
+  if (head?.toLowerCase() === 'id' && rest.length === 0) return { found: true, value: record.id, field: ID_FIELD };
   const field = fieldsOf(record.module).find((candidate) => candidate.api_name.toLowerCase() === head?.toLowerCase());
   if (!field) return { found: false };
   const value = rawValue(record, field);
@@ -60,6 +62,12 @@ export function pathValue(
   return { found: false };
 }
 
+/** The record id, which COQL may select, filter and order by like a field. */
+const ID_FIELD: FieldRow = {
+  org_id: '', module: '', id: '', api_name: 'id', field_label: 'Record Id', data_type: 'bigint', length: 19,
+  custom_field: 0, system_mandatory: 0, read_only: 1, pick_list_values: null, lookup_module: null, created_source: 'default', position: 0,
+};
+
 const NUMERIC_TYPES = new Set(['integer', 'bigint', 'double', 'currency', 'percent']);
 
 /** Orders two values of one field type: numbers numerically, times as instants, text case-insensitively. */
@@ -70,7 +78,12 @@ export function compareValues(field: FieldRow, left: unknown, right: unknown): n
   if (field.data_type === 'datetime') return Date.parse(String(left)) - Date.parse(String(right));
   if (field.data_type === 'boolean') return Number(left === true || left === 'true') - Number(right === true || right === 'true');
   if (field.data_type === 'lookup' || field.data_type === 'ownerlookup') {
-    return BigInt(String(left)) < BigInt(String(right)) ? -1 : BigInt(String(left)) > BigInt(String(right)) ? 1 : 0;
+    if (!/^\d{1,19}$/.test(String(right))) {
+      throw new ZohoError(400, 'INVALID_QUERY', 'a lookup is compared with a record or user id', { api_name: field.api_name, value: String(right) });
+    }
+    const a = BigInt(String(left));
+    const b = BigInt(String(right));
+    return a < b ? -1 : a > b ? 1 : 0;
   }
   return String(left).toLowerCase().localeCompare(String(right).toLowerCase());
 }

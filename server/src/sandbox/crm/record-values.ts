@@ -75,7 +75,11 @@ function checkValue(db: Db, org: OrgRow, field: FieldRow, value: unknown, index:
       }
       return { ok: true, value };
     case 'datetime':
-      if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+      if (
+        typeof value !== 'string' ||
+        !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) ||
+        Number.isNaN(Date.parse(value))
+      ) {
         return invalid(field, index, expected);
       }
       return { ok: true, value: zohoTime(Date.parse(value)) };
@@ -136,6 +140,7 @@ export function validateRecordInput(
       values[key] = null;
       continue;
     }
+    if (raw === '' && field.system_mandatory === 1) return mandatoryMissing(field, index);
     const checked = checkValue(db, org, field, raw, index);
     if (!checked.ok) return checked;
     if (field.data_type === 'ownerlookup') ownerId = (checked as { value: string }).value;

@@ -142,61 +142,84 @@ function affectedValuesOf(actor: Actor, record: StoredRecord, changes: FieldChan
   return values;
 }
 
-function runWrite(deps: SandboxDeps, actor: Actor, module: string, operation: ChangeEvent['operation'], work: (changes: ChangeCollector) => ItemResult[]): ItemResult[] {
-  const collector = new ChangeCollector();
-  const results = deps.db.transaction(() => work(collector))();
-  const event = collector.event(actor.org.id, module, operation);
-  if (event) deps.notifier.publish(event);
+/** The changes of one write call, published per operation after the transaction commits. */
+class ChangeSet {
+  private readonly collectors = { insert: new ChangeCollector(), update: new ChangeCollector(), delete: new ChangeCollector() };
+
+  of(operation: ChangeEvent['operation']): ChangeCollector {
+    return this.collectors[operation];
+  }
+
+  publish(deps: SandboxDeps, orgId: string, module: string): void {
+    for (const operation of ['insert', 'update', 'delete'] as const) {
+      const event = this.collectors[operation].event(orgId, module, operation);
+      if (event) deps.notifier.publish(event);
+    }
+  }
+}
+
+interface WriteScope {
+  deps: SandboxDeps;
+  actor: Actor;
+  module: string;
+  fields: FieldRow[];
+  now: number;
+  changes: ChangeSet;
+}
+
+/** Runs a whole write call in one transaction; notifications follow the commit. */
+function runWrite(deps: SandboxDeps, actor: Actor, module: string, work: (scope: WriteScope) => ItemResult[]): ItemResult[] {
+  const scope: WriteScope = { deps, actor, module, fields: listFields(deps.db, actor.org.id, module), now: deps.clock.now(), changes: new ChangeSet() };
+  const results = deps.db.transaction(() => work(scope))();
+  scope.changes.publish(deps, actor.org.id, module);
   return results;
 }
 
+function insertOne(scope: WriteScope, input: unknown, index: number): ItemResult {
+  const { deps, actor, module, now } = scope;
+  const checked = validateRecordInput(deps.db, actor.org, scope.fields, input, index, 'insert');
+  if (!checked.ok) return checked;
+  const record: StoredRecord = {
+    orgId: actor.org.id,
+    module,
+    id: nextRecordId(deps.db, actor.org.id_prefix),
+    ownerId: checked.ownerId ?? actor.user.id,
+    values: checked.values,
+    createdBy: actor.user.id,
+    createdTime: now,
+    modifiedBy: actor.user.id,
+    modifiedTime: now,
+  };
+  insertRecord(deps.db, record);
+  recordAdded(deps, actor, record);
+  scope.changes.of('insert').add(record.id);
+  return success(record, 'insert');
+}
+
+function updateOne(scope: WriteScope, input: unknown, index: number, pathId?: string): ItemResult {
+  const { deps, actor, module, now } = scope;
+  const id = pathId ?? (typeof input === 'object' && input !== null ? (input as { id?: unknown }).id : undefined);
+  if (id === undefined) {
+    return { ok: false, error: { code: 'MANDATORY_NOT_FOUND', message: 'required field not found', details: { api_name: 'id', json_path: `$.data[${index}].id` } } };
+  }
+  const record = isNumericId(id) ? getRecord(deps.db, actor.org.id, module, id) : undefined;
+  if (!record) return invalidId(index, id);
+  const checked = validateRecordInput(deps.db, actor.org, scope.fields, input, index, 'update');
+  if (!checked.ok) return checked;
+  const changes = applyChanges(deps, actor, scope.fields, record, checked.values, checked.ownerId);
+  recordUpdated(deps, actor, record, changes, now);
+  if (changes.length > 0) {
+    scope.changes.of('update').add(record.id, changes.map((change) => change.api_name), affectedValuesOf(actor, record, changes, deps));
+  }
+  return success(record, 'update');
+}
+
 export function insertRecords(deps: SandboxDeps, actor: Actor, module: string, inputs: readonly unknown[]): ItemResult[] {
-  const fields = listFields(deps.db, actor.org.id, module);
-  const now = deps.clock.now();
-  return runWrite(deps, actor, module, 'insert', (collector) =>
-    inputs.map((input, index) => {
-      const checked = validateRecordInput(deps.db, actor.org, fields, input, index, 'insert');
-      if (!checked.ok) return checked;
-      const record: StoredRecord = {
-        orgId: actor.org.id,
-        module,
-        id: nextRecordId(deps.db, actor.org.id_prefix),
-        ownerId: checked.ownerId ?? actor.user.id,
-        values: checked.values,
-        createdBy: actor.user.id,
-        createdTime: now,
-        modifiedBy: actor.user.id,
-        modifiedTime: now,
-      };
-      insertRecord(deps.db, record);
-      recordAdded(deps, actor, record);
-      collector.add(record.id);
-      return success(record, 'insert');
-    }),
-  );
+  return runWrite(deps, actor, module, (scope) => inputs.map((input, index) => insertOne(scope, input, index)));
 }
 
 export function updateRecords(deps: SandboxDeps, actor: Actor, module: string, inputs: readonly unknown[], pathId?: string): ItemResult[] {
-  const fields = listFields(deps.db, actor.org.id, module);
-  const now = deps.clock.now();
-  return runWrite(deps, actor, module, 'update', (collector) =>
-    inputs.map((input, index) => {
-      const id = pathId ?? (typeof input === 'object' && input !== null ? (input as { id?: unknown }).id : undefined);
-      if (id === undefined) {
-        return { ok: false, error: { code: 'MANDATORY_NOT_FOUND', message: 'required field not found', details: { api_name: 'id', json_path: `$.data[${index}].id` } } };
-      }
-      const record = isNumericId(id) ? getRecord(deps.db, actor.org.id, module, id) : undefined;
-      if (!record) return invalidId(index, id);
-      const checked = validateRecordInput(deps.db, actor.org, fields, input, index, 'update');
-      if (!checked.ok) return checked;
-      const changes = applyChanges(deps, actor, fields, record, checked.values, checked.ownerId);
-      recordUpdated(deps, actor, record, changes, now);
-      if (changes.length > 0) {
-        collector.add(record.id, changes.map((change) => change.api_name), affectedValuesOf(actor, record, changes, deps));
-      }
-      return success(record, 'update');
-    }),
-  );
+  return runWrite(deps, actor, module, (scope) => inputs.map((input, index) => updateOne(scope, input, index, pathId)));
 }
 
 /** Insert or update by duplicate-check fields, in input order; Zoho reports which one happened. */
@@ -207,31 +230,24 @@ export function upsertRecords(
   inputs: readonly unknown[],
   duplicateCheckFields: readonly string[],
 ): ItemResult[] {
-  const results: ItemResult[] = [];
-  inputs.forEach((input, index) => {
-    const values = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
-    let match: StoredRecord | undefined;
-    let matchedField: string | null = null;
-    for (const field of duplicateCheckFields) {
-      const wanted = values[field];
-      if (wanted === undefined || wanted === null || wanted === '') continue;
-      match = listRecords(deps.db, actor.org.id, module).find((record) => sameValue(record.values[field], wanted));
-      if (match) {
-        matchedField = field;
-        break;
+  return runWrite(deps, actor, module, (scope) =>
+    inputs.map((input, index) => {
+      const values = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
+      let match: StoredRecord | undefined;
+      let matchedField: string | null = null;
+      for (const field of duplicateCheckFields) {
+        const wanted = values[field];
+        if (wanted === undefined || wanted === null || wanted === '') continue;
+        match = listRecords(deps.db, actor.org.id, module).find((record) => sameValue(record.values[field], wanted));
+        if (match) {
+          matchedField = field;
+          break;
+        }
       }
-    }
-    const [result] = match
-      ? updateRecords(deps, actor, module, [input], match.id)
-      : insertRecords(deps, actor, module, [input]);
-    if (!result) return;
-    if (!result.ok) {
-      results.push(reindex(result, index));
-      return;
-    }
-    results.push(success(result.record, match ? 'update' : 'insert', matchedField));
-  });
-  return results;
+      const result = match ? updateOne(scope, input, index, match.id) : insertOne(scope, input, index);
+      return result.ok ? success(result.record, match ? 'update' : 'insert', matchedField) : result;
+    }),
+  );
 }
 
 function sameValue(stored: unknown, wanted: unknown): boolean {
@@ -239,19 +255,13 @@ function sameValue(stored: unknown, wanted: unknown): boolean {
   return JSON.stringify(stored) === JSON.stringify(wanted);
 }
 
-function reindex(result: ItemResult & { ok: false }, index: number): ItemResult {
-  const details = { ...result.error.details };
-  if (typeof details.json_path === 'string') details.json_path = details.json_path.replace(/^\$\.data\[\d+\]/, `$.data[${index}]`);
-  return { ok: false, error: { ...result.error, details } };
-}
-
 export function deleteRecords(deps: SandboxDeps, actor: Actor, module: string, ids: readonly string[]): ItemResult[] {
-  return runWrite(deps, actor, module, 'delete', (collector) =>
+  return runWrite(deps, actor, module, (scope) =>
     ids.map((id, index) => {
       const record = isNumericId(id) ? getRecord(deps.db, actor.org.id, module, id) : undefined;
       if (!record) return invalidId(index, id);
       deleteRecord(deps.db, actor.org.id, module, id);
-      collector.add(id);
+      scope.changes.of('delete').add(id);
       return success(record, 'delete');
     }),
   );

@@ -7,8 +7,8 @@ import { type FieldRow, listFields } from '../store/fields.js';
 import { zohoTime } from '../store/ids.js';
 import { getUser } from '../store/orgs.js';
 import { type StoredRecord, getRecord, listRecords } from '../store/records.js';
-import { type SandboxContext, auth, noContent, readJson, readList, requireScopes, splitList, zohoJson } from '../http.js';
-import { matchesCriteria, parseCriteria } from './criteria.js';
+import { type SandboxContext, auth, noContent, parsePositiveInt, readJson, readList, requireScopes, splitList, zohoJson } from '../http.js';
+import { criteriaFields, matchesCriteria, parseCriteria } from './criteria.js';
 import { moduleScope, resolveRecordModule } from './modules.js';
 import { compareValues, rawValue } from './query-values.js';
 import { isNumericId, renderRecord } from './record-values.js';
@@ -21,16 +21,11 @@ const DISCRETE_PAGE_LIMIT = 2000;
 const PAGE_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
 const SEARCH_LIMIT = 2000;
 const SORTABLE = new Set(['id', 'Created_Time', 'Modified_Time']);
+const UNIQUE_CAPABLE = new Set(['text', 'email', 'phone', 'website', 'integer', 'bigint']);
 
 function actorOf(c: SandboxContext): Actor {
   const { org, user } = auth(c);
   return { org, user, source: 'crm_api' };
-}
-
-function parsePositiveInt(raw: string | undefined, name: string, fallback: number): number {
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw zohoErrors.invalidData(`invalid value for ${name}`, { param_name: name });
-  return Number(raw);
 }
 
 function requestedFields(c: SandboxContext, fields: readonly FieldRow[], mandatory: boolean): string[] | undefined {
@@ -187,10 +182,13 @@ export function registerRecordRoutes(app: Hono<SandboxEnv>, deps: SandboxDeps): 
       throw zohoErrors.invalidData('duplicate_check_fields must be a list of field API names', { api_name: 'duplicate_check_fields' });
     }
     const checkFields = (requested as string[] | undefined) ?? [definition.duplicate_check_field];
+    // Zoho allows the module's system duplicate-check field and unique fields; the sandbox treats
+    // custom text-like and number fields as the unique ones an admin may have marked.
+    const allowed = (name: string) =>
+      name === definition.duplicate_check_field ||
+      fields.some((field) => field.api_name === name && field.custom_field === 1 && UNIQUE_CAPABLE.has(field.data_type));
     for (const name of checkFields) {
-      if (!fields.some((field) => field.api_name === name)) {
-        throw zohoErrors.invalidData('invalid field in duplicate_check_fields', { api_name: name });
-      }
+      if (!allowed(name)) throw zohoErrors.invalidData('the field cannot be used to check duplicates', { api_name: name });
     }
     const actor = actorOf(c);
     const results = upsertRecords(deps, actor, module, items, checkFields);
@@ -281,6 +279,11 @@ function searchMatcher(c: SandboxContext, fields: readonly FieldRow[]): (record:
   const byType = (types: string[]) => fields.filter((field) => types.includes(field.data_type));
   if (criteria !== undefined) {
     const parsed = parseCriteria(criteria);
+    for (const name of criteriaFields(parsed)) {
+      if (!fields.some((candidate) => candidate.api_name === name)) {
+        throw new ZohoError(400, 'INVALID_QUERY', 'invalid field found in criteria', { api_name: name });
+      }
+    }
     return (record) =>
       matchesCriteria(parsed, (name) => {
         const field = fields.find((candidate) => candidate.api_name === name);

@@ -36,11 +36,11 @@ export function createCrmRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
     try {
       const injected = await faults(c, next);
       if (injected instanceof Response) c.res = injected;
+      // Zoho charges for answered calls; refused ones (401, 429) and server faults cost nothing.
+      if (c.res.status < 500 && c.res.status !== 401 && c.res.status !== 429) deps.limiter.charge(org.id, c.get('credits'));
     } finally {
       release();
     }
-    // Zoho charges for answered calls; refused ones (401, 429) and server faults cost nothing.
-    if (c.res.status < 500 && c.res.status !== 401 && c.res.status !== 429) deps.limiter.charge(org.id, c.get('credits'));
     const used = deps.limiter.creditsUsed(org.id);
     if (used >= org.credits_per_day * HALF) {
       c.res.headers.set('X-API-CREDITS-REMAINING', String(Math.max(0, org.credits_per_day - used)));

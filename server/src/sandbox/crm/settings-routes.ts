@@ -12,6 +12,7 @@ import { type Entry, entriesStatus, itemError, schemaError } from './write-respo
 
 const ALL_MODULES = [...RECORD_MODULES, NOTES_MODULE.api_name];
 const MAX_FIELDS_PER_CALL = 5;
+const RESERVED_API_NAMES = new Set(['id', 'owner', 'created_by', 'modified_by', 'created_time', 'modified_time', 'tag', 'layout', 'full_name', 'name', 'select', 'from', 'where']);
 const DEFAULT_LENGTHS: Record<string, number> = { text: 255, textarea: 2000, email: 100, phone: 30, website: 255, integer: 9, bigint: 18, double: 16, currency: 16, percent: 5 };
 
 const newFieldSchema = z.object({
@@ -65,6 +66,9 @@ export function registerSettingsRoutes(app: Hono<SandboxEnv>, deps: SandboxDeps)
         const input = parsed.data;
         const existing = listFields(deps.db, org.id, module);
         const apiName = input.api_name ?? apiNameFromLabel(input.field_label);
+        if (RESERVED_API_NAMES.has(apiName.toLowerCase())) {
+          return itemError('fields', index, 'RESERVED_KEYWORD_NOT_ALLOWED', 'api_name', 'System-defined keywords not allowed in the API name');
+        }
         if (existing.some((field) => field.field_label.toLowerCase() === input.field_label.toLowerCase() || field.api_name.toLowerCase() === apiName.toLowerCase())) {
           return itemError('fields', index, 'DUPLICATE_DATA', 'field_label', 'duplicate data');
         }

@@ -1,21 +1,32 @@
 import type { Hono } from 'hono';
+import { z } from 'zod';
 import type { SandboxDeps, SandboxEnv } from '../context.js';
 import { ZohoError, zohoErrors } from '../errors.js';
 import { zohoTime } from '../store/ids.js';
 import { getUser } from '../store/orgs.js';
 import { getRecord } from '../store/records.js';
 import { type FieldChange, listTimeline } from '../store/timeline.js';
-import { auth, noContent, requireScopes, zohoJson } from '../http.js';
+import { auth, noContent, parsePositiveInt, requireScopes, zohoJson } from '../http.js';
 import { moduleScope, resolveRecordModule } from './modules.js';
 import { isNumericId, recordName, userLookup } from './record-values.js';
 
 interface TimelineFilter {
-  field?: { api_name?: string };
-  comparator?: string;
+  field?: { api_name?: string } | undefined;
+  comparator?: string | undefined;
   value?: unknown;
-  group_operator?: string;
-  group?: TimelineFilter[];
+  group_operator?: string | undefined;
+  group?: TimelineFilter[] | undefined;
 }
+
+const filterSchema: z.ZodType<TimelineFilter> = z.lazy(() =>
+  z.object({
+    field: z.object({ api_name: z.string() }).optional(),
+    comparator: z.enum(['equal', 'not_equal', 'in', 'between']).optional(),
+    value: z.unknown().optional(),
+    group_operator: z.enum(['and', 'or', 'AND', 'OR']).optional(),
+    group: z.array(filterSchema).max(10).optional(),
+  }),
+);
 
 export function registerTimelineRoutes(app: Hono<SandboxEnv>, deps: SandboxDeps): void {
   app.get('/:module/:id/__timeline', (c) => {
@@ -26,7 +37,7 @@ export function registerTimelineRoutes(app: Hono<SandboxEnv>, deps: SandboxDeps)
     const record = isNumericId(id) ? getRecord(deps.db, org.id, module, id) : undefined;
     if (!record) throw zohoErrors.invalidId(id);
     const sortOrder = (c.req.query('sort_order') ?? 'desc').toLowerCase();
-    const perPage = Math.min(Number(c.req.query('per_page') ?? 20) || 20, 200);
+    const perPage = Math.min(parsePositiveInt(c.req.query('per_page'), 'per_page', 20), 200);
     const pageToken = c.req.query('page_token');
     if (pageToken !== undefined && c.req.query('per_page') !== undefined) {
       throw new ZohoError(400, 'AMBIGUITY_DURING_PROCESSING', 'per_page cannot be combined with page_token', { param_name: 'page_token' });
@@ -35,11 +46,15 @@ export function registerTimelineRoutes(app: Hono<SandboxEnv>, deps: SandboxDeps)
     let filter: TimelineFilter | undefined;
     const rawFilter = c.req.query('filters');
     if (rawFilter !== undefined) {
+      let parsed: unknown;
       try {
-        filter = JSON.parse(rawFilter) as TimelineFilter;
+        parsed = JSON.parse(rawFilter);
       } catch {
         throw zohoErrors.invalidData('invalid filters', { param_name: 'filters' });
       }
+      const checked = filterSchema.safeParse(parsed);
+      if (!checked.success) throw zohoErrors.invalidData('invalid filters', { param_name: 'filters' });
+      filter = checked.data;
     }
     let entries = listTimeline(deps.db, org.id, id).map((row) => {
       const doneBy = getUser(deps.db, org.id, row.done_by);

@@ -4,7 +4,7 @@ import type { SandboxDeps, SandboxEnv } from '../context.js';
 import { ZohoError, zohoErrors } from '../errors.js';
 import { zohoTime } from '../store/ids.js';
 import { type UserRow, findUserByEmail, fullName, getUser, insertUser, listUsers } from '../store/orgs.js';
-import { auth, noContent, readList, requireScopes, splitList, zohoJson } from '../http.js';
+import { auth, noContent, parsePositiveInt, readList, requireScopes, splitList, zohoJson } from '../http.js';
 import { isNumericId } from './record-values.js';
 import { type Entry, entriesStatus, itemError, schemaError } from './write-responses.js';
 
@@ -66,8 +66,8 @@ export function registerUserRoutes(app: Hono<SandboxEnv>, deps: SandboxDeps): vo
     const filter = USER_TYPES[type];
     if (!filter) throw zohoErrors.invalidData('invalid value for type', { param_name: 'type', supported_values: Object.keys(USER_TYPES) });
     const ids = splitList(c.req.query('ids'));
-    const perPage = Math.min(Number(c.req.query('per_page') ?? 200) || 200, 200);
-    const page = Math.max(Number(c.req.query('page') ?? 1) || 1, 1);
+    const perPage = Math.min(parsePositiveInt(c.req.query('per_page'), 'per_page', 200), 200);
+    const page = parsePositiveInt(c.req.query('page'), 'page', 1);
     const users = listUsers(deps.db, org.id)
       .filter((user) => filter(user, caller.id))
       .filter((user) => ids.length === 0 || ids.includes(user.id));

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { z } from 'zod';
 import type { SandboxDeps, SandboxEnv } from '../context.js';
 import { dcBaseUrl } from '../context.js';
 import { zohoErrors } from '../errors.js';
@@ -15,6 +16,22 @@ const WATCHABLE = [...RECORD_MODULES, NOTES_MODULE.api_name];
 const EVENT = new RegExp(`^(${WATCHABLE.join('|')})\\.(create|edit|delete|all)$`);
 
 type Mode = 'enable' | 'replace' | 'patch';
+
+const fieldRef = z.object({ api_name: z.string().min(1), id: z.string().optional() });
+/** At most ten fields, grouped by and/or, per Zoho's notification_condition. */
+const conditionSchema = z
+  .array(
+    z.object({
+      type: z.literal('field_selection'),
+      module: z.object({ api_name: z.enum(WATCHABLE as [string, ...string[]]), id: z.string().optional() }),
+      field_selection: z.union([
+        z.object({ field: fieldRef }),
+        z.object({ group_operator: z.enum(['and', 'or', 'AND', 'OR']), group: z.array(z.object({ field: fieldRef })).min(1).max(10) }),
+      ]),
+    }),
+  )
+  .min(1)
+  .max(2);
 
 function fail(index: number, code: string, apiName: string, message: string): Entry {
   return itemError('watch', index, code, apiName, message);
@@ -54,6 +71,9 @@ export function registerWatchRoutes(app: Hono<SandboxEnv>, deps: SandboxDeps): v
         if (events !== undefined && (!Array.isArray(events) || events.length === 0 || !events.every((event) => typeof event === 'string' && EVENT.test(event)))) {
           return fail(index, 'INVALID_DATA', 'events', 'invalid data');
         }
+        if (mode === 'patch' && input._delete_events === true && events === undefined) {
+          return fail(index, 'MANDATORY_NOT_FOUND', 'events', 'required field not found');
+        }
         if (mode === 'patch' && input._delete_events === true) {
           const remaining = channelEvents(existing!).filter((event) => !(events as string[]).includes(event));
           if (remaining.length === 0) deleteChannel(deps.db, org.id, channelId);
@@ -74,7 +94,12 @@ export function registerWatchRoutes(app: Hono<SandboxEnv>, deps: SandboxDeps): v
         } else if (mode !== 'patch') {
           expiresAt = now + HOUR_MS;
         }
-        const condition = input.notification_condition === undefined ? (base?.notification_condition ?? null) : JSON.stringify(input.notification_condition);
+        let condition = base?.notification_condition ?? null;
+        if (input.notification_condition !== undefined) {
+          const checked = input.notification_condition === null ? { success: true as const, data: null } : conditionSchema.safeParse(input.notification_condition);
+          if (!checked.success) return fail(index, 'INVALID_DATA', 'notification_condition', 'invalid data');
+          condition = checked.data === null ? null : JSON.stringify(checked.data);
+        }
         const mergedEvents =
           events === undefined
             ? channelEvents(existing!)
