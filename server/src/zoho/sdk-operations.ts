@@ -229,9 +229,9 @@ export async function setVariable(variable: { apiName: string; name: string; val
   model.setName(variable.name);
   model.setAPIName(variable.apiName);
   model.setType(new ZOHO.Choice('text'));
-  const group = new ZOHO.VariableGroups.VariableGroup();
+  const group = new ZOHO.Variables.VariableGroup();
   group.setAPIName('General');
-  model.setVariableGroup(group as never);
+  model.setVariableGroup(group);
   body.setVariables([model]);
   const response = await new ZOHO.Variables.VariablesOperations().createVariables(body);
   const wrapper = unwrap(response) as ZOHO.Variables.ActionWrapper;

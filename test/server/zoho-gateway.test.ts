@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getOrg } from '../../server/src/db/orgs.js';
+import type { OrgConnection } from '../../server/src/zoho/gateway.js';
+import { ZohoApiError, ZohoAuthorizationError, ZohoRateLimitedError, ZohoUnavailableError } from '../../server/src/zoho/errors.js';
+import { buildGatewayStack, connectDirectly } from '../helpers/gateway-harness.js';
+import { type SandboxOrg, type TestSandbox, startTestSandbox } from '../helpers/sandbox-client.js';
+
+let test: TestSandbox;
+let stack: ReturnType<typeof buildGatewayStack>;
+let orgA: SandboxOrg;
+let orgB: SandboxOrg;
+let a: OrgConnection;
+let b: OrgConnection;
+
+beforeAll(async () => {
+  test = await startTestSandbox();
+  const client = await test.admin<{ client_id: string; client_secret: string }>('POST', '/sandbox/clients', { name: 'Backend', redirect_uris: ['http://127.0.0.1:1/cb'] });
+  orgA = await test.createOrg({ name: 'Alpha Org', client_id: client.body.client_id, extension_fields: true });
+  orgB = await test.createOrg({ name: 'Beta Org', dc: 'eu', client_id: client.body.client_id });
+  stack = buildGatewayStack({ clock: test.clock, clientId: client.body.client_id, clientSecret: client.body.client_secret });
+  a = await connectDirectly(test, stack, orgA, test.clock);
+  b = await connectDirectly(test, stack, orgB, test.clock);
+});
+
+afterAll(async () => {
+  await stack?.close();
+  await test?.stop();
+});
+
+describe('Zoho gateway over the SDK in worker threads', () => {
+  it('reads users, org and field metadata in our own types', async () => {
+    const me = await stack.gateway.currentUser(a);
+    expect(me).toMatchObject({ email: orgA.admin.email, isAdmin: true, status: 'active' });
+    expect((await stack.gateway.getOrg(a)).zgid).toBe(orgA.org_id);
+    expect((await stack.gateway.getOrg(b)).zgid).toBe(orgB.org_id);
+    const fields = await stack.gateway.listFields(a, 'Contacts');
+    expect(fields.find((field) => field.label === '7Targets Context')).toMatchObject({ dataType: 'text', custom: true });
+    expect(fields.find((field) => field.apiName === 'Owner')?.dataType).toBe('ownerlookup');
+  });
+
+  it('creates fields, reads variables back and answers COQL rows as plain JSON', async () => {
+    const ids = await stack.gateway.createFields(b, 'Leads', [
+      { label: '7Targets Context', dataType: 'text', length: 255 },
+      { label: '7Targets Lead Connection Status', dataType: 'picklist', picklistValues: ['-None-', 'New', 'Engaged'] },
+    ]);
+    expect(ids).toHaveLength(2);
+    expect(ids.every((id) => /^\d+$/.test(id))).toBe(true);
+    expect(await stack.gateway.getVariable(b, 'salesassist__Widget_Key')).toBeNull();
+    await stack.gateway.setVariable(b, { apiName: 'salesassist__Widget_Key', name: 'Widget Key', value: 'first' });
+    await stack.gateway.setVariable(b, { apiName: 'salesassist__Widget_Key', name: 'Widget Key', value: 'second' });
+    expect(await stack.gateway.getVariable(b, 'salesassist__Widget_Key')).toBe('second');
+    const token = (await test.token(orgA)).access_token;
+    await test.crm(token, 'POST', '/Contacts', { data: [{ Last_Name: 'Rowed', Email: 'r@alpha.test' }] });
+    const rows = await stack.gateway.coql(a, "select Last_Name, Owner from Contacts where Email = 'r@alpha.test'");
+    expect(rows).toEqual([{ Last_Name: 'Rowed', Owner: { id: orgA.admin.id }, id: expect.stringMatching(/^\d+$/) }]);
+  });
+
+  it('maps Zoho errors: API errors, 429, 5xx and a refused refresh token', async () => {
+    await expect(stack.gateway.coql(a, 'select Last_Name from Contacts')).rejects.toBeInstanceOf(ZohoApiError);
+    // The SDK's HTTP client (got) retries a failed GET twice, so a fault must outlast three tries.
+    await test.admin('POST', '/sandbox/faults', { path: '/crm/v8/org', status: 429, count: 3 });
+    await expect(stack.gateway.getOrg(a)).rejects.toBeInstanceOf(ZohoRateLimitedError);
+    await test.admin('POST', '/sandbox/faults', { path: '/crm/v8/org', status: 500, count: 3 });
+    await expect(stack.gateway.getOrg(a)).rejects.toBeInstanceOf(ZohoUnavailableError);
+    await test.admin('DELETE', '/sandbox/faults');
+    expect((await stack.gateway.getOrg(a)).zgid).toBe(orgA.org_id);
+  });
+
+  it('refreshes an expired access token once, even for many concurrent calls', async () => {
+    const before = await test.admin<{ credits_used: number }>('GET', `/sandbox/orgs/${orgA.org_id}/usage`);
+    test.clock.advance(61 * 60 * 1000);
+    const results = await Promise.all(Array.from({ length: 20 }, () => stack.gateway.getOrg(a)));
+    expect(results.every((org) => org.zgid === orgA.org_id)).toBe(true);
+    const stored = stack.vault.load(a.orgId)!;
+    expect(stored.accessExpiresAt).toBe(test.clock.now() + 60 * 60 * 1000);
+    // One refresh for twenty calls: the sandbox's refresh limit (10 per 10 minutes) is untouched.
+    expect((await test.admin<{ credits_used: number }>('GET', `/sandbox/orgs/${orgA.org_id}/usage`)).body.credits_used - before.body.credits_used).toBe(20);
+  });
+
+  it('keeps 1,000 interleaved calls of two orgs apart', async () => {
+    const calls = Array.from({ length: 1000 }, (_, index) => (index % 2 === 0 ? a : b));
+    const results = await Promise.all(calls.map((org) => stack.gateway.getOrg(org).then((info) => [org, info.zgid] as const)));
+    const wrong = results.filter(([org, zgid]) => zgid !== (org === a ? orgA.org_id : orgB.org_id));
+    expect(wrong).toEqual([]);
+    expect(results).toHaveLength(1000);
+  });
+
+  it('marks an org whose refresh token Zoho refuses, and stops calling for it', async () => {
+    const refresh = stack.vault.refreshTokenOf(b.orgId)!;
+    await fetch(`${orgB.accounts_server}/oauth/v2/token/revoke?token=${encodeURIComponent(refresh)}`, { method: 'POST' });
+    test.clock.advance(61 * 60 * 1000);
+    await expect(stack.gateway.getOrg(b)).rejects.toBeInstanceOf(ZohoAuthorizationError);
+    expect(getOrg(stack.db, b.orgId)?.status).toBe('authorization_expired');
+    await expect(stack.gateway.getOrg(b)).rejects.toBeInstanceOf(ZohoAuthorizationError);
+    expect((await stack.gateway.getOrg(a)).zgid).toBe(orgA.org_id);
+  });
+});
