@@ -43,6 +43,7 @@ const appSchema = z.object({
   ZOHO_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
   ZOHO_CALL_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(20_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  ZOHO_WIDGET_KEY_VARIABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/).default('salesassist__Widget_Key'),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
 });
 

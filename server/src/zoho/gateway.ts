@@ -61,6 +61,8 @@ export interface WatchSubscription {
 export type ZohoUserType = 'AllUsers' | 'ActiveUsers' | 'AdminUsers' | 'CurrentUser';
 
 export interface ZohoGateway {
+  /** Who authorized a fresh token and which org it belongs to, before the org is stored. */
+  identify(where: { apiDomain: string; accountsServer: string }, accessToken: string): Promise<{ user: ZohoUser; org: ZohoOrgInfo }>;
   currentUser(org: OrgConnection): Promise<ZohoUser>;
   listUsers(org: OrgConnection, type: ZohoUserType): Promise<ZohoUser[]>;
   getOrg(org: OrgConnection): Promise<ZohoOrgInfo>;

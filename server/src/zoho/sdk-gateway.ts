@@ -8,6 +8,19 @@ import { type SdkWorkerPool, WorkerCallError } from './worker-pool.js';
 /** Zoho sends no Retry-After with a 429; wait a minute before trying that org again. */
 const RATE_LIMIT_BACKOFF_MS = 60_000;
 const TOKEN_REFUSED = new Set(['INVALID_TOKEN', 'AUTHENTICATION_FAILURE']);
+/** Calls made with a just-issued token, before the org exists, share this lane and cache folder. */
+const IDENTIFY_LANE = '_identify';
+
+/** A worker failure in the gateway's own error types. */
+function translate(error: unknown, op: string): Error {
+  if (!(error instanceof WorkerCallError)) return error instanceof Error ? error : new Error(String(error));
+  const failure = error.failure;
+  if (failure.kind === 'failure') return new ZohoUnavailableError(`Zoho call ${op} failed: ${failure.message}`);
+  if (TOKEN_REFUSED.has(failure.code)) return new ZohoAuthorizationError(`Zoho refused the token for ${op}`);
+  if (failure.status === 429 || failure.code === 'TOO_MANY_REQUESTS') return new ZohoRateLimitedError(RATE_LIMIT_BACKOFF_MS);
+  if (failure.status >= 500) return new ZohoUnavailableError(`Zoho answered ${failure.status} ${failure.code} to ${op}`);
+  return new ZohoApiError(failure.status, failure.code, failure.message, failure.details);
+}
 
 export interface SdkGatewayOptions {
   pool: SdkWorkerPool;
@@ -21,37 +34,45 @@ export interface SdkGatewayOptions {
 export class SdkZohoGateway implements ZohoGateway {
   constructor(private readonly options: SdkGatewayOptions) {}
 
+  private run(laneKey: string, where: { apiDomain: string; accountsServer: string }, accessToken: string, op: OperationName, args: unknown[]) {
+    return this.options.pool.run(
+      {
+        orgId: laneKey,
+        apiDomain: where.apiDomain,
+        accountsServer: where.accountsServer,
+        accessToken,
+        userKey: laneKey,
+        resourceDir: join(this.options.cacheDir, laneKey),
+        timeoutMs: this.options.callTimeoutMs,
+      },
+      op,
+      args,
+    );
+  }
+
   private async call<T>(org: OrgConnection, op: OperationName, args: unknown[]): Promise<T> {
     for (let attempt = 0; ; attempt += 1) {
       const accessToken = await this.options.tokens.accessToken(org.orgId);
       try {
-        return (await this.options.pool.run(
-          {
-            orgId: org.orgId,
-            apiDomain: org.apiDomain,
-            accountsServer: org.accountsServer,
-            accessToken,
-            userKey: org.orgId,
-            resourceDir: join(this.options.cacheDir, org.orgId),
-            timeoutMs: this.options.callTimeoutMs,
-          },
-          op,
-          args,
-        )) as T;
+        return (await this.run(org.orgId, org, accessToken, op, args)) as T;
       } catch (error) {
-        if (!(error instanceof WorkerCallError)) throw error;
-        const failure = error.failure;
-        if (failure.kind === 'failure') throw new ZohoUnavailableError(`Zoho call ${op} failed: ${failure.message}`);
         // Zoho refused a token before its expiry (revoked or rotated): refresh once and retry.
-        if (TOKEN_REFUSED.has(failure.code) && attempt === 0) {
+        if (attempt === 0 && error instanceof WorkerCallError && error.failure.kind === 'api' && TOKEN_REFUSED.has(error.failure.code)) {
           this.options.tokens.invalidate(org.orgId, accessToken);
           continue;
         }
-        if (TOKEN_REFUSED.has(failure.code)) throw new ZohoAuthorizationError(`Zoho refused a fresh token for org ${org.orgId}`);
-        if (failure.status === 429 || failure.code === 'TOO_MANY_REQUESTS') throw new ZohoRateLimitedError(RATE_LIMIT_BACKOFF_MS);
-        if (failure.status >= 500) throw new ZohoUnavailableError(`Zoho answered ${failure.status} ${failure.code} to ${op}`);
-        throw new ZohoApiError(failure.status, failure.code, failure.message, failure.details);
+        throw translate(error, op);
       }
+    }
+  }
+
+  async identify(where: { apiDomain: string; accountsServer: string }, accessToken: string): Promise<{ user: ZohoUser; org: ZohoOrgInfo }> {
+    try {
+      const user = (await this.run(IDENTIFY_LANE, where, accessToken, 'currentUser', [])) as ZohoUser;
+      const org = (await this.run(IDENTIFY_LANE, where, accessToken, 'getOrg', [])) as ZohoOrgInfo;
+      return { user, org };
+    } catch (error) {
+      throw translate(error, 'identify');
     }
   }
 

@@ -18,7 +18,7 @@ const EVENT = new RegExp(`^(${WATCHABLE.join('|')})\\.(create|edit|delete|all)$`
 type Mode = 'enable' | 'replace' | 'patch';
 
 const fieldRef = z.object({ api_name: z.string().min(1), id: z.string().optional() });
-/** At most ten fields, grouped by and/or, per Zoho's notification_condition. */
+/** Per module, one field or a group of at most ten, per Zoho's notification_condition. */
 const conditionSchema = z
   .array(
     z.object({
@@ -31,7 +31,7 @@ const conditionSchema = z
     }),
   )
   .min(1)
-  .max(2);
+  .max(WATCHABLE.length);
 
 function fail(index: number, code: string, apiName: string, message: string): Entry {
   return itemError('watch', index, code, apiName, message);

@@ -1,0 +1,49 @@
+import { Hono } from 'hono';
+import type { AppDeps, AppEnv } from './http/context.js';
+import { AdminCheck, authenticate } from './http/auth.js';
+import { apiCors } from './http/cors.js';
+import { AppError, type ErrorEnvelope } from './http/errors.js';
+import { requestId, requestLog, securityHeaders } from './http/middleware.js';
+import { assistantsApi } from './routes/api-assistants.js';
+import { orgApi } from './routes/api-org.js';
+import { oauthRoutes } from './routes/oauth.js';
+
+/** The backend's HTTP app. Everything it uses comes in through `deps`; main.ts builds the real ones. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const admin = new AdminCheck(deps);
+
+  app.use('*', requestId());
+  app.use('*', requestLog(deps.logger));
+  app.use('*', securityHeaders());
+
+  app.onError((error, c) => {
+    const requestIdValue = c.get('requestId') ?? 'unknown';
+    if (error instanceof AppError) {
+      const body: ErrorEnvelope = { error: { code: error.code, message: error.message, requestId: requestIdValue, ...(error.details === undefined ? {} : { details: error.details }) } };
+      return c.json(body, error.status);
+    }
+    (c.get('logger') ?? deps.logger).error('unhandled error', { error, path: c.req.path });
+    const body: ErrorEnvelope = { error: { code: 'INTERNAL', message: 'Something went wrong on our side; the request id helps us find it.', requestId: requestIdValue } };
+    return c.json(body, 500);
+  });
+  app.notFound((c) => {
+    const body: ErrorEnvelope = { error: { code: 'NOT_FOUND', message: `No route for ${c.req.method} ${c.req.path}.`, requestId: c.get('requestId') } };
+    return c.json(body, 404);
+  });
+
+  app.get('/healthz', (c) => {
+    deps.db.prepare('SELECT 1').get();
+    return c.json({ status: 'ok', time: new Date(deps.clock.now()).toISOString() });
+  });
+
+  app.route('/oauth/zoho', oauthRoutes(deps));
+
+  const extraOrigins = [...deps.config.widgetOrigins, ...(deps.config.zohoSandboxUrl ? [new URL(deps.config.zohoSandboxUrl).origin] : [])];
+  app.use('/api/*', apiCors(extraOrigins));
+  app.use('/api/*', authenticate(deps));
+  app.route('/api', orgApi(deps, admin));
+  app.route('/api', assistantsApi(deps, admin));
+
+  return app;
+}

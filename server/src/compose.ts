@@ -1,0 +1,56 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SqliteTokenVault } from './auth/token-vault.js';
+import { appMigrations } from './db/migrations.js';
+import { type Db, openDb } from './db/open-db.js';
+import type { AppEnv } from './env.js';
+import type { AppDeps } from './http/context.js';
+import { type Clock, systemClock } from './lib/clock.js';
+import { type Logger, createLogger } from './lib/logger.js';
+import { TokenCipher } from './lib/token-cipher.js';
+import { ZohoOAuthClient } from './zoho/oauth-client.js';
+import { SdkZohoGateway } from './zoho/sdk-gateway.js';
+import { TokenManager } from './zoho/token-manager.js';
+import { SdkWorkerPool } from './zoho/worker-pool.js';
+
+
+/** Builds the backend's dependencies from its configuration (the composition root). */
+export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logger; db?: Db } = {}): { deps: AppDeps; close(): Promise<void> } {
+  const dataDir = resolve(env.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createLogger(env.LOG_LEVEL);
+  const db = overrides.db ?? openDb(env.DATABASE_PATH ?? join(dataDir, 'app.sqlite'), appMigrations);
+  const cipher = new TokenCipher(env.ENCRYPTION_KEY);
+  const vault = new SqliteTokenVault(db, cipher, clock);
+  const oauth = new ZohoOAuthClient({ clientId: env.ZOHO_CLIENT_ID, clientSecret: env.ZOHO_CLIENT_SECRET });
+  const tokens = new TokenManager(vault, oauth, clock, logger);
+  const pool = new SdkWorkerPool({ size: env.ZOHO_GATEWAY_WORKERS, callTimeoutMs: env.ZOHO_CALL_TIMEOUT_MS, logger });
+  const gateway = new SdkZohoGateway({ pool, tokens, cacheDir: join(dataDir, 'zoho-sdk'), callTimeoutMs: env.ZOHO_CALL_TIMEOUT_MS });
+  const publicUrl = (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/+$/, '');
+  const deps: AppDeps = {
+    db,
+    clock,
+    logger,
+    gateway,
+    oauth,
+    vault,
+    cipher,
+    config: {
+      publicUrl,
+      zohoClientId: env.ZOHO_CLIENT_ID,
+      zohoAccountsUrl: env.ZOHO_ACCOUNTS_URL.replace(/\/+$/, ''),
+      zohoSandboxUrl: env.ZOHO_SANDBOX_URL?.replace(/\/+$/, ''),
+      adminToken: env.ADMIN_TOKEN,
+      widgetOrigins: (env.WIDGET_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
+      widgetKeyVariable: env.ZOHO_WIDGET_KEY_VARIABLE,
+    },
+  };
+  return {
+    deps,
+    async close() {
+      await pool.close();
+      if (!overrides.db) db.close();
+    },
+  };
+}

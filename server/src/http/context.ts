@@ -1,0 +1,48 @@
+import type { Db } from '../db/open-db.js';
+import type { OrgRow } from '../db/orgs.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { SqliteTokenVault } from '../auth/token-vault.js';
+import type { TokenCipher } from '../lib/token-cipher.js';
+import type { ZohoGateway } from '../zoho/gateway.js';
+import type { ZohoOAuthClient } from '../zoho/oauth-client.js';
+
+export interface AppConfig {
+  publicUrl: string;
+  zohoClientId: string;
+  /** Where authorization starts (Zoho US by default; Zoho sends other DCs' users on). */
+  zohoAccountsUrl: string;
+  /** A sandbox origin trusted as accounts server and API domain, besides Zoho's own. */
+  zohoSandboxUrl: string | undefined;
+  adminToken: string | undefined;
+  /** Extra origins allowed to call /api from a browser (CORS), besides Zoho's. */
+  widgetOrigins: string[];
+  widgetKeyVariable: string;
+}
+
+/** Everything the HTTP app needs; only main.ts (and tests) build these. */
+export interface AppDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  config: AppConfig;
+  gateway: ZohoGateway;
+  oauth: ZohoOAuthClient;
+  vault: SqliteTokenVault;
+  cipher: TokenCipher;
+}
+
+export interface Caller {
+  org: OrgRow;
+  kind: 'widget' | 'operator';
+  /** The Zoho user the widget says is calling (checked against Zoho before admin actions). */
+  zohoUserId: string | undefined;
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    logger: Logger;
+    caller: Caller;
+  };
+}

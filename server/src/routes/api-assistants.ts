@@ -1,0 +1,137 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { type AssistantInput, createAssistant, deleteAssistant, findAssistantByMailbox, getAssistant, listAssistants, updateAssistant } from '../db/assistants.js';
+import { createSequence, deleteSequence, findSequenceByName, getSequence, listSequences, updateSequence } from '../db/sequences.js';
+import type { AdminCheck } from '../http/auth.js';
+import type { AppDeps, AppEnv } from '../http/context.js';
+import { appErrors } from '../http/errors.js';
+import { jsonBody } from '../http/validate.js';
+
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM');
+const timeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'an IANA time zone such as Europe/Berlin');
+
+const assistantSchema = z
+  .object({
+    name: z.string().trim().min(1).max(80),
+    mailbox_email: z.email().max(254),
+    default_context: z.string().trim().min(1).max(5000),
+    signature: z.string().max(2000).default(''),
+    default_sequence_id: z.string().uuid().nullable().default(null),
+    time_zone: timeZone.default('UTC'),
+    business_hours: z.object({ start: clockTime, end: clockTime }).default({ start: '09:00', end: '17:00' }),
+    off_days: z.array(z.enum(DAYS)).max(6).default(['sat', 'sun']),
+    daily_cap: z.number().int().min(1).max(2000).default(200),
+    default_owner_id: z.string().regex(/^\d{1,19}$/, 'a Zoho user id').nullable().default(null),
+    nurture_lines: z.array(z.string().trim().min(1).max(300)).max(50).default([]),
+  })
+  .strict()
+  .refine((input) => input.business_hours.start < input.business_hours.end, { message: 'business hours must start before they end', path: ['business_hours'] });
+
+const stepSchema = z
+  .object({
+    after_days: z.number().int().min(0).max(365),
+    mode: z.enum(['generated', 'custom']).default('generated'),
+    subject: z.string().trim().min(1).max(200).nullable().default(null),
+    body: z.string().trim().min(1).max(20_000).nullable().default(null),
+  })
+  .strict()
+  .refine((step) => step.mode === 'generated' || (step.subject !== null && step.body !== null), { message: 'a custom step needs a subject and a body' });
+
+const sequenceSchema = z
+  .object({
+    name: z.string().trim().min(1).max(80),
+    steps: z.array(stepSchema).min(1).max(20),
+    is_default: z.boolean().default(false),
+  })
+  .strict();
+
+/** Assistants and sequences: reads for any widget caller, writes for Zoho admins (and operators). */
+export function assistantsApi(deps: AppDeps, admin: AdminCheck): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const orgOf = (c: { get(key: 'caller'): { org: { id: string } } }) => c.get('caller').org.id;
+  const checkSequence = (orgId: string, id: string | null) => {
+    if (id !== null && !getSequence(deps.db, orgId, id)) throw appErrors.validation('default_sequence_id names no sequence of this org.');
+  };
+
+  app.get('/assistants', (c) => c.json({ assistants: listAssistants(deps.db, orgOf(c)) }));
+
+  app.get('/assistants/:id', (c) => {
+    const assistant = getAssistant(deps.db, orgOf(c), c.req.param('id'));
+    if (!assistant) throw appErrors.notFound('The assistant');
+    return c.json(assistant);
+  });
+
+  app.post('/assistants', async (c) => {
+    await admin.require(c);
+    const input = (await jsonBody(c, assistantSchema)) as AssistantInput;
+    const orgId = orgOf(c);
+    checkSequence(orgId, input.default_sequence_id);
+    if (findAssistantByMailbox(deps.db, orgId, input.mailbox_email)) throw appErrors.conflict(`An assistant already uses ${input.mailbox_email}.`);
+    return c.json(createAssistant(deps.db, orgId, input, deps.clock.now()), 201);
+  });
+
+  app.put('/assistants/:id', async (c) => {
+    await admin.require(c);
+    const input = (await jsonBody(c, assistantSchema)) as AssistantInput;
+    const orgId = orgOf(c);
+    checkSequence(orgId, input.default_sequence_id);
+    const clash = findAssistantByMailbox(deps.db, orgId, input.mailbox_email);
+    if (clash && clash.id !== c.req.param('id')) throw appErrors.conflict(`An assistant already uses ${input.mailbox_email}.`);
+    const updated = updateAssistant(deps.db, orgId, c.req.param('id'), input, deps.clock.now());
+    if (!updated) throw appErrors.notFound('The assistant');
+    return c.json(updated);
+  });
+
+  app.delete('/assistants/:id', async (c) => {
+    await admin.require(c);
+    if (!deleteAssistant(deps.db, orgOf(c), c.req.param('id'))) throw appErrors.notFound('The assistant');
+    return c.body(null, 204);
+  });
+
+  app.get('/sequences', (c) => c.json({ sequences: listSequences(deps.db, orgOf(c)) }));
+
+  app.get('/sequences/:id', (c) => {
+    const sequence = getSequence(deps.db, orgOf(c), c.req.param('id'));
+    if (!sequence) throw appErrors.notFound('The sequence');
+    return c.json(sequence);
+  });
+
+  app.post('/sequences', async (c) => {
+    await admin.require(c);
+    const input = await jsonBody(c, sequenceSchema);
+    const orgId = orgOf(c);
+    if (findSequenceByName(deps.db, orgId, input.name)) throw appErrors.conflict(`A sequence is already named "${input.name}".`);
+    return c.json(createSequence(deps.db, orgId, { name: input.name, steps: input.steps, isDefault: input.is_default }, deps.clock.now()), 201);
+  });
+
+  app.put('/sequences/:id', async (c) => {
+    await admin.require(c);
+    const input = await jsonBody(c, sequenceSchema);
+    const orgId = orgOf(c);
+    const clash = findSequenceByName(deps.db, orgId, input.name);
+    if (clash && clash.id !== c.req.param('id')) throw appErrors.conflict(`A sequence is already named "${input.name}".`);
+    const updated = updateSequence(deps.db, orgId, c.req.param('id'), { name: input.name, steps: input.steps, isDefault: input.is_default }, deps.clock.now());
+    if (!updated) throw appErrors.notFound('The sequence');
+    return c.json(updated);
+  });
+
+  app.delete('/sequences/:id', async (c) => {
+    await admin.require(c);
+    const orgId = orgOf(c);
+    const sequence = getSequence(deps.db, orgId, c.req.param('id'));
+    if (!sequence) throw appErrors.notFound('The sequence');
+    if (sequence.is_default) throw appErrors.conflict('The default sequence cannot be deleted; make another one the default first.');
+    deleteSequence(deps.db, orgId, sequence.id);
+    return c.body(null, 204);
+  });
+
+  return app;
+}

@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { createApp } from '../../server/src/app.js';
+import { buildDeps } from '../../server/src/compose.js';
+import { loadAppEnv } from '../../server/src/env.js';
+import type { AppDeps } from '../../server/src/http/context.js';
+import { createLogger } from '../../server/src/lib/logger.js';
+import { type TestSandbox, startTestSandbox } from './sandbox-client.js';
+
+export const ADMIN_TOKEN = 'operator-token-for-tests-0123456789abcdef';
+
+export interface TestBackend {
+  sandbox: TestSandbox;
+  url: string;
+  deps: AppDeps;
+  dbPath: string;
+  logLines: string[];
+  client: { client_id: string; client_secret: string };
+  stop(): Promise<void>;
+}
+
+/** The real backend on a loopback port, wired to a sandbox as its Zoho, with a file database. */
+export async function startTestBackend(options: { sandbox?: TestSandbox; env?: Record<string, string> } = {}): Promise<TestBackend> {
+  const sandbox = options.sandbox ?? (await startTestSandbox());
+  const dataDir = mkdtempSync(join(tmpdir(), 'backend-'));
+  const dbPath = join(dataDir, 'app.sqlite');
+  const client = (await sandbox.admin<{ client_id: string; client_secret: string }>('POST', '/sandbox/clients', { name: 'Sales Assistant (tests)' })).body;
+  const env = loadAppEnv({
+    PORT: '0',
+    DATA_DIR: dataDir,
+    DATABASE_PATH: dbPath,
+    ZOHO_CLIENT_ID: client.client_id,
+    ZOHO_CLIENT_SECRET: client.client_secret,
+    ZOHO_ACCOUNTS_URL: sandbox.url,
+    ZOHO_SANDBOX_URL: sandbox.url,
+    ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+    ADMIN_TOKEN,
+    ZOHO_GATEWAY_WORKERS: '2',
+    ...options.env,
+  });
+  const logLines: string[] = [];
+  const { deps, close } = buildDeps(env, { clock: sandbox.clock, logger: createLogger('debug', (line) => logLines.push(line)) });
+  const app = createApp(deps);
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const instance = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(instance));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  deps.config.publicUrl = url;
+  await sandbox.admin('POST', '/sandbox/clients', { client_id: client.client_id, redirect_uris: [`${url}/oauth/zoho/callback`] });
+  return {
+    sandbox,
+    url,
+    deps,
+    dbPath,
+    logLines,
+    client,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      });
+      await close();
+      if (!options.sandbox) await sandbox.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The browser's part of the OAuth dance: start on the backend (keeping its cookie), choose the
+ * user on the sandbox's consent page, and follow the redirect back to the callback.
+ */
+export async function authorizeInBrowser(
+  backend: TestBackend,
+  options: { userEmail: string; approve?: boolean; tamper?: (callback: URL) => URL; cookie?: string | null },
+): Promise<{ status: number; html: string; callback: URL; cookie: string }> {
+  const start = await fetch(`${backend.url}/oauth/zoho/start`, { redirect: 'manual' });
+  if (start.status !== 302) throw new Error(`start answered ${start.status}`);
+  const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const consent = await fetch(start.headers.get('location')!, {
+    method: 'POST',
+    body: new URLSearchParams({ user_email: options.userEmail, approve: options.approve === false ? 'false' : 'true' }),
+    redirect: 'manual',
+  });
+  if (consent.status !== 302) throw new Error(`consent answered ${consent.status}: ${await consent.text()}`);
+  let callback = new URL(consent.headers.get('location')!);
+  if (options.tamper) callback = options.tamper(callback);
+  const sentCookie = options.cookie === undefined ? cookie : options.cookie;
+  const response = await fetch(callback, { headers: sentCookie ? { cookie: sentCookie } : {}, redirect: 'manual' });
+  return { status: response.status, html: await response.text(), callback, cookie };
+}
