@@ -110,7 +110,7 @@ describe('authorizing the backend on Zoho', () => {
     expect(listOrgFields(backend.deps.db, row.id).find((field) => field.module === 'Leads' && field.role === 'context')?.api_name).toBe('salesassist__X7Targets_Context');
     // A refresh goes to the EU accounts server as well.
     backend.sandbox.clock.advance(61 * 60 * 1000);
-    const details = await fetch(`${backend.url}/api/crm-details/refresh`, { method: 'POST', headers: { authorization: `Bearer ${await widgetKey(org)}` } });
+    const details = await fetch(`${backend.url}/api/crm-details/refresh`, { method: 'POST', headers: { authorization: `Bearer ${await widgetKey(org)}`, 'x-zoho-user-id': org.admin.id } });
     expect(details.status).toBe(200);
     await backend.sandbox.admin('DELETE', '/sandbox/faults');
   });

@@ -23,6 +23,7 @@ export function orgApi(deps: AppDeps, admin: AdminCheck): Hono<AppEnv> {
   });
 
   app.post('/crm-details/refresh', async (c) => {
+    await admin.require(c);
     const org = activeOrg(c.get('caller').org.id);
     const assistants = await zohoCall(() => refreshCrmDetails(deps, org));
     return c.json({ org: orgHealth(deps, getOrg(deps.db, org.id)!), assistants, statuses: STATUS_HELP });

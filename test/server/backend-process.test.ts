@@ -1,0 +1,72 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestSandbox } from '../helpers/sandbox-client.js';
+
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGTERM');
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs `npm start`'s entry point; resolves with its output once `until` appears, rejects on exit. */
+function runMain(env: Record<string, string>, until: RegExp): Promise<{ output: string; code: number | null }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  return new Promise((resolve) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (until.test(output)) resolve({ output, code: null });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => resolve({ output, code }));
+  });
+}
+
+describe('npm start with a Zoho client configured', () => {
+  it('runs the backend against the configured Zoho (here the sandbox), and nothing else', async () => {
+    const sandbox = await startTestSandbox();
+    try {
+      const dataDir = mkdtempSync(join(tmpdir(), 'main-'));
+      dirs.push(dataDir);
+      const { output, code } = await runMain(
+        {
+          PORT: '0',
+          DATA_DIR: dataDir,
+          ZOHO_CLIENT_ID: '1000.TESTCLIENT',
+          ZOHO_CLIENT_SECRET: 'secret',
+          ZOHO_ACCOUNTS_URL: sandbox.url,
+          ZOHO_SANDBOX_URL: sandbox.url,
+          ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
+          LOG_LEVEL: 'warn',
+        },
+        /Backend listening on (http:\/\/\S+)/,
+      );
+      expect(code).toBeNull();
+      expect(output).not.toContain('Zoho sandbox listening');
+      const url = /Backend listening on (http:\/\/\S+)/.exec(output)![1]!;
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const start = await fetch(`${url}/oauth/zoho/start`, { redirect: 'manual' });
+      expect(start.headers.get('location')).toMatch(new RegExp(`^${sandbox.url}/oauth/v2/auth\\?`));
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
+  it('refuses to start without ENCRYPTION_KEY, naming it', async () => {
+    // A pattern that never matches: wait for the process to exit.
+    const { output, code } = await runMain({ ZOHO_CLIENT_ID: '1000.TESTCLIENT', ZOHO_CLIENT_SECRET: 'secret', DATA_DIR: tmpdir() }, /(?!)/);
+    expect(code).toBe(1);
+    expect(output).toContain('ENCRYPTION_KEY');
+    expect(output).not.toContain('listening');
+  });
+});
