@@ -5,6 +5,7 @@
 import { ManualClock } from '../../server/src/lib/clock.js';
 import { ALL_SCOPES, startTestSandbox } from '../helpers/sandbox-client.js';
 import { ZOHO, initSdk } from '../helpers/zoho-sdk.js';
+import { buildGatewayStack, connectDirectly } from '../helpers/gateway-harness.js';
 
 const REQUESTS = 2_000;
 const CONCURRENCY = 10;
@@ -56,6 +57,30 @@ try {
     console.log(`SDK / fetch throughput ratio for a 200-record page: ${(sdk / get).toFixed(2)}`);
   } finally {
     session.dispose();
+  }
+
+  // The gateway: the SDK confined to org-affine worker threads, two orgs interleaved.
+  const client = await test.admin<{ client_id: string; client_secret: string }>('POST', '/sandbox/clients', { name: 'Bench backend' });
+  const second = await test.createOrg({ name: 'Bench 2', client_id: client.body.client_id, limits: { credits_per_day: 10_000_000, concurrency: 1000 } });
+  const first = await test.createOrg({ name: 'Bench 1', client_id: client.body.client_id, limits: { credits_per_day: 10_000_000, concurrency: 1000 } });
+  for (const workers of [1, 2, 4]) {
+    const stack = buildGatewayStack({ clock: test.clock, clientId: client.body.client_id, clientSecret: client.body.client_secret, workers });
+    try {
+      const orgs = [await connectDirectly(test, stack, first, test.clock), await connectDirectly(test, stack, second, test.clock)];
+      const expected = [first.org_id, second.org_id];
+      let wrong = 0;
+      const gateway = await timed(`gateway getOrg, ${workers} worker(s), 2 orgs`, REQUESTS, async (index) => {
+        const info = await stack.gateway.getOrg(orgs[index % 2]!);
+        if (info.zgid !== expected[index % 2]) wrong += 1;
+      }, 20);
+      const { access_token: plainToken } = await test.token(first);
+      const plain = await timed('plain fetch GET /org, same load', REQUESTS, async () => {
+        if ((await test.crm(plainToken, 'GET', '/org')).status !== 200) throw new Error('org failed');
+      }, 20);
+      console.log(`  cross-org answers: ${wrong}; gateway / fetch: ${(gateway / plain).toFixed(2)}; memory rss ${Math.round(process.memoryUsage().rss / 1e6)} MB`);
+    } finally {
+      await stack.close();
+    }
   }
 } finally {
   await test.stop();
