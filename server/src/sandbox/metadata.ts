@@ -1,5 +1,7 @@
 /** The standard modules and fields a new sandbox org starts with, in Zoho's own API names. */
 
+import { LEAD_STATES } from '../domain/lead-states.js';
+
 export type DataType =
   | 'text'
   | 'textarea'
@@ -166,9 +168,6 @@ export const RECORD_MODULES = STANDARD_MODULES.map((module) => module.api_name);
 /** Modules whose records the extension works on. */
 export const EXTENSION_MODULES = ['Leads', 'Contacts', 'Deals'] as const;
 
-export const LEAD_CONNECTION_STATES = [
-  'New', 'Pending', 'Cold', 'Engaged', 'Warm', 'Hot', 'Responded', 'Processed', 'Out of office', 'Deactivated', 'Unsubscribed',
-];
 
 /**
  * Fields an installed extension ships. Their API names carry the extension's namespace, so a client
@@ -177,7 +176,7 @@ export const LEAD_CONNECTION_STATES = [
 export const EXTENSION_FIELDS: readonly FieldDefinition[] = [
   { api_name: 'salesassist__X7Targets_Context', field_label: '7Targets Context', data_type: 'text', length: 255 },
   { api_name: 'salesassist__X7Targets_Sequence', field_label: '7Targets Sequence', data_type: 'picklist', pick_list_values: ['-None-', 'Recommended'] },
-  { api_name: 'salesassist__X7Targets_Lead_Connection_Status', field_label: '7Targets Lead Connection Status', data_type: 'picklist', pick_list_values: ['-None-', ...LEAD_CONNECTION_STATES] },
+  { api_name: 'salesassist__X7Targets_Lead_Connection_Status', field_label: '7Targets Lead Connection Status', data_type: 'picklist', pick_list_values: ['-None-', ...LEAD_STATES] },
 ];
 
 export const NOTES_MODULE = { api_name: 'Notes', singular_label: 'Note', plural_label: 'Notes' } as const;
