@@ -55,6 +55,23 @@ describe('Zoho gateway over the SDK in worker threads', () => {
     expect(rows).toEqual([{ Last_Name: 'Rowed', Owner: { id: orgA.admin.id }, id: expect.stringMatching(/^\d+$/) }]);
   });
 
+  it('writes in batches of at most 100: 250 notes take 3 calls', async () => {
+    const token = (await test.token(orgA)).access_token;
+    const created = await test.crm(token, 'POST', '/Leads', { data: [{ Last_Name: 'Noted', Company: 'Co' }] });
+    const recordId = created.body.data[0].details.id as string;
+    const before = (await test.admin<{ credits_used: number }>('GET', `/sandbox/orgs/${orgA.org_id}/usage`)).body.credits_used;
+    const notes = Array.from({ length: 250 }, (_, index) => ({ module: 'Leads', recordId, title: `Email ${index + 1}`, content: `Sent email ${index + 1}` }));
+    const ids = await stack.gateway.createNotes(a, notes);
+    expect(ids).toHaveLength(250);
+    expect(new Set(ids).size).toBe(250);
+    const after = (await test.admin<{ credits_used: number }>('GET', `/sandbox/orgs/${orgA.org_id}/usage`)).body.credits_used;
+    // 100 + 100 + 50 notes: 10 + 10 + 5 credits, three calls.
+    expect(after - before).toBe(25);
+    const listed = await test.crm(token, 'GET', `/Leads/${recordId}/Notes?per_page=200`);
+    expect(listed.body.info.more_records).toBe(true);
+    expect(listed.body.data[0].Note_Title).toBe('Email 1');
+  });
+
   it('maps Zoho errors: API errors, 429, 5xx and a refused refresh token', async () => {
     await expect(stack.gateway.coql(a, 'select Last_Name from Contacts')).rejects.toBeInstanceOf(ZohoApiError);
     // The SDK's HTTP client (got) retries a failed GET twice, so a fault must outlast three tries.

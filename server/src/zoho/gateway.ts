@@ -58,6 +58,13 @@ export interface WatchSubscription {
   expiresAt: number;
 }
 
+export interface NewNote {
+  module: string;
+  recordId: string;
+  title: string;
+  content: string;
+}
+
 export type ZohoUserType = 'AllUsers' | 'ActiveUsers' | 'AdminUsers' | 'CurrentUser';
 
 export interface ZohoGateway {
@@ -76,6 +83,8 @@ export interface ZohoGateway {
   unwatch(org: OrgConnection, channelId: string): Promise<void>;
   /** An org variable's value by API name, or null when the variable does not exist. */
   getVariable(org: OrgConnection, apiName: string): Promise<string | null>;
+  /** Creates notes on records, up to 100 per Zoho call; answers each note's id, in order. */
+  createNotes(org: OrgConnection, notes: NewNote[]): Promise<string[]>;
   /** Sets an org variable, creating it when missing. */
   setVariable(org: OrgConnection, variable: { apiName: string; name: string; value: string }): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ZohoApiError, ZohoAuthorizationError, ZohoRateLimitedError, ZohoUnavailableError } from './errors.js';
-import type { NewField, OrgConnection, WatchChannel, WatchSubscription, ZohoField, ZohoGateway, ZohoOrgInfo, ZohoUser, ZohoUserType } from './gateway.js';
+import type { NewField, NewNote, OrgConnection, WatchChannel, WatchSubscription, ZohoField, ZohoGateway, ZohoOrgInfo, ZohoUser, ZohoUserType } from './gateway.js';
 import type { OperationName } from './sdk-operations.js';
 import type { AccessTokenSource } from './token-manager.js';
 import { type SdkWorkerPool, WorkerCallError } from './worker-pool.js';
@@ -106,6 +106,10 @@ export class SdkZohoGateway implements ZohoGateway {
 
   unwatch(org: OrgConnection, channelId: string): Promise<void> {
     return this.call(org, 'unwatch', [channelId]);
+  }
+
+  createNotes(org: OrgConnection, notes: NewNote[]): Promise<string[]> {
+    return this.call(org, 'createNotes', [notes]);
   }
 
   getVariable(org: OrgConnection, apiName: string): Promise<string | null> {

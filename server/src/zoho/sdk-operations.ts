@@ -1,5 +1,5 @@
 import * as ZOHO from '@zohocrm/typescript-sdk-8.0';
-import type { NewField, WatchChannel, WatchSubscription, ZohoField, ZohoOrgInfo, ZohoUser, ZohoUserType } from './gateway.js';
+import type { NewField, NewNote, WatchChannel, WatchSubscription, ZohoField, ZohoOrgInfo, ZohoUser, ZohoUserType } from './gateway.js';
 
 /**
  * Gateway operations written against Zoho's SDK. They run inside an SDK worker (sdk-worker.ts),
@@ -203,6 +203,34 @@ export async function unwatch(channelId: string): Promise<void> {
   unwrap(await new ZOHO.Notifications.NotificationsOperations().deleteNotification(params));
 }
 
+/** Zoho takes at most 100 records or notes per write call. */
+export const WRITE_BATCH = 100;
+
+export async function createNotes(notes: NewNote[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (let start = 0; start < notes.length; start += WRITE_BATCH) {
+    const body = new ZOHO.Notes.BodyWrapper();
+    body.setData(
+      notes.slice(start, start + WRITE_BATCH).map((input) => {
+        const note = new ZOHO.Notes.Note();
+        note.setNoteTitle(input.title);
+        note.setNoteContent(input.content);
+        const parent = new ZOHO.Notes.ParentId();
+        const module = new ZOHO.Modules.MinifiedModule();
+        module.setAPIName(input.module);
+        parent.setModule(module);
+        parent.setId(BigInt(input.recordId));
+        note.setParentId(parent);
+        return note;
+      }),
+    );
+    const response = await new ZOHO.Notes.NotesOperations().createNotes(body);
+    const wrapper = unwrap(response) as ZOHO.Notes.ActionWrapper;
+    ids.push(...actionResults(response.getStatusCode(), wrapper.getData()).map((result) => result.id ?? ''));
+  }
+  return ids;
+}
+
 export async function getVariable(apiName: string): Promise<string | null> {
   try {
     const params = new ZOHO.ParameterMap();
@@ -248,5 +276,5 @@ async function variableExists(apiName: string): Promise<boolean> {
   }
 }
 
-export const operations = { currentUser, listUsers, getOrg, listFields, createFields, coql, watch, unwatch, getVariable, setVariable };
+export const operations = { currentUser, listUsers, getOrg, listFields, createFields, coql, watch, unwatch, createNotes, getVariable, setVariable };
 export type OperationName = keyof typeof operations;
