@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from './http/context.js';
-import { AdminCheck, authenticate } from './http/auth.js';
+import { AdminSessions } from './auth/admin-sessions.js';
+import { authenticate } from './http/auth.js';
 import { apiCors } from './http/cors.js';
 import { AppError, type ErrorEnvelope } from './http/errors.js';
 import { requestId, requestLog, securityHeaders } from './http/middleware.js';
@@ -11,7 +12,8 @@ import { oauthRoutes } from './routes/oauth.js';
 /** The backend's HTTP app. Everything it uses comes in through `deps`; main.ts builds the real ones. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const admin = new AdminCheck(deps);
+  const sessions = new AdminSessions(deps.cipher.deriveKey('admin-session'), deps.clock);
+  const extraOrigins = [...deps.config.widgetOrigins, ...(deps.config.zohoSandboxUrl ? [new URL(deps.config.zohoSandboxUrl).origin] : [])];
 
   app.use('*', requestId());
   app.use('*', requestLog(deps.logger));
@@ -37,13 +39,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return c.json({ status: 'ok', time: new Date(deps.clock.now()).toISOString() });
   });
 
-  app.route('/oauth/zoho', oauthRoutes(deps));
+  app.route('/oauth/zoho', oauthRoutes(deps, sessions, extraOrigins));
 
-  const extraOrigins = [...deps.config.widgetOrigins, ...(deps.config.zohoSandboxUrl ? [new URL(deps.config.zohoSandboxUrl).origin] : [])];
   app.use('/api/*', apiCors(extraOrigins));
-  app.use('/api/*', authenticate(deps));
-  app.route('/api', orgApi(deps, admin));
-  app.route('/api', assistantsApi(deps, admin));
+  app.use('/api/*', authenticate(deps, sessions));
+  app.route('/api', orgApi(deps));
+  app.route('/api', assistantsApi(deps));
 
   return app;
 }

@@ -21,7 +21,7 @@ export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logg
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(env.LOG_LEVEL);
   const db = overrides.db ?? openDb(env.DATABASE_PATH ?? join(dataDir, 'app.sqlite'), appMigrations);
-  const cipher = new TokenCipher(env.ENCRYPTION_KEY);
+  const cipher = new TokenCipher(env.ENCRYPTION_KEY, env.ENCRYPTION_KEY_PREVIOUS);
   const vault = new SqliteTokenVault(db, cipher, clock);
   const oauth = new ZohoOAuthClient({ clientId: env.ZOHO_CLIENT_ID, clientSecret: env.ZOHO_CLIENT_SECRET });
   const tokens = new TokenManager(vault, oauth, clock, logger);

@@ -38,6 +38,22 @@ const appSchema = z.object({
   ZOHO_ACCOUNTS_URL: z.url({ protocol: /^https?$/ }).default('https://accounts.zoho.com'),
   ZOHO_SANDBOX_URL: optionalUrl,
   ENCRYPTION_KEY: encryptionKey,
+  /** Earlier keys, comma separated, still used to open what they sealed (key rotation). */
+  ENCRYPTION_KEY_PREVIOUS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const keys: Buffer[] = [];
+      for (const part of (value ?? '').split(',').map((item) => item.trim()).filter(Boolean)) {
+        const parsed = encryptionKey.safeParse(part);
+        if (!parsed.success) {
+          ctx.addIssue({ code: 'custom', message: 'each previous key must be 32 bytes (hex or base64)' });
+          return z.NEVER;
+        }
+        keys.push(parsed.data);
+      }
+      return keys;
+    }),
   ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   WIDGET_ORIGINS: z.string().optional(),
   ZOHO_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(16).default(2),

@@ -75,9 +75,9 @@ export async function startTestBackend(options: { sandbox?: TestSandbox; env?: R
  */
 export async function authorizeInBrowser(
   backend: TestBackend,
-  options: { userEmail: string; approve?: boolean; tamper?: (callback: URL) => URL; cookie?: string | null },
-): Promise<{ status: number; html: string; callback: URL; cookie: string }> {
-  const start = await fetch(`${backend.url}/oauth/zoho/start`, { redirect: 'manual' });
+  options: { userEmail: string; approve?: boolean; tamper?: (callback: URL) => URL; cookie?: string | null; startQuery?: string },
+): Promise<{ status: number; html: string; callback: URL; cookie: string; headers: Headers }> {
+  const start = await fetch(`${backend.url}/oauth/zoho/start${options.startQuery ?? ''}`, { redirect: 'manual' });
   if (start.status !== 302) throw new Error(`start answered ${start.status}`);
   const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0]!;
   const consent = await fetch(start.headers.get('location')!, {
@@ -90,5 +90,12 @@ export async function authorizeInBrowser(
   if (options.tamper) callback = options.tamper(callback);
   const sentCookie = options.cookie === undefined ? cookie : options.cookie;
   const response = await fetch(callback, { headers: sentCookie ? { cookie: sentCookie } : {}, redirect: 'manual' });
-  return { status: response.status, html: await response.text(), callback, cookie };
+  return { status: response.status, html: await response.text(), callback, cookie, headers: response.headers };
+}
+
+/** The settings tab's "Sign in as administrator": Zoho's login, then the session the page posts back. */
+export async function signInAsAdmin(backend: TestBackend, userEmail: string, origin = backend.sandbox.url): Promise<{ token: string; html: string; status: number }> {
+  const result = await authorizeInBrowser(backend, { userEmail, startQuery: `?purpose=admin&origin=${encodeURIComponent(origin)}` });
+  const token = /"token":"([^"]+)"/.exec(result.html)?.[1] ?? '';
+  return { token, html: result.html, status: result.status };
 }

@@ -1,14 +1,15 @@
 import type { TestBackend } from './backend-harness.js';
-import { authorizeInBrowser } from './backend-harness.js';
+import { authorizeInBrowser, signInAsAdmin } from './backend-harness.js';
 import type { Json, SandboxOrg } from './sandbox-client.js';
 
 export interface ConnectedOrg {
   zoho: SandboxOrg;
   widgetKey: string;
+  adminSession: string;
   adminId: string;
   repId: string;
-  /** Calls the backend's /api as the widget would, as the given Zoho user (the admin by default). */
-  api(method: string, path: string, body?: unknown, options?: { userId?: string | null; key?: string }): Promise<{ status: number; body: Json }>;
+  /** Calls the backend's /api as the widget would, with the admin's session unless told otherwise. */
+  api(method: string, path: string, body?: unknown, options?: { session?: string | null; key?: string }): Promise<{ status: number; body: Json }>;
 }
 
 let counter = 0;
@@ -31,19 +32,22 @@ export async function connectOrg(backend: TestBackend, input: Record<string, unk
   const variable = await backend.sandbox.crm(token, 'GET', '/settings/variables/salesassist__Widget_Key', undefined, zoho.api_domain);
   const widgetKey = variable.body.variables[0].value as string;
   const repId = zoho.users.find((user) => user.profile === 'Standard')!.id;
-  return {
+  const { token: adminSession } = await signInAsAdmin(backend, zoho.admin.email);
+  if (!adminSession) throw new Error('admin sign-in gave no session');
+  const connected: ConnectedOrg = {
     zoho,
     widgetKey,
+    adminSession,
     adminId: zoho.admin.id,
     repId,
     async api(method, path, body, options = {}) {
-      const userId = options.userId === undefined ? zoho.admin.id : options.userId;
+      const session = options.session === undefined ? connected.adminSession : options.session;
       const response = await fetch(`${backend.url}/api${path}`, {
         method,
         headers: {
           authorization: `Bearer ${options.key ?? widgetKey}`,
           'content-type': 'application/json',
-          ...(userId ? { 'x-zoho-user-id': userId } : {}),
+          ...(session ? { 'x-admin-session': session } : {}),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
@@ -51,4 +55,5 @@ export async function connectOrg(backend: TestBackend, input: Record<string, unk
       return { status: response.status, body: text ? JSON.parse(text) : null };
     },
   };
+  return connected;
 }

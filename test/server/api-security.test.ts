@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, type TestBackend, startTestBackend } from '../helpers/backend-harness.js';
+import { ADMIN_TOKEN, type TestBackend, signInAsAdmin, startTestBackend } from '../helpers/backend-harness.js';
 import { type ConnectedOrg, connectOrg } from '../helpers/connected-org.js';
 
 /** Every /api route refuses callers without the right key, or without Zoho admin rights for admin actions. */
@@ -86,7 +86,7 @@ describe('security of every /api route', () => {
     const before = snapshot();
     const own = routes.filter((route) => route.path().includes(assistantId) || route.path().includes(sequenceId));
     for (const route of own) {
-      const response = await call(route, { authorization: `Bearer ${orgB.widgetKey}`, 'x-zoho-user-id': orgB.adminId });
+      const response = await call(route, { authorization: `Bearer ${orgB.widgetKey}`, 'x-admin-session': orgB.adminSession });
       expect(response.status, `${route.method} ${route.path()}`).toBe(404);
     }
     expect((await orgB.api('GET', '/assistants')).body.assistants).toEqual([]);
@@ -95,21 +95,42 @@ describe('security of every /api route', () => {
     expect(snapshot()).toBe(before);
   });
 
-  it('refuses admin actions to a non-admin Zoho user, to no user, and to a user of another org', async () => {
+  it('refuses admin actions to the widget key alone, and to forged, foreign or expired admin sessions', async () => {
     const before = snapshot();
+    const [payload, signature] = orgA.adminSession.split('.');
+    const forged = `${Buffer.from(JSON.stringify({ orgId: 'x', zohoUserId: orgA.repId, email: 'rep@x', expiresAt: Date.now() * 2 })).toString('base64url')}.${signature}`;
+    const sessions: (string | null)[] = [null, 'garbage', `${payload}.${'A'.repeat(signature!.length)}`, forged, orgB.adminSession];
     for (const route of routes.filter((candidate) => candidate.admin)) {
-      for (const userId of [orgA.repId, null, orgB.adminId, 'not-a-number']) {
-        const response = await call(route, { authorization: `Bearer ${orgA.widgetKey}`, ...(userId ? { 'x-zoho-user-id': userId } : {}) });
-        expect(response.status, `${route.method} ${route.path()} as ${userId}`).toBe(403);
+      for (const session of sessions) {
+        const response = await call(route, { authorization: `Bearer ${orgA.widgetKey}`, ...(session ? { 'x-admin-session': session } : {}) });
+        expect(response.status, `${route.method} ${route.path()} with ${String(session).slice(0, 12)}`).toBe(403);
         expect(response.body.error?.code).toBe('FORBIDDEN');
       }
     }
+    backend.sandbox.clock.advance(8 * 60 * 60 * 1000);
+    const expired = await call(routes[1]!, { authorization: `Bearer ${orgA.widgetKey}`, 'x-admin-session': orgA.adminSession });
+    expect(expired.status).toBe(403);
     expect(snapshot()).toBe(before);
+    orgA.adminSession = (await signInAsAdmin(backend, orgA.zoho.admin.email)).token;
+    orgB.adminSession = (await signInAsAdmin(backend, orgB.zoho.admin.email)).token;
+  });
+
+  it('signs in only administrators of a connected org, and posts the session only to the settings tab origin', async () => {
+    const rep = orgA.zoho.users.find((user) => user.profile === 'Standard')!;
+    const refused = await signInAsAdmin(backend, rep.email);
+    expect(refused.status).toBe(400);
+    expect(refused.token).toBe('');
+    expect(refused.html).toContain('administrator must authorize');
+    const foreign = await fetch(`${backend.url}/oauth/zoho/start?purpose=admin&origin=${encodeURIComponent('https://evil.example')}`, { redirect: 'manual' });
+    expect(foreign.status).toBe(400);
+    const signedIn = await signInAsAdmin(backend, orgA.zoho.admin.email, 'https://123.zappscontents.com');
+    expect(signedIn.html).toContain('"https://123.zappscontents.com"');
+    expect(signedIn.token).toMatch(/^[\w-]+\.[\w-]+$/);
   });
 
   it('lets reads through for any user of the org holding the key', async () => {
     for (const route of routes.filter((candidate) => !candidate.admin)) {
-      const response = await call(route, { authorization: `Bearer ${orgA.widgetKey}`, 'x-zoho-user-id': orgA.repId });
+      const response = await call(route, { authorization: `Bearer ${orgA.widgetKey}` });
       expect(response.status, `${route.method} ${route.path()}`).toBe(200);
     }
   });
@@ -138,13 +159,24 @@ describe('security of every /api route', () => {
     }
   });
 
-  it('rotating the widget key retires the old one', async () => {
-    const rotated = await orgA.api('POST', '/org/widget-key/rotate');
-    expect(rotated.status).toBe(200);
+  it('rotating the widget key retires the old one; concurrent rotations end on the key Zoho holds', async () => {
+    const rotations = await Promise.all([orgA.api('POST', '/org/widget-key/rotate'), orgA.api('POST', '/org/widget-key/rotate'), orgA.api('POST', '/org/widget-key/rotate')]);
+    expect(rotations.map((response) => response.status)).toEqual([200, 200, 200]);
     expect((await orgA.api('GET', '/assistants')).status).toBe(401);
+    const token = (await backend.sandbox.token(orgA.zoho)).access_token;
+    const current = (await backend.sandbox.crm(token, 'GET', '/settings/variables/salesassist__Widget_Key')).body.variables[0].value as string;
+    expect((await orgA.api('GET', '/assistants', undefined, { key: current })).status).toBe(200);
+  });
+
+  it('does not forget the tokens when Zoho cannot revoke them', async () => {
+    await backend.sandbox.admin('POST', '/sandbox/faults', { path: '/oauth/v2/token/revoke', status: 500, count: 1 });
+    const refused = await orgB.api('POST', '/org/disconnect');
+    expect(refused.status).toBe(503);
+    expect((await orgB.api('GET', '/crm-details')).body.org.authorization).toBe('active');
   });
 
   it('disconnecting revokes the tokens at Zoho and retires the key', async () => {
+    await backend.sandbox.admin('DELETE', '/sandbox/faults');
     const before = backend.deps.db.prepare('SELECT id FROM orgs WHERE zoho_org_id = ?').get(orgB.zoho.org_id) as { id: string };
     const refresh = backend.deps.vault.refreshTokenOf(before.id)!;
     const disconnected = await orgB.api('POST', '/org/disconnect');

@@ -95,6 +95,10 @@ describe('assistants and sequences', () => {
     ]);
     expect((await org.api('POST', '/sequences', { name: 'Broken', steps: [{ after_days: 1, mode: 'custom' }] })).status).toBe(400);
     expect((await org.api('DELETE', `/sequences/${recommended.id}`)).status).toBe(409);
+    // Editing without is_default leaves it as it is; clearing the only default is refused.
+    const edited = await org.api('PUT', `/sequences/${recommended.id}`, { name: 'Recommended', steps: recommended.steps });
+    expect(edited.body.is_default).toBe(true);
+    expect((await org.api('PUT', `/sequences/${recommended.id}`, { name: 'Recommended', steps: recommended.steps, is_default: false })).status).toBe(409);
     const made = await org.api('PUT', `/sequences/${created.body.id}`, { name: 'Event follow-up', steps: [{ after_days: 1 }], is_default: true });
     expect(made.body.is_default).toBe(true);
     expect((await org.api('GET', `/sequences/${recommended.id}`)).body.is_default).toBe(false);

@@ -4,7 +4,7 @@ import { listOrgFields } from '../../server/src/db/org-setup.js';
 import { findOrgByZohoId } from '../../server/src/db/orgs.js';
 import { listSequences } from '../../server/src/db/sequences.js';
 import { sha256 } from '../../server/src/lib/token-cipher.js';
-import { type TestBackend, authorizeInBrowser, startTestBackend } from '../helpers/backend-harness.js';
+import { type TestBackend, authorizeInBrowser, signInAsAdmin, startTestBackend } from '../helpers/backend-harness.js';
 import type { Json, SandboxOrg } from '../helpers/sandbox-client.js';
 
 let backend: TestBackend;
@@ -43,6 +43,12 @@ describe('authorizing the backend on Zoho', () => {
     const result = await authorizeInBrowser(backend, { userEmail: org.admin.email });
     expect(result.status).toBe(200);
     expect(result.html).toContain('Zoho CRM connected');
+    const csp = result.headers.get('content-security-policy')!;
+    const nonce = /script-src 'nonce-([\w-]+)'/.exec(csp)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(csp).not.toContain('unsafe-inline');
+    expect(result.html).toContain(`<script nonce="${nonce}">`);
+    expect(result.html).toContain(`<style nonce="${nonce}">`);
     expect(result.html).toContain('settings tab');
     expect(result.html).not.toContain('class="step-fail"');
 
@@ -110,7 +116,8 @@ describe('authorizing the backend on Zoho', () => {
     expect(listOrgFields(backend.deps.db, row.id).find((field) => field.module === 'Leads' && field.role === 'context')?.api_name).toBe('salesassist__X7Targets_Context');
     // A refresh goes to the EU accounts server as well.
     backend.sandbox.clock.advance(61 * 60 * 1000);
-    const details = await fetch(`${backend.url}/api/crm-details/refresh`, { method: 'POST', headers: { authorization: `Bearer ${await widgetKey(org)}`, 'x-zoho-user-id': org.admin.id } });
+    const session = (await signInAsAdmin(backend, org.admin.email)).token;
+    const details = await fetch(`${backend.url}/api/crm-details/refresh`, { method: 'POST', headers: { authorization: `Bearer ${await widgetKey(org)}`, 'x-admin-session': session } });
     expect(details.status).toBe(200);
     await backend.sandbox.admin('DELETE', '/sandbox/faults');
   });
@@ -154,6 +161,29 @@ describe('a failed authorization ends on a clear page and stores nothing', () =>
       expect(result.status, evil).toBe(400);
       expect(result.html).toContain('Unknown Zoho accounts server');
     }
+    nothingStored();
+  });
+
+  it('a location that disagrees with the accounts server, or is not a data centre', async () => {
+    const org = await createOrg();
+    for (const location of ['eu', '__proto__', 'constructor']) {
+      const result = await authorizeInBrowser(backend, { userEmail: org.admin.email, tamper: (url) => (url.searchParams.set('location', location), url) });
+      expect(result.status, location).toBe(400);
+      expect(result.html).toContain('data centres disagree');
+    }
+    nothingStored();
+  });
+
+  it('Zoho failing after the code exchange: a clear page, and the fresh token is revoked', async () => {
+    const org = await createOrg();
+    const liveTokens = () => (backend.sandbox.sandbox.deps.db.prepare('SELECT COUNT(*) AS n FROM refresh_tokens WHERE revoked_at IS NULL').get() as { n: number }).n;
+    const before = liveTokens();
+    await backend.sandbox.admin('POST', '/sandbox/faults', { path: '/crm/v8/users', status: 500, count: 3 });
+    const result = await authorizeInBrowser(backend, { userEmail: org.admin.email });
+    expect(result.status).toBe(503);
+    expect(result.headers.get('content-type')).toContain('text/html');
+    expect(result.html).toContain('could not be reached');
+    expect(liveTokens()).toBe(before);
     nothingStored();
   });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getChannelOfOrg, listOrgFields } from '../../server/src/db/org-setup.js';
 import { findOrgByZohoId } from '../../server/src/db/orgs.js';
 import { CHANNEL_LIFETIME_MS, renewExpiringChannels } from '../../server/src/services/org-setup.js';
-import { type TestBackend, authorizeInBrowser, startTestBackend } from '../helpers/backend-harness.js';
+import { type TestBackend, authorizeInBrowser, signInAsAdmin, startTestBackend } from '../helpers/backend-harness.js';
 import { connectOrg } from '../helpers/connected-org.js';
 import type { Json } from '../helpers/sandbox-client.js';
 
@@ -52,7 +52,8 @@ describe('org setup in Zoho', () => {
 
     const token = (await backend.sandbox.token(zoho)).access_token;
     const key = (await backend.sandbox.crm(token, 'GET', '/settings/variables/salesassist__Widget_Key')).body.variables[0].value as string;
-    const rerun = await fetch(`${backend.url}/api/org/setup`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'x-zoho-user-id': zoho.admin.id } });
+    const session = (await signInAsAdmin(backend, 'fay@flaky.test')).token;
+    const rerun = await fetch(`${backend.url}/api/org/setup`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'x-admin-session': session } });
     expect(rerun.status).toBe(200);
     const steps = ((await rerun.json()) as { steps: { step: string; ok: boolean }[] }).steps;
     expect(steps.map((step) => [step.step, step.ok])).toEqual([

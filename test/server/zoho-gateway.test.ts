@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getOrg } from '../../server/src/db/orgs.js';
 import type { OrgConnection } from '../../server/src/zoho/gateway.js';
-import { ZohoApiError, ZohoAuthorizationError, ZohoRateLimitedError, ZohoUnavailableError } from '../../server/src/zoho/errors.js';
+import { ZohoApiError, ZohoAuthorizationError, ZohoRateLimitedError, ZohoRequestError, ZohoUnavailableError } from '../../server/src/zoho/errors.js';
 import { buildGatewayStack, connectDirectly } from '../helpers/gateway-harness.js';
 import { type SandboxOrg, type TestSandbox, startTestSandbox } from '../helpers/sandbox-client.js';
 
 let test: TestSandbox;
+let client: { client_id: string; client_secret: string };
 let stack: ReturnType<typeof buildGatewayStack>;
 let orgA: SandboxOrg;
 let orgB: SandboxOrg;
@@ -14,10 +15,10 @@ let b: OrgConnection;
 
 beforeAll(async () => {
   test = await startTestSandbox();
-  const client = await test.admin<{ client_id: string; client_secret: string }>('POST', '/sandbox/clients', { name: 'Backend', redirect_uris: ['http://127.0.0.1:1/cb'] });
-  orgA = await test.createOrg({ name: 'Alpha Org', client_id: client.body.client_id, extension_fields: true });
-  orgB = await test.createOrg({ name: 'Beta Org', dc: 'eu', client_id: client.body.client_id });
-  stack = buildGatewayStack({ clock: test.clock, clientId: client.body.client_id, clientSecret: client.body.client_secret });
+  client = (await test.admin<{ client_id: string; client_secret: string }>('POST', '/sandbox/clients', { name: 'Backend', redirect_uris: ['http://127.0.0.1:1/cb'] })).body;
+  orgA = await test.createOrg({ name: 'Alpha Org', client_id: client.client_id, extension_fields: true });
+  orgB = await test.createOrg({ name: 'Beta Org', dc: 'eu', client_id: client.client_id });
+  stack = buildGatewayStack({ clock: test.clock, clientId: client.client_id, clientSecret: client.client_secret });
   a = await connectDirectly(test, stack, orgA, test.clock);
   b = await connectDirectly(test, stack, orgB, test.clock);
 });
@@ -84,22 +85,47 @@ describe('Zoho gateway over the SDK in worker threads', () => {
   });
 
   it('refreshes an expired access token once, even for many concurrent calls', async () => {
-    const before = await test.admin<{ credits_used: number }>('GET', `/sandbox/orgs/${orgA.org_id}/usage`);
+    const refresh = vi.spyOn(stack.oauth, 'refresh');
     test.clock.advance(61 * 60 * 1000);
-    const results = await Promise.all(Array.from({ length: 20 }, () => stack.gateway.getOrg(a)));
-    expect(results.every((org) => org.zgid === orgA.org_id)).toBe(true);
-    const stored = stack.vault.load(a.orgId)!;
-    expect(stored.accessExpiresAt).toBe(test.clock.now() + 60 * 60 * 1000);
-    // One refresh for twenty calls: the sandbox's refresh limit (10 per 10 minutes) is untouched.
-    expect((await test.admin<{ credits_used: number }>('GET', `/sandbox/orgs/${orgA.org_id}/usage`)).body.credits_used - before.body.credits_used).toBe(20);
+    const results = await Promise.all(Array.from({ length: 20 }, (_, index) => stack.gateway.getOrg(index % 2 === 0 ? a : b)));
+    expect(results.map((org) => org.zgid)).toEqual(Array.from({ length: 20 }, (_, index) => (index % 2 === 0 ? orgA.org_id : orgB.org_id)));
+    expect(stack.vault.load(a.orgId)!.accessExpiresAt).toBe(test.clock.now() + 60 * 60 * 1000);
+    // One refresh per org for twenty calls.
+    expect(refresh).toHaveBeenCalledTimes(2);
+    refresh.mockRestore();
   });
 
-  it('keeps 1,000 interleaved calls of two orgs apart', async () => {
-    const calls = Array.from({ length: 1000 }, (_, index) => (index % 2 === 0 ? a : b));
-    const results = await Promise.all(calls.map((org) => stack.gateway.getOrg(org).then((info) => [org, info.zgid] as const)));
-    const wrong = results.filter(([org, zgid]) => zgid !== (org === a ? orgA.org_id : orgB.org_id));
-    expect(wrong).toEqual([]);
-    expect(results).toHaveLength(1000);
+  it('keeps 1,000 interleaved calls of two orgs apart inside one SDK instance', async () => {
+    // One worker: both orgs share the SDK instance, so every call switches orgs.
+    const single = buildGatewayStack({ clock: test.clock, clientId: client.client_id, clientSecret: client.client_secret, workers: 1, db: stack.db });
+    try {
+      const calls = Array.from({ length: 1000 }, (_, index) => (index % 2 === 0 ? a : b));
+      const results = await Promise.all(calls.map((org) => single.gateway.getOrg(org).then((info) => [org, info.zgid] as const)));
+      const wrong = results.filter(([org, zgid]) => zgid !== (org === a ? orgA.org_id : orgB.org_id));
+      expect(wrong).toEqual([]);
+      expect(results).toHaveLength(1000);
+    } finally {
+      await single.close();
+    }
+  });
+
+  it('abandons a call that overruns its timeout, replaces the worker, and carries on', async () => {
+    const quick = buildGatewayStack({ clock: test.clock, clientId: client.client_id, clientSecret: client.client_secret, workers: 1, callTimeoutMs: 1_000, db: stack.db });
+    try {
+      await test.admin('POST', '/sandbox/faults', { path: '/crm/v8/org', delay_ms: 5_000, count: 1 });
+      const stuck = quick.gateway.getOrg(a);
+      const queued = quick.gateway.getOrg(b);
+      await expect(stuck).rejects.toBeInstanceOf(ZohoUnavailableError);
+      expect((await queued).zgid).toBe(orgB.org_id);
+      expect((await quick.gateway.getOrg(a)).zgid).toBe(orgA.org_id);
+    } finally {
+      await test.admin('DELETE', '/sandbox/faults');
+      await quick.close();
+    }
+  });
+
+  it('refuses bad input before it reaches Zoho, as a permanent error', async () => {
+    await expect(stack.gateway.createNotes(a, [{ module: 'Leads', recordId: 'not-a-number', title: 't', content: 'c' }])).rejects.toBeInstanceOf(ZohoRequestError);
   });
 
   it('marks an org whose refresh token Zoho refuses, and stops calling for it', async () => {

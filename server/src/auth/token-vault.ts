@@ -29,29 +29,46 @@ export class SqliteTokenVault implements TokenVault {
     });
   }
 
+  /** The refresh token, or undefined when none is stored or no configured key opens it. */
   refreshTokenOf(orgId: string): string | undefined {
     const sealed = loadSealedTokens(this.db, orgId);
-    return sealed ? this.cipher.decrypt(sealed.refresh_token_sealed, this.aad(orgId, 'refresh')) : undefined;
+    return sealed ? this.cipher.tryDecrypt(sealed.refresh_token_sealed, this.aad(orgId, 'refresh')) : undefined;
   }
 
   load(orgId: string) {
     const org = getOrg(this.db, orgId);
     const sealed = loadSealedTokens(this.db, orgId);
     if (!org || !sealed) return undefined;
+    const refreshToken = this.cipher.tryDecrypt(sealed.refresh_token_sealed, this.aad(orgId, 'refresh'));
+    // Sealed under a key we no longer hold: as good as no authorization.
+    if (refreshToken === undefined) return undefined;
     return {
       accountsServer: org.accounts_server,
-      refreshToken: this.cipher.decrypt(sealed.refresh_token_sealed, this.aad(orgId, 'refresh')),
-      accessToken: sealed.access_token_sealed ? this.cipher.decrypt(sealed.access_token_sealed, this.aad(orgId, 'access')) : null,
+      refreshToken,
+      accessToken: sealed.access_token_sealed ? (this.cipher.tryDecrypt(sealed.access_token_sealed, this.aad(orgId, 'access')) ?? null) : null,
       accessExpiresAt: sealed.access_expires_at,
       active: org.status === 'active',
     };
   }
 
-  saveAccessToken(orgId: string, accessToken: string, expiresAt: number): void {
-    saveSealedAccessToken(this.db, orgId, this.cipher.encrypt(accessToken, this.aad(orgId, 'access')), expiresAt, this.clock.now());
+  /** True while the org is active and still holds `refreshToken` (not re-authorized meanwhile). */
+  private stillCurrent(orgId: string, refreshToken: string): boolean {
+    return getOrg(this.db, orgId)?.status === 'active' && this.refreshTokenOf(orgId) === refreshToken;
   }
 
-  markAuthorizationLost(orgId: string, reason: string): void {
-    setOrgStatus(this.db, orgId, 'authorization_expired', reason, this.clock.now());
+  saveAccessToken(orgId: string, accessToken: string, expiresAt: number, refreshToken: string): boolean {
+    return this.db.transaction(() => {
+      if (!this.stillCurrent(orgId, refreshToken)) return false;
+      saveSealedAccessToken(this.db, orgId, this.cipher.encrypt(accessToken, this.aad(orgId, 'access')), expiresAt, this.clock.now());
+      return true;
+    })();
+  }
+
+  markAuthorizationLost(orgId: string, reason: string, refreshToken: string): boolean {
+    return this.db.transaction(() => {
+      if (!this.stillCurrent(orgId, refreshToken)) return false;
+      setOrgStatus(this.db, orgId, 'authorization_expired', reason, this.clock.now());
+      return true;
+    })();
   }
 }

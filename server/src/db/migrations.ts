@@ -36,11 +36,13 @@ CREATE TABLE zoho_tokens (
 CREATE TABLE oauth_states (
   state_hash TEXT PRIMARY KEY,
   browser_binding_hash TEXT NOT NULL,
-  return_to TEXT,
+  purpose TEXT NOT NULL,
+  opener_origin TEXT,
   created_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,
   used_at INTEGER
 );
+CREATE INDEX oauth_states_by_expiry ON oauth_states (expires_at);
 
 CREATE TABLE org_fields (
   org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,

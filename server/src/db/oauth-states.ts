@@ -1,20 +1,28 @@
 import type { Db } from './open-db.js';
 
+export type OAuthPurpose = 'connect' | 'admin';
+
 export interface OAuthStateRow {
   state_hash: string;
   browser_binding_hash: string;
-  return_to: string | null;
+  purpose: OAuthPurpose;
+  /** The settings tab's origin, which receives the admin session by postMessage. */
+  opener_origin: string | null;
   created_at: number;
   expires_at: number;
   used_at: number | null;
 }
 
 export function saveOAuthState(db: Db, row: Omit<OAuthStateRow, 'used_at'>): void {
+  db.prepare('DELETE FROM oauth_states WHERE expires_at < ?').run(row.created_at);
   db.prepare(
-    `INSERT INTO oauth_states (state_hash, browser_binding_hash, return_to, created_at, expires_at, used_at)
-     VALUES (@state_hash, @browser_binding_hash, @return_to, @created_at, @expires_at, NULL)`,
+    `INSERT INTO oauth_states (state_hash, browser_binding_hash, purpose, opener_origin, created_at, expires_at, used_at)
+     VALUES (@state_hash, @browser_binding_hash, @purpose, @opener_origin, @created_at, @expires_at, NULL)`,
   ).run(row);
-  db.prepare('DELETE FROM oauth_states WHERE expires_at < ?').run(row.created_at - 24 * 60 * 60 * 1000);
+}
+
+export function countLiveOAuthStates(db: Db, now: number): number {
+  return (db.prepare('SELECT COUNT(*) AS n FROM oauth_states WHERE expires_at > ? AND used_at IS NULL').get(now) as { n: number }).n;
 }
 
 /** Marks a state used and answers it, or undefined when it is unknown, used or expired. */

@@ -1,27 +1,17 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
+import type { AdminSessions } from '../auth/admin-sessions.js';
 import { findOrgIdByWidgetKeyHash } from '../db/org-setup.js';
 import { findOrgByZohoId, getOrg, type OrgRow } from '../db/orgs.js';
-import { sha256 } from '../lib/token-cipher.js';
-import { ZohoAuthorizationError, ZohoRateLimitedError, ZohoUnavailableError } from '../zoho/errors.js';
-import { connectionOf } from '../services/org-setup.js';
+import { safeEqual, sha256 } from '../lib/token-cipher.js';
+import { ZohoApiError, ZohoAuthorizationError, ZohoOAuthError, ZohoRateLimitedError, ZohoUnavailableError } from '../zoho/errors.js';
 import type { AppDeps, AppEnv, Caller } from './context.js';
-import { appErrors } from './errors.js';
-
-const ADMIN_CACHE_MS = 5 * 60 * 1000;
-const ZOHO_ID = /^\d{1,19}$/;
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(sha256(given), 'hex');
-  const b = Buffer.from(sha256(expected), 'hex');
-  return timingSafeEqual(a, b);
-}
+import { AppError, appErrors } from './errors.js';
 
 /**
  * Who is calling /api: the widget with its org's widget key (Authorization: Bearer <key>), or an
  * operator with ADMIN_TOKEN and X-Zoho-Org-Id. Anything else is 401 before any work is done.
  */
-export function authenticate(deps: AppDeps): MiddlewareHandler<AppEnv> {
+export function authenticate(deps: AppDeps, sessions: AdminSessions): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S{16,512})$/i.exec(header.trim());
@@ -29,7 +19,7 @@ export function authenticate(deps: AppDeps): MiddlewareHandler<AppEnv> {
     const presented = match[1]!;
     let org: OrgRow | undefined;
     let kind: Caller['kind'] = 'widget';
-    if (deps.config.adminToken && sameSecret(presented, deps.config.adminToken)) {
+    if (deps.config.adminToken && safeEqual(presented, deps.config.adminToken)) {
       const zohoOrgId = c.req.header('x-zoho-org-id');
       if (!zohoOrgId) throw appErrors.validation('Operator calls name their org in X-Zoho-Org-Id (the Zoho org id).');
       org = findOrgByZohoId(deps.db, zohoOrgId);
@@ -40,39 +30,22 @@ export function authenticate(deps: AppDeps): MiddlewareHandler<AppEnv> {
       org = orgId ? getOrg(deps.db, orgId) : undefined;
       if (!org || org.status === 'disconnected') throw appErrors.unauthorized('The widget key is not valid (it may have been rotated).');
     }
-    const userId = c.req.header('x-zoho-user-id');
-    c.set('caller', { org, kind, zohoUserId: userId && ZOHO_ID.test(userId) ? userId : undefined });
+    const sessionToken = c.req.header('x-admin-session');
+    const session = sessionToken ? sessions.verify(sessionToken) : undefined;
+    c.set('caller', { org, kind, admin: session && session.orgId === org.id ? { zohoUserId: session.zohoUserId, email: session.email } : undefined });
     await next();
   };
 }
 
-/** Admin actions: operators, or a widget caller whose Zoho user is an admin of the org (checked with Zoho, cached briefly). */
-export class AdminCheck {
-  private readonly cache = new Map<string, { admins: Set<string>; at: number }>();
-
-  constructor(private readonly deps: AppDeps) {}
-
-  async require(c: Context<AppEnv>): Promise<void> {
-    const caller = c.get('caller');
-    if (caller.kind === 'operator') return;
-    if (!caller.zohoUserId) throw appErrors.forbidden('This action needs a Zoho CRM administrator; send the calling user in X-Zoho-User-Id.');
-    const admins = await this.admins(caller.org);
-    if (!admins.has(caller.zohoUserId)) throw appErrors.forbidden('Only a Zoho CRM administrator of this org can do this.');
-  }
-
-  forget(orgId: string): void {
-    this.cache.delete(orgId);
-  }
-
-  private async admins(org: OrgRow): Promise<Set<string>> {
-    const cached = this.cache.get(org.id);
-    if (cached && this.deps.clock.now() - cached.at < ADMIN_CACHE_MS) return cached.admins;
-    if (org.status !== 'active') throw appErrors.orgNotAuthorized(org.status);
-    const users = await zohoCall(() => this.deps.gateway.listUsers(connectionOf(org), 'AdminUsers'));
-    const admins = new Set(users.filter((user) => user.status === 'active').map((user) => user.id));
-    this.cache.set(org.id, { admins, at: this.deps.clock.now() });
-    return admins;
-  }
+/**
+ * Admin actions need an operator, or an administrator who signed in through Zoho's own login
+ * (/oauth/zoho/start?purpose=admin) and sends the resulting session as X-Admin-Session. The widget
+ * key alone never suffices: every user of the org can read it.
+ */
+export function requireAdmin(c: Context<AppEnv>): void {
+  const caller = c.get('caller');
+  if (caller.kind === 'operator' || caller.admin) return;
+  throw appErrors.forbidden('This action needs a Zoho CRM administrator: sign in from the settings tab (Sign in as administrator).');
 }
 
 /** Runs a gateway call, turning Zoho trouble into the API's own errors. */
@@ -83,6 +56,8 @@ export async function zohoCall<T>(work: () => Promise<T>): Promise<T> {
     if (error instanceof ZohoAuthorizationError) throw appErrors.orgNotAuthorized('authorization_expired');
     if (error instanceof ZohoRateLimitedError) throw appErrors.zohoRateLimited();
     if (error instanceof ZohoUnavailableError) throw appErrors.zohoUnavailable('Zoho did not answer in time; try again shortly.');
+    if (error instanceof ZohoApiError) throw new AppError(502, 'ZOHO_ERROR', `Zoho refused the request (${error.code}).`, { zohoCode: error.code });
+    if (error instanceof ZohoOAuthError) throw new AppError(502, 'ZOHO_ERROR', `Zoho Accounts refused the request (${error.code}).`, { zohoCode: error.code });
     throw error;
   }
 }

@@ -35,8 +35,8 @@ export interface AppDeps {
 export interface Caller {
   org: OrgRow;
   kind: 'widget' | 'operator';
-  /** The Zoho user the widget says is calling (checked against Zoho before admin actions). */
-  zohoUserId: string | undefined;
+  /** Set when the widget also sent a valid admin session for this org. */
+  admin: { zohoUserId: string; email: string } | undefined;
 }
 
 export interface AppEnv {

@@ -19,7 +19,7 @@ export function apiCors(extraOrigins: readonly string[]) {
   return cors({
     origin: (origin) => (origin && isAllowedOrigin(origin, extraOrigins) ? origin : null),
     allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
-    allowHeaders: ['Authorization', 'Content-Type', 'X-Zoho-User-Id', 'X-Request-Id'],
+    allowHeaders: ['Authorization', 'Content-Type', 'X-Admin-Session', 'X-Request-Id'],
     exposeHeaders: ['X-Request-Id'],
     maxAge: 600,
     credentials: false,

@@ -1,3 +1,5 @@
+import { randomToken } from '../lib/token-cipher.js';
+
 /** Small HTML pages the admin sees at the end of the OAuth dance (opened from the settings tab). */
 
 export function escapeHtml(value: string): string {
@@ -16,13 +18,31 @@ const STYLE = `
   button { font-size: 14px; padding: 8px 18px; border-radius: 4px; border: 1px solid #0b6bcb; background: #0b6bcb; color: #fff; cursor: pointer; }
 `;
 
-export function page(input: { title: string; ok: boolean; paragraphs: string[]; steps?: { ok: boolean; text: string }[] }): string {
+export interface PageInput {
+  title: string;
+  ok: boolean;
+  paragraphs: string[];
+  steps?: { ok: boolean; text: string }[];
+  /** A message for the window that opened this one (the settings tab), posted only to `origin`. */
+  message?: { origin: string; data: unknown };
+}
+
+/** The page and the Content-Security-Policy it needs: its one style and one script run by nonce only. */
+export function page(input: PageInput): { html: string; csp: string } {
+  const nonce = randomToken(16);
   const steps = input.steps?.length
     ? `<ul>${input.steps.map((step) => `<li class="${step.ok ? 'step-ok' : 'step-fail'}">${escapeHtml(step.text)}</li>`).join('')}</ul>`
     : '';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(input.title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
+  const post = input.message
+    ? `if (window.opener) window.opener.postMessage(${JSON.stringify(input.message.data).replace(/</g, '\\u003c')}, ${JSON.stringify(input.message.origin)});`
+    : '';
+  const script = `${post}document.getElementById('close').addEventListener('click', function () { window.close(); });`;
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(input.title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><style nonce="${nonce}">${STYLE}</style></head>
 <body><main role="main"><h1 class="${input.ok ? 'ok' : 'fail'}">${escapeHtml(input.title)}</h1>
 ${input.paragraphs.map((text) => `<p>${escapeHtml(text)}</p>`).join('')}${steps}
-<p><button type="button" onclick="window.close()">Close this window</button></p></main></body></html>`;
+<p><button type="button" id="close">Close this window</button></p></main>
+<script nonce="${nonce}">${script}</script></body></html>`;
+  const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+  return { html, csp };
 }

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { type AssistantInput, createAssistant, deleteAssistant, findAssistantByMailbox, getAssistant, listAssistants, updateAssistant } from '../db/assistants.js';
 import { createSequence, deleteSequence, findSequenceByName, getSequence, listSequences, updateSequence } from '../db/sequences.js';
-import type { AdminCheck } from '../http/auth.js';
+import { requireAdmin } from '../http/auth.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { appErrors } from '../http/errors.js';
 import { jsonBody } from '../http/validate.js';
@@ -49,12 +49,13 @@ const sequenceSchema = z
   .object({
     name: z.string().trim().min(1).max(80),
     steps: z.array(stepSchema).min(1).max(20),
-    is_default: z.boolean().default(false),
+    /** Absent: unchanged on update, false on create. */
+    is_default: z.boolean().optional(),
   })
   .strict();
 
 /** Assistants and sequences: reads for any widget caller, writes for Zoho admins (and operators). */
-export function assistantsApi(deps: AppDeps, admin: AdminCheck): Hono<AppEnv> {
+export function assistantsApi(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const orgOf = (c: { get(key: 'caller'): { org: { id: string } } }) => c.get('caller').org.id;
   const checkSequence = (orgId: string, id: string | null) => {
@@ -70,7 +71,7 @@ export function assistantsApi(deps: AppDeps, admin: AdminCheck): Hono<AppEnv> {
   });
 
   app.post('/assistants', async (c) => {
-    await admin.require(c);
+    requireAdmin(c);
     const input = (await jsonBody(c, assistantSchema)) as AssistantInput;
     const orgId = orgOf(c);
     checkSequence(orgId, input.default_sequence_id);
@@ -79,7 +80,7 @@ export function assistantsApi(deps: AppDeps, admin: AdminCheck): Hono<AppEnv> {
   });
 
   app.put('/assistants/:id', async (c) => {
-    await admin.require(c);
+    requireAdmin(c);
     const input = (await jsonBody(c, assistantSchema)) as AssistantInput;
     const orgId = orgOf(c);
     checkSequence(orgId, input.default_sequence_id);
@@ -91,7 +92,7 @@ export function assistantsApi(deps: AppDeps, admin: AdminCheck): Hono<AppEnv> {
   });
 
   app.delete('/assistants/:id', async (c) => {
-    await admin.require(c);
+    requireAdmin(c);
     if (!deleteAssistant(deps.db, orgOf(c), c.req.param('id'))) throw appErrors.notFound('The assistant');
     return c.body(null, 204);
   });
@@ -105,26 +106,31 @@ export function assistantsApi(deps: AppDeps, admin: AdminCheck): Hono<AppEnv> {
   });
 
   app.post('/sequences', async (c) => {
-    await admin.require(c);
+    requireAdmin(c);
     const input = await jsonBody(c, sequenceSchema);
     const orgId = orgOf(c);
     if (findSequenceByName(deps.db, orgId, input.name)) throw appErrors.conflict(`A sequence is already named "${input.name}".`);
-    return c.json(createSequence(deps.db, orgId, { name: input.name, steps: input.steps, isDefault: input.is_default }, deps.clock.now()), 201);
+    return c.json(createSequence(deps.db, orgId, { name: input.name, steps: input.steps, isDefault: input.is_default ?? false }, deps.clock.now()), 201);
   });
 
   app.put('/sequences/:id', async (c) => {
-    await admin.require(c);
+    requireAdmin(c);
     const input = await jsonBody(c, sequenceSchema);
     const orgId = orgOf(c);
     const clash = findSequenceByName(deps.db, orgId, input.name);
     if (clash && clash.id !== c.req.param('id')) throw appErrors.conflict(`A sequence is already named "${input.name}".`);
-    const updated = updateSequence(deps.db, orgId, c.req.param('id'), { name: input.name, steps: input.steps, isDefault: input.is_default }, deps.clock.now());
+    const current = getSequence(deps.db, orgId, c.req.param('id'));
+    if (!current) throw appErrors.notFound('The sequence');
+    if (current.is_default && input.is_default === false) {
+      throw appErrors.conflict('An org always has a default sequence: make another one the default instead.');
+    }
+    const updated = updateSequence(deps.db, orgId, current.id, { name: input.name, steps: input.steps, ...(input.is_default === undefined ? {} : { isDefault: input.is_default }) }, deps.clock.now());
     if (!updated) throw appErrors.notFound('The sequence');
     return c.json(updated);
   });
 
   app.delete('/sequences/:id', async (c) => {
-    await admin.require(c);
+    requireAdmin(c);
     const orgId = orgOf(c);
     const sequence = getSequence(deps.db, orgId, c.req.param('id'));
     if (!sequence) throw appErrors.notFound('The sequence');

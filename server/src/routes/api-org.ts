@@ -2,14 +2,14 @@ import { Hono } from 'hono';
 import { deleteChannelOfOrg, deleteWidgetKey, getChannelOfOrg, listOrgFields } from '../db/org-setup.js';
 import { getOrg, setOrgStatus } from '../db/orgs.js';
 import { deleteTokens } from '../db/tokens.js';
-import { type AdminCheck, zohoCall } from '../http/auth.js';
+import { requireAdmin, zohoCall } from '../http/auth.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { appErrors } from '../http/errors.js';
 import { crmDetails, orgHealth, refreshCrmDetails, STATUS_HELP } from '../services/crm-details.js';
 import { connectionOf, rotateWidgetKey, setUpOrgInZoho } from '../services/org-setup.js';
 
 /** CRM Details, org health and the org's connection: /api/crm-details and /api/org. */
-export function orgApi(deps: AppDeps, admin: AdminCheck): Hono<AppEnv> {
+export function orgApi(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const activeOrg = (orgId: string) => {
     const org = getOrg(deps.db, orgId)!;
@@ -23,7 +23,7 @@ export function orgApi(deps: AppDeps, admin: AdminCheck): Hono<AppEnv> {
   });
 
   app.post('/crm-details/refresh', async (c) => {
-    await admin.require(c);
+    requireAdmin(c);
     const org = activeOrg(c.get('caller').org.id);
     const assistants = await zohoCall(() => refreshCrmDetails(deps, org));
     return c.json({ org: orgHealth(deps, getOrg(deps.db, org.id)!), assistants, statuses: STATUS_HELP });
@@ -35,36 +35,39 @@ export function orgApi(deps: AppDeps, admin: AdminCheck): Hono<AppEnv> {
   });
 
   app.post('/org/setup', async (c) => {
-    await admin.require(c);
+    requireAdmin(c);
     const org = activeOrg(c.get('caller').org.id);
     const steps = await zohoCall(() => setUpOrgInZoho(deps, org));
     return c.json({ steps });
   });
 
   app.post('/org/widget-key/rotate', async (c) => {
-    await admin.require(c);
+    requireAdmin(c);
     const org = activeOrg(c.get('caller').org.id);
     const step = await zohoCall(() => rotateWidgetKey(deps, org));
     return c.json({ step });
   });
 
-  /** Revokes our access at Zoho and forgets the tokens; assistants and sequences stay for a later re-authorization. */
+  /**
+   * Revokes our access at Zoho, then forgets the tokens; when Zoho cannot be reached nothing is
+   * forgotten (503) and the admin tries again. Assistants and sequences stay for a later re-authorization.
+   */
   app.post('/org/disconnect', async (c) => {
-    await admin.require(c);
+    requireAdmin(c);
     const org = getOrg(deps.db, c.get('caller').org.id)!;
     const channel = getChannelOfOrg(deps.db, org.id);
     if (channel && org.status === 'active') {
       await deps.gateway.unwatch(connectionOf(org), channel.channel_id).catch((error: unknown) => c.get('logger').warn('unsubscribing the channel failed', { orgId: org.id, error }));
     }
     const refresh = deps.vault.refreshTokenOf(org.id);
-    if (refresh) await deps.oauth.revoke(org.accounts_server, refresh).catch((error: unknown) => c.get('logger').warn('revoking the refresh token failed', { orgId: org.id, error }));
+    // Forgetting a token Zoho still honours would leave it alive and out of our reach: revoke first.
+    if (refresh) await zohoCall(() => deps.oauth.revoke(org.accounts_server, refresh));
     deps.db.transaction(() => {
       deleteTokens(deps.db, org.id);
       deleteChannelOfOrg(deps.db, org.id);
       deleteWidgetKey(deps.db, org.id);
       setOrgStatus(deps.db, org.id, 'disconnected', 'disconnected by an administrator', deps.clock.now());
     })();
-    admin.forget(org.id);
     c.get('logger').info('zoho org disconnected', { orgId: org.id });
     return c.json({ status: 'disconnected' });
   });

@@ -1,7 +1,10 @@
 import { findOrgByZohoId, type OrgRow, upsertAuthorizedOrg } from '../db/orgs.js';
 import { ensureRecommendedSequence } from '../db/sequences.js';
 import type { AppDeps } from '../http/context.js';
-import { ZOHO_DATA_CENTRES, type DataCentre, isAllowedAccountsServer, isAllowedApiDomain, stripTrailingSlash } from '../zoho/hosts.js';
+import { ZohoApiError, ZohoAuthorizationError, ZohoOAuthError } from '../zoho/errors.js';
+import type { ZohoOrgInfo, ZohoUser } from '../zoho/gateway.js';
+import { ZOHO_DATA_CENTRES, type TrustedHost, isDataCentre, trustedAccountsServer, trustedApiDomain } from '../zoho/hosts.js';
+import type { TokenSet } from '../zoho/oauth-client.js';
 import { type SetupStep, setUpOrgInZoho } from './org-setup.js';
 
 /** The scopes the product asks Zoho for: what it uses, no more. */
@@ -23,6 +26,9 @@ export const ZOHO_SCOPES = [
   'ZohoSearch.securesearch.READ',
 ];
 
+/** An administrator signing in to the settings tab needs only to be identified. */
+export const ADMIN_LOGIN_SCOPES = ['ZohoCRM.users.READ', 'ZohoCRM.org.READ'];
+
 /** Why an authorization could not complete, said so an admin knows what to do. */
 export class ConnectError extends Error {
   constructor(
@@ -39,40 +45,71 @@ export interface ConnectResult {
   setup: SetupStep[];
 }
 
+interface CallbackInput {
+  code: string;
+  accountsServer: string | undefined;
+  location: string | undefined;
+  redirectUri: string;
+}
+
+interface Identified {
+  accounts: TrustedHost;
+  apiDomain: TrustedHost;
+  tokens: TokenSet;
+  user: ZohoUser;
+  org: ZohoOrgInfo;
+}
+
 /**
- * The rest of the OAuth callback once state is checked: trust the accounts server only if it is
- * Zoho's (or the sandbox's), exchange the code there, learn who and which org, require an admin,
- * store the tokens sealed, then set the org up in Zoho.
+ * The part of both callbacks that talks to Zoho: trust the accounts server only if it is Zoho's (or
+ * the sandbox's) and agrees with `location`, exchange the code there, check the API domain, learn
+ * who signed in and for which org, and require an administrator. Any failure after the exchange
+ * revokes the fresh token, so nothing is left alive.
  */
-export async function completeAuthorization(
-  deps: AppDeps,
-  input: { code: string; accountsServer: string | undefined; location: string | undefined; redirectUri: string },
-): Promise<ConnectResult> {
-  const accountsServer = stripTrailingSlash(input.accountsServer ?? deps.config.zohoAccountsUrl);
-  if (!isAllowedAccountsServer(accountsServer, deps.config.zohoSandboxUrl)) {
-    throw new ConnectError('Unknown Zoho accounts server', `The callback named "${accountsServer}", which is not one of Zoho's accounts servers. Nothing was stored.`);
+async function exchangeAndIdentify(deps: AppDeps, input: CallbackInput): Promise<Identified> {
+  const accounts = trustedAccountsServer(input.accountsServer ?? deps.config.zohoAccountsUrl, deps.config.zohoSandboxUrl);
+  if (!accounts) {
+    throw new ConnectError('Unknown Zoho accounts server', `The callback named "${input.accountsServer}", which is not one of Zoho's accounts servers.`);
   }
-  const tokens = await deps.oauth.exchangeCode(accountsServer, input.code, input.redirectUri);
+  if (input.location !== undefined && (!isDataCentre(input.location) || input.location !== accounts.dc)) {
+    throw new ConnectError('Zoho data centres disagree', `The callback said data centre "${input.location}" but accounts server ${accounts.url}.`);
+  }
+  const tokens = await deps.oauth.exchangeCode(accounts.url, input.code, input.redirectUri);
+  const issued = tokens.refreshToken ?? tokens.accessToken;
+  try {
+    const apiDomain = trustedApiDomain(tokens.apiDomain ?? ZOHO_DATA_CENTRES[accounts.dc].api, deps.config.zohoSandboxUrl);
+    if (!apiDomain || apiDomain.dc !== accounts.dc) {
+      throw new ConnectError('Unknown Zoho API domain', `Zoho named "${tokens.apiDomain}" as the API domain, which is not its ${accounts.dc.toUpperCase()} API domain.`);
+    }
+    const { user, org } = await deps.gateway.identify({ apiDomain: apiDomain.url, accountsServer: accounts.url }, tokens.accessToken);
+    if (!user.isAdmin) {
+      throw new ConnectError(
+        'A Zoho CRM administrator must authorize',
+        `${user.email} is not an administrator of ${org.companyName || 'this Zoho org'}. Ask an administrator to open the settings tab and authorize.`,
+      );
+    }
+    return { accounts, apiDomain, tokens, user, org };
+  } catch (error) {
+    await deps.oauth.revoke(accounts.url, issued).catch(() => undefined);
+    if (error instanceof ConnectError) throw error;
+    if (error instanceof ZohoAuthorizationError || error instanceof ZohoApiError) {
+      throw new ConnectError('Zoho did not let us read the org', 'Zoho refused to say who signed in. Check that the consent screen was accepted with every permission, then try again.');
+    }
+    throw error;
+  }
+}
+
+/** The connect callback: store the org and its sealed tokens, then set it up in Zoho. */
+export async function completeAuthorization(deps: AppDeps, input: CallbackInput): Promise<ConnectResult> {
+  const { accounts, apiDomain, tokens, user, org: zohoOrg } = await exchangeAndIdentify(deps, input);
   if (!tokens.refreshToken) {
+    await deps.oauth.revoke(accounts.url, tokens.accessToken).catch(() => undefined);
     throw new ConnectError('No offline access', 'Zoho did not grant offline access (no refresh token). Start the authorization again from the settings tab.');
   }
-  const dc = (input.location && input.location in ZOHO_DATA_CENTRES ? input.location : 'us') as DataCentre;
-  const apiDomain = stripTrailingSlash(tokens.apiDomain ?? ZOHO_DATA_CENTRES[dc].api);
-  if (!isAllowedApiDomain(apiDomain, deps.config.zohoSandboxUrl)) {
-    await deps.oauth.revoke(accountsServer, tokens.refreshToken).catch(() => undefined);
-    throw new ConnectError('Unknown Zoho API domain', `Zoho named "${apiDomain}" as the API domain, which is not one of Zoho's. Nothing was stored.`);
-  }
-  const { user, org: zohoOrg } = await deps.gateway.identify({ apiDomain, accountsServer }, tokens.accessToken);
-  if (!user.isAdmin) {
-    await deps.oauth.revoke(accountsServer, tokens.refreshToken).catch(() => undefined);
-    throw new ConnectError(
-      'A Zoho CRM administrator must authorize',
-      `${user.email} is not an administrator of ${zohoOrg.companyName || 'this Zoho org'}. Ask an administrator to open the settings tab and authorize.`,
-    );
-  }
-
+  const refreshToken = tokens.refreshToken;
   const now = deps.clock.now();
   const previous = findOrgByZohoId(deps.db, zohoOrg.zgid);
+  // A token sealed under a key we no longer hold cannot be revoked; it is simply replaced.
   const previousRefresh = previous ? deps.vault.refreshTokenOf(previous.id) : undefined;
   const org = deps.db.transaction(() => {
     const row = upsertAuthorizedOrg(
@@ -80,25 +117,39 @@ export async function completeAuthorization(
       {
         zohoOrgId: zohoOrg.zgid,
         name: zohoOrg.companyName || zohoOrg.zgid,
-        dc,
-        accountsServer,
-        apiDomain,
+        dc: accounts.dc,
+        accountsServer: accounts.url,
+        apiDomain: apiDomain.url,
         userId: user.id,
         userEmail: user.email,
         scopes: tokens.scope ?? ZOHO_SCOPES.join(' '),
       },
       now,
     );
-    deps.vault.storeNewTokens(row.id, { refreshToken: tokens.refreshToken!, accessToken: tokens.accessToken, expiresAt: now + tokens.expiresInMs });
+    deps.vault.storeNewTokens(row.id, { refreshToken, accessToken: tokens.accessToken, expiresAt: now + tokens.expiresInMs });
     ensureRecommendedSequence(deps.db, row.id, now);
     return row;
   })();
-  deps.logger.info('zoho org authorized', { orgId: org.id, zohoOrgId: org.zoho_org_id, dc, reauthorized: Boolean(previous) });
+  deps.logger.info('zoho org authorized', { orgId: org.id, zohoOrgId: org.zoho_org_id, dc: accounts.dc, reauthorized: Boolean(previous) });
 
   // Zoho keeps at most 20 refresh tokens per user; do not leave the replaced one alive.
-  if (previous && previousRefresh && previousRefresh !== tokens.refreshToken) {
+  if (previous && previousRefresh && previousRefresh !== refreshToken) {
     await deps.oauth.revoke(previous.accounts_server, previousRefresh).catch((error: unknown) => deps.logger.warn('revoking the replaced refresh token failed', { orgId: org.id, error }));
   }
   const setup = await setUpOrgInZoho(deps, org);
   return { org, reauthorized: Boolean(previous), setup };
 }
+
+/** The admin sign-in callback: a Zoho administrator of a connected org, proven by Zoho's own login. */
+export async function completeAdminLogin(deps: AppDeps, input: CallbackInput): Promise<{ org: OrgRow; user: ZohoUser }> {
+  const { accounts, tokens, user, org: zohoOrg } = await exchangeAndIdentify(deps, input);
+  // The sign-in token has done its job; it is not kept.
+  await deps.oauth.revoke(accounts.url, tokens.refreshToken ?? tokens.accessToken).catch(() => undefined);
+  const org = findOrgByZohoId(deps.db, zohoOrg.zgid);
+  if (!org || org.status === 'disconnected') {
+    throw new ConnectError('This Zoho org is not connected', `Authorize ${zohoOrg.companyName || 'the org'} first, from the settings tab.`);
+  }
+  return { org, user };
+}
+
+export { ZohoOAuthError };

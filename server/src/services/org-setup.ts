@@ -3,6 +3,7 @@ import { LEAD_STATES } from '../domain/lead-states.js';
 import { type FieldRole, channelsExpiringBefore, getChannelOfOrg, listOrgFields, saveChannel, saveOrgField, setWidgetKeyHash } from '../db/org-setup.js';
 import { getOrg, type OrgRow } from '../db/orgs.js';
 import { listSequences } from '../db/sequences.js';
+import { KeyedLock } from '../lib/keyed-lock.js';
 import { randomToken, sha256 } from '../lib/token-cipher.js';
 import type { AppDeps } from '../http/context.js';
 import type { NewField, OrgConnection } from '../zoho/gateway.js';
@@ -67,7 +68,8 @@ export async function ensureFields(deps: AppDeps, org: OrgRow): Promise<SetupSte
 export async function ensureChannel(deps: AppDeps, org: OrgRow): Promise<SetupStep> {
   const existing = getChannelOfOrg(deps.db, org.id);
   const channelId = existing?.channel_id ?? `${Date.now()}${String(randomInt(100000, 999999))}`.slice(0, 18);
-  const token = existing ? deps.cipher.decrypt(existing.token_sealed, `${org.id}:channel_token`) : randomToken(24);
+  // A token sealed under a key we no longer hold is replaced by a new one.
+  const token = (existing && deps.cipher.tryDecrypt(existing.token_sealed, `${org.id}:channel_token`)) || randomToken(24);
   const events = WORKED_MODULES.flatMap((module) => [`${module}.create`, `${module}.edit`]);
   const now = deps.clock.now();
   const subscription = await deps.gateway.watch(connectionOf(org), {
@@ -88,12 +90,19 @@ export async function ensureChannel(deps: AppDeps, org: OrgRow): Promise<SetupSt
   return { step: 'notifications', ok: true, detail: `channel ${channelId} until ${new Date(subscription.expiresAt).toISOString()}` };
 }
 
-/** A fresh widget key: the raw key goes to the org variable, only its hash stays here. */
-export async function rotateWidgetKey(deps: AppDeps, org: OrgRow): Promise<SetupStep> {
-  const key = randomToken(32);
-  await deps.gateway.setVariable(connectionOf(org), { apiName: deps.config.widgetKeyVariable, name: 'Widget Key', value: key });
-  setWidgetKeyHash(deps.db, org.id, sha256(key), deps.clock.now());
-  return { step: 'widget_key', ok: true, detail: `written to the org variable ${deps.config.widgetKeyVariable}` };
+const rotations = new KeyedLock();
+
+/**
+ * A fresh widget key: the raw key goes to the org variable, only its hash stays here. One rotation
+ * per org at a time, so Zoho and we always end on the same key.
+ */
+export function rotateWidgetKey(deps: AppDeps, org: OrgRow): Promise<SetupStep> {
+  return rotations.run(org.id, async () => {
+    const key = randomToken(32);
+    await deps.gateway.setVariable(connectionOf(org), { apiName: deps.config.widgetKeyVariable, name: 'Widget Key', value: key });
+    setWidgetKeyHash(deps.db, org.id, sha256(key), deps.clock.now());
+    return { step: 'widget_key', ok: true, detail: `written to the org variable ${deps.config.widgetKeyVariable}` };
+  });
 }
 
 /** Every setup step, each allowed to fail on its own; the report says what to do next. */

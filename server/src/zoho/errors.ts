@@ -33,3 +33,6 @@ export class ZohoOAuthError extends ZohoError {
     super(`Zoho Accounts refused the request: ${code}`);
   }
 }
+
+/** The request was refused before it reached Zoho (bad input to the SDK): retrying cannot help. */
+export class ZohoRequestError extends ZohoError {}

@@ -1,6 +1,7 @@
 /**
  * Zoho's data centres. The `accounts-server` Zoho sends back on the OAuth callback decides where
- * tokens are fetched, so it is trusted only when it is one of these (or the configured sandbox).
+ * tokens are fetched, so it is trusted only when it is one of these (or the configured sandbox),
+ * and only in its normalised form (origin, plus the sandbox's /dc/<code> path).
  */
 export const ZOHO_DATA_CENTRES = {
   us: { accounts: 'https://accounts.zoho.com', api: 'https://www.zohoapis.com' },
@@ -16,44 +17,61 @@ export const ZOHO_DATA_CENTRES = {
 
 export type DataCentre = keyof typeof ZOHO_DATA_CENTRES;
 
-function normalise(url: string): URL | undefined {
+export function isDataCentre(value: string | undefined): value is DataCentre {
+  return value !== undefined && Object.hasOwn(ZOHO_DATA_CENTRES, value);
+}
+
+/** A trusted Zoho host: its normalised URL and the data centre it belongs to. */
+export interface TrustedHost {
+  url: string;
+  dc: DataCentre;
+}
+
+/** Parses a URL that must be a bare origin (optionally with a path we allow); rejects everything unusual. */
+function strictParse(candidate: string): URL | undefined {
+  // Only plain ASCII URLs: no whitespace, no backslashes, no percent-escapes, no full-width lookalikes.
+  if (!/^[A-Za-z0-9:/._-]+$/.test(candidate)) return undefined;
   try {
-    const parsed = new URL(url);
-    if (parsed.username || parsed.password || parsed.search || parsed.hash) return undefined;
-    return parsed;
+    const url = new URL(candidate);
+    if (url.username || url.password || url.search || url.hash) return undefined;
+    return url;
   } catch {
     return undefined;
   }
 }
 
-/** The sandbox serves every data centre under its own origin (`/dc/<code>` for all but US). */
-function withinSandbox(url: URL, sandboxUrl: string | undefined): boolean {
-  if (!sandboxUrl) return false;
-  const sandbox = new URL(sandboxUrl);
-  if (url.origin !== sandbox.origin) return false;
+/** The sandbox serves the US data centre at its root and every other one under /dc/<code>. */
+function sandboxHost(url: URL, sandboxUrl: string | undefined): TrustedHost | undefined {
+  if (!sandboxUrl || url.origin !== new URL(sandboxUrl).origin) return undefined;
   const path = url.pathname.replace(/\/+$/, '');
-  return path === '' || /^\/dc\/[a-z]{2}$/.test(path);
+  if (path === '') return { url: url.origin, dc: 'us' };
+  const match = /^\/dc\/([a-z]{2})$/.exec(path);
+  return match && isDataCentre(match[1]) && match[1] !== 'us' ? { url: `${url.origin}${path}`, dc: match[1] } : undefined;
 }
 
-/** True for Zoho's own accounts servers and, when configured, the sandbox's. */
-export function isAllowedAccountsServer(candidate: string, sandboxUrl?: string): boolean {
-  const url = normalise(candidate);
-  if (!url) return false;
-  if (withinSandbox(url, sandboxUrl)) return true;
-  const origin = url.origin;
-  return url.pathname.replace(/\/+$/, '') === '' && Object.values(ZOHO_DATA_CENTRES).some((dc) => dc.accounts === origin);
+/** Zoho's own accounts servers and, when configured, the sandbox's; undefined for anything else. */
+export function trustedAccountsServer(candidate: string, sandboxUrl?: string): TrustedHost | undefined {
+  const url = strictParse(candidate);
+  if (!url) return undefined;
+  const sandbox = sandboxHost(url, sandboxUrl);
+  if (sandbox) return sandbox;
+  if (url.pathname.replace(/\/+$/, '') !== '' || url.port !== '') return undefined;
+  const dc = (Object.keys(ZOHO_DATA_CENTRES) as DataCentre[]).find((code) => ZOHO_DATA_CENTRES[code].accounts === url.origin);
+  return dc ? { url: url.origin, dc } : undefined;
 }
 
-/** True for Zoho's own API domains (and their sandbox/developer variants) and the sandbox. */
-export function isAllowedApiDomain(candidate: string, sandboxUrl?: string): boolean {
-  const url = normalise(candidate);
-  if (!url) return false;
-  if (withinSandbox(url, sandboxUrl)) return true;
-  if (url.protocol !== 'https:' || url.pathname.replace(/\/+$/, '') !== '') return false;
-  return Object.values(ZOHO_DATA_CENTRES).some((dc) => {
-    const host = new URL(dc.api).host.replace(/^www\./, '');
+/** Zoho's own API domains (and their sandbox/developer variants) and the sandbox's. */
+export function trustedApiDomain(candidate: string, sandboxUrl?: string): TrustedHost | undefined {
+  const url = strictParse(candidate);
+  if (!url) return undefined;
+  const sandbox = sandboxHost(url, sandboxUrl);
+  if (sandbox) return sandbox;
+  if (url.protocol !== 'https:' || url.port !== '' || url.pathname.replace(/\/+$/, '') !== '') return undefined;
+  const dc = (Object.keys(ZOHO_DATA_CENTRES) as DataCentre[]).find((code) => {
+    const host = new URL(ZOHO_DATA_CENTRES[code].api).host.replace(/^www\./, '');
     return [`www.${host}`, `sandbox.${host}`, `developer.${host}`].includes(url.host);
   });
+  return dc ? { url: url.origin, dc } : undefined;
 }
 
 export function stripTrailingSlash(url: string): string {

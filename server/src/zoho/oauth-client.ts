@@ -83,6 +83,8 @@ export class ZohoOAuthClient {
       return await this.fetch(url, {
         method: 'POST',
         body: new URLSearchParams(params),
+        // A redirect would carry the client secret and the code somewhere else.
+        redirect: 'error',
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
       });
     } catch (error) {

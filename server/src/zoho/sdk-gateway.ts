@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ZohoApiError, ZohoAuthorizationError, ZohoRateLimitedError, ZohoUnavailableError } from './errors.js';
+import { ZohoApiError, ZohoAuthorizationError, ZohoRateLimitedError, ZohoRequestError, ZohoUnavailableError } from './errors.js';
 import type { NewField, NewNote, OrgConnection, WatchChannel, WatchSubscription, ZohoField, ZohoGateway, ZohoOrgInfo, ZohoUser, ZohoUserType } from './gateway.js';
 import type { OperationName } from './sdk-operations.js';
 import type { AccessTokenSource } from './token-manager.js';
@@ -15,7 +15,8 @@ const IDENTIFY_LANE = '_identify';
 function translate(error: unknown, op: string): Error {
   if (!(error instanceof WorkerCallError)) return error instanceof Error ? error : new Error(String(error));
   const failure = error.failure;
-  if (failure.kind === 'failure') return new ZohoUnavailableError(`Zoho call ${op} failed: ${failure.message}`);
+  if (failure.kind === 'network') return new ZohoUnavailableError(`Zoho call ${op} failed: ${failure.message}`);
+  if (failure.kind === 'invalid') return new ZohoRequestError(`Zoho call ${op} was refused before sending: ${failure.message}`);
   if (TOKEN_REFUSED.has(failure.code)) return new ZohoAuthorizationError(`Zoho refused the token for ${op}`);
   if (failure.status === 429 || failure.code === 'TOO_MANY_REQUESTS') return new ZohoRateLimitedError(RATE_LIMIT_BACKOFF_MS);
   if (failure.status >= 500) return new ZohoUnavailableError(`Zoho answered ${failure.status} ${failure.code} to ${op}`);

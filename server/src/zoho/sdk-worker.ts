@@ -27,7 +27,29 @@ export interface WorkerRequest {
 
 export type WorkerResponse =
   | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: { kind: 'api'; status: number; code: string; message: string; details: Record<string, unknown> } | { kind: 'failure'; message: string } };
+  | {
+      id: number;
+      ok: false;
+      error:
+        | { kind: 'api'; status: number; code: string; message: string; details: Record<string, unknown> }
+        /** No usable answer from Zoho: refused or dropped connection, timeout, unparseable body. Retry later. */
+        | { kind: 'network'; message: string }
+        /** The request itself is wrong (the SDK refused it): retrying cannot help. */
+        | { kind: 'invalid'; message: string };
+    };
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_GOT_REQUEST_ERROR', 'ETIMEOUT']);
+
+/** Walks an error's causes for a network error code or name (got wraps them). */
+function isNetworkFailure(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 6; current = (current as { cause?: unknown }).cause, depth += 1) {
+    const { code, name, message } = current as { code?: unknown; name?: unknown; message?: unknown };
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+    if (name === 'RequestError' || name === 'TimeoutError' || name === 'ReadError' || name === 'ParseError') return true;
+    if (typeof message === 'string' && /socket hang up|timed? ?out|ECONNRESET|ECONNREFUSED|Unexpected token|JSON/i.test(message)) return true;
+  }
+  return false;
+}
 
 const TEN_YEARS_MS = 10 * 365 * 24 * 60 * 60 * 1000;
 
@@ -84,7 +106,8 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
     // A failed session must be rebuilt on the next call.
     currentSession = '';
     const cause = error instanceof Error ? `${error.message ?? ''} ${String((error as { cause?: unknown }).cause ?? '')}` : String(error);
-    return { id: request.id, ok: false, error: { kind: 'failure', message: cause.trim() || 'Zoho SDK call failed' } };
+    const message = cause.trim() || 'Zoho SDK call failed';
+    return { id: request.id, ok: false, error: { kind: isNetworkFailure(error) ? 'network' : 'invalid', message } };
   }
 }
 

@@ -6,9 +6,13 @@ import type { ZohoOAuthClient } from './oauth-client.js';
 /** Where tokens are kept; the manager knows nothing about how (see auth/token-vault.ts). */
 export interface TokenVault {
   load(orgId: string): { accountsServer: string; refreshToken: string; accessToken: string | null; accessExpiresAt: number | null; active: boolean } | undefined;
-  saveAccessToken(orgId: string, accessToken: string, expiresAt: number): void;
-  /** Zoho refused the refresh token: the org needs re-authorization. */
-  markAuthorizationLost(orgId: string, reason: string): void;
+  /**
+   * Saves an access token minted from `refreshToken`, unless the org was re-authorized or
+   * disconnected meanwhile (then answers false and saves nothing).
+   */
+  saveAccessToken(orgId: string, accessToken: string, expiresAt: number, refreshToken: string): boolean;
+  /** Zoho refused `refreshToken`: the org needs re-authorization, unless that token was already replaced. */
+  markAuthorizationLost(orgId: string, reason: string, refreshToken: string): boolean;
 }
 
 export interface AccessTokenSource {
@@ -36,6 +40,11 @@ export class TokenManager implements AccessTokenSource {
   ) {}
 
   async accessToken(orgId: string): Promise<string> {
+    return this.usableToken(orgId) ?? this.refresh(orgId);
+  }
+
+  /** The stored access token while it has more than the skew left and Zoho has not refused it. */
+  private usableToken(orgId: string): string | undefined {
     const stored = this.vault.load(orgId);
     if (!stored || !stored.active) throw new ZohoAuthorizationError(`org ${orgId} is not authorized`);
     const usable =
@@ -43,8 +52,12 @@ export class TokenManager implements AccessTokenSource {
       stored.accessExpiresAt !== null &&
       stored.accessExpiresAt - EXPIRY_SKEW_MS > this.clock.now() &&
       this.refused.get(orgId) !== stored.accessToken;
-    if (usable) return stored.accessToken!;
-    return this.refresh(orgId);
+    return usable ? stored.accessToken! : undefined;
+  }
+
+  /** After a re-authorization raced our refresh: its token if still good, else one more refresh. */
+  private afterReauthorization(orgId: string): Promise<string> {
+    return Promise.resolve(this.usableToken(orgId) ?? this.doRefresh(orgId, 1));
   }
 
   invalidate(orgId: string, accessToken: string): void {
@@ -59,19 +72,26 @@ export class TokenManager implements AccessTokenSource {
     return refresh;
   }
 
-  private async doRefresh(orgId: string): Promise<string> {
+  private async doRefresh(orgId: string, attempt = 0): Promise<string> {
     const stored = this.vault.load(orgId);
     if (!stored || !stored.active) throw new ZohoAuthorizationError(`org ${orgId} is not authorized`);
     try {
       const tokens = await this.oauth.refresh(stored.accountsServer, stored.refreshToken);
       const expiresAt = this.clock.now() + tokens.expiresInMs;
-      this.vault.saveAccessToken(orgId, tokens.accessToken, expiresAt);
+      if (!this.vault.saveAccessToken(orgId, tokens.accessToken, expiresAt, stored.refreshToken)) {
+        // The org was re-authorized while we refreshed: use its new tokens instead.
+        if (attempt === 0) return this.afterReauthorization(orgId);
+        throw new ZohoAuthorizationError(`org ${orgId} changed its authorization during a refresh`);
+      }
       this.refused.delete(orgId);
       this.logger.info('zoho access token refreshed', { orgId, expiresAt: new Date(expiresAt).toISOString() });
       return tokens.accessToken;
     } catch (error) {
       if (error instanceof ZohoOAuthError && REFUSALS.has(error.code)) {
-        this.vault.markAuthorizationLost(orgId, `Zoho refused the refresh token (${error.code})`);
+        if (!this.vault.markAuthorizationLost(orgId, `Zoho refused the refresh token (${error.code})`, stored.refreshToken) && attempt === 0) {
+          // The refused token had already been replaced by a re-authorization.
+          return this.afterReauthorization(orgId);
+        }
         this.logger.warn('zoho authorization lost', { orgId, errorCode: error.code });
         throw new ZohoAuthorizationError(`Zoho refused the refresh token for org ${orgId}: ${error.code}`);
       }
