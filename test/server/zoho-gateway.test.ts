@@ -138,3 +138,35 @@ describe('Zoho gateway over the SDK in worker threads', () => {
     expect((await stack.gateway.getOrg(a)).zgid).toBe(orgA.org_id);
   });
 });
+
+describe('record operations', () => {
+  it('reads a record and its owner history, updates Owner and a picklist, lists notes', async () => {
+    const token = (await test.token(orgA)).access_token;
+    const users = await stack.gateway.listUsers(a, 'AllUsers');
+    const admin = users.find((user) => user.isAdmin)!;
+    const rep = await test.admin<{ id: string }>('POST', `/sandbox/orgs/${orgA.org_id}/users`, { first_name: 'Rex', last_name: 'Rep', email: 'rex@alpha.test' });
+    const created = await test.crm(token, 'POST', '/Contacts', { data: [{ Last_Name: 'Owned', Email: 'o@alpha.test' }] });
+    const id = created.body.data[0].details.id as string;
+    await test.crm(token, 'PUT', `/Contacts/${id}`, { data: [{ Owner: { id: rep.body.id } }] });
+
+    const record = await stack.gateway.getRecord(a, 'Contacts', id);
+    expect(record).toMatchObject({ id, Last_Name: 'Owned', Email: 'o@alpha.test', Owner: { id: rep.body.id, name: 'Rex Rep' } });
+    expect(await stack.gateway.getRecord(a, 'Contacts', '5725700000000999999')).toBeNull();
+    expect(await stack.gateway.ownerHistory(a, 'Contacts', id)).toEqual([expect.objectContaining({ from: admin.fullName, to: 'Rex Rep', byUserId: admin.id })]);
+
+    const status = (await stack.gateway.listFields(a, 'Contacts')).find((field) => field.label === '7Targets Lead Connection Status')!;
+    const results = await stack.gateway.updateRecords(a, 'Contacts', [
+      { id, values: { Owner: admin.id, [status.apiName]: 'Engaged' } },
+      { id: '5725700000000999999', values: { Title: 'Nobody' } },
+    ]);
+    expect(results.map((result) => [result.ok, result.code])).toEqual([
+      [true, 'SUCCESS'],
+      [false, 'INVALID_DATA'],
+    ]);
+    const after = await stack.gateway.getRecord(a, 'Contacts', id, ['Owner', status.apiName]);
+    expect(after).toMatchObject({ Owner: { id: admin.id }, [status.apiName]: 'Engaged' });
+
+    await stack.gateway.createNotes(a, [{ module: 'Contacts', recordId: id, title: 'Hello', content: 'First [ref:abc]' }]);
+    expect(await stack.gateway.listNotes(a, 'Contacts', id)).toEqual([expect.objectContaining({ title: 'Hello', content: 'First [ref:abc]' })]);
+  });
+});

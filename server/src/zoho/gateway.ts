@@ -65,6 +65,36 @@ export interface NewNote {
   content: string;
 }
 
+/** A record's fields as plain JSON: ids as strings, lookups as `{id, name}`, Owner as `{id, name, email}`. */
+export type ZohoRecord = Record<string, unknown> & { id: string };
+
+export interface OwnerChange {
+  /** The previous and new owner as Zoho's timeline names them (full names). */
+  from: string | null;
+  to: string | null;
+  at: string;
+  byUserId: string | null;
+}
+
+export interface RecordUpdate {
+  id: string;
+  /** Field API name → value; `Owner` takes a user id. */
+  values: Record<string, unknown>;
+}
+
+export interface WriteResult {
+  id: string;
+  ok: boolean;
+  code: string;
+  message: string;
+}
+
+export interface ZohoNote {
+  id: string;
+  title: string | null;
+  content: string;
+}
+
 export type ZohoUserType = 'AllUsers' | 'ActiveUsers' | 'AdminUsers' | 'CurrentUser';
 
 export interface ZohoGateway {
@@ -83,6 +113,14 @@ export interface ZohoGateway {
   unwatch(org: OrgConnection, channelId: string): Promise<void>;
   /** An org variable's value by API name, or null when the variable does not exist. */
   getVariable(org: OrgConnection, apiName: string): Promise<string | null>;
+  /** One record with the fields asked for (all when none are named). Null when Zoho has no such record. */
+  getRecord(org: OrgConnection, module: string, id: string, fields?: string[]): Promise<ZohoRecord | null>;
+  /** The record's owner changes from its timeline, oldest first. */
+  ownerHistory(org: OrgConnection, module: string, id: string): Promise<OwnerChange[]>;
+  /** Updates records, up to 100 per Zoho call; one result per input, in order. */
+  updateRecords(org: OrgConnection, module: string, updates: RecordUpdate[]): Promise<WriteResult[]>;
+  /** A record's notes, oldest first (used to tell whether a note we sent already arrived). */
+  listNotes(org: OrgConnection, module: string, id: string): Promise<ZohoNote[]>;
   /** Creates notes on records, up to 100 per Zoho call; answers each note's id, in order. */
   createNotes(org: OrgConnection, notes: NewNote[]): Promise<string[]>;
   /** Sets an org variable, creating it when missing. */

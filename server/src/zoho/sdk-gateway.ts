@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ZohoApiError, ZohoAuthorizationError, ZohoRateLimitedError, ZohoRequestError, ZohoUnavailableError } from './errors.js';
-import type { NewField, NewNote, OrgConnection, WatchChannel, WatchSubscription, ZohoField, ZohoGateway, ZohoOrgInfo, ZohoUser, ZohoUserType } from './gateway.js';
+import type { NewField, NewNote, OrgConnection, OwnerChange, RecordUpdate, WriteResult, ZohoNote, ZohoRecord, WatchChannel, WatchSubscription, ZohoField, ZohoGateway, ZohoOrgInfo, ZohoUser, ZohoUserType } from './gateway.js';
 import type { OperationName } from './sdk-operations.js';
 import type { AccessTokenSource } from './token-manager.js';
 import { type SdkWorkerPool, WorkerCallError } from './worker-pool.js';
@@ -107,6 +107,22 @@ export class SdkZohoGateway implements ZohoGateway {
 
   unwatch(org: OrgConnection, channelId: string): Promise<void> {
     return this.call(org, 'unwatch', [channelId]);
+  }
+
+  getRecord(org: OrgConnection, module: string, id: string, fields?: string[]): Promise<ZohoRecord | null> {
+    return this.call(org, 'getRecord', [module, id, fields]);
+  }
+
+  ownerHistory(org: OrgConnection, module: string, id: string): Promise<OwnerChange[]> {
+    return this.call(org, 'ownerHistory', [module, id]);
+  }
+
+  updateRecords(org: OrgConnection, module: string, updates: RecordUpdate[]): Promise<WriteResult[]> {
+    return this.call(org, 'updateRecords', [module, updates]);
+  }
+
+  listNotes(org: OrgConnection, module: string, id: string): Promise<ZohoNote[]> {
+    return this.call(org, 'listNotes', [module, id]);
   }
 
   createNotes(org: OrgConnection, notes: NewNote[]): Promise<string[]> {

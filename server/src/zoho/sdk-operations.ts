@@ -1,5 +1,5 @@
 import * as ZOHO from '@zohocrm/typescript-sdk-8.0';
-import type { NewField, NewNote, WatchChannel, WatchSubscription, ZohoField, ZohoOrgInfo, ZohoUser, ZohoUserType } from './gateway.js';
+import type { NewField, NewNote, OwnerChange, RecordUpdate, WatchChannel, WriteResult, ZohoNote, ZohoRecord, WatchSubscription, ZohoField, ZohoOrgInfo, ZohoUser, ZohoUserType } from './gateway.js';
 
 /**
  * Gateway operations written against Zoho's SDK. They run inside an SDK worker (sdk-worker.ts),
@@ -203,6 +203,108 @@ export async function unwatch(channelId: string): Promise<void> {
   unwrap(await new ZOHO.Notifications.NotificationsOperations().deleteNotification(params));
 }
 
+const fieldCache = new Map<string, ZohoField[]>();
+let currentOrgId = '';
+
+/** The org the worker's SDK points at; caches below are kept per org. */
+export function setOperationOrg(orgId: string): void {
+  currentOrgId = orgId;
+}
+
+/** Field metadata per org and module, read once per worker (the SDK needs types to send values). */
+async function fieldsOf(module: string): Promise<ZohoField[]> {
+  const key = `${currentOrgId}:${module}`;
+  const cached = fieldCache.get(key);
+  if (cached) return cached;
+  const fields = await listFields(module);
+  fieldCache.set(key, fields);
+  return fields;
+}
+
+export async function getRecord(module: string, id: string, fields?: string[]): Promise<ZohoRecord | null> {
+  const params = new ZOHO.ParameterMap();
+  if (fields?.length) await params.add(ZOHO.Record.GetRecordParam.FIELDS, fields.join(','));
+  try {
+    const wrapper = unwrap(await new ZOHO.Record.RecordOperations(module).getRecord(BigInt(id), params)) as ZOHO.Record.ResponseWrapper | null;
+    const record = wrapper?.getData()[0];
+    return record ? ({ ...(plain(record) as Record<string, unknown>), id: record.getId().toString() } as ZohoRecord) : null;
+  } catch (error) {
+    if (error instanceof WorkerApiError && error.code === 'INVALID_DATA' && error.message.includes('id given')) return null;
+    throw error;
+  }
+}
+
+export async function ownerHistory(module: string, id: string): Promise<OwnerChange[]> {
+  const changes: OwnerChange[] = [];
+  const params = new ZOHO.ParameterMap();
+  const wrapper = unwrap(await new ZOHO.Timelines.TimelinesOperations().getTimelines(module, id, params)) as ZOHO.Timelines.ResponseWrapper | null;
+  for (const entry of wrapper?.getTimeline() ?? []) {
+    for (const change of entry.getFieldHistory() ?? []) {
+      if (change.getAPIName() !== 'Owner') continue;
+      const value = change.getValue();
+      changes.push({
+        from: value?.getOld() ?? null,
+        to: value?.getNew() ?? null,
+        at: (plain(entry.getAuditedTime()) as string | null) ?? '',
+        byUserId: entry.getDoneBy()?.getId()?.toString() ?? null,
+      });
+    }
+  }
+  return changes.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+export async function updateRecords(module: string, updates: RecordUpdate[]): Promise<WriteResult[]> {
+  const fields = await fieldsOf(module);
+  const results: WriteResult[] = [];
+  for (let start = 0; start < updates.length; start += WRITE_BATCH) {
+    const batch = updates.slice(start, start + WRITE_BATCH);
+    const body = new ZOHO.Record.BodyWrapper();
+    body.setData(
+      batch.map((update) => {
+        const record = new ZOHO.Record.Record();
+        record.setId(BigInt(update.id));
+        for (const [name, value] of Object.entries(update.values)) {
+          const field = fields.find((candidate) => candidate.apiName === name);
+          if (field?.dataType === 'ownerlookup' && typeof value === 'string') {
+            const owner = new ZOHO.Users.MinifiedUser();
+            owner.setId(BigInt(value));
+            record.addKeyValue(name, owner);
+          } else if (field?.dataType === 'picklist' && typeof value === 'string') {
+            record.addKeyValue(name, new ZOHO.Choice(value));
+          } else {
+            record.addKeyValue(name, value);
+          }
+        }
+        return record;
+      }),
+    );
+    const response = await new ZOHO.Record.RecordOperations(module).updateRecords(body);
+    const status = response?.getStatusCode() ?? 0;
+    const object = response?.getObject();
+    if (!(object instanceof ZOHO.Record.ActionWrapper)) unwrap(response);
+    const items = (object as ZOHO.Record.ActionWrapper).getData();
+    items.forEach((item, index) => {
+      const model = item as SdkModel;
+      const ok = !isError(model);
+      results.push({ id: batch[index]!.id, ok, code: model.getCode?.()?.getValue() ?? (ok ? 'SUCCESS' : 'UNKNOWN'), message: messageOf(model) });
+    });
+    if (status >= 500) throw new WorkerApiError(status, 'INTERNAL_ERROR', `HTTP ${status}`, {});
+  }
+  return results;
+}
+
+export async function listNotes(module: string, id: string): Promise<ZohoNote[]> {
+  const params = new ZOHO.ParameterMap();
+  await params.add(ZOHO.RelatedRecords.GetRelatedRecordsParam.FIELDS, 'Note_Title,Note_Content');
+  await params.add(ZOHO.RelatedRecords.GetRelatedRecordsParam.PER_PAGE, 200);
+  const wrapper = unwrap(await new ZOHO.RelatedRecords.RelatedRecordsOperations('Notes', module).getRelatedRecords(BigInt(id), params)) as ZOHO.RelatedRecords.ResponseWrapper | null;
+  return (wrapper?.getData() ?? []).map((note) => ({
+    id: note.getId().toString(),
+    title: (note.getKeyValue('Note_Title') as string | null) ?? null,
+    content: String(note.getKeyValue('Note_Content') ?? ''),
+  }));
+}
+
 /** Zoho takes at most 100 records or notes per write call. */
 export const WRITE_BATCH = 100;
 
@@ -276,5 +378,21 @@ async function variableExists(apiName: string): Promise<boolean> {
   }
 }
 
-export const operations = { currentUser, listUsers, getOrg, listFields, createFields, coql, watch, unwatch, createNotes, getVariable, setVariable };
+export const operations = {
+  currentUser,
+  listUsers,
+  getOrg,
+  listFields,
+  createFields,
+  coql,
+  watch,
+  unwatch,
+  getRecord,
+  ownerHistory,
+  updateRecords,
+  listNotes,
+  createNotes,
+  getVariable,
+  setVariable,
+};
 export type OperationName = keyof typeof operations;

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import * as ZOHO from '@zohocrm/typescript-sdk-8.0';
-import { type OperationName, WorkerApiError, operations } from './sdk-operations.js';
+import { type OperationName, WorkerApiError, operations, setOperationOrg } from './sdk-operations.js';
 
 /**
  * One Zoho SDK instance in its own thread. The SDK keeps process-global state (its "current
@@ -75,6 +75,7 @@ let currentSession = '';
 async function pointSdkAt(session: WorkerSession): Promise<void> {
   const key = `${session.orgId}\n${session.apiDomain}\n${session.accessToken}`;
   if (key === currentSession) return;
+  setOperationOrg(session.orgId);
   mkdirSync(session.resourceDir, { recursive: true });
   const token = new ZOHO.OAuthBuilder()
     .accessToken(session.accessToken)
