@@ -62,7 +62,7 @@ describe('Zoho gateway over the SDK in worker threads', () => {
     const recordId = created.body.data[0].details.id as string;
     const before = (await test.admin<{ credits_used: number }>('GET', `/sandbox/orgs/${orgA.org_id}/usage`)).body.credits_used;
     const notes = Array.from({ length: 250 }, (_, index) => ({ module: 'Leads', recordId, title: `Email ${index + 1}`, content: `Sent email ${index + 1}` }));
-    const ids = await stack.gateway.createNotes(a, notes);
+    const ids = (await stack.gateway.createNotes(a, notes)).map((result) => result.id);
     expect(ids).toHaveLength(250);
     expect(new Set(ids).size).toBe(250);
     const after = (await test.admin<{ credits_used: number }>('GET', `/sandbox/orgs/${orgA.org_id}/usage`)).body.credits_used;
@@ -126,6 +126,8 @@ describe('Zoho gateway over the SDK in worker threads', () => {
 
   it('refuses bad input before it reaches Zoho, as a permanent error', async () => {
     await expect(stack.gateway.createNotes(a, [{ module: 'Leads', recordId: 'not-a-number', title: 't', content: 'c' }])).rejects.toBeInstanceOf(ZohoRequestError);
+    const [missing] = await stack.gateway.createNotes(a, [{ module: 'Leads', recordId: '5725700000000999999', title: 't', content: 'c' }]);
+    expect(missing).toMatchObject({ ok: false, code: 'INVALID_DATA' });
   });
 
   it('marks an org whose refresh token Zoho refuses, and stops calling for it', async () => {

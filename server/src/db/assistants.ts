@@ -23,6 +23,7 @@ export interface AssistantInput {
   daily_cap: number;
   default_owner_id: string | null;
   nurture_lines: string[];
+  postal_address: string;
 }
 
 export interface Assistant extends AssistantInput {
@@ -79,9 +80,9 @@ export function createAssistant(db: Db, orgId: string, input: AssistantInput, no
   const id = randomUUID();
   db.prepare(
     `INSERT INTO assistants (id, org_id, name, mailbox_email, default_context, signature, default_sequence_id, time_zone,
-       business_hours, off_days, daily_cap, default_owner_id, nurture_lines, created_at, updated_at)
+       business_hours, off_days, daily_cap, default_owner_id, nurture_lines, postal_address, created_at, updated_at)
      VALUES (@id, @org_id, @name, @mailbox_email, @default_context, @signature, @default_sequence_id, @time_zone,
-       @business_hours, @off_days, @daily_cap, @default_owner_id, @nurture_lines, @now, @now)`,
+       @business_hours, @off_days, @daily_cap, @default_owner_id, @nurture_lines, @postal_address, @now, @now)`,
   ).run({ ...toColumns(input), id, org_id: orgId, now });
   return getAssistant(db, orgId, id)!;
 }
@@ -92,7 +93,7 @@ export function updateAssistant(db: Db, orgId: string, id: string, input: Assist
       `UPDATE assistants SET name = @name, mailbox_email = @mailbox_email, default_context = @default_context,
          signature = @signature, default_sequence_id = @default_sequence_id, time_zone = @time_zone,
          business_hours = @business_hours, off_days = @off_days, daily_cap = @daily_cap,
-         default_owner_id = @default_owner_id, nurture_lines = @nurture_lines, updated_at = @now
+         default_owner_id = @default_owner_id, nurture_lines = @nurture_lines, postal_address = @postal_address, updated_at = @now
        WHERE org_id = @org_id AND id = @id`,
     )
     .run({ ...toColumns(input), id, org_id: orgId, now }).changes;
@@ -101,6 +102,16 @@ export function updateAssistant(db: Db, orgId: string, id: string, input: Assist
 
 export function deleteAssistant(db: Db, orgId: string, id: string): boolean {
   return db.prepare('DELETE FROM assistants WHERE org_id = ? AND id = ?').run(orgId, id).changes === 1;
+}
+
+/** The assistant whose Zoho user owns a record, if any (known once CRM Details or intake matched it). */
+export function findAssistantByZohoUser(db: Db, orgId: string, zohoUserId: string): Assistant | undefined {
+  const row = db.prepare('SELECT * FROM assistants WHERE org_id = ? AND zoho_user_id = ?').get(orgId, zohoUserId) as AssistantRow | undefined;
+  return row ? fromRow(row) : undefined;
+}
+
+export function setAssistantZohoUser(db: Db, orgId: string, id: string, zohoUserId: string | null): void {
+  db.prepare('UPDATE assistants SET zoho_user_id = ? WHERE org_id = ? AND id = ?').run(zohoUserId, orgId, id);
 }
 
 export function saveCrmCheck(

@@ -103,6 +103,7 @@ CREATE TABLE assistants (
   daily_cap INTEGER NOT NULL,
   default_owner_id TEXT,
   nurture_lines TEXT NOT NULL,
+  postal_address TEXT NOT NULL DEFAULT '',
   zoho_user_id TEXT,
   crm_status TEXT,
   crm_owned_records INTEGER,
@@ -112,6 +113,108 @@ CREATE TABLE assistants (
   UNIQUE (org_id, mailbox_email)
 );
 CREATE INDEX assistants_by_org ON assistants (org_id);
+`,
+  },
+  {
+    version: 2,
+    name: 'engine',
+    sql: `
+CREATE TABLE inbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  channel_id TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX inbox_by_org ON inbox (org_id, id);
+
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  org_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  job_key TEXT NOT NULL UNIQUE,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL,
+  run_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL,
+  lease_token TEXT,
+  lease_until INTEGER,
+  last_error TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX jobs_due ON jobs (status, run_at);
+CREATE INDEX jobs_by_org ON jobs (org_id, status);
+
+CREATE TABLE leads (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  assistant_id TEXT NOT NULL REFERENCES assistants(id),
+  zoho_module TEXT NOT NULL,
+  zoho_record_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  state TEXT NOT NULL,
+  email TEXT,
+  first_name TEXT,
+  last_name TEXT,
+  company TEXT,
+  context TEXT NOT NULL,
+  sequence_id TEXT NOT NULL,
+  next_step INTEGER NOT NULL,
+  steps_total INTEGER NOT NULL,
+  previous_owner_id TEXT,
+  previous_owner_name TEXT,
+  thread_message_id TEXT,
+  last_message_id TEXT,
+  next_send_at INTEGER,
+  last_sent_at INTEGER,
+  close_reason TEXT,
+  closed_at INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (org_id, zoho_module, zoho_record_id)
+);
+CREATE INDEX leads_by_org ON leads (org_id, status);
+
+CREATE TABLE lead_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  org_id TEXT NOT NULL,
+  lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX lead_events_by_lead ON lead_events (lead_id, id);
+
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  external_id TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  done_at INTEGER
+);
+CREATE INDEX outbox_pending ON outbox (org_id, kind, status);
+
+CREATE TABLE sweeps (
+  org_id TEXT PRIMARY KEY REFERENCES orgs(id) ON DELETE CASCADE,
+  last_swept_at INTEGER NOT NULL
+);
+
+CREATE TABLE send_counts (
+  assistant_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  sent INTEGER NOT NULL,
+  PRIMARY KEY (assistant_id, day)
+);
 `,
   },
 ];

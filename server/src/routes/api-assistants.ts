@@ -31,6 +31,8 @@ const assistantSchema = z
     daily_cap: z.number().int().min(1).max(2000).default(200),
     default_owner_id: z.string().regex(/^\d{1,19}$/, 'a Zoho user id').nullable().default(null),
     nurture_lines: z.array(z.string().trim().min(1).max(300)).max(50).default([]),
+    /** The sender's postal address, printed in every email's footer (CAN-SPAM). */
+    postal_address: z.string().trim().max(300).default(''),
   })
   .strict()
   .refine((input) => input.business_hours.start < input.business_hours.end, { message: 'business hours must start before they end', path: ['business_hours'] });

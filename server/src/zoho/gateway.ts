@@ -121,8 +121,8 @@ export interface ZohoGateway {
   updateRecords(org: OrgConnection, module: string, updates: RecordUpdate[]): Promise<WriteResult[]>;
   /** A record's notes, oldest first (used to tell whether a note we sent already arrived). */
   listNotes(org: OrgConnection, module: string, id: string): Promise<ZohoNote[]>;
-  /** Creates notes on records, up to 100 per Zoho call; answers each note's id, in order. */
-  createNotes(org: OrgConnection, notes: NewNote[]): Promise<string[]>;
+  /** Creates notes on records, up to 100 per Zoho call; one result (with the note's id) per input, in order. */
+  createNotes(org: OrgConnection, notes: NewNote[]): Promise<WriteResult[]>;
   /** Sets an org variable, creating it when missing. */
   setVariable(org: OrgConnection, variable: { apiName: string; name: string; value: string }): Promise<void>;
 }

@@ -125,7 +125,7 @@ export class SdkZohoGateway implements ZohoGateway {
     return this.call(org, 'listNotes', [module, id]);
   }
 
-  createNotes(org: OrgConnection, notes: NewNote[]): Promise<string[]> {
+  createNotes(org: OrgConnection, notes: NewNote[]): Promise<WriteResult[]> {
     return this.call(org, 'createNotes', [notes]);
   }
 

@@ -308,8 +308,8 @@ export async function listNotes(module: string, id: string): Promise<ZohoNote[]>
 /** Zoho takes at most 100 records or notes per write call. */
 export const WRITE_BATCH = 100;
 
-export async function createNotes(notes: NewNote[]): Promise<string[]> {
-  const ids: string[] = [];
+export async function createNotes(notes: NewNote[]): Promise<WriteResult[]> {
+  const results: WriteResult[] = [];
   for (let start = 0; start < notes.length; start += WRITE_BATCH) {
     const body = new ZOHO.Notes.BodyWrapper();
     body.setData(
@@ -327,10 +327,16 @@ export async function createNotes(notes: NewNote[]): Promise<string[]> {
       }),
     );
     const response = await new ZOHO.Notes.NotesOperations().createNotes(body);
-    const wrapper = unwrap(response) as ZOHO.Notes.ActionWrapper;
-    ids.push(...actionResults(response.getStatusCode(), wrapper.getData()).map((result) => result.id ?? ''));
+    const object = response?.getObject();
+    if (!(object instanceof ZOHO.Notes.ActionWrapper)) unwrap(response);
+    (object as ZOHO.Notes.ActionWrapper).getData().forEach((item) => {
+      const model = item as SdkModel;
+      const ok = !isError(model);
+      const details = plain(model.getDetails?.() ?? new Map()) as Record<string, unknown>;
+      results.push({ id: ok && typeof details.id === 'string' ? details.id : '', ok, code: model.getCode?.()?.getValue() ?? (ok ? 'SUCCESS' : 'UNKNOWN'), message: messageOf(model) });
+    });
   }
-  return ids;
+  return results;
 }
 
 export async function getVariable(apiName: string): Promise<string | null> {

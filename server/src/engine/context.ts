@@ -1,0 +1,25 @@
+import type { Db } from '../db/open-db.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { TokenCipher } from '../lib/token-cipher.js';
+import type { ZohoGateway } from '../zoho/gateway.js';
+import type { Composer } from './composer.js';
+import type { Mailer } from './mailer.js';
+
+export interface EngineDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  gateway: ZohoGateway;
+  cipher: TokenCipher;
+  mailer: Mailer;
+  composer: Composer;
+  publicUrl: () => string;
+}
+
+/** How often each org is swept for assignments notifications may have missed. */
+export const SWEEP_INTERVAL_MS = 5 * 60 * 1000;
+/** After the last email, how long the assistant waits for an answer before handing back. */
+export const FINAL_WAIT_MS = 3 * 24 * 60 * 60 * 1000;
+/** Notes and field updates go out in batches of this many (Zoho's write limit). */
+export const WRITE_BATCH = 100;

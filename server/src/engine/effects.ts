@@ -1,0 +1,43 @@
+import { listOrgFields } from '../db/org-setup.js';
+import { enqueueJob, scheduleJob } from './jobs.js';
+import type { EngineDeps } from './context.js';
+import type { Lead } from './leads.js';
+import { addToOutbox } from './outbox.js';
+
+/**
+ * Queues the Zoho side of what happened to a lead: a note and field updates. They go out batched
+ * by the org's flush job, so many leads share one Zoho call.
+ */
+export function queueNote(deps: EngineDeps, lead: Lead, key: string, title: string, content: string, now: number): void {
+  addToOutbox(deps.db, { orgId: lead.org_id, leadId: lead.id, kind: 'note', key: `note:${key}`, payload: { module: lead.zoho_module, recordId: lead.zoho_record_id, title, content } }, now);
+  requestFlush(deps, lead.org_id, now);
+}
+
+/** Queues a record update (the status field, the owner); updates are idempotent, so retries are safe. */
+export function queueRecordUpdate(deps: EngineDeps, lead: Lead, key: string, values: Record<string, unknown>, now: number): void {
+  if (Object.keys(values).length === 0) return;
+  addToOutbox(deps.db, { orgId: lead.org_id, leadId: lead.id, kind: 'update', key: `update:${key}`, payload: { module: lead.zoho_module, recordId: lead.zoho_record_id, values } }, now);
+  requestFlush(deps, lead.org_id, now);
+}
+
+/** The status field's API name on the lead's module, as Zoho reported it at authorization. */
+export function statusFieldOf(deps: EngineDeps, lead: Pick<Lead, 'org_id' | 'zoho_module'>): string | undefined {
+  return listOrgFields(deps.db, lead.org_id).find((field) => field.module === lead.zoho_module && field.role === 'status')?.api_name;
+}
+
+export function statusUpdate(deps: EngineDeps, lead: Lead, state: string): Record<string, unknown> {
+  const field = statusFieldOf(deps, lead);
+  return field ? { [field]: state } : {};
+}
+
+export function requestFlush(deps: EngineDeps, orgId: string, now: number): void {
+  scheduleJob(deps.db, { orgId, kind: 'flush', key: `flush:${orgId}`, payload: { orgId }, runAt: now }, now);
+}
+
+export function queueStep(deps: EngineDeps, lead: Lead, step: number, runAt: number, now: number): void {
+  enqueueJob(deps.db, { orgId: lead.org_id, kind: 'step', key: `step:${lead.id}:${step}`, payload: { orgId: lead.org_id, leadId: lead.id, step }, runAt }, now);
+}
+
+export function queueHandback(deps: EngineDeps, lead: Lead, reason: string, state: string, runAt: number, now: number): void {
+  enqueueJob(deps.db, { orgId: lead.org_id, kind: 'handback', key: `handback:${lead.id}`, payload: { orgId: lead.org_id, leadId: lead.id, reason, state }, runAt }, now);
+}

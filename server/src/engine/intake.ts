@@ -1,0 +1,187 @@
+import { type Assistant, listAssistants, setAssistantZohoUser } from '../db/assistants.js';
+import { listOrgFields } from '../db/org-setup.js';
+import { getOrg, type OrgRow } from '../db/orgs.js';
+import { findSequenceByName, getSequence, listSequences } from '../db/sequences.js';
+import { ZohoAuthorizationError } from '../zoho/errors.js';
+import type { ZohoRecord } from '../zoho/gateway.js';
+import { connectionOf } from '../services/org-setup.js';
+import type { EngineDeps } from './context.js';
+import { queueHandback, queueNote, queueRecordUpdate, queueStep, statusUpdate } from './effects.js';
+import { type Lead, addLeadEvent, createLead, findLeadByRecord, updateLead } from './leads.js';
+import { nextSendTime } from './send-window.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+interface LookupName {
+  id?: unknown;
+  name?: unknown;
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
+/** The assistants of the org with their Zoho user ids, matched by email when not yet known. */
+async function assistantsWithUsers(deps: EngineDeps, org: OrgRow): Promise<Assistant[]> {
+  let assistants = listAssistants(deps.db, org.id);
+  if (assistants.some((assistant) => !assistant.zoho_user_id)) {
+    const users = await deps.gateway.listUsers(connectionOf(org), 'ActiveUsers');
+    for (const assistant of assistants) {
+      const user = users.find((candidate) => candidate.email.toLowerCase() === assistant.mailbox_email.toLowerCase());
+      if (user && user.id !== assistant.zoho_user_id) setAssistantZohoUser(deps.db, org.id, assistant.id, user.id);
+    }
+    assistants = listAssistants(deps.db, org.id);
+  }
+  return assistants;
+}
+
+/** Who owned the record before the assistant: the last owner change to the assistant, by name. */
+async function previousOwner(deps: EngineDeps, org: OrgRow, module: string, recordId: string, assistantUserId: string): Promise<{ id: string | null; name: string | null }> {
+  const connection = connectionOf(org);
+  const [history, users] = await Promise.all([deps.gateway.ownerHistory(connection, module, recordId), deps.gateway.listUsers(connection, 'AllUsers')]);
+  const assistantName = users.find((user) => user.id === assistantUserId)?.fullName;
+  const change = [...history].reverse().find((entry) => entry.to === assistantName && entry.from && entry.from !== assistantName);
+  if (!change?.from) return { id: null, name: null };
+  // Zoho's timeline names owners; a name two users share cannot be trusted.
+  const matches = users.filter((user) => user.fullName === change.from && user.id !== assistantUserId);
+  return { id: matches.length === 1 ? matches[0]!.id : null, name: change.from };
+}
+
+/**
+ * Decides what a change to a record means for the assistant: a new assignment (a new lead), a
+ * repeat assignment of a record already worked (the re-assignment guard), a person taking the
+ * record back (stop), or nothing. Safe to run any number of times for the same record.
+ */
+export async function intakeRecord(deps: EngineDeps, orgId: string, module: string, recordId: string): Promise<void> {
+  const org = getOrg(deps.db, orgId);
+  if (!org || org.status === 'disconnected') return;
+  if (org.status !== 'active') throw new ZohoAuthorizationError(`org ${orgId} needs re-authorization`);
+  const fields = listOrgFields(deps.db, orgId).filter((field) => field.module === module);
+  const contextField = fields.find((field) => field.role === 'context')?.api_name;
+  const sequenceField = fields.find((field) => field.role === 'sequence')?.api_name;
+  const record = await deps.gateway.getRecord(connectionOf(org), module, recordId);
+  const lead = findLeadByRecord(deps.db, orgId, module, recordId);
+  if (!record) {
+    if (lead && (lead.status === 'active' || lead.status === 'paused')) stopLead(deps, lead, 'The record was deleted in Zoho.', deps.clock.now(), false);
+    return;
+  }
+  const owner = record.Owner as LookupName | null;
+  const ownerId = typeof owner?.id === 'string' ? owner.id : null;
+  const assistants = await assistantsWithUsers(deps, org);
+  const assistant = assistants.find((candidate) => candidate.zoho_user_id !== null && candidate.zoho_user_id === ownerId);
+  const now = deps.clock.now();
+
+  if (assistant) {
+    if (!lead) {
+      await startLead(deps, org, assistant, module, record, { contextField, sequenceField }, now);
+      return;
+    }
+    if (lead.status === 'active' || lead.status === 'paused') return;
+    guardReassignment(deps, lead, String(record.Modified_Time ?? now), now);
+    return;
+  }
+  if (lead && (lead.status === 'active' || lead.status === 'paused') && ownerId !== null) {
+    stopLead(deps, lead, `${text(owner?.name) ?? 'Someone'} took the record back in Zoho, so the assistant stopped.`, now);
+  }
+}
+
+async function startLead(
+  deps: EngineDeps,
+  org: OrgRow,
+  assistant: Assistant,
+  module: string,
+  record: ZohoRecord,
+  fields: { contextField: string | undefined; sequenceField: string | undefined },
+  now: number,
+): Promise<void> {
+  const previous = await previousOwner(deps, org, module, record.id, assistant.zoho_user_id!);
+  let person: { email: string | null; first: string | null; last: string | null } = {
+    email: text(record.Email),
+    first: text(record.First_Name),
+    last: text(record.Last_Name),
+  };
+  let company = text(record.Company) ?? text((record.Account_Name as LookupName | null)?.name);
+  if (module === 'Deals') {
+    // A deal is worked through its contact.
+    const contactId = (record.Contact_Name as LookupName | null)?.id;
+    const contact = typeof contactId === 'string' ? await deps.gateway.getRecord(connectionOf(org), 'Contacts', contactId, ['Email', 'First_Name', 'Last_Name']) : null;
+    person = { email: text(contact?.Email), first: text(contact?.First_Name), last: text(contact?.Last_Name) };
+    company = text((record.Account_Name as LookupName | null)?.name);
+  }
+  const requestedSequence = fields.sequenceField ? text(record[fields.sequenceField]) : null;
+  const sequence =
+    (requestedSequence && requestedSequence !== '-None-' ? findSequenceByName(deps.db, org.id, requestedSequence) : undefined) ??
+    (assistant.default_sequence_id ? getSequence(deps.db, org.id, assistant.default_sequence_id) : undefined) ??
+    listSequences(deps.db, org.id).find((candidate) => candidate.is_default) ??
+    listSequences(deps.db, org.id)[0];
+  if (!sequence) throw new Error(`org ${org.id} has no sequence`);
+  const context = (fields.contextField ? text(record[fields.contextField]) : null) ?? assistant.default_context;
+
+  deps.db.transaction(() => {
+    // Another intake may have created it meanwhile: the unique (org, module, record) decides.
+    if (findLeadByRecord(deps.db, org.id, module, record.id)) return;
+    const lead = createLead(
+      deps.db,
+      {
+        org_id: org.id,
+        assistant_id: assistant.id,
+        zoho_module: module,
+        zoho_record_id: record.id,
+        email: person.email,
+        first_name: person.first,
+        last_name: person.last,
+        company,
+        context,
+        sequence_id: sequence.id,
+        steps_total: sequence.steps.length,
+        previous_owner_id: previous.id ?? assistant.default_owner_id ?? org.authorized_by_user_id,
+        previous_owner_name: previous.name,
+      },
+      now,
+    );
+    addLeadEvent(deps.db, lead, 'assigned', { assistant: assistant.name, sequence: sequence.name, previousOwner: previous.name, requestedSequence }, now);
+    const who = [person.first, person.last].filter(Boolean).join(' ') || 'this contact';
+    queueNote(
+      deps,
+      lead,
+      `assigned:${lead.id}`,
+      `${assistant.name} is on it`,
+      `${assistant.name} will email ${who}${person.email ? ` (${person.email})` : ''} on the "${sequence.name}" sequence (${sequence.steps.length} emails) and hand the record back to ${previous.name ?? 'its owner'} when done.`,
+      now,
+    );
+    queueRecordUpdate(deps, lead, `state:${lead.id}:New`, statusUpdate(deps, lead, 'New'), now);
+    if (!person.email) {
+      queueHandback(deps, lead, 'The record has no email address, so the assistant cannot write to it.', 'Processed', now, now);
+      return;
+    }
+    const first = sequence.steps[0]!;
+    const sendAt = nextSendTime(now + first.after_days * DAY_MS, assistant);
+    updateLead(deps.db, lead, { next_send_at: sendAt }, now);
+    queueStep(deps, lead, 0, sendAt, now);
+  })();
+}
+
+/** A record the assistant already worked, assigned again: say so, and give it straight back. */
+function guardReassignment(deps: EngineDeps, lead: Lead, stamp: string, now: number): void {
+  deps.db.transaction(() => {
+    addLeadEvent(deps.db, lead, 'reassignment_refused', { previousClose: lead.close_reason }, now);
+    queueNote(
+      deps,
+      lead,
+      `guard:${lead.id}:${stamp}`,
+      'Already worked by the assistant',
+      `The assistant already worked this record (${lead.close_reason ?? 'finished'}), so it will not start again. It has been assigned back${lead.previous_owner_name ? ` to ${lead.previous_owner_name}` : ''}.`,
+      now,
+    );
+    if (lead.previous_owner_id) queueRecordUpdate(deps, lead, `guard:${lead.id}:${stamp}`, { Owner: lead.previous_owner_id }, now);
+  })();
+}
+
+/** Stops a lead without changing the owner (a person took it, or it is gone). */
+export function stopLead(deps: EngineDeps, lead: Lead, reason: string, now: number, writeNote = true): void {
+  deps.db.transaction(() => {
+    updateLead(deps.db, lead, { status: 'stopped', close_reason: reason, closed_at: now, next_send_at: null }, now);
+    addLeadEvent(deps.db, lead, 'stopped', { reason }, now);
+    if (writeNote) queueNote(deps, lead, `stopped:${lead.id}`, 'The assistant stopped', reason, now);
+  })();
+}

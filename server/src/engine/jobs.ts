@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/open-db.js';
+
+/** A durable job: claimed under a lease, retried with backoff, unique by key. */
+export interface JobRow {
+  id: number;
+  org_id: string;
+  kind: string;
+  job_key: string;
+  payload: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  run_at: number;
+  attempts: number;
+  max_attempts: number;
+  lease_token: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface NewJob {
+  orgId: string;
+  kind: string;
+  key: string;
+  payload: unknown;
+  runAt: number;
+  maxAttempts?: number;
+}
+
+/** Queues a job unless one with the same key exists; answers whether it was queued. */
+export function enqueueJob(db: Db, job: NewJob, now: number): boolean {
+  const result = db
+    .prepare(
+      `INSERT INTO jobs (org_id, kind, job_key, payload, status, run_at, attempts, max_attempts, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'queued', ?, 0, ?, ?, ?)
+       ON CONFLICT (job_key) DO NOTHING`,
+    )
+    .run(job.orgId, job.kind, job.key, JSON.stringify(job.payload), job.runAt, job.maxAttempts ?? 12, now, now);
+  return result.changes === 1;
+}
+
+/** Queues a job, or moves a queued one with the same key to `runAt` (recurring work like sweeps). */
+export function scheduleJob(db: Db, job: NewJob, now: number): void {
+  db.prepare(
+    `INSERT INTO jobs (org_id, kind, job_key, payload, status, run_at, attempts, max_attempts, created_at, updated_at)
+     VALUES (?, ?, ?, ?, 'queued', ?, 0, ?, ?, ?)
+     ON CONFLICT (job_key) DO UPDATE SET status = 'queued', run_at = excluded.run_at, payload = excluded.payload,
+       attempts = 0, last_error = NULL, updated_at = excluded.updated_at
+     WHERE jobs.status IN ('queued', 'done', 'failed')`,
+  ).run(job.orgId, job.kind, job.key, JSON.stringify(job.payload), job.runAt, job.maxAttempts ?? 12, now, now);
+}
+
+/**
+ * Claims the next due job: queued and due, or running with an expired lease (its worker died).
+ * One statement inside an immediate transaction, so two runners never claim the same job.
+ */
+export function claimJob(db: Db, now: number, leaseMs: number): JobRow | undefined {
+  return db.transaction(() => {
+    const job = db
+      .prepare(
+        `SELECT * FROM jobs
+         WHERE (status = 'queued' AND run_at <= ?) OR (status = 'running' AND lease_until <= ?)
+         ORDER BY run_at, id LIMIT 1`,
+      )
+      .get(now, now) as JobRow | undefined;
+    if (!job) return undefined;
+    const token = randomUUID();
+    db.prepare("UPDATE jobs SET status = 'running', lease_token = ?, lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?").run(
+      token,
+      now + leaseMs,
+      now,
+      job.id,
+    );
+    return { ...job, status: 'running' as const, lease_token: token, lease_until: now + leaseMs, attempts: job.attempts + 1 };
+  }).immediate();
+}
+
+/** Finishes a claimed job, only while the lease is still ours (compare-and-swap on the token). */
+export function completeJob(db: Db, job: JobRow, now: number): boolean {
+  return (
+    db.prepare("UPDATE jobs SET status = 'done', lease_token = NULL, lease_until = NULL, last_error = NULL, updated_at = ? WHERE id = ? AND lease_token = ?").run(now, job.id, job.lease_token).changes === 1
+  );
+}
+
+/** Puts a claimed job back for later; `spendAttempt: false` for waits that are not failures (429, business hours). */
+export function retryJob(db: Db, job: JobRow, runAt: number, error: string | null, now: number, spendAttempt = true): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE jobs SET status = 'queued', run_at = ?, last_error = ?, lease_token = NULL, lease_until = NULL,
+           attempts = attempts - ?, updated_at = ? WHERE id = ? AND lease_token = ?`,
+      )
+      .run(runAt, error, spendAttempt ? 0 : 1, now, job.id, job.lease_token).changes === 1
+  );
+}
+
+export function failJob(db: Db, job: JobRow, error: string, now: number): boolean {
+  return (
+    db.prepare("UPDATE jobs SET status = 'failed', last_error = ?, lease_token = NULL, lease_until = NULL, updated_at = ? WHERE id = ? AND lease_token = ?").run(error, now, job.id, job.lease_token).changes === 1
+  );
+}
+
+export function nextDueAt(db: Db): number | undefined {
+  const row = db.prepare("SELECT MIN(run_at) AS at FROM jobs WHERE status = 'queued'").get() as { at: number | null };
+  return row.at ?? undefined;
+}
+
+export function countJobs(db: Db, status: JobRow['status']): number {
+  return (db.prepare('SELECT COUNT(*) AS n FROM jobs WHERE status = ?').get(status) as { n: number }).n;
+}
+
+export function listJobs(db: Db, orgId: string): JobRow[] {
+  return db.prepare('SELECT * FROM jobs WHERE org_id = ? ORDER BY id').all(orgId) as JobRow[];
+}

@@ -1,0 +1,142 @@
+import { getAssistant } from '../db/assistants.js';
+import { getOrg } from '../db/orgs.js';
+import { getSequence } from '../db/sequences.js';
+import { hmac } from '../lib/token-cipher.js';
+import { ZohoAuthorizationError } from '../zoho/errors.js';
+import { FINAL_WAIT_MS, type EngineDeps } from './context.js';
+import { queueHandback, queueNote, queueRecordUpdate, queueStep, statusUpdate } from './effects.js';
+import { enqueueJob } from './jobs.js';
+import { type Lead, addLeadEvent, countSend, getLead, sentOn, updateLead } from './leads.js';
+import type { OutgoingEmail } from './mailer.js';
+import { addToOutbox, getOutbox, moveOutbox } from './outbox.js';
+import { PermanentJobError, RetryAfterError } from './runner.js';
+import { localDay, nextSendTime } from './send-window.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function unsubscribeToken(deps: EngineDeps, lead: Pick<Lead, 'id'>): string {
+  return `${lead.id}.${hmac(deps.cipher.deriveKey('unsubscribe'), lead.id).slice(0, 22)}`;
+}
+
+/** Message-IDs are ours and fixed per (lead, step), so replies thread and match. */
+export function messageIdFor(lead: Pick<Lead, 'id'>, step: number, mailbox: string): string {
+  return `<${lead.id}.${step}@${mailbox.split('@')[1] ?? 'assistant.local'}>`;
+}
+
+/**
+ * A due step: inside business hours and under the daily cap, write the email and put it in the
+ * outbox (keyed per lead and step, so a rerun never makes a second one); delivery is its own job.
+ */
+export async function runStep(deps: EngineDeps, orgId: string, leadId: string, step: number): Promise<void> {
+  const lead = getLead(deps.db, orgId, leadId);
+  if (!lead || lead.status !== 'active' || lead.next_step !== step) return;
+  const org = getOrg(deps.db, orgId);
+  if (!org || org.status === 'disconnected') return;
+  if (org.status !== 'active') throw new ZohoAuthorizationError(`org ${orgId} needs re-authorization`);
+  const assistant = getAssistant(deps.db, orgId, lead.assistant_id);
+  const sequence = getSequence(deps.db, orgId, lead.sequence_id);
+  const definition = sequence?.steps[step];
+  if (!assistant || !sequence || !definition || !lead.email) throw new PermanentJobError(`lead ${leadId} lost its assistant, sequence or email`);
+
+  const now = deps.clock.now();
+  const sendAt = nextSendTime(now, assistant, (day) => sentOn(deps.db, assistant.id, day) >= assistant.daily_cap);
+  if (sendAt > now) {
+    updateLead(deps.db, lead, { next_send_at: sendAt }, now);
+    throw new RetryAfterError(sendAt, 'outside business hours or over the daily cap');
+  }
+  const composed = await deps.composer.compose({
+    lead,
+    assistant,
+    step: definition,
+    stepIndex: step,
+    stepsTotal: sequence.steps.length,
+    unsubscribeUrl: `${deps.publicUrl()}/unsubscribe/${unsubscribeToken(deps, lead)}`,
+  });
+  const messageId = messageIdFor(lead, step, assistant.mailbox_email);
+  const thread = lead.thread_message_id;
+  const unsubscribe = `${deps.publicUrl()}/unsubscribe/${unsubscribeToken(deps, lead)}`;
+  const email: OutgoingEmail = {
+    from: { name: assistant.name, address: assistant.mailbox_email },
+    to: lead.email,
+    subject: composed.subject,
+    text: composed.text,
+    messageId,
+    inReplyTo: step > 0 && lead.last_message_id ? lead.last_message_id : undefined,
+    references: step > 0 && thread ? [thread, ...(lead.last_message_id && lead.last_message_id !== thread ? [lead.last_message_id] : [])] : undefined,
+    headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+  };
+  deps.db.transaction(() => {
+    const row = addToOutbox(deps.db, { orgId, leadId, kind: 'email', key: `email:${leadId}:${step}`, payload: { step, email } }, now);
+    enqueueJob(deps.db, { orgId, kind: 'send', key: `send:${row.id}`, payload: { orgId, outboxId: row.id }, runAt: now }, now);
+  })();
+}
+
+/**
+ * Sends one outbox email. The row moves pending → sending before SMTP and sending → done after,
+ * each step committed. A row found in `sending` means a crash between the two: the message may
+ * have been accepted, so it is not sent again (at most once) and is marked `unconfirmed`.
+ */
+export async function sendEmail(deps: EngineDeps, orgId: string, outboxId: number): Promise<void> {
+  const row = getOutbox(deps.db, orgId, outboxId);
+  if (!row) return;
+  const { step, email } = JSON.parse(row.payload) as { step: number; email: OutgoingEmail };
+  let now = deps.clock.now();
+  if (row.status === 'sending') {
+    moveOutbox(deps.db, row, 'sending', 'unconfirmed', now, { error: 'interrupted after handing to SMTP; not sent again' });
+    deps.logger.warn('email delivery unconfirmed after an interruption; not resending', { orgId, outboxId });
+  } else if (row.status === 'pending') {
+    const lead = getLead(deps.db, orgId, row.lead_id);
+    if (!lead || lead.status !== 'active') {
+      moveOutbox(deps.db, row, 'pending', 'failed', now, { error: 'the lead stopped before the email went out' });
+      return;
+    }
+    if (!moveOutbox(deps.db, row, 'pending', 'sending', now)) return;
+    try {
+      await deps.mailer.send(email);
+    } catch (error) {
+      // Refused or never reached the server: nothing was accepted, so it may go again.
+      moveOutbox(deps.db, row, 'sending', 'pending', deps.clock.now(), { error: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+    now = deps.clock.now();
+    moveOutbox(deps.db, row, 'sending', 'done', now, { externalId: email.messageId });
+  }
+  afterSend(deps, orgId, row.lead_id, step, email, now);
+}
+
+/** What follows a sent email, once: the lead moves on, a note and the status go to Zoho, the next step is set. */
+function afterSend(deps: EngineDeps, orgId: string, leadId: string, step: number, email: OutgoingEmail, now: number): void {
+  deps.db.transaction(() => {
+    const lead = getLead(deps.db, orgId, leadId);
+    if (!lead || lead.next_step !== step) return;
+    const assistant = getAssistant(deps.db, orgId, lead.assistant_id)!;
+    const sequence = getSequence(deps.db, orgId, lead.sequence_id)!;
+    const last = step + 1 >= lead.steps_total;
+    const state = last ? 'Processed' : 'Pending';
+    countSend(deps.db, assistant.id, localDay(now, assistant.time_zone));
+    updateLead(
+      deps.db,
+      lead,
+      {
+        next_step: step + 1,
+        state,
+        last_sent_at: now,
+        thread_message_id: lead.thread_message_id ?? email.messageId,
+        last_message_id: email.messageId,
+        next_send_at: null,
+      },
+      now,
+    );
+    addLeadEvent(deps.db, lead, 'email_sent', { step: step + 1, of: lead.steps_total, subject: email.subject, messageId: email.messageId }, now);
+    queueNote(deps, lead, `email:${lead.id}:${step}`, `Email ${step + 1} of ${lead.steps_total} sent: ${email.subject}`, `From ${email.from.name} <${email.from.address}> to ${email.to}\n\n${email.text}`, now);
+    queueRecordUpdate(deps, lead, `state:${lead.id}:${step}`, statusUpdate(deps, lead, state), now);
+    if (last) {
+      queueHandback(deps, lead, `The "${sequence.name}" sequence ended with no reply.`, 'Processed', now + FINAL_WAIT_MS, now);
+      return;
+    }
+    const next = sequence.steps[step + 1]!;
+    const sendAt = nextSendTime(now + next.after_days * DAY_MS, assistant);
+    updateLead(deps.db, lead, { next_send_at: sendAt }, now);
+    queueStep(deps, { ...lead, next_step: step + 1 }, step + 1, sendAt, now);
+  })();
+}

@@ -1,0 +1,138 @@
+import type { Db } from '../db/open-db.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { ZohoAuthorizationError, ZohoRateLimitedError, ZohoRequestError, ZohoUnavailableError } from '../zoho/errors.js';
+import { type JobRow, claimJob, completeJob, failJob, nextDueAt, retryJob } from './jobs.js';
+
+/** Come back at `retryAt` without spending an attempt: a wait, not a failure (429, business hours). */
+export class RetryAfterError extends Error {
+  constructor(
+    readonly retryAt: number,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+/** Never retry: the job cannot succeed (bad input, a deleted record). */
+export class PermanentJobError extends Error {}
+
+export type JobHandler = (job: JobRow, payload: unknown) => Promise<void>;
+
+export interface RunnerOptions {
+  leaseMs?: number;
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Where work for an org whose Zoho authorization is lost waits before looking again. */
+  authorizationPauseMs?: number;
+  random?: () => number;
+}
+
+/**
+ * Runs due jobs from the jobs table with the injected clock. `runUntilIdle()` drives it in tests;
+ * `start()` polls in production.
+ */
+export class JobRunner {
+  private readonly leaseMs: number;
+  private readonly baseBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly authorizationPauseMs: number;
+  private readonly random: () => number;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = true;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly handlers: Record<string, JobHandler>,
+    private readonly logger: Logger,
+    options: RunnerOptions = {},
+  ) {
+    this.leaseMs = options.leaseMs ?? 5 * 60 * 1000;
+    this.baseBackoffMs = options.baseBackoffMs ?? 30_000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 6 * 60 * 60 * 1000;
+    this.authorizationPauseMs = options.authorizationPauseMs ?? 60 * 60 * 1000;
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Claims and runs one due job; answers false when none is due. */
+  async runOnce(): Promise<boolean> {
+    const job = claimJob(this.db, this.clock.now(), this.leaseMs);
+    if (!job) return false;
+    const handler = this.handlers[job.kind];
+    try {
+      if (!handler) throw new PermanentJobError(`no handler for job kind ${job.kind}`);
+      await handler(job, JSON.parse(job.payload) as unknown);
+      completeJob(this.db, job, this.clock.now());
+    } catch (error) {
+      this.settle(job, error);
+    }
+    return true;
+  }
+
+  private settle(job: JobRow, error: unknown): void {
+    const now = this.clock.now();
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof RetryAfterError) {
+      retryJob(this.db, job, error.retryAt, message, now, false);
+      return;
+    }
+    if (error instanceof ZohoRateLimitedError) {
+      retryJob(this.db, job, now + error.retryAfterMs, message, now, false);
+      return;
+    }
+    if (error instanceof ZohoAuthorizationError) {
+      // The org needs re-authorization: its work waits, nothing is dropped.
+      retryJob(this.db, job, now + this.authorizationPauseMs, message, now, false);
+      return;
+    }
+    const permanent = error instanceof PermanentJobError || error instanceof ZohoRequestError;
+    if (permanent || job.attempts >= job.max_attempts) {
+      this.logger.error('job failed', { jobId: job.id, kind: job.kind, orgId: job.org_id, attempts: job.attempts, error: message });
+      failJob(this.db, job, message, now);
+      return;
+    }
+    const backoff = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** (job.attempts - 1));
+    const jittered = Math.round(backoff * (0.5 + this.random()));
+    if (!(error instanceof ZohoUnavailableError)) this.logger.warn('job will be retried', { jobId: job.id, kind: job.kind, orgId: job.org_id, attempts: job.attempts, error: message });
+    retryJob(this.db, job, now + jittered, message, now, true);
+  }
+
+  /** Runs every job due now (including jobs those jobs make due now); answers how many ran. */
+  async runUntilIdle(limit = 100_000): Promise<number> {
+    let count = 0;
+    while (count < limit && (await this.runOnce())) count += 1;
+    return count;
+  }
+
+  /** Polls for due work until stopped; wakes early when `poke()` says new work arrived. */
+  start(pollMs = 1_000): void {
+    this.stopped = false;
+    const tick = async () => {
+      if (this.stopped) return;
+      this.running = this.runUntilIdle().catch((error: unknown) => this.logger.error('job runner failed', { error }));
+      await this.running;
+      if (this.stopped) return;
+      const due = nextDueAt(this.db);
+      const wait = due === undefined ? pollMs : Math.max(0, Math.min(pollMs, due - this.clock.now()));
+      this.timer = setTimeout(() => void tick(), wait);
+    };
+    void tick();
+  }
+
+  poke(): void {
+    if (this.stopped || !this.timer) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.start();
+    }, 0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+}
