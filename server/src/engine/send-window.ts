@@ -2,7 +2,7 @@ import type { Assistant } from '../db/assistants.js';
 
 /** When an assistant may send: its business hours, off days and time zone, and its daily cap. */
 
-const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+type Weekday = 'sun' | 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat';
 
 interface LocalTime {
   year: number;
@@ -10,7 +10,7 @@ interface LocalTime {
   day: number;
   hour: number;
   minute: number;
-  weekday: (typeof DAY_NAMES)[number];
+  weekday: Weekday;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
