@@ -7,7 +7,10 @@ import { AppError, type ErrorEnvelope } from './http/errors.js';
 import { requestId, requestLog, securityHeaders } from './http/middleware.js';
 import { assistantsApi } from './routes/api-assistants.js';
 import { orgApi } from './routes/api-org.js';
+import { leadsApi } from './routes/api-leads.js';
 import { oauthRoutes } from './routes/oauth.js';
+import { unsubscribeRoutes } from './routes/unsubscribe.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 /** The backend's HTTP app. Everything it uses comes in through `deps`; main.ts builds the real ones. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -40,11 +43,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.route('/oauth/zoho', oauthRoutes(deps, sessions, extraOrigins));
+  app.route('/webhooks', webhookRoutes(deps, deps.engine));
+  app.route('/unsubscribe', unsubscribeRoutes(deps, deps.engine));
 
   app.use('/api/*', apiCors(extraOrigins));
   app.use('/api/*', authenticate(deps, sessions));
   app.route('/api', orgApi(deps));
   app.route('/api', assistantsApi(deps));
+  app.route('/api', leadsApi(deps, deps.engine));
 
   return app;
 }

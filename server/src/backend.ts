@@ -16,6 +16,8 @@ export async function startBackend(env: AppEnv) {
     instance.once('error', reject);
   });
   const address = server.address() as AddressInfo;
+  deps.engine.ensureSweeps();
+  deps.engine.runner.start();
   const renew = () => void renewExpiringChannels(deps).catch((error: unknown) => deps.logger.error('channel renewal failed', { error }));
   const timer = setInterval(renew, RENEWAL_INTERVAL_MS);
   timer.unref();

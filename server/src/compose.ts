@@ -12,10 +12,13 @@ import { ZohoOAuthClient } from './zoho/oauth-client.js';
 import { SdkZohoGateway } from './zoho/sdk-gateway.js';
 import { TokenManager } from './zoho/token-manager.js';
 import { SdkWorkerPool } from './zoho/worker-pool.js';
+import { TemplateComposer } from './engine/composer.js';
+import { Engine } from './engine/engine.js';
+import { type Mailer, SmtpMailer, UnconfiguredMailer } from './engine/mailer.js';
 
 
 /** Builds the backend's dependencies from its configuration (the composition root). */
-export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logger; db?: Db } = {}): { deps: AppDeps; close(): Promise<void> } {
+export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logger; db?: Db; mailer?: Mailer } = {}): { deps: AppDeps; close(): Promise<void> } {
   const dataDir = resolve(env.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const clock = overrides.clock ?? systemClock;
@@ -28,6 +31,8 @@ export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logg
   const pool = new SdkWorkerPool({ size: env.ZOHO_GATEWAY_WORKERS, callTimeoutMs: env.ZOHO_CALL_TIMEOUT_MS, logger });
   const gateway = new SdkZohoGateway({ pool, tokens, cacheDir: join(dataDir, 'zoho-sdk'), callTimeoutMs: env.ZOHO_CALL_TIMEOUT_MS });
   const publicUrl = (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/+$/, '');
+  const mailer = overrides.mailer ?? (env.SMTP_URL ? new SmtpMailer(env.SMTP_URL) : new UnconfiguredMailer());
+  if (!env.SMTP_URL && !overrides.mailer) logger.warn('SMTP_URL is not set: emails wait in the outbox until it is');
   const deps: AppDeps = {
     db,
     clock,
@@ -45,10 +50,13 @@ export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logg
       widgetOrigins: (env.WIDGET_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
       widgetKeyVariable: env.ZOHO_WIDGET_KEY_VARIABLE,
     },
+    engine: undefined as unknown as Engine,
   };
+  deps.engine = new Engine({ db, clock, logger, gateway, cipher, mailer, composer: new TemplateComposer(), publicUrl: () => deps.config.publicUrl });
   return {
     deps,
     async close() {
+      await deps.engine.runner.stop();
       await pool.close();
       if (!overrides.db) db.close();
     },

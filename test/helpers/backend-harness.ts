@@ -9,11 +9,13 @@ import { loadAppEnv } from '../../server/src/env.js';
 import type { AppDeps } from '../../server/src/http/context.js';
 import { createLogger } from '../../server/src/lib/logger.js';
 import { type TestSandbox, startTestSandbox } from './sandbox-client.js';
+import { startSmtpSink } from './smtp-sink.js';
 
 export const ADMIN_TOKEN = 'operator-token-for-tests-0123456789abcdef';
 
 export interface TestBackend {
   sandbox: TestSandbox;
+  smtp: Awaited<ReturnType<typeof startSmtpSink>>;
   url: string;
   deps: AppDeps;
   dbPath: string;
@@ -23,10 +25,11 @@ export interface TestBackend {
 }
 
 /** The real backend on a loopback port, wired to a sandbox as its Zoho, with a file database. */
-export async function startTestBackend(options: { sandbox?: TestSandbox; env?: Record<string, string> } = {}): Promise<TestBackend> {
+export async function startTestBackend(options: { sandbox?: TestSandbox; env?: Record<string, string>; dbPath?: string } = {}): Promise<TestBackend> {
   const sandbox = options.sandbox ?? (await startTestSandbox());
   const dataDir = mkdtempSync(join(tmpdir(), 'backend-'));
-  const dbPath = join(dataDir, 'app.sqlite');
+  const dbPath = options.dbPath ?? join(dataDir, 'app.sqlite');
+  const smtp = await startSmtpSink();
   const client = (await sandbox.admin<{ client_id: string; client_secret: string }>('POST', '/sandbox/clients', { name: 'Sales Assistant (tests)' })).body;
   const env = loadAppEnv({
     PORT: '0',
@@ -39,6 +42,7 @@ export async function startTestBackend(options: { sandbox?: TestSandbox; env?: R
     ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
     ADMIN_TOKEN,
     ZOHO_GATEWAY_WORKERS: '2',
+    SMTP_URL: smtp.url,
     ...options.env,
   });
   const logLines: string[] = [];
@@ -52,6 +56,7 @@ export async function startTestBackend(options: { sandbox?: TestSandbox; env?: R
   await sandbox.admin('POST', '/sandbox/clients', { client_id: client.client_id, redirect_uris: [`${url}/oauth/zoho/callback`] });
   return {
     sandbox,
+    smtp,
     url,
     deps,
     dbPath,
@@ -63,6 +68,7 @@ export async function startTestBackend(options: { sandbox?: TestSandbox; env?: R
         if ('closeAllConnections' in server) server.closeAllConnections();
       });
       await close();
+      await smtp.close();
       if (!options.sandbox) await sandbox.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },

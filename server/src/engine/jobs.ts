@@ -113,3 +113,13 @@ export function countJobs(db: Db, status: JobRow['status']): number {
 export function listJobs(db: Db, orgId: string): JobRow[] {
   return db.prepare('SELECT * FROM jobs WHERE org_id = ? ORDER BY id').all(orgId) as JobRow[];
 }
+
+/** Lets a finished job's key be used again (a resumed lead's step). */
+export function forgetFinishedJob(db: Db, key: string): void {
+  db.prepare("DELETE FROM jobs WHERE job_key = ? AND status IN ('done', 'failed')").run(key);
+}
+
+/** Moves a queued job to `runAt` (send now); answers whether one was waiting. */
+export function moveQueuedJob(db: Db, key: string, runAt: number): boolean {
+  return db.prepare("UPDATE jobs SET run_at = ? WHERE job_key = ? AND status = 'queued'").run(runAt, key).changes === 1;
+}

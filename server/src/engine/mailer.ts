@@ -41,3 +41,10 @@ export class SmtpMailer implements Mailer {
     this.transport.close();
   }
 }
+
+/** Without SMTP_URL nothing can be sent: emails wait in the outbox (retried) until it is configured. */
+export class UnconfiguredMailer implements Mailer {
+  async send(): Promise<void> {
+    throw new Error('SMTP_URL is not configured');
+  }
+}

@@ -14,6 +14,9 @@ export class RetryAfterError extends Error {
   }
 }
 
+/** A recurring job (a sweep, a flush with more to do) asks to run again at `retryAt`. */
+export class RunAgainAt extends RetryAfterError {}
+
 /** Never retry: the job cannot succeed (bad input, a deleted record). */
 export class PermanentJobError extends Error {}
 
@@ -75,7 +78,7 @@ export class JobRunner {
     const now = this.clock.now();
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof RetryAfterError) {
-      retryJob(this.db, job, error.retryAt, message, now, false);
+      retryJob(this.db, job, error.retryAt, error instanceof RunAgainAt ? null : message, now, false);
       return;
     }
     if (error instanceof ZohoRateLimitedError) {

@@ -6,6 +6,7 @@ import type { SqliteTokenVault } from '../auth/token-vault.js';
 import type { TokenCipher } from '../lib/token-cipher.js';
 import type { ZohoGateway } from '../zoho/gateway.js';
 import type { ZohoOAuthClient } from '../zoho/oauth-client.js';
+import type { Engine } from '../engine/engine.js';
 
 export interface AppConfig {
   publicUrl: string;
@@ -30,6 +31,7 @@ export interface AppDeps {
   oauth: ZohoOAuthClient;
   vault: SqliteTokenVault;
   cipher: TokenCipher;
+  engine: Engine;
 }
 
 export interface Caller {

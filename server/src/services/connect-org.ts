@@ -137,6 +137,8 @@ export async function completeAuthorization(deps: AppDeps, input: CallbackInput)
     await deps.oauth.revoke(previous.accounts_server, previousRefresh).catch((error: unknown) => deps.logger.warn('revoking the replaced refresh token failed', { orgId: org.id, error }));
   }
   const setup = await setUpOrgInZoho(deps, org);
+  // The polling fallback starts with the org, so no assignment waits on notifications alone.
+  deps.engine.startSweep(org.id);
   return { org, reauthorized: Boolean(previous), setup };
 }
 

@@ -1,0 +1,76 @@
+import { listActiveOrgs } from '../db/orgs.js';
+import type { EngineDeps } from './context.js';
+import { SWEEP_INTERVAL_MS } from './context.js';
+import { flushOrg } from './flush.js';
+import { handBack } from './handback.js';
+import { intakeRecord } from './intake.js';
+import { enqueueJob } from './jobs.js';
+import { runStep, sendEmail } from './nurture.js';
+import { JobRunner, type RunnerOptions, RunAgainAt } from './runner.js';
+import { scheduleSweep, sweepOrg } from './sweep.js';
+
+interface OrgPayload {
+  orgId: string;
+}
+
+/** The engine: job handlers over one runner, plus the entry points the HTTP side uses. */
+export class Engine {
+  readonly runner: JobRunner;
+
+  constructor(
+    readonly deps: EngineDeps,
+    options: RunnerOptions = {},
+  ) {
+    this.runner = new JobRunner(
+      deps.db,
+      deps.clock,
+      {
+        intake: async (_job, payload) => {
+          const { orgId, module, recordId } = payload as OrgPayload & { module: string; recordId: string };
+          await intakeRecord(deps, orgId, module, recordId);
+        },
+        step: async (_job, payload) => {
+          const { orgId, leadId, step } = payload as OrgPayload & { leadId: string; step: number };
+          await runStep(deps, orgId, leadId, step);
+        },
+        send: async (_job, payload) => {
+          const { orgId, outboxId } = payload as OrgPayload & { outboxId: number };
+          await sendEmail(deps, orgId, outboxId);
+        },
+        flush: async (_job, payload) => flushOrg(deps, (payload as OrgPayload).orgId),
+        handback: async (_job, payload) => {
+          const { orgId, leadId, reason, state } = payload as OrgPayload & { leadId: string; reason: string; state: string };
+          handBack(deps, orgId, leadId, reason, state);
+        },
+        sweep: async (_job, payload) => {
+          await sweepOrg(deps, (payload as OrgPayload).orgId);
+          throw new RunAgainAt(deps.clock.now() + SWEEP_INTERVAL_MS, 'next sweep');
+        },
+      },
+      deps.logger,
+      options,
+    );
+  }
+
+  /** A record changed in Zoho (a notification, or the sweep): decide what it means, soon. */
+  recordChanged(orgId: string, module: string, recordId: string, stamp: string): boolean {
+    const now = this.deps.clock.now();
+    return enqueueJob(this.deps.db, { orgId, kind: 'intake', key: `intake:${orgId}:${module}:${recordId}:${stamp}`, payload: { orgId, module, recordId }, runAt: now }, now);
+  }
+
+  /** Makes sure every active org has its polling sweep scheduled. */
+  ensureSweeps(): void {
+    const now = this.deps.clock.now();
+    for (const org of listActiveOrgs(this.deps.db)) {
+      enqueueJob(this.deps.db, { orgId: org.id, kind: 'sweep', key: `sweep:${org.id}`, payload: { orgId: org.id }, runAt: now }, now);
+    }
+  }
+
+  startSweep(orgId: string): void {
+    scheduleSweep(this.deps, orgId, this.deps.clock.now());
+  }
+
+  runUntilIdle(): Promise<number> {
+    return this.runner.runUntilIdle();
+  }
+}

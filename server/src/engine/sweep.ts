@@ -1,0 +1,61 @@
+import { listAssistants } from '../db/assistants.js';
+import { getOrg } from '../db/orgs.js';
+import { ZohoAuthorizationError } from '../zoho/errors.js';
+import { WORKED_MODULES, connectionOf } from '../services/org-setup.js';
+import { SWEEP_INTERVAL_MS, type EngineDeps } from './context.js';
+import { enqueueJob, scheduleJob } from './jobs.js';
+
+const OVERLAP_MS = 2 * 60 * 1000;
+
+function zohoDateTime(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', '+00:00');
+}
+
+function lastSwept(deps: EngineDeps, orgId: string): number | undefined {
+  const row = deps.db.prepare('SELECT last_swept_at FROM sweeps WHERE org_id = ?').get(orgId) as { last_swept_at: number } | undefined;
+  return row?.last_swept_at;
+}
+
+function saveSwept(deps: EngineDeps, orgId: string, at: number): void {
+  deps.db.prepare('INSERT INTO sweeps (org_id, last_swept_at) VALUES (?, ?) ON CONFLICT (org_id) DO UPDATE SET last_swept_at = excluded.last_swept_at').run(orgId, at);
+}
+
+export function scheduleSweep(deps: EngineDeps, orgId: string, runAt: number): void {
+  scheduleJob(deps.db, { orgId, kind: 'sweep', key: `sweep:${orgId}`, payload: { orgId }, runAt }, deps.clock.now());
+}
+
+/**
+ * The polling fallback: records owned by an assistant's user, and records of leads being worked,
+ * modified since the last sweep (with some overlap), go through intake as a notification would.
+ * Then the next sweep is scheduled.
+ */
+export async function sweepOrg(deps: EngineDeps, orgId: string): Promise<number> {
+  const org = getOrg(deps.db, orgId);
+  if (!org || org.status === 'disconnected') return 0;
+  if (org.status !== 'active') throw new ZohoAuthorizationError(`org ${orgId} needs re-authorization`);
+  const now = deps.clock.now();
+  const since = (lastSwept(deps, orgId) ?? now - SWEEP_INTERVAL_MS) - OVERLAP_MS;
+  const userIds = listAssistants(deps.db, orgId).map((assistant) => assistant.zoho_user_id).filter((id): id is string => Boolean(id));
+  let queued = 0;
+  const queue = (module: string, rows: Record<string, unknown>[]) => {
+    for (const row of rows) {
+      const stamp = String(row.Modified_Time ?? now);
+      if (enqueueJob(deps.db, { orgId, kind: 'intake', key: `intake:${orgId}:${module}:${String(row.id)}:${stamp}`, payload: { orgId, module, recordId: String(row.id) }, runAt: now }, now)) queued += 1;
+    }
+  };
+  for (const module of WORKED_MODULES) {
+    if (userIds.length > 0) {
+      const owners = userIds.map((id) => `'${id}'`).join(', ');
+      queue(module, await deps.gateway.coql(connectionOf(org), `select id, Modified_Time from ${module} where Owner in (${owners}) and Modified_Time >= '${zohoDateTime(since)}' limit 2000`));
+    }
+    const worked = deps.db
+      .prepare("SELECT zoho_record_id FROM leads WHERE org_id = ? AND zoho_module = ? AND status IN ('active', 'paused')")
+      .all(orgId, module) as { zoho_record_id: string }[];
+    for (let start = 0; start < worked.length; start += 100) {
+      const ids = worked.slice(start, start + 100).map((row) => `'${row.zoho_record_id}'`).join(', ');
+      queue(module, await deps.gateway.coql(connectionOf(org), `select id, Modified_Time from ${module} where id in (${ids}) and Modified_Time >= '${zohoDateTime(since)}' limit 200`));
+    }
+  }
+  saveSwept(deps, orgId, now);
+  return queued;
+}

@@ -1,0 +1,122 @@
+import { Hono } from 'hono';
+import { getAssistant } from '../db/assistants.js';
+import { getSequence } from '../db/sequences.js';
+import type { AppDeps, AppEnv } from '../http/context.js';
+import { appErrors } from '../http/errors.js';
+import { queueHandback, queueNote, queueStep } from '../engine/effects.js';
+import type { Engine } from '../engine/engine.js';
+import { type Lead, type LeadStatus, addLeadEvent, findLeadByRecord, getLead, listLeadEvents, listLeads, updateLead } from '../engine/leads.js';
+import { forgetFinishedJob, moveQueuedJob } from '../engine/jobs.js';
+import { outboxOfLead } from '../engine/outbox.js';
+import { nextSendTime } from '../engine/send-window.js';
+
+const STATUSES: LeadStatus[] = ['active', 'paused', 'handed_back', 'stopped'];
+
+function describe(deps: AppDeps, lead: Lead) {
+  const sequence = getSequence(deps.db, lead.org_id, lead.sequence_id);
+  const assistant = getAssistant(deps.db, lead.org_id, lead.assistant_id);
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    id: lead.id,
+    zohoModule: lead.zoho_module,
+    zohoRecordId: lead.zoho_record_id,
+    assistant: assistant ? { id: assistant.id, name: assistant.name } : null,
+    sequence: sequence ? { id: sequence.id, name: sequence.name } : null,
+    status: lead.status,
+    state: lead.state,
+    step: { sent: lead.next_step, total: lead.steps_total },
+    email: lead.email,
+    name: [lead.first_name, lead.last_name].filter(Boolean).join(' ') || null,
+    company: lead.company,
+    context: lead.context,
+    previousOwner: lead.previous_owner_name,
+    nextSendAt: iso(lead.next_send_at),
+    lastSentAt: iso(lead.last_sent_at),
+    closeReason: lead.close_reason,
+    closedAt: iso(lead.closed_at),
+    createdAt: iso(lead.created_at),
+  };
+}
+
+/** Leads for the record widget and operators: read, and pause / resume / hand back / send now. */
+export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const leadOf = (orgId: string, id: string) => {
+    const lead = getLead(deps.db, orgId, id);
+    if (!lead) throw appErrors.notFound('The lead');
+    return lead;
+  };
+
+  app.get('/leads', (c) => {
+    const status = c.req.query('status') as LeadStatus | undefined;
+    if (status !== undefined && !STATUSES.includes(status)) throw appErrors.validation(`status must be one of ${STATUSES.join(', ')}.`);
+    const limit = Math.min(Number(c.req.query('limit') ?? 100) || 100, 500);
+    const leads = listLeads(deps.db, c.get('caller').org.id, { ...(status ? { status } : {}), ...(c.req.query('assistant_id') ? { assistantId: c.req.query('assistant_id')! } : {}), limit });
+    return c.json({ leads: leads.map((lead) => describe(deps, lead)) });
+  });
+
+  app.get('/leads/by-record/:module/:recordId', (c) => {
+    const lead = findLeadByRecord(deps.db, c.get('caller').org.id, c.req.param('module'), c.req.param('recordId'));
+    if (!lead) throw appErrors.notFound('A lead for this record');
+    return c.json(describe(deps, lead));
+  });
+
+  app.get('/leads/:id', (c) => c.json(describe(deps, leadOf(c.get('caller').org.id, c.req.param('id')))));
+
+  app.get('/leads/:id/timeline', (c) => {
+    const lead = leadOf(c.get('caller').org.id, c.req.param('id'));
+    const emails = outboxOfLead(deps.db, lead.org_id, lead.id)
+      .filter((row) => row.kind === 'email')
+      .map((row) => {
+        const payload = JSON.parse(row.payload) as { step: number; email: { subject: string; to: string } };
+        return { step: payload.step + 1, subject: payload.email.subject, to: payload.email.to, delivery: row.status, at: new Date(row.done_at ?? row.created_at).toISOString() };
+      });
+    return c.json({
+      lead: describe(deps, lead),
+      events: listLeadEvents(deps.db, lead.org_id, lead.id).map((event) => ({ at: new Date(event.at).toISOString(), kind: event.kind, ...event.detail })),
+      emails,
+      nextSendAt: lead.next_send_at === null ? null : new Date(lead.next_send_at).toISOString(),
+    });
+  });
+
+  const act = (name: string, apply: (lead: Lead, now: number) => void) =>
+    app.post(`/leads/:id/${name}`, (c) => {
+      const lead = leadOf(c.get('caller').org.id, c.req.param('id'));
+      deps.db.transaction(() => apply(lead, deps.clock.now()))();
+      engine.runner.poke();
+      return c.json(describe(deps, getLead(deps.db, lead.org_id, lead.id)!));
+    });
+
+  act('pause', (lead, now) => {
+    if (lead.status !== 'active') throw appErrors.conflict(`The lead is ${lead.status.replace('_', ' ')}, not active.`);
+    updateLead(deps.db, lead, { status: 'paused', next_send_at: null }, now);
+    addLeadEvent(deps.db, lead, 'paused', {}, now);
+    queueNote(engine.deps, lead, `paused:${lead.id}:${now}`, 'The assistant paused', 'Paused from the record widget; no emails go out until it is resumed.', now);
+  });
+
+  act('resume', (lead, now) => {
+    if (lead.status !== 'paused') throw appErrors.conflict(`The lead is ${lead.status.replace('_', ' ')}, not paused.`);
+    const assistant = getAssistant(deps.db, lead.org_id, lead.assistant_id)!;
+    const sendAt = nextSendTime(now, assistant);
+    updateLead(deps.db, lead, { status: 'active', next_send_at: sendAt }, now);
+    addLeadEvent(deps.db, lead, 'resumed', {}, now);
+    if (lead.next_step < lead.steps_total) {
+      // A fresh key: the paused step's job has already finished without sending.
+      forgetFinishedJob(deps.db, `step:${lead.id}:${lead.next_step}`);
+      queueStep(engine.deps, { ...lead, status: 'active' }, lead.next_step, sendAt, now);
+    }
+  });
+
+  act('hand-back', (lead, now) => {
+    if (lead.status === 'handed_back' || lead.status === 'stopped') throw appErrors.conflict('The lead is already closed.');
+    queueHandback(engine.deps, lead, 'Handed back from the record widget.', lead.next_step > 0 ? 'Processed' : 'New', now, now);
+  });
+
+  act('send-now', (lead, now) => {
+    if (lead.status !== 'active' || lead.next_step >= lead.steps_total) throw appErrors.conflict('The lead has no email waiting.');
+    moveQueuedJob(deps.db, `step:${lead.id}:${lead.next_step}`, now);
+    updateLead(deps.db, lead, { next_send_at: now }, now);
+  });
+
+  return app;
+}

@@ -1,0 +1,54 @@
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import type { AppDeps, AppEnv } from '../http/context.js';
+import { page } from '../http/pages.js';
+import { safeEqual } from '../lib/token-cipher.js';
+import { queueHandback } from '../engine/effects.js';
+import type { Engine } from '../engine/engine.js';
+import { addLeadEvent, getLead, updateLead } from '../engine/leads.js';
+import { unsubscribeToken } from '../engine/nurture.js';
+
+/**
+ * The unsubscribe link in every email: GET shows a confirmation, POST (also RFC 8058 one-click)
+ * stops the lead at once, sets it Unsubscribed and hands the record back.
+ */
+export function unsubscribeRoutes(deps: AppDeps, engine: Engine): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const leadOf = (token: string) => {
+    const leadId = token.split('.')[0] ?? '';
+    const row = deps.db.prepare('SELECT org_id FROM leads WHERE id = ?').get(leadId) as { org_id: string } | undefined;
+    const lead = row ? getLead(deps.db, row.org_id, leadId) : undefined;
+    return lead && safeEqual(token, unsubscribeToken(engine.deps, lead)) ? lead : undefined;
+  };
+  const show = (c: Context<AppEnv>, title: string, text: string, status: 200 | 404 = 200) => {
+    const { html, csp } = page({ title, ok: status === 200, paragraphs: [text] });
+    c.header('Content-Security-Policy', csp);
+    return c.html(html, status);
+  };
+
+  app.get('/:token', (c) => {
+    const lead = leadOf(c.req.param('token'));
+    if (!lead) return show(c, 'Link not recognised', 'This unsubscribe link is not valid.', 404);
+    const { html, csp } = page({ title: 'Unsubscribe', ok: true, paragraphs: [`Stop emails to ${lead.email ?? 'this address'}?`] });
+    c.header('Content-Security-Policy', csp.replace("form-action 'none'", "form-action 'self'"));
+    return c.html(html.replace('<p><button type="button" id="close">', `<form method="post"><button type="submit">Unsubscribe</button></form><p><button type="button" id="close">`));
+  });
+
+  app.post('/:token', (c) => {
+    const lead = leadOf(c.req.param('token'));
+    if (!lead) return show(c, 'Link not recognised', 'This unsubscribe link is not valid.', 404);
+    const now = deps.clock.now();
+    deps.db.transaction(() => {
+      if (lead.status === 'active' || lead.status === 'paused') {
+        // Paused at once, so no step can send before the handback runs.
+        updateLead(deps.db, lead, { status: 'paused', state: 'Unsubscribed', next_send_at: null }, now);
+        addLeadEvent(deps.db, lead, 'unsubscribed', {}, now);
+        queueHandback(engine.deps, lead, 'The lead unsubscribed.', 'Unsubscribed', now, now);
+      }
+    })();
+    engine.runner.poke();
+    return show(c, 'Unsubscribed', 'You will not receive further emails from us.');
+  });
+
+  return app;
+}

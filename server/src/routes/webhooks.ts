@@ -1,0 +1,69 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { findChannel } from '../db/org-setup.js';
+import { getOrg, recordNotification } from '../db/orgs.js';
+import type { AppDeps, AppEnv } from '../http/context.js';
+import { AppError, appErrors } from '../http/errors.js';
+import { safeEqual } from '../lib/token-cipher.js';
+import type { Engine } from '../engine/engine.js';
+import { WORKED_MODULES } from '../services/org-setup.js';
+
+const MAX_BODY_BYTES = 256 * 1024;
+
+/** Zoho's notification callback body (reference/zoho-api.md §9.5). */
+const callbackSchema = z.object({
+  channel_id: z.union([z.string(), z.number()]).transform(String),
+  token: z.string().nullable().optional(),
+  module: z.string(),
+  operation: z.enum(['insert', 'update', 'delete']),
+  ids: z.array(z.union([z.string().regex(/^\d{1,19}$/), z.number().int().nonnegative()]).transform(String)).min(1).max(1000),
+  server_time: z.number().optional(),
+  resource_uri: z.string().optional(),
+  affected_fields: z.array(z.unknown()).optional(),
+  query_params: z.unknown().optional(),
+  affected_values: z.unknown().optional(),
+});
+
+/**
+ * POST /webhooks/zoho: verify the channel and its token (constant time), validate, commit the
+ * body to the inbox and the intake work to the jobs table in one transaction, then answer 200.
+ * A redelivery queues nothing new: intake jobs are keyed by record and event time.
+ */
+export function webhookRoutes(deps: AppDeps, engine: Engine): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.post('/zoho', async (c) => {
+    const length = Number(c.req.header('content-length') ?? '0');
+    if (length > MAX_BODY_BYTES) throw new AppError(413, 'TOO_LARGE', 'The notification body is too large.');
+    const text = await c.req.text();
+    if (text.length > MAX_BODY_BYTES) throw new AppError(413, 'TOO_LARGE', 'The notification body is too large.');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw appErrors.validation('The notification body must be JSON.');
+    }
+    const parsed = callbackSchema.safeParse(raw);
+    if (!parsed.success) throw appErrors.validation('The notification body is not a Zoho notification.', parsed.error.issues.map((issue) => issue.path.join('.')));
+    const body = parsed.data;
+    const channel = findChannel(deps.db, body.channel_id);
+    const expected = channel ? deps.cipher.tryDecrypt(channel.token_sealed, `${channel.org_id}:channel_token`) : undefined;
+    if (!channel || expected === undefined || !safeEqual(body.token ?? '', expected)) {
+      c.get('logger').warn('notification refused', { channelId: body.channel_id });
+      throw appErrors.unauthorized('Unknown channel or wrong token.');
+    }
+    const org = getOrg(deps.db, channel.org_id)!;
+    const now = deps.clock.now();
+    let queued = 0;
+    deps.db.transaction(() => {
+      deps.db.prepare('INSERT INTO inbox (org_id, channel_id, received_at, body) VALUES (?, ?, ?, ?)').run(org.id, channel.channel_id, now, text);
+      recordNotification(deps.db, org.id, now);
+      if (!(WORKED_MODULES as readonly string[]).includes(body.module) || body.operation === 'delete') return;
+      for (const id of body.ids) if (engine.recordChanged(org.id, body.module, id, String(body.server_time ?? now))) queued += 1;
+    })();
+    engine.runner.poke();
+    return c.json({ received: true, queued });
+  });
+
+  return app;
+}
