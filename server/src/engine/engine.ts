@@ -30,8 +30,8 @@ export class Engine {
           await intakeRecord(deps, orgId, module, recordId);
         },
         step: async (_job, payload) => {
-          const { orgId, leadId, step } = payload as OrgPayload & { leadId: string; step: number };
-          await runStep(deps, orgId, leadId, step);
+          const { orgId, leadId, step, force } = payload as OrgPayload & { leadId: string; step: number; force?: boolean };
+          await runStep(deps, orgId, leadId, step, force === true);
         },
         send: async (_job, payload) => {
           const { orgId, outboxId } = payload as OrgPayload & { outboxId: number };

@@ -118,8 +118,3 @@ export function listJobs(db: Db, orgId: string): JobRow[] {
 export function forgetFinishedJob(db: Db, key: string): void {
   db.prepare("DELETE FROM jobs WHERE job_key = ? AND status IN ('done', 'failed')").run(key);
 }
-
-/** Moves a queued job to `runAt` (send now); answers whether one was waiting. */
-export function moveQueuedJob(db: Db, key: string, runAt: number): boolean {
-  return db.prepare("UPDATE jobs SET run_at = ? WHERE job_key = ? AND status = 'queued'").run(runAt, key).changes === 1;
-}

@@ -27,7 +27,7 @@ export function messageIdFor(lead: Pick<Lead, 'id'>, step: number, mailbox: stri
  * A due step: inside business hours and under the daily cap, write the email and put it in the
  * outbox (keyed per lead and step, so a rerun never makes a second one); delivery is its own job.
  */
-export async function runStep(deps: EngineDeps, orgId: string, leadId: string, step: number): Promise<void> {
+export async function runStep(deps: EngineDeps, orgId: string, leadId: string, step: number, force = false): Promise<void> {
   const lead = getLead(deps.db, orgId, leadId);
   if (!lead || lead.status !== 'active' || lead.next_step !== step) return;
   const org = getOrg(deps.db, orgId);
@@ -39,7 +39,12 @@ export async function runStep(deps: EngineDeps, orgId: string, leadId: string, s
   if (!assistant || !sequence || !definition || !lead.email) throw new PermanentJobError(`lead ${leadId} lost its assistant, sequence or email`);
 
   const now = deps.clock.now();
-  const sendAt = nextSendTime(now, assistant, (day) => sentOn(deps.db, assistant.id, day) >= assistant.daily_cap);
+  // "Send now" from the widget is a person's decision: it skips business hours, not the daily cap.
+  const sendAt = force
+    ? sentOn(deps.db, assistant.id, localDay(now, assistant.time_zone)) >= assistant.daily_cap
+      ? nextSendTime(now, assistant, (day) => sentOn(deps.db, assistant.id, day) >= assistant.daily_cap)
+      : now
+    : nextSendTime(now, assistant, (day) => sentOn(deps.db, assistant.id, day) >= assistant.daily_cap);
   if (sendAt > now) {
     updateLead(deps.db, lead, { next_send_at: sendAt }, now);
     throw new RetryAfterError(sendAt, 'outside business hours or over the daily cap');

@@ -6,7 +6,7 @@ import { appErrors } from '../http/errors.js';
 import { queueHandback, queueNote, queueStep } from '../engine/effects.js';
 import type { Engine } from '../engine/engine.js';
 import { type Lead, type LeadStatus, addLeadEvent, findLeadByRecord, getLead, listLeadEvents, listLeads, updateLead } from '../engine/leads.js';
-import { forgetFinishedJob, moveQueuedJob } from '../engine/jobs.js';
+import { enqueueJob, forgetFinishedJob } from '../engine/jobs.js';
 import { outboxOfLead } from '../engine/outbox.js';
 import { nextSendTime } from '../engine/send-window.js';
 
@@ -114,7 +114,7 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
 
   act('send-now', (lead, now) => {
     if (lead.status !== 'active' || lead.next_step >= lead.steps_total) throw appErrors.conflict('The lead has no email waiting.');
-    moveQueuedJob(deps.db, `step:${lead.id}:${lead.next_step}`, now);
+    enqueueJob(deps.db, { orgId: lead.org_id, kind: 'step', key: `step:${lead.id}:${lead.next_step}:now:${now}`, payload: { orgId: lead.org_id, leadId: lead.id, step: lead.next_step, force: true }, runAt: now }, now);
     updateLead(deps.db, lead, { next_send_at: now }, now);
   });
 

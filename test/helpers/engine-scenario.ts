@@ -1,0 +1,84 @@
+import type { Lead } from '../../server/src/engine/leads.js';
+import type { TestBackend } from './backend-harness.js';
+import type { ConnectedOrg } from './connected-org.js';
+import type { Json } from './sandbox-client.js';
+
+export interface Scenario {
+  assistant: Json;
+  assistantUserId: string;
+  zohoToken: string;
+  /** The lead row for a record, if any. */
+  leadOf(recordId: string): Lead | undefined;
+  /** Creates a Contact owned by the org's sales rep. */
+  contact(fields?: Record<string, unknown>): Promise<string>;
+  /** Assigns a record to a user through Zoho's API (as a salesperson would in Zoho). */
+  assign(module: string, recordId: string, userId: string): Promise<void>;
+  /** Waits for the sandbox's notifications to arrive, then runs the engine until it is idle. */
+  settle(): Promise<void>;
+  /** Moves the clock to the next due job (at most `maxDays` ahead) and runs it. */
+  advanceToNextWork(maxMs?: number): Promise<boolean>;
+  notes(module: string, recordId: string): Promise<Json[]>;
+  record(module: string, recordId: string): Promise<Json>;
+}
+
+/** An authorized org with an assistant that exists as a Zoho user, ready to be assigned records. */
+export async function setUpAssistant(backend: TestBackend, org: ConnectedOrg, overrides: Record<string, unknown> = {}): Promise<Scenario> {
+  const email = `nova.${org.zoho.org_id}@assist.test`;
+  const user = await backend.sandbox.admin<{ id: string }>('POST', `/sandbox/orgs/${org.zoho.org_id}/users`, { first_name: 'Nova', last_name: 'Assistant', email });
+  const created = await org.api('POST', '/assistants', {
+    name: 'Nova',
+    mailbox_email: email,
+    default_context: 'We help mid-size manufacturers cut energy costs with smart metering.',
+    signature: 'Nova\nAcme Energy',
+    nurture_lines: ['Acme customers save 18% on energy in the first year.', 'Setup takes one afternoon.'],
+    postal_address: 'Acme Energy, 1 Main St, Springfield',
+    ...overrides,
+  });
+  if (created.status !== 201) throw new Error(`assistant not created: ${JSON.stringify(created.body)}`);
+  const zohoToken = (await backend.sandbox.token(org.zoho)).access_token;
+  const engine = backend.deps.engine;
+  const crm = (method: string, path: string, body?: unknown) => backend.sandbox.crm(zohoToken, method, path, body, org.zoho.api_domain);
+  let tokenAt = backend.sandbox.clock.now();
+  const fresh = async () => {
+    if (backend.sandbox.clock.now() - tokenAt > 50 * 60 * 1000) {
+      scenario.zohoToken = (await backend.sandbox.token(org.zoho)).access_token;
+      tokenAt = backend.sandbox.clock.now();
+    }
+    return scenario.zohoToken;
+  };
+  const scenario: Scenario = {
+    assistant: created.body,
+    assistantUserId: user.body.id,
+    zohoToken,
+    leadOf: (recordId) => backend.deps.db.prepare('SELECT * FROM leads WHERE zoho_record_id = ?').get(recordId) as Lead | undefined,
+    async contact(fields = {}) {
+      const response = await backend.sandbox.crm(await fresh(), 'POST', '/Contacts', { data: [{ First_Name: 'Jane', Last_Name: 'Doe', Email: `jane.${Math.random().toString(36).slice(2)}@prospect.test`, Owner: { id: org.repId }, ...fields }] }, org.zoho.api_domain);
+      if (response.status !== 201) throw new Error(`contact not created: ${JSON.stringify(response.body)}`);
+      return response.body.data[0].details.id as string;
+    },
+    async assign(module, recordId, userId) {
+      const response = await backend.sandbox.crm(await fresh(), 'POST', `/${module}/${recordId}/actions/change_owner`, { owner: { id: userId } }, org.zoho.api_domain);
+      if (response.status !== 200) throw new Error(`owner change failed: ${JSON.stringify(response.body)}`);
+    },
+    async settle() {
+      await backend.sandbox.sandbox.deps.notifier.idle();
+      await engine.runUntilIdle();
+    },
+    async advanceToNextWork(maxMs = 30 * 24 * 60 * 60 * 1000) {
+      const row = backend.deps.db.prepare("SELECT MIN(run_at) AS at FROM jobs WHERE status = 'queued' AND kind != 'sweep'").get() as { at: number | null };
+      if (row.at === null || row.at - backend.sandbox.clock.now() > maxMs) return false;
+      if (row.at > backend.sandbox.clock.now()) backend.sandbox.clock.set(row.at);
+      await engine.runUntilIdle();
+      return true;
+    },
+    async notes(module, recordId) {
+      const response = await backend.sandbox.crm(await fresh(), 'GET', `/${module}/${recordId}/Notes?fields=Note_Title,Note_Content`, undefined, org.zoho.api_domain);
+      return response.status === 204 ? [] : (response.body.data as Json[]);
+    },
+    async record(module, recordId) {
+      return (await backend.sandbox.crm(await fresh(), 'GET', `/${module}/${recordId}`, undefined, org.zoho.api_domain)).body.data[0];
+    },
+  };
+  void crm;
+  return scenario;
+}
