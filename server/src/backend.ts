@@ -3,11 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { buildDeps } from './compose.js';
 import type { AppEnv } from './env.js';
-import { renewExpiringChannels } from './services/org-setup.js';
 
-const RENEWAL_INTERVAL_MS = 60 * 60 * 1000;
-
-/** Runs the backend: the HTTP app plus its periodic work (channel renewal). */
+/** Runs the backend: the HTTP app plus the engine's job runner (which also does the periodic work). */
 export async function startBackend(env: AppEnv) {
   const { deps, close } = buildDeps(env);
   const app = createApp(deps);
@@ -16,18 +13,13 @@ export async function startBackend(env: AppEnv) {
     instance.once('error', reject);
   });
   const address = server.address() as AddressInfo;
-  deps.engine.ensureSweeps();
+  deps.engine.ensureRecurringWork();
   deps.engine.runner.start();
-  const renew = () => void renewExpiringChannels(deps).catch((error: unknown) => deps.logger.error('channel renewal failed', { error }));
-  const timer = setInterval(renew, RENEWAL_INTERVAL_MS);
-  timer.unref();
-  renew();
   return {
     url: `http://${env.HOST}:${address.port}`,
     publicUrl: deps.config.publicUrl,
     deps,
     async stop() {
-      clearInterval(timer);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await close();
     },

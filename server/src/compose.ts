@@ -14,6 +14,7 @@ import { TokenManager } from './zoho/token-manager.js';
 import { SdkWorkerPool } from './zoho/worker-pool.js';
 import { TemplateComposer } from './engine/composer.js';
 import { Engine } from './engine/engine.js';
+import { renewChannelIfExpiring } from './services/org-setup.js';
 import { type Mailer, SmtpMailer, UnconfiguredMailer } from './engine/mailer.js';
 
 
@@ -52,7 +53,17 @@ export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logg
     },
     engine: undefined as unknown as Engine,
   };
-  deps.engine = new Engine({ db, clock, logger, gateway, cipher, mailer, composer: new TemplateComposer(), publicUrl: () => deps.config.publicUrl });
+  deps.engine = new Engine({
+    db,
+    clock,
+    logger,
+    gateway,
+    cipher,
+    mailer,
+    composer: new TemplateComposer(),
+    publicUrl: () => deps.config.publicUrl,
+    renewChannel: async (orgId) => void (await renewChannelIfExpiring(deps, orgId)),
+  });
   return {
     deps,
     async close() {

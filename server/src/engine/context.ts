@@ -15,7 +15,12 @@ export interface EngineDeps {
   mailer: Mailer;
   composer: Composer;
   publicUrl: () => string;
+  /** Renews the org's notification channel when it expires soon (services/org-setup.ts). */
+  renewChannel: (orgId: string) => Promise<void>;
 }
+
+/** How often channels are checked for renewal. */
+export const RENEW_INTERVAL_MS = 60 * 60 * 1000;
 
 /** How often each org is swept for assignments notifications may have missed. */
 export const SWEEP_INTERVAL_MS = 5 * 60 * 1000;

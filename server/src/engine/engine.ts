@@ -1,10 +1,10 @@
 import { listActiveOrgs } from '../db/orgs.js';
 import type { EngineDeps } from './context.js';
-import { SWEEP_INTERVAL_MS } from './context.js';
+import { RENEW_INTERVAL_MS, SWEEP_INTERVAL_MS } from './context.js';
 import { flushOrg } from './flush.js';
 import { handBack } from './handback.js';
 import { intakeRecord } from './intake.js';
-import { enqueueJob } from './jobs.js';
+import { enqueueJob, scheduleJob } from './jobs.js';
 import { runStep, sendEmail } from './nurture.js';
 import { JobRunner, type RunnerOptions, RunAgainAt } from './runner.js';
 import { scheduleSweep, sweepOrg } from './sweep.js';
@@ -46,6 +46,10 @@ export class Engine {
           await sweepOrg(deps, (payload as OrgPayload).orgId);
           throw new RunAgainAt(deps.clock.now() + SWEEP_INTERVAL_MS, 'next sweep');
         },
+        renew: async (_job, payload) => {
+          await deps.renewChannel((payload as OrgPayload).orgId);
+          throw new RunAgainAt(deps.clock.now() + RENEW_INTERVAL_MS, 'next renewal check');
+        },
       },
       deps.logger,
       options,
@@ -58,16 +62,20 @@ export class Engine {
     return enqueueJob(this.deps.db, { orgId, kind: 'intake', key: `intake:${orgId}:${module}:${recordId}:${stamp}`, payload: { orgId, module, recordId }, runAt: now }, now);
   }
 
-  /** Makes sure every active org has its polling sweep scheduled. */
-  ensureSweeps(): void {
+  /** Makes sure every active org has its recurring work (polling sweep, channel renewal) scheduled. */
+  ensureRecurringWork(): void {
     const now = this.deps.clock.now();
     for (const org of listActiveOrgs(this.deps.db)) {
       enqueueJob(this.deps.db, { orgId: org.id, kind: 'sweep', key: `sweep:${org.id}`, payload: { orgId: org.id }, runAt: now }, now);
+      enqueueJob(this.deps.db, { orgId: org.id, kind: 'renew', key: `renew:${org.id}`, payload: { orgId: org.id }, runAt: now }, now);
     }
   }
 
-  startSweep(orgId: string): void {
-    scheduleSweep(this.deps, orgId, this.deps.clock.now());
+  /** A newly authorized org: sweep now, and keep its channel renewed. */
+  startOrg(orgId: string): void {
+    const now = this.deps.clock.now();
+    scheduleSweep(this.deps, orgId, now);
+    scheduleJob(this.deps.db, { orgId, kind: 'renew', key: `renew:${orgId}`, payload: { orgId }, runAt: now + RENEW_INTERVAL_MS }, now);
   }
 
   runUntilIdle(): Promise<number> {

@@ -22,7 +22,7 @@ function text(value: unknown): string | null {
 }
 
 /** The assistants of the org with their Zoho user ids, matched by email when not yet known. */
-async function assistantsWithUsers(deps: EngineDeps, org: OrgRow): Promise<Assistant[]> {
+export async function assistantsWithUsers(deps: EngineDeps, org: OrgRow): Promise<Assistant[]> {
   let assistants = listAssistants(deps.db, org.id);
   if (assistants.some((assistant) => !assistant.zoho_user_id)) {
     const users = await deps.gateway.listUsers(connectionOf(org), 'ActiveUsers');

@@ -1,8 +1,8 @@
-import { listAssistants } from '../db/assistants.js';
 import { getOrg } from '../db/orgs.js';
 import { ZohoAuthorizationError } from '../zoho/errors.js';
 import { WORKED_MODULES, connectionOf } from '../services/org-setup.js';
 import { SWEEP_INTERVAL_MS, type EngineDeps } from './context.js';
+import { assistantsWithUsers } from './intake.js';
 import { enqueueJob, scheduleJob } from './jobs.js';
 
 const OVERLAP_MS = 2 * 60 * 1000;
@@ -35,7 +35,7 @@ export async function sweepOrg(deps: EngineDeps, orgId: string): Promise<number>
   if (org.status !== 'active') throw new ZohoAuthorizationError(`org ${orgId} needs re-authorization`);
   const now = deps.clock.now();
   const since = (lastSwept(deps, orgId) ?? now - SWEEP_INTERVAL_MS) - OVERLAP_MS;
-  const userIds = listAssistants(deps.db, orgId).map((assistant) => assistant.zoho_user_id).filter((id): id is string => Boolean(id));
+  const userIds = (await assistantsWithUsers(deps, org)).map((assistant) => assistant.zoho_user_id).filter((id): id is string => Boolean(id));
   let queued = 0;
   const queue = (module: string, rows: Record<string, unknown>[]) => {
     for (const row of rows) {

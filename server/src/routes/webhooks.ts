@@ -56,10 +56,11 @@ export function webhookRoutes(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     const now = deps.clock.now();
     let queued = 0;
     deps.db.transaction(() => {
-      deps.db.prepare('INSERT INTO inbox (org_id, channel_id, received_at, body) VALUES (?, ?, ?, ?)').run(org.id, channel.channel_id, now, text);
+      const inboxId = deps.db.prepare('INSERT INTO inbox (org_id, channel_id, received_at, body) VALUES (?, ?, ?, ?)').run(org.id, channel.channel_id, now, text).lastInsertRowid;
       recordNotification(deps.db, org.id, now);
       if (!(WORKED_MODULES as readonly string[]).includes(body.module) || body.operation === 'delete') return;
-      for (const id of body.ids) if (engine.recordChanged(org.id, body.module, id, String(body.server_time ?? now))) queued += 1;
+      // One intake per record per delivery: intake decides from Zoho's current state, so a repeat is harmless.
+      for (const id of body.ids) if (engine.recordChanged(org.id, body.module, id, `inbox${String(inboxId)}`)) queued += 1;
     })();
     engine.runner.poke();
     return c.json({ received: true, queued });

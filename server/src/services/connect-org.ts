@@ -138,7 +138,7 @@ export async function completeAuthorization(deps: AppDeps, input: CallbackInput)
   }
   const setup = await setUpOrgInZoho(deps, org);
   // The polling fallback starts with the org, so no assignment waits on notifications alone.
-  deps.engine.startSweep(org.id);
+  deps.engine.startOrg(org.id);
   return { org, reauthorized: Boolean(previous), setup };
 }
 

@@ -78,6 +78,8 @@ export async function ensureChannel(deps: AppDeps, org: OrgRow): Promise<SetupSt
     notifyUrl: `${deps.config.publicUrl}/webhooks/zoho`,
     token,
     expiresAt: now + CHANNEL_LIFETIME_MS,
+    // Only owner changes matter; our own field updates must not wake us up.
+    editFields: Object.fromEntries(WORKED_MODULES.map((module) => [module, ['Owner']])),
   });
   saveChannel(deps.db, {
     org_id: org.id,
@@ -121,6 +123,15 @@ export async function setUpOrgInZoho(deps: AppDeps, org: OrgRow): Promise<SetupS
     }
   }
   return steps;
+}
+
+/** Renews one org's channel when it expires within CHANNEL_RENEW_BEFORE_MS (the engine's hourly job). */
+export async function renewChannelIfExpiring(deps: AppDeps, orgId: string): Promise<boolean> {
+  const channel = getChannelOfOrg(deps.db, orgId);
+  const org = getOrg(deps.db, orgId);
+  if (!channel || !org || org.status !== 'active' || channel.expires_at >= deps.clock.now() + CHANNEL_RENEW_BEFORE_MS) return false;
+  await ensureChannel(deps, org);
+  return true;
 }
 
 /** Renews channels that expire within CHANNEL_RENEW_BEFORE_MS; answers how many were renewed. */

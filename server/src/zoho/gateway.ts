@@ -50,6 +50,8 @@ export interface WatchChannel {
   notifyUrl: string;
   token: string;
   expiresAt: number;
+  /** Narrow `edit` events of these modules to changes of these fields (Zoho's notification_condition). */
+  editFields?: Record<string, string[]>;
 }
 
 export interface WatchSubscription {

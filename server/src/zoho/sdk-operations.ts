@@ -186,6 +186,30 @@ export async function watch(channel: WatchChannel): Promise<WatchSubscription> {
   notification.setChannelExpiry(new Date(channel.expiresAt));
   notification.setReturnAffectedFieldValues(true);
   notification.setNotifyOnRelatedAction(false);
+  if (channel.editFields) {
+    notification.setNotificationCondition(
+      Object.entries(channel.editFields).map(([moduleName, fieldNames]) => {
+        const condition = new ZOHO.Notifications.NotificationCondition();
+        condition.setType('field_selection');
+        const module = new ZOHO.Notifications.Module();
+        module.setAPIName(moduleName);
+        condition.setModule(module);
+        const selection = new ZOHO.Notifications.Criteria();
+        selection.setGroupOperator('or');
+        selection.setGroup(
+          fieldNames.map((name) => {
+            const entry = new ZOHO.Notifications.Criteria();
+            const field = new ZOHO.Notifications.Field();
+            field.setAPIName(name);
+            entry.setField(field);
+            return entry;
+          }),
+        );
+        condition.setFieldSelection(selection);
+        return condition;
+      }),
+    );
+  }
   const body = new ZOHO.Notifications.BodyWrapper();
   body.setWatch([notification]);
   const response = await new ZOHO.Notifications.NotificationsOperations().enableNotifications(body);

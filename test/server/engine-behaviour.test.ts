@@ -1,0 +1,153 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type TestBackend, startTestBackend } from '../helpers/backend-harness.js';
+import { type ConnectedOrg, connectOrg } from '../helpers/connected-org.js';
+import { type Scenario, setUpAssistant } from '../helpers/engine-scenario.js';
+
+let backend: TestBackend;
+let org: ConnectedOrg;
+let scenario: Scenario;
+
+beforeEach(async () => {
+  backend = await startTestBackend();
+  org = await connectOrg(backend);
+  scenario = await setUpAssistant(backend, org);
+});
+
+afterEach(async () => {
+  await backend.stop();
+});
+
+async function runSequenceToEnd(recordId: string): Promise<void> {
+  for (let guard = 0; guard < 40 && scenario.leadOf(recordId)!.status === 'active'; guard += 1) {
+    if (!(await scenario.advanceToNextWork())) break;
+  }
+}
+
+describe('intake decisions', () => {
+  it('re-assignment guard: a record already worked is not enrolled again, and goes straight back', async () => {
+    const recordId = await scenario.contact();
+    await scenario.assign('Contacts', recordId, scenario.assistantUserId);
+    await scenario.settle();
+    await runSequenceToEnd(recordId);
+    expect(scenario.leadOf(recordId)!.status).toBe('handed_back');
+    const sentBefore = backend.smtp.messages.length;
+
+    await scenario.assign('Contacts', recordId, scenario.assistantUserId);
+    await scenario.settle();
+    expect(backend.deps.db.prepare('SELECT COUNT(*) FROM leads WHERE zoho_record_id = ?').pluck().get(recordId)).toBe(1);
+    expect((await scenario.record('Contacts', recordId)).Owner.id).toBe(org.repId);
+    const notes = (await scenario.notes('Contacts', recordId)).map((note) => note.Note_Title);
+    expect(notes[notes.length - 1]).toBe('Already worked by the assistant');
+    await scenario.advanceToNextWork();
+    expect(backend.smtp.messages.length).toBe(sentBefore);
+  });
+
+  it('human takeover: a person taking the record back stops the assistant, with a note', async () => {
+    const recordId = await scenario.contact();
+    await scenario.assign('Contacts', recordId, scenario.assistantUserId);
+    await scenario.settle();
+    await scenario.advanceToNextWork();
+    expect(backend.smtp.messages).toHaveLength(1);
+
+    await scenario.assign('Contacts', recordId, org.adminId);
+    await scenario.settle();
+    const lead = scenario.leadOf(recordId)!;
+    expect(lead).toMatchObject({ status: 'stopped', close_reason: expect.stringContaining('Ann Admin took the record back') });
+    expect((await scenario.notes('Contacts', recordId)).map((note) => note.Note_Title)).toContain('The assistant stopped');
+    for (let day = 0; day < 20; day += 1) await scenario.advanceToNextWork();
+    expect(backend.smtp.messages).toHaveLength(1);
+    expect((await scenario.record('Contacts', recordId)).Owner.id).toBe(org.adminId);
+  });
+
+  it('polling fallback: with notifications switched off, the sweep still finds the assignment', async () => {
+    await backend.sandbox.crm(scenario.zohoToken, 'DELETE', `/actions/watch?channel_ids=${backend.deps.db.prepare('SELECT channel_id FROM notification_channels').pluck().get() as string}`);
+    const recordId = await scenario.contact();
+    await scenario.assign('Contacts', recordId, scenario.assistantUserId);
+    await scenario.settle();
+    expect(backend.sandbox.sandbox.deps.db.prepare('SELECT COUNT(*) FROM deliveries').pluck().get()).toBe(0);
+    // The next sweep is due within five minutes of the clock.
+    backend.sandbox.clock.advance(5 * 60 * 1000);
+    await backend.deps.engine.runUntilIdle();
+    expect(scenario.leadOf(recordId)).toMatchObject({ status: 'active', previous_owner_id: org.repId });
+  });
+
+  it('a record with no email address is handed straight back, saying why', async () => {
+    const recordId = await scenario.contact({ Email: null });
+    await scenario.assign('Contacts', recordId, scenario.assistantUserId);
+    await scenario.settle();
+    expect(scenario.leadOf(recordId)).toMatchObject({ status: 'handed_back', close_reason: expect.stringContaining('no email address') });
+    expect((await scenario.record('Contacts', recordId)).Owner.id).toBe(org.repId);
+  });
+
+  it('the "7Targets Sequence" and "7Targets Context" fields pick the sequence and the context', async () => {
+    const short = await org.api('POST', '/sequences', { name: 'Recommended Short', steps: [{ after_days: 0, mode: 'custom', subject: 'About {{company}}', body: 'Hi {{first_name}}, {{context}}' }] });
+    expect(short.status).toBe(201);
+    const fields = (await backend.sandbox.crm(scenario.zohoToken, 'GET', '/settings/fields?module=Contacts')).body.fields as { field_label: string; api_name: string }[];
+    const context = fields.find((field) => field.field_label === '7Targets Context')!.api_name;
+    const sequence = fields.find((field) => field.field_label === '7Targets Sequence')!.api_name;
+    // The picklist was created with the org's sequences at authorization; add the new one as an admin would.
+    const recordId = await scenario.contact({ Company: undefined, [context]: 'Met at the Hannover fair; asked about retrofits.' });
+    await backend.sandbox.sandbox.deps.db.prepare("UPDATE fields SET pick_list_values = json_insert(pick_list_values, '$[#]', 'Recommended Short') WHERE api_name = ? AND module = 'Contacts'").run(sequence);
+    await backend.sandbox.crm(scenario.zohoToken, 'PUT', `/Contacts/${recordId}`, { data: [{ [sequence]: 'Recommended Short' }] });
+    await scenario.assign('Contacts', recordId, scenario.assistantUserId);
+    await scenario.settle();
+    expect(scenario.leadOf(recordId)).toMatchObject({ steps_total: 1, context: 'Met at the Hannover fair; asked about retrofits.' });
+    await runSequenceToEnd(recordId);
+    const mail = backend.smtp.messages.find((message) => message.body.includes('Hannover'));
+    expect(mail?.body).toContain('Hi Jane, Met at the Hannover fair; asked about retrofits.');
+  });
+});
+
+describe('faults', () => {
+  it('Zoho 429, 5xx and timeouts on notes and owner changes: retried later, nothing lost or written twice', async () => {
+    const recordId = await scenario.contact();
+    await scenario.assign('Contacts', recordId, scenario.assistantUserId);
+    await backend.sandbox.sandbox.deps.notifier.idle();
+    await backend.sandbox.admin('POST', '/sandbox/faults', { method: 'POST', path: '/crm/v8/Notes', status: 429, count: 2 });
+    await backend.sandbox.admin('POST', '/sandbox/faults', { method: 'POST', path: '/crm/v8/Notes', status: 503, count: 2 });
+    await backend.deps.engine.runUntilIdle();
+    // A timeout after Zoho wrote the notes: the outcome is unknown to us.
+    await backend.sandbox.admin('POST', '/sandbox/faults', { method: 'PUT', path: '/crm/v8/Contacts', status: 500, count: 3 });
+    for (let round = 0; round < 30 && scenario.leadOf(recordId)!.status === 'active'; round += 1) {
+      if (!(await scenario.advanceToNextWork())) break;
+    }
+    await backend.sandbox.admin('DELETE', '/sandbox/faults');
+    for (let round = 0; round < 10; round += 1) await scenario.advanceToNextWork();
+
+    const notes = (await scenario.notes('Contacts', recordId)).map((note) => note.Note_Title);
+    expect(notes).toEqual([
+      'Nova is on it',
+      expect.stringMatching(/^Email 1 of 4/),
+      expect.stringMatching(/^Email 2 of 4/),
+      expect.stringMatching(/^Email 3 of 4/),
+      expect.stringMatching(/^Email 4 of 4/),
+      'Nova handed this back',
+    ]);
+    expect(backend.smtp.messages).toHaveLength(4);
+    expect((await scenario.record('Contacts', recordId)).Owner.id).toBe(org.repId);
+    expect(backend.deps.db.prepare("SELECT COUNT(*) FROM outbox WHERE status != 'done'").pluck().get()).toBe(0);
+  });
+
+  it('a note write that timed out after Zoho saved it is found by its reference, not written again', async () => {
+    await backend.stop();
+    backend = await startTestBackend({ env: { ZOHO_CALL_TIMEOUT_MS: '1000' } });
+    org = await connectOrg(backend);
+    scenario = await setUpAssistant(backend, org);
+    const recordId = await scenario.contact();
+    await scenario.assign('Contacts', recordId, scenario.assistantUserId);
+    await backend.sandbox.sandbox.deps.notifier.idle();
+    // Zoho answers after our timeout: the note is written, but we never hear so.
+    await backend.sandbox.admin('POST', '/sandbox/faults', { method: 'POST', path: '/crm/v8/Notes', delay_ms: 60_000, count: 1 });
+    await backend.deps.engine.runUntilIdle();
+    const row = backend.deps.db.prepare("SELECT status FROM outbox WHERE kind = 'note'").get() as { status: string };
+    expect(row.status).toBe('sending');
+    // Release the held request: the sandbox now writes the note our call gave up on.
+    await backend.sandbox.admin('DELETE', '/sandbox/faults');
+    const zoho = backend.sandbox.sandbox.deps.db;
+    while ((zoho.prepare('SELECT COUNT(*) FROM notes').pluck().get() as number) === 0) await new Promise((resolve) => setImmediate(resolve));
+    for (let round = 0; round < 5; round += 1) await scenario.advanceToNextWork();
+    const titles = (await scenario.notes('Contacts', recordId)).map((note) => note.Note_Title);
+    expect(titles.filter((title) => title === 'Nova is on it')).toHaveLength(1);
+    expect(backend.deps.db.prepare("SELECT status FROM outbox WHERE idempotency_key LIKE 'note:assigned:%'").pluck().get()).toBe('done');
+  });
+});
