@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type TestBackend, startTestBackend } from '../helpers/backend-harness.js';
+import { type ConnectedOrg, connectOrg } from '../helpers/connected-org.js';
+import { type Scenario, setUpAssistant } from '../helpers/engine-scenario.js';
+
+let backend: TestBackend;
+let org: ConnectedOrg;
+let scenario: Scenario;
+
+beforeEach(async () => {
+  backend = await startTestBackend();
+  org = await connectOrg(backend);
+  scenario = await setUpAssistant(backend, org);
+});
+
+afterEach(async () => {
+  await backend.stop();
+});
+
+/** Runs the engine in another process that SIGKILLs itself at `point`; resolves with how it ended. */
+function crashAt(point: string): Promise<{ signal: NodeJS.Signals | null; code: number | null; output: string }> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    CRASH_AT: point,
+    CLOCK_AT: String(backend.sandbox.clock.now()),
+    DATABASE_PATH: backend.dbPath,
+    DATA_DIR: backend.dbPath.replace(/\/app\.sqlite$/, ''),
+    ZOHO_CLIENT_ID: backend.client.client_id,
+    ZOHO_CLIENT_SECRET: backend.client.client_secret,
+    ZOHO_ACCOUNTS_URL: backend.sandbox.url,
+    ZOHO_SANDBOX_URL: backend.sandbox.url,
+    ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+    SMTP_URL: backend.smtp.url,
+    PUBLIC_URL: backend.url,
+    LOG_LEVEL: 'silent',
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/crash-child.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, output })));
+}
+
+async function assignedLeadWithFirstEmailDue(): Promise<string> {
+  const recordId = await scenario.contact();
+  await scenario.assign('Contacts', recordId, scenario.assistantUserId);
+  await backend.sandbox.sandbox.deps.notifier.idle();
+  // Intake and the confirmation note, but not the first email: it waits for Monday's business hours.
+  const now = new Date(backend.sandbox.clock.now());
+  backend.sandbox.clock.set(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + ((6 - now.getUTCDay() + 7) % 7 || 7), 10));
+  await backend.deps.engine.runUntilIdle();
+  const lead = scenario.leadOf(recordId)!;
+  expect(lead.next_send_at).toBeGreaterThan(backend.sandbox.clock.now());
+  backend.sandbox.clock.set(lead.next_send_at!);
+  return recordId;
+}
+
+describe('crash safety', () => {
+  it('killed after the SMTP server accepted an email, before the outbox said so: not sent again', async () => {
+    const recordId = await assignedLeadWithFirstEmailDue();
+    const crash = await crashAt('after-accept');
+    expect(crash.signal, crash.output).toBe('SIGKILL');
+    expect(backend.smtp.messages).toHaveLength(1);
+    expect(backend.deps.db.prepare("SELECT status FROM outbox WHERE kind = 'email'").pluck().get()).toBe('sending');
+
+    // The dead process's lease on the send job lapses, then the restart takes it over.
+    backend.sandbox.clock.advance(5 * 60 * 1000 + 1);
+    await backend.deps.engine.runUntilIdle();
+    expect(backend.smtp.messages).toHaveLength(1);
+    expect(backend.deps.db.prepare("SELECT status FROM outbox WHERE kind = 'email'").pluck().get()).toBe('unconfirmed');
+    expect(scenario.leadOf(recordId)).toMatchObject({ next_step: 1, state: 'Pending' });
+    const titles = (await scenario.notes('Contacts', recordId)).map((note) => note.Note_Title);
+    expect(titles.filter((title) => title.startsWith('Email 1 of 4'))).toHaveLength(1);
+  });
+
+  it('killed while writing the email: the restart writes and sends it exactly once', async () => {
+    const recordId = await assignedLeadWithFirstEmailDue();
+    const crash = await crashAt('compose');
+    expect(crash.signal, crash.output).toBe('SIGKILL');
+    expect(backend.smtp.messages).toHaveLength(0);
+    // The claimed job's lease must lapse before another runner takes it over.
+    backend.sandbox.clock.advance(5 * 60 * 1000 + 1);
+    await backend.deps.engine.runUntilIdle();
+    expect(backend.smtp.messages).toHaveLength(1);
+    expect(scenario.leadOf(recordId)!.next_step).toBe(1);
+    await backend.deps.engine.runUntilIdle();
+    expect(backend.smtp.messages).toHaveLength(1);
+  });
+
+  it('killed after Zoho saved the notes, before we recorded it: the restart finds them, writes none twice', async () => {
+    const recordId = await assignedLeadWithFirstEmailDue();
+    const crash = await crashAt('after-notes');
+    expect(crash.signal, crash.output).toBe('SIGKILL');
+    expect(backend.smtp.messages).toHaveLength(1);
+    backend.sandbox.clock.advance(5 * 60 * 1000 + 1);
+    await backend.deps.engine.runUntilIdle();
+    const titles = (await scenario.notes('Contacts', recordId)).map((note) => note.Note_Title);
+    expect(titles).toEqual(['Nova is on it', expect.stringMatching(/^Email 1 of 4/)]);
+    expect(backend.deps.db.prepare("SELECT COUNT(*) FROM outbox WHERE kind = 'note' AND status != 'done'").pluck().get()).toBe(0);
+    expect(backend.smtp.messages).toHaveLength(1);
+  });
+});
