@@ -5,7 +5,7 @@ import { appMigrations } from './db/migrations.js';
 import { type Db, openDb } from './db/open-db.js';
 import type { AppEnv } from './env.js';
 import type { AppDeps } from './http/context.js';
-import { type Clock, systemClock } from './lib/clock.js';
+import { type Clock, scaledClock, systemClock } from './lib/clock.js';
 import { type Logger, createLogger } from './lib/logger.js';
 import { TokenCipher } from './lib/token-cipher.js';
 import { ZohoOAuthClient } from './zoho/oauth-client.js';
@@ -22,7 +22,9 @@ import { type Mailer, SmtpMailer, UnconfiguredMailer } from './engine/mailer.js'
 export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logger; db?: Db; mailer?: Mailer } = {}): { deps: AppDeps; close(): Promise<void> } {
   const dataDir = resolve(env.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
+  // Tokens, leases on Zoho and HTTP live in real time; only the engine's schedule may run faster.
   const clock = overrides.clock ?? systemClock;
+  const engineClock = overrides.clock ?? (env.TIME_SCALE === 1 ? systemClock : scaledClock(env.TIME_SCALE));
   const logger = overrides.logger ?? createLogger(env.LOG_LEVEL);
   const db = overrides.db ?? openDb(env.DATABASE_PATH ?? join(dataDir, 'app.sqlite'), appMigrations);
   const cipher = new TokenCipher(env.ENCRYPTION_KEY, env.ENCRYPTION_KEY_PREVIOUS);
@@ -55,7 +57,7 @@ export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logg
   };
   deps.engine = new Engine({
     db,
-    clock,
+    clock: engineClock,
     logger,
     gateway,
     cipher,

@@ -4,6 +4,7 @@
  */
 import { buildDeps } from '../../server/src/compose.js';
 import { loadAppEnv } from '../../server/src/env.js';
+import { FLUSH_DELAY_MS } from '../../server/src/engine/effects.js';
 import { SmtpMailer } from '../../server/src/engine/mailer.js';
 import { ManualClock } from '../../server/src/lib/clock.js';
 import { silentLogger } from '../../server/src/lib/logger.js';
@@ -41,5 +42,8 @@ if (point === 'after-notes') {
     return die();
   };
 }
+await deps.engine.runUntilIdle();
+// Let the batched notes and updates go too.
+clock.advance(FLUSH_DELAY_MS);
 await deps.engine.runUntilIdle();
 process.exit(0);

@@ -1,3 +1,4 @@
+import { FLUSH_DELAY_MS } from '../../server/src/engine/effects.js';
 import type { Lead } from '../../server/src/engine/leads.js';
 import type { TestBackend } from './backend-harness.js';
 import type { ConnectedOrg } from './connected-org.js';
@@ -15,7 +16,9 @@ export interface Scenario {
   assign(module: string, recordId: string, userId: string): Promise<void>;
   /** Waits for the sandbox's notifications to arrive, then runs the engine until it is idle. */
   settle(): Promise<void>;
-  /** Moves the clock to the next due job (at most `maxDays` ahead) and runs it. */
+  /** Lets queued notes and record updates go out (moves the clock by at most the flush delay). */
+  drain(): Promise<void>;
+  /** Moves the clock to the next due job (at most `maxDays` ahead) and runs it, then drains. */
   advanceToNextWork(maxMs?: number): Promise<boolean>;
   notes(module: string, recordId: string): Promise<Json[]>;
   record(module: string, recordId: string): Promise<Json>;
@@ -63,13 +66,25 @@ export async function setUpAssistant(backend: TestBackend, org: ConnectedOrg, ov
     async settle() {
       await backend.sandbox.sandbox.deps.notifier.idle();
       await engine.runUntilIdle();
+      // Notes and field updates wait a little to be batched; let them go.
+      await scenario.drain();
     },
     async advanceToNextWork(maxMs = 30 * 24 * 60 * 60 * 1000) {
       const row = backend.deps.db.prepare("SELECT MIN(run_at) AS at FROM jobs WHERE status = 'queued' AND kind NOT IN ('sweep', 'renew')").get() as { at: number | null };
       if (row.at === null || row.at - backend.sandbox.clock.now() > maxMs) return false;
       if (row.at > backend.sandbox.clock.now()) backend.sandbox.clock.set(row.at);
       await engine.runUntilIdle();
+      await scenario.drain();
       return true;
+    },
+    async drain() {
+      // Batched notes and updates queued by what just ran go out before anyone looks at Zoho.
+      for (let round = 0; round < 5; round += 1) {
+        const flush = backend.deps.db.prepare("SELECT MIN(run_at) FROM jobs WHERE status = 'queued' AND kind = 'flush'").pluck().get() as number | null;
+        if (flush === null || flush - backend.sandbox.clock.now() > FLUSH_DELAY_MS) return;
+        if (flush > backend.sandbox.clock.now()) backend.sandbox.clock.set(flush);
+        await engine.runUntilIdle();
+      }
     },
     async notes(module, recordId) {
       const response = await backend.sandbox.crm(await fresh(), 'GET', `/${module}/${recordId}/Notes?fields=Note_Title,Note_Content`, undefined, org.zoho.api_domain);

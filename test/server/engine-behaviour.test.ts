@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FLUSH_DELAY_MS } from '../../server/src/engine/effects.js';
 import { type TestBackend, startTestBackend } from '../helpers/backend-harness.js';
 import { type ConnectedOrg, connectOrg } from '../helpers/connected-org.js';
 import { type Scenario, setUpAssistant } from '../helpers/engine-scenario.js';
@@ -65,8 +66,8 @@ describe('intake decisions', () => {
     await scenario.assign('Contacts', recordId, scenario.assistantUserId);
     await scenario.settle();
     expect(backend.sandbox.sandbox.deps.db.prepare('SELECT COUNT(*) FROM deliveries').pluck().get()).toBe(0);
-    // The next sweep is due within five minutes of the clock.
-    backend.sandbox.clock.advance(5 * 60 * 1000);
+    // The next sweep is due within ten minutes of the clock.
+    backend.sandbox.clock.advance(10 * 60 * 1000);
     await backend.deps.engine.runUntilIdle();
     expect(scenario.leadOf(recordId)).toMatchObject({ status: 'active', previous_owner_id: org.repId });
   });
@@ -138,6 +139,8 @@ describe('faults', () => {
     await backend.sandbox.sandbox.deps.notifier.idle();
     // Zoho answers after our timeout: the note is written, but we never hear so.
     await backend.sandbox.admin('POST', '/sandbox/faults', { method: 'POST', path: '/crm/v8/Notes', delay_ms: 60_000, count: 1 });
+    await backend.deps.engine.runUntilIdle();
+    backend.sandbox.clock.advance(FLUSH_DELAY_MS);
     await backend.deps.engine.runUntilIdle();
     const row = backend.deps.db.prepare("SELECT status FROM outbox WHERE kind = 'note'").get() as { status: string };
     expect(row.status).toBe('sending');

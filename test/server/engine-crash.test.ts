@@ -49,7 +49,7 @@ async function assignedLeadWithFirstEmailDue(): Promise<string> {
   // Intake and the confirmation note, but not the first email: it waits for Monday's business hours.
   const now = new Date(backend.sandbox.clock.now());
   backend.sandbox.clock.set(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + ((6 - now.getUTCDay() + 7) % 7 || 7), 10));
-  await backend.deps.engine.runUntilIdle();
+  await scenario.settle();
   const lead = scenario.leadOf(recordId)!;
   expect(lead.next_send_at).toBeGreaterThan(backend.sandbox.clock.now());
   backend.sandbox.clock.set(lead.next_send_at!);
@@ -65,8 +65,9 @@ describe('crash safety', () => {
     expect(backend.deps.db.prepare("SELECT status FROM outbox WHERE kind = 'email'").pluck().get()).toBe('sending');
 
     // The dead process's lease on the send job lapses, then the restart takes it over.
-    backend.sandbox.clock.advance(5 * 60 * 1000 + 1);
+    backend.sandbox.clock.advance(6 * 60 * 1000);
     await backend.deps.engine.runUntilIdle();
+    await scenario.drain();
     expect(backend.smtp.messages).toHaveLength(1);
     expect(backend.deps.db.prepare("SELECT status FROM outbox WHERE kind = 'email'").pluck().get()).toBe('unconfirmed');
     expect(scenario.leadOf(recordId)).toMatchObject({ next_step: 1, state: 'Pending' });
@@ -80,7 +81,7 @@ describe('crash safety', () => {
     expect(crash.signal, crash.output).toBe('SIGKILL');
     expect(backend.smtp.messages).toHaveLength(0);
     // The claimed job's lease must lapse before another runner takes it over.
-    backend.sandbox.clock.advance(5 * 60 * 1000 + 1);
+    backend.sandbox.clock.advance(6 * 60 * 1000);
     await backend.deps.engine.runUntilIdle();
     expect(backend.smtp.messages).toHaveLength(1);
     expect(scenario.leadOf(recordId)!.next_step).toBe(1);
@@ -93,11 +94,12 @@ describe('crash safety', () => {
     const crash = await crashAt('after-notes');
     expect(crash.signal, crash.output).toBe('SIGKILL');
     expect(backend.smtp.messages).toHaveLength(1);
-    backend.sandbox.clock.advance(5 * 60 * 1000 + 1);
+    backend.sandbox.clock.advance(6 * 60 * 1000);
     await backend.deps.engine.runUntilIdle();
+    await scenario.drain();
     const titles = (await scenario.notes('Contacts', recordId)).map((note) => note.Note_Title);
     expect(titles).toEqual(['Nova is on it', expect.stringMatching(/^Email 1 of 4/)]);
-    expect(backend.deps.db.prepare("SELECT COUNT(*) FROM outbox WHERE kind = 'note' AND status != 'done'").pluck().get()).toBe(0);
+    expect(backend.deps.db.prepare("SELECT idempotency_key, status FROM outbox WHERE kind = 'note' AND status != 'done'").all()).toEqual([]);
     expect(backend.smtp.messages).toHaveLength(1);
   });
 });

@@ -125,6 +125,7 @@ describe('the nurture loop, end to end over real HTTP and SMTP', () => {
     const handed = await org.api('POST', `/leads/${byRecord.body.id}/hand-back`, undefined, { session: null });
     expect(handed.status).toBe(200);
     await backend.deps.engine.runUntilIdle();
+    await scenario.drain();
     expect(scenario.leadOf(recordId)!.status).toBe('handed_back');
     expect((await scenario.record('Contacts', recordId)).Owner.id).toBe(org.repId);
   });

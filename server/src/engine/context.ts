@@ -23,7 +23,7 @@ export interface EngineDeps {
 export const RENEW_INTERVAL_MS = 60 * 60 * 1000;
 
 /** How often each org is swept for assignments notifications may have missed. */
-export const SWEEP_INTERVAL_MS = 5 * 60 * 1000;
+export const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 /** After the last email, how long the assistant waits for an answer before handing back. */
 export const FINAL_WAIT_MS = 3 * 24 * 60 * 60 * 1000;
 /** Notes and field updates go out in batches of this many (Zoho's write limit). */

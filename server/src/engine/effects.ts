@@ -1,5 +1,5 @@
 import { listOrgFields } from '../db/org-setup.js';
-import { enqueueJob, scheduleJob } from './jobs.js';
+import { enqueueJob, requestJob } from './jobs.js';
 import type { EngineDeps } from './context.js';
 import type { Lead } from './leads.js';
 import { addToOutbox } from './outbox.js';
@@ -30,8 +30,11 @@ export function statusUpdate(deps: EngineDeps, lead: Lead, state: string): Recor
   return field ? { [field]: state } : {};
 }
 
+/** Notes and updates wait this long so that many leads' effects share one Zoho call. */
+export const FLUSH_DELAY_MS = 30_000;
+
 export function requestFlush(deps: EngineDeps, orgId: string, now: number): void {
-  scheduleJob(deps.db, { orgId, kind: 'flush', key: `flush:${orgId}`, payload: { orgId }, runAt: now }, now);
+  requestJob(deps.db, { orgId, kind: 'flush', key: `flush:${orgId}`, payload: { orgId }, runAt: now + FLUSH_DELAY_MS }, now);
 }
 
 export function queueStep(deps: EngineDeps, lead: Lead, step: number, runAt: number, now: number): void {

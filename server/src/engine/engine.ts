@@ -26,8 +26,8 @@ export class Engine {
       deps.clock,
       {
         intake: async (_job, payload) => {
-          const { orgId, module, recordId } = payload as OrgPayload & { module: string; recordId: string };
-          await intakeRecord(deps, orgId, module, recordId);
+          const { orgId, module, recordId, reason } = payload as OrgPayload & { module: string; recordId: string; reason?: 'changed' | 'assigned' };
+          await intakeRecord(deps, orgId, module, recordId, reason ?? 'changed');
         },
         step: async (_job, payload) => {
           const { orgId, leadId, step, force } = payload as OrgPayload & { leadId: string; step: number; force?: boolean };

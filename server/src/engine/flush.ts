@@ -5,6 +5,7 @@ import { connectionOf } from '../services/org-setup.js';
 import { WRITE_BATCH, type EngineDeps } from './context.js';
 import { type OutboxRow, moveOutbox, pendingOutbox } from './outbox.js';
 import { RunAgainAt } from './runner.js';
+import { FLUSH_DELAY_MS } from './effects.js';
 
 interface NotePayload {
   module: string;
@@ -136,7 +137,7 @@ export async function flushOrg(deps: EngineDeps, orgId: string): Promise<void> {
   await flushUpdates(deps, orgId);
   // Rows queued while this flush ran (its job was busy, so they could not schedule it) go next.
   if (pendingOutbox(deps.db, orgId, 'note', 1).some((row) => row.status === 'pending') || pendingOutbox(deps.db, orgId, 'update', 1).length > 0) {
-    throw new RunAgainAt(deps.clock.now(), 'more to flush');
+    throw new RunAgainAt(deps.clock.now() + FLUSH_DELAY_MS, 'more to flush');
   }
 }
 

@@ -3,7 +3,7 @@ import { listOrgFields } from '../db/org-setup.js';
 import { getOrg, type OrgRow } from '../db/orgs.js';
 import { findSequenceByName, getSequence, listSequences } from '../db/sequences.js';
 import { ZohoAuthorizationError } from '../zoho/errors.js';
-import type { ZohoRecord } from '../zoho/gateway.js';
+import type { ZohoRecord, ZohoUser } from '../zoho/gateway.js';
 import { connectionOf } from '../services/org-setup.js';
 import type { EngineDeps } from './context.js';
 import { queueHandback, queueNote, queueRecordUpdate, queueStep, statusUpdate } from './effects.js';
@@ -11,6 +11,17 @@ import { type Lead, addLeadEvent, createLead, findLeadByRecord, updateLead } fro
 import { nextSendTime } from './send-window.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Zoho's user list changes rarely; one read serves many intakes for a while. */
+const USERS_TTL_MS = 10 * 60 * 1000;
+const usersCache = new Map<string, { at: number; users: ZohoUser[] }>();
+
+async function orgUsers(deps: EngineDeps, org: OrgRow): Promise<ZohoUser[]> {
+  const cached = usersCache.get(org.id);
+  if (cached && deps.clock.now() - cached.at < USERS_TTL_MS) return cached.users;
+  const users = await deps.gateway.listUsers(connectionOf(org), 'AllUsers');
+  usersCache.set(org.id, { at: deps.clock.now(), users });
+  return users;
+}
 
 interface LookupName {
   id?: unknown;
@@ -25,7 +36,8 @@ function text(value: unknown): string | null {
 export async function assistantsWithUsers(deps: EngineDeps, org: OrgRow): Promise<Assistant[]> {
   let assistants = listAssistants(deps.db, org.id);
   if (assistants.some((assistant) => !assistant.zoho_user_id)) {
-    const users = await deps.gateway.listUsers(connectionOf(org), 'ActiveUsers');
+    usersCache.delete(org.id);
+    const users = (await orgUsers(deps, org)).filter((user) => user.status === 'active');
     for (const assistant of assistants) {
       const user = users.find((candidate) => candidate.email.toLowerCase() === assistant.mailbox_email.toLowerCase());
       if (user && user.id !== assistant.zoho_user_id) setAssistantZohoUser(deps.db, org.id, assistant.id, user.id);
@@ -38,7 +50,7 @@ export async function assistantsWithUsers(deps: EngineDeps, org: OrgRow): Promis
 /** Who owned the record before the assistant: the last owner change to the assistant, by name. */
 async function previousOwner(deps: EngineDeps, org: OrgRow, module: string, recordId: string, assistantUserId: string): Promise<{ id: string | null; name: string | null }> {
   const connection = connectionOf(org);
-  const [history, users] = await Promise.all([deps.gateway.ownerHistory(connection, module, recordId), deps.gateway.listUsers(connection, 'AllUsers')]);
+  const [history, users] = await Promise.all([deps.gateway.ownerHistory(connection, module, recordId), orgUsers(deps, org)]);
   const assistantName = users.find((user) => user.id === assistantUserId)?.fullName;
   const change = [...history].reverse().find((entry) => entry.to === assistantName && entry.from && entry.from !== assistantName);
   if (!change?.from) return { id: null, name: null };
@@ -52,10 +64,13 @@ async function previousOwner(deps: EngineDeps, org: OrgRow, module: string, reco
  * repeat assignment of a record already worked (the re-assignment guard), a person taking the
  * record back (stop), or nothing. Safe to run any number of times for the same record.
  */
-export async function intakeRecord(deps: EngineDeps, orgId: string, module: string, recordId: string): Promise<void> {
+export async function intakeRecord(deps: EngineDeps, orgId: string, module: string, recordId: string, reason: 'changed' | 'assigned' = 'changed'): Promise<void> {
   const org = getOrg(deps.db, orgId);
   if (!org || org.status === 'disconnected') return;
   if (org.status !== 'active') throw new ZohoAuthorizationError(`org ${orgId} needs re-authorization`);
+  const existing = findLeadByRecord(deps.db, orgId, module, recordId);
+  // The sweep saw the record owned by an assistant; if it is already being worked there is nothing to read.
+  if (reason === 'assigned' && existing && (existing.status === 'active' || existing.status === 'paused')) return;
   const fields = listOrgFields(deps.db, orgId).filter((field) => field.module === module);
   const contextField = fields.find((field) => field.role === 'context')?.api_name;
   const sequenceField = fields.find((field) => field.role === 'sequence')?.api_name;

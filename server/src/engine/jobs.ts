@@ -55,6 +55,21 @@ export function scheduleJob(db: Db, job: NewJob, now: number): void {
  * Claims the next due job: queued and due, or running with an expired lease (its worker died).
  * One statement inside an immediate transaction, so two runners never claim the same job.
  */
+/**
+ * Asks for a job to run no later than `runAt`: queues it, or brings a queued one forward, but never
+ * postpones one already due sooner (so a stream of requests cannot starve it). For debounced work.
+ */
+export function requestJob(db: Db, job: NewJob, now: number): void {
+  db.prepare(
+    `INSERT INTO jobs (org_id, kind, job_key, payload, status, run_at, attempts, max_attempts, created_at, updated_at)
+     VALUES (?, ?, ?, ?, 'queued', ?, 0, ?, ?, ?)
+     ON CONFLICT (job_key) DO UPDATE SET
+       run_at = CASE WHEN jobs.status = 'queued' THEN MIN(jobs.run_at, excluded.run_at) ELSE excluded.run_at END,
+       status = 'queued', attempts = CASE WHEN jobs.status = 'queued' THEN jobs.attempts ELSE 0 END, updated_at = excluded.updated_at
+     WHERE jobs.status IN ('queued', 'done', 'failed')`,
+  ).run(job.orgId, job.kind, job.key, JSON.stringify(job.payload), job.runAt, job.maxAttempts ?? 12, now, now);
+}
+
 export function claimJob(db: Db, now: number, leaseMs: number): JobRow | undefined {
   return db.transaction(() => {
     const job = db

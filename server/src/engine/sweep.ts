@@ -37,23 +37,28 @@ export async function sweepOrg(deps: EngineDeps, orgId: string): Promise<number>
   const since = (lastSwept(deps, orgId) ?? now - SWEEP_INTERVAL_MS) - OVERLAP_MS;
   const userIds = (await assistantsWithUsers(deps, org)).map((assistant) => assistant.zoho_user_id).filter((id): id is string => Boolean(id));
   let queued = 0;
-  const queue = (module: string, rows: Record<string, unknown>[]) => {
+  const working = (module: string, id: string) =>
+    deps.db.prepare("SELECT 1 FROM leads WHERE org_id = ? AND zoho_module = ? AND zoho_record_id = ? AND status IN ('active', 'paused')").get(orgId, module, id) !== undefined;
+  const queue = (module: string, rows: Record<string, unknown>[], skipWorking: boolean) => {
     for (const row of rows) {
+      if (skipWorking && working(module, String(row.id))) continue;
       const stamp = String(row.Modified_Time ?? now);
-      if (enqueueJob(deps.db, { orgId, kind: 'intake', key: `intake:${orgId}:${module}:${String(row.id)}:${stamp}`, payload: { orgId, module, recordId: String(row.id) }, runAt: now }, now)) queued += 1;
+      const payload = { orgId, module, recordId: String(row.id), reason: skipWorking ? 'assigned' : 'changed' };
+      if (enqueueJob(deps.db, { orgId, kind: 'intake', key: `intake:${orgId}:${module}:${String(row.id)}:${stamp}`, payload, runAt: now }, now)) queued += 1;
     }
   };
   for (const module of WORKED_MODULES) {
-    if (userIds.length > 0) {
-      const owners = userIds.map((id) => `'${id}'`).join(', ');
-      queue(module, await deps.gateway.coql(connectionOf(org), `select id, Modified_Time from ${module} where Owner in (${owners}) and Modified_Time >= '${zohoDateTime(since)}' limit 2000`));
-    }
+    if (userIds.length === 0) continue;
+    const owners = userIds.map((id) => `'${id}'`).join(', ');
+    // Assigned to an assistant and not yet being worked: new assignments (and repeats for the guard).
+    queue(module, await deps.gateway.coql(connectionOf(org), `select id, Modified_Time from ${module} where Owner in (${owners}) and Modified_Time >= '${zohoDateTime(since)}' limit 200`), true);
+    // Being worked but no longer owned by an assistant: a person took it back.
     const worked = deps.db
       .prepare("SELECT zoho_record_id FROM leads WHERE org_id = ? AND zoho_module = ? AND status IN ('active', 'paused')")
       .all(orgId, module) as { zoho_record_id: string }[];
     for (let start = 0; start < worked.length; start += 100) {
       const ids = worked.slice(start, start + 100).map((row) => `'${row.zoho_record_id}'`).join(', ');
-      queue(module, await deps.gateway.coql(connectionOf(org), `select id, Modified_Time from ${module} where id in (${ids}) and Modified_Time >= '${zohoDateTime(since)}' limit 200`));
+      queue(module, await deps.gateway.coql(connectionOf(org), `select id, Modified_Time from ${module} where id in (${ids}) and Owner not in (${owners}) limit 200`), false);
     }
   }
   saveSwept(deps, orgId, now);

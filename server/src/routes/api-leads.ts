@@ -82,7 +82,7 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
   const act = (name: string, apply: (lead: Lead, now: number) => void) =>
     app.post(`/leads/:id/${name}`, (c) => {
       const lead = leadOf(c.get('caller').org.id, c.req.param('id'));
-      deps.db.transaction(() => apply(lead, deps.clock.now()))();
+      deps.db.transaction(() => apply(lead, engine.deps.clock.now()))();
       engine.runner.poke();
       return c.json(describe(deps, getLead(deps.db, lead.org_id, lead.id)!));
     });

@@ -37,7 +37,7 @@ export function unsubscribeRoutes(deps: AppDeps, engine: Engine): Hono<AppEnv> {
   app.post('/:token', (c) => {
     const lead = leadOf(c.req.param('token'));
     if (!lead) return show(c, 'Link not recognised', 'This unsubscribe link is not valid.', 404);
-    const now = deps.clock.now();
+    const now = engine.deps.clock.now();
     deps.db.transaction(() => {
       if (lead.status === 'active' || lead.status === 'paused') {
         // Paused at once, so no step can send before the handback runs.

@@ -24,6 +24,25 @@ const callbackSchema = z.object({
   affected_values: z.unknown().optional(),
 });
 
+/** The new owner a notification reports for a record, when it says (return_affected_field_values). */
+function newOwnerOf(affected: unknown, id: string): string | undefined {
+  if (!Array.isArray(affected)) return undefined;
+  const entry = affected.find((item) => (item as { record_id?: unknown }).record_id === id) as { values?: { Owner?: { id?: unknown } } } | undefined;
+  const owner = entry?.values?.Owner?.id;
+  return typeof owner === 'string' ? owner : undefined;
+}
+
+/**
+ * Skips records that cannot concern an assistant: the new owner is a person and no lead is being
+ * worked for the record (e.g. our own handback). Anything uncertain goes to intake.
+ */
+function mayConcernAssistant(deps: AppDeps, orgId: string, module: string, id: string, newOwner: string | undefined): boolean {
+  if (newOwner === undefined) return true;
+  const isAssistant = deps.db.prepare('SELECT 1 FROM assistants WHERE org_id = ? AND zoho_user_id = ?').get(orgId, newOwner) !== undefined;
+  if (isAssistant) return true;
+  return deps.db.prepare("SELECT 1 FROM leads WHERE org_id = ? AND zoho_module = ? AND zoho_record_id = ? AND status IN ('active', 'paused')").get(orgId, module, id) !== undefined;
+}
+
 /**
  * POST /webhooks/zoho: verify the channel and its token (constant time), validate, commit the
  * body to the inbox and the intake work to the jobs table in one transaction, then answer 200.
@@ -60,7 +79,10 @@ export function webhookRoutes(deps: AppDeps, engine: Engine): Hono<AppEnv> {
       recordNotification(deps.db, org.id, now);
       if (!(WORKED_MODULES as readonly string[]).includes(body.module) || body.operation === 'delete') return;
       // One intake per record per delivery: intake decides from Zoho's current state, so a repeat is harmless.
-      for (const id of body.ids) if (engine.recordChanged(org.id, body.module, id, `inbox${String(inboxId)}`)) queued += 1;
+      for (const id of body.ids) {
+        if (!mayConcernAssistant(deps, org.id, body.module, id, newOwnerOf(body.affected_values, id))) continue;
+        if (engine.recordChanged(org.id, body.module, id, `inbox${String(inboxId)}`)) queued += 1;
+      }
     })();
     engine.runner.poke();
     return c.json({ received: true, queued });

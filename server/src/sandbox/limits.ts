@@ -46,9 +46,10 @@ export class UsageLimiter {
     };
   }
 
-  charge(orgId: string, credits: number): void {
+  /** Records a call's cost; the method and path let benchmarks count calls by endpoint. */
+  charge(orgId: string, credits: number, call: { method: string; path: string } = { method: '', path: '' }): void {
     if (credits <= 0) return;
-    this.db.prepare('INSERT INTO credit_ledger (org_id, at, credits) VALUES (?, ?, ?)').run(orgId, this.clock.now(), credits);
+    this.db.prepare('INSERT INTO credit_ledger (org_id, at, credits, method, path) VALUES (?, ?, ?, ?, ?)').run(orgId, this.clock.now(), credits, call.method, call.path);
   }
 
   creditsUsed(orgId: string): number {

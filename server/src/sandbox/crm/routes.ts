@@ -37,7 +37,7 @@ export function createCrmRoutes(deps: SandboxDeps): Hono<SandboxEnv> {
       const injected = await faults(c, next);
       if (injected instanceof Response) c.res = injected;
       // Zoho charges for answered calls; refused ones (401, 429) and server faults cost nothing.
-      if (c.res.status < 500 && c.res.status !== 401 && c.res.status !== 429) deps.limiter.charge(org.id, c.get('credits'));
+      if (c.res.status < 500 && c.res.status !== 401 && c.res.status !== 429) deps.limiter.charge(org.id, c.get('credits'), { method: c.req.method, path: c.req.path.replace(/\/\d{6,}/g, '/{id}') });
     } finally {
       release();
     }

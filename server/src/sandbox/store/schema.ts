@@ -201,7 +201,9 @@ CREATE TABLE variables (
 CREATE TABLE credit_ledger (
   org_id TEXT NOT NULL REFERENCES orgs(id),
   at INTEGER NOT NULL,
-  credits INTEGER NOT NULL
+  credits INTEGER NOT NULL,
+  method TEXT NOT NULL DEFAULT '',
+  path TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX credit_ledger_by_org ON credit_ledger (org_id, at);
 `,
