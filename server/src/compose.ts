@@ -13,6 +13,7 @@ import { SdkZohoGateway } from './zoho/sdk-gateway.js';
 import { TokenManager } from './zoho/token-manager.js';
 import { SdkWorkerPool } from './zoho/worker-pool.js';
 import { TemplateComposer } from './engine/composer.js';
+import { LlmComposer } from './engine/llm-composer.js';
 import { Engine } from './engine/engine.js';
 import { renewChannelIfExpiring } from './services/org-setup.js';
 import { type Mailer, SmtpMailer, UnconfiguredMailer } from './engine/mailer.js';
@@ -62,7 +63,9 @@ export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logg
     gateway,
     cipher,
     mailer,
-    composer: new TemplateComposer(),
+    composer: env.LLM_BASE_URL
+      ? new LlmComposer({ baseUrl: env.LLM_BASE_URL, model: env.LLM_MODEL, apiKey: env.LLM_API_KEY }, new TemplateComposer(), logger)
+      : new TemplateComposer(),
     publicUrl: () => deps.config.publicUrl,
     renewChannel: async (orgId) => void (await renewChannelIfExpiring(deps, orgId)),
   });

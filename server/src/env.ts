@@ -61,6 +61,10 @@ const appSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   ZOHO_WIDGET_KEY_VARIABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/).default('salesassist__Widget_Key'),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  /** An OpenAI-compatible endpoint for writing emails (optional; templates otherwise). */
+  LLM_BASE_URL: optionalUrl,
+  LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  LLM_API_KEY: z.string().min(1).optional(),
   /** Speeds the engine's clock (sequences, business hours) for demos and black-box tests; 1 in production. */
   TIME_SCALE: z.coerce.number().positive().max(100_000).default(1),
 });

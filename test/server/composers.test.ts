@@ -1,0 +1,86 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TemplateComposer } from '../../server/src/engine/composer.js';
+import { LlmComposer } from '../../server/src/engine/llm-composer.js';
+import { nextSendTime } from '../../server/src/engine/send-window.js';
+import { silentLogger } from '../../server/src/lib/logger.js';
+
+const input = {
+  lead: { first_name: 'Jane', last_name: 'Doe', company: 'Initech', context: 'We cut energy bills for factories.' },
+  assistant: { name: 'Nova', signature: 'Nova', nurture_lines: ['Customers save 18%.'], postal_address: '1 Main St' },
+  step: { after_days: 0, mode: 'generated' as const, subject: null, body: null },
+  stepIndex: 0,
+  stepsTotal: 4,
+  unsubscribeUrl: 'https://example.test/unsubscribe/x',
+};
+
+let answers: { status: number; body: unknown }[] = [];
+let server: ReturnType<typeof createServer>;
+let baseUrl = '';
+const prompts: string[] = [];
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    let text = '';
+    request.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    request.on('end', () => {
+      prompts.push(text);
+      const next = answers.shift() ?? { status: 500, body: {} };
+      response.writeHead(next.status, { 'content-type': 'application/json' }).end(JSON.stringify(next.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe('composers', () => {
+  it('the template composer writes the context, signature, one P.S. and the compliance footer', async () => {
+    const email = await new TemplateComposer().compose(input);
+    expect(email.subject).toBe('A quick question for Initech');
+    expect(email.text).toContain('Hi Jane,');
+    expect(email.text).toContain('We cut energy bills for factories.');
+    expect(email.text).toContain('P.S. Customers save 18%.');
+    expect(email.text).toContain('unsubscribe: https://example.test/unsubscribe/x');
+    expect(email.text).toContain('1 Main St');
+  });
+
+  it('an OpenAI-compatible endpoint writes the body; our footer stays', async () => {
+    answers = [{ status: 200, body: { choices: [{ message: { content: 'Sure! {"subject": "Lower energy bills at Initech", "body": "Hi Jane, factories like yours usually cut their bills by a fifth. Worth a chat?"}' } }] } }];
+    const email = await new LlmComposer({ baseUrl, model: 'local-model', apiKey: 'k' }, new TemplateComposer(), silentLogger).compose(input);
+    expect(email.subject).toBe('Lower energy bills at Initech');
+    expect(email.text).toContain('factories like yours');
+    expect(email.text).toContain('unsubscribe: https://example.test/unsubscribe/x');
+    expect(email.text).toContain('P.S. Customers save 18%.');
+    expect(prompts.at(-1)).toContain('We cut energy bills for factories.');
+  });
+
+  it('falls back to the template on an error or an unusable answer', async () => {
+    answers = [{ status: 503, body: {} }, { status: 200, body: { choices: [{ message: { content: 'no json here' } }] } }];
+    const composer = new LlmComposer({ baseUrl, model: 'm', apiKey: undefined }, new TemplateComposer(), silentLogger);
+    expect((await composer.compose(input)).subject).toBe('A quick question for Initech');
+    expect((await composer.compose(input)).subject).toBe('A quick question for Initech');
+    const unreachable = new LlmComposer({ baseUrl: 'http://127.0.0.1:9/v1', model: 'm', apiKey: undefined, timeoutMs: 500 }, new TemplateComposer(), silentLogger);
+    expect((await unreachable.compose(input)).subject).toBe('A quick question for Initech');
+  });
+});
+
+describe('send window', () => {
+  const assistant = { time_zone: 'America/New_York', business_hours: { start: '09:00', end: '17:00' }, off_days: ['sat', 'sun'] as ('sat' | 'sun')[] };
+
+  it('waits for business hours in the assistant time zone and skips off days', () => {
+    // Friday 22:30 UTC is 17:30 in New York: after hours, so Monday 09:00 New York (14:00 UTC in November).
+    expect(new Date(nextSendTime(Date.UTC(2026, 10, 20, 22, 30), assistant)).toISOString()).toBe('2026-11-23T14:00:00.000Z');
+    // Tuesday 15:00 UTC is 10:00 in New York: now.
+    expect(nextSendTime(Date.UTC(2026, 10, 24, 15, 0), assistant)).toBe(Date.UTC(2026, 10, 24, 15, 0));
+    // Tuesday 12:00 UTC is 07:00 in New York: at 09:00.
+    expect(new Date(nextSendTime(Date.UTC(2026, 10, 24, 12, 0), assistant)).toISOString()).toBe('2026-11-24T14:00:00.000Z');
+  });
+
+  it('moves past days whose cap is reached', () => {
+    const full = new Set(['2026-11-24', '2026-11-25']);
+    expect(new Date(nextSendTime(Date.UTC(2026, 10, 24, 15, 0), assistant, (day) => full.has(day))).toISOString()).toBe('2026-11-26T14:00:00.000Z');
+  });
+});
