@@ -1,0 +1,35 @@
+/** Calls to our backend over fetch, authenticated by the org's widget key (never a Zoho token). */
+
+export interface Backend {
+  get<T>(path: string): Promise<T>;
+  post<T>(path: string, body?: unknown): Promise<T>;
+}
+
+export class BackendError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function createBackend(baseUrl: string, widgetKey: string, adminSession?: () => string | null): Backend {
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const session = adminSession?.();
+    const response = await fetch(`${baseUrl.replace(/\/+$/, '')}/api${path}`, {
+      method,
+      headers: { authorization: `Bearer ${widgetKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(session ? { 'x-admin-session': session } : {}) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    const json = text ? (JSON.parse(text) as unknown) : null;
+    if (!response.ok) {
+      const error = (json as { error?: { code?: string; message?: string } } | null)?.error;
+      throw new BackendError(response.status, error?.code ?? 'HTTP_ERROR', error?.message ?? `The assistant's server answered ${response.status}.`);
+    }
+    return json as T;
+  };
+  return { get: (path) => call('GET', path), post: (path, body) => call('POST', path, body) };
+}
