@@ -1,5 +1,5 @@
 import { listOrgFields } from '../db/org-setup.js';
-import { enqueueJob, requestJob } from './jobs.js';
+import { enqueueJob, requestJob, requestJobSooner } from './jobs.js';
 import type { EngineDeps } from './context.js';
 import type { Lead } from './leads.js';
 import { addToOutbox } from './outbox.js';
@@ -34,13 +34,15 @@ export function statusUpdate(deps: EngineDeps, lead: Lead, state: string): Recor
 export const FLUSH_DELAY_MS = 30_000;
 
 export function requestFlush(deps: EngineDeps, orgId: string, now: number): void {
-  requestJob(deps.db, { orgId, kind: 'flush', key: `flush:${orgId}`, payload: { orgId }, runAt: now + FLUSH_DELAY_MS }, now);
+  // Flushes never give up: a long Zoho outage only delays notes and handbacks.
+  requestJob(deps.db, { orgId, kind: 'flush', key: `flush:${orgId}`, payload: { orgId }, runAt: now + FLUSH_DELAY_MS, maxAttempts: 1_000_000 }, now);
 }
 
 export function queueStep(deps: EngineDeps, lead: Lead, step: number, runAt: number, now: number): void {
   enqueueJob(deps.db, { orgId: lead.org_id, kind: 'step', key: `step:${lead.id}:${step}`, payload: { orgId: lead.org_id, leadId: lead.id, step }, runAt }, now);
 }
 
+/** Plans the handback; an earlier one (unsubscribe, "hand back now") replaces a later plan. */
 export function queueHandback(deps: EngineDeps, lead: Lead, reason: string, state: string, runAt: number, now: number): void {
-  enqueueJob(deps.db, { orgId: lead.org_id, kind: 'handback', key: `handback:${lead.id}`, payload: { orgId: lead.org_id, leadId: lead.id, reason, state }, runAt }, now);
+  requestJobSooner(deps.db, { orgId: lead.org_id, kind: 'handback', key: `handback:${lead.id}`, payload: { orgId: lead.org_id, leadId: lead.id, reason, state }, runAt, maxAttempts: 1_000 }, now);
 }

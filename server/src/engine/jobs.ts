@@ -133,3 +133,21 @@ export function listJobs(db: Db, orgId: string): JobRow[] {
 export function forgetFinishedJob(db: Db, key: string): void {
   db.prepare("DELETE FROM jobs WHERE job_key = ? AND status IN ('done', 'failed')").run(key);
 }
+
+/** Extends a running job's lease while its holder still has it (a heartbeat for long work). */
+export function renewLease(db: Db, job: JobRow, now: number, leaseMs: number): boolean {
+  return db.prepare("UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_token = ? AND status = 'running'").run(now + leaseMs, job.id, job.lease_token).changes === 1;
+}
+
+/**
+ * Queues a keyed job or, when one is queued for later, brings it forward and replaces its payload
+ * (a handback asked for now supersedes the one planned after the last email).
+ */
+export function requestJobSooner(db: Db, job: NewJob, now: number): void {
+  db.prepare(
+    `INSERT INTO jobs (org_id, kind, job_key, payload, status, run_at, attempts, max_attempts, created_at, updated_at)
+     VALUES (?, ?, ?, ?, 'queued', ?, 0, ?, ?, ?)
+     ON CONFLICT (job_key) DO UPDATE SET run_at = excluded.run_at, payload = excluded.payload, updated_at = excluded.updated_at
+     WHERE jobs.status = 'queued' AND excluded.run_at < jobs.run_at`,
+  ).run(job.orgId, job.kind, job.key, JSON.stringify(job.payload), job.runAt, job.maxAttempts ?? 12, now, now);
+}

@@ -1,11 +1,11 @@
 import { getAssistant } from '../db/assistants.js';
 import { getOrg } from '../db/orgs.js';
 import { getSequence } from '../db/sequences.js';
-import { hmac } from '../lib/token-cipher.js';
+import { hmac, safeEqual } from '../lib/token-cipher.js';
 import { ZohoAuthorizationError } from '../zoho/errors.js';
 import { FINAL_WAIT_MS, type EngineDeps } from './context.js';
 import { queueHandback, queueNote, queueRecordUpdate, queueStep, statusUpdate } from './effects.js';
-import { enqueueJob } from './jobs.js';
+import { requestJob } from './jobs.js';
 import { type Lead, addLeadEvent, countSend, getLead, sentOn, updateLead } from './leads.js';
 import type { OutgoingEmail } from './mailer.js';
 import { addToOutbox, getOutbox, moveOutbox } from './outbox.js';
@@ -14,8 +14,13 @@ import { localDay, nextSendTime } from './send-window.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function unsubscribeToken(deps: EngineDeps, lead: Pick<Lead, 'id'>): string {
-  return `${lead.id}.${hmac(deps.cipher.deriveKey('unsubscribe'), lead.id).slice(0, 22)}`;
+export function unsubscribeToken(deps: EngineDeps, lead: Pick<Lead, 'id'>, key = deps.cipher.deriveKey('unsubscribe')): string {
+  return `${lead.id}.${hmac(key, lead.id).slice(0, 22)}`;
+}
+
+/** Links in mail already sent keep working after ENCRYPTION_KEY rotates: any configured key may have signed them. */
+export function isUnsubscribeToken(deps: EngineDeps, lead: Pick<Lead, 'id'>, token: string): boolean {
+  return deps.cipher.deriveKeys('unsubscribe').some((key) => safeEqual(token, unsubscribeToken(deps, lead, key)));
 }
 
 /** Message-IDs are ours and fixed per (lead, step), so replies thread and match. */
@@ -71,8 +76,11 @@ export async function runStep(deps: EngineDeps, orgId: string, leadId: string, s
     headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
   };
   deps.db.transaction(() => {
+    const existing = deps.db.prepare('SELECT 1 FROM outbox WHERE idempotency_key = ?').get(`email:${leadId}:${step}`);
     const row = addToOutbox(deps.db, { orgId, leadId, kind: 'email', key: `email:${leadId}:${step}`, payload: { step, email } }, now);
-    enqueueJob(deps.db, { orgId, kind: 'send', key: `send:${row.id}`, payload: { orgId, outboxId: row.id }, runAt: now }, now);
+    // The day's cap is taken when the email is queued, so a burst of due steps cannot pass it.
+    if (!existing) countSend(deps.db, assistant.id, localDay(now, assistant.time_zone));
+    requestJob(deps.db, { orgId, kind: 'send', key: `send:${row.id}`, payload: { orgId, outboxId: row.id }, runAt: now }, now);
   })();
 }
 
@@ -91,8 +99,10 @@ export async function sendEmail(deps: EngineDeps, orgId: string, outboxId: numbe
     deps.logger.warn('email delivery unconfirmed after an interruption; not resending', { orgId, outboxId });
   } else if (row.status === 'pending') {
     const lead = getLead(deps.db, orgId, row.lead_id);
+    // Paused: the email waits (resume sends it). Closed: it is never sent.
+    if (lead?.status === 'paused') return;
     if (!lead || lead.status !== 'active') {
-      moveOutbox(deps.db, row, 'pending', 'failed', now, { error: 'the lead stopped before the email went out' });
+      moveOutbox(deps.db, row, 'pending', 'failed', now, { error: 'the lead closed before the email went out' });
       return;
     }
     if (!moveOutbox(deps.db, row, 'pending', 'sending', now)) return;
@@ -100,11 +110,17 @@ export async function sendEmail(deps: EngineDeps, orgId: string, outboxId: numbe
       await deps.mailer.send(email);
     } catch (error) {
       // Refused or never reached the server: nothing was accepted, so it may go again.
-      moveOutbox(deps.db, row, 'sending', 'pending', deps.clock.now(), { error: error instanceof Error ? error.message : String(error) });
+      const message = error instanceof Error ? error.message : String(error);
+      moveOutbox(deps.db, row, 'sending', 'pending', deps.clock.now(), { error: message });
+      const code = (error as { responseCode?: unknown }).responseCode;
+      // A 5xx answer from the server is final for this message: retrying cannot help.
+      if (typeof code === 'number' && code >= 500) throw new PermanentJobError(`the mail server refused the email: ${message}`);
       throw error;
     }
     now = deps.clock.now();
     moveOutbox(deps.db, row, 'sending', 'done', now, { externalId: email.messageId });
+  } else if (row.status !== 'done' && row.status !== 'unconfirmed') {
+    return;
   }
   afterSend(deps, orgId, row.lead_id, step, email, now);
 }
@@ -116,9 +132,15 @@ function afterSend(deps: EngineDeps, orgId: string, leadId: string, step: number
     if (!lead || lead.next_step !== step) return;
     const assistant = getAssistant(deps.db, orgId, lead.assistant_id)!;
     const sequence = getSequence(deps.db, orgId, lead.sequence_id)!;
+    if (lead.status !== 'active' && lead.status !== 'paused') {
+      // Closed while the email was in flight: record it, change nothing else.
+      updateLead(deps.db, lead, { next_step: step + 1, last_sent_at: now, thread_message_id: lead.thread_message_id ?? email.messageId, last_message_id: email.messageId }, now);
+      addLeadEvent(deps.db, lead, 'email_sent', { step: step + 1, of: lead.steps_total, subject: email.subject, messageId: email.messageId }, now);
+      queueNote(deps, lead, `email:${lead.id}:${step}`, `Email ${step + 1} of ${lead.steps_total} sent: ${email.subject}`, `From ${email.from.name} <${email.from.address}> to ${email.to}\n\n${email.text}`, now);
+      return;
+    }
     const last = step + 1 >= lead.steps_total;
     const state = last ? 'Processed' : 'Pending';
-    countSend(deps.db, assistant.id, localDay(now, assistant.time_zone));
     updateLead(
       deps.db,
       lead,

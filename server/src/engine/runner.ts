@@ -2,7 +2,7 @@ import type { Db } from '../db/open-db.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { ZohoAuthorizationError, ZohoRateLimitedError, ZohoRequestError, ZohoUnavailableError } from '../zoho/errors.js';
-import { type JobRow, claimJob, completeJob, failJob, nextDueAt, retryJob } from './jobs.js';
+import { type JobRow, claimJob, completeJob, failJob, nextDueAt, renewLease, retryJob } from './jobs.js';
 
 /** Come back at `retryAt` without spending an attempt: a wait, not a failure (429, business hours). */
 export class RetryAfterError extends Error {
@@ -29,6 +29,8 @@ export interface RunnerOptions {
   /** Where work for an org whose Zoho authorization is lost waits before looking again. */
   authorizationPauseMs?: number;
   random?: () => number;
+  /** Told when a job has failed for good, so nothing it was doing is left hanging (e.g. hand the lead back). */
+  onFinalFailure?: (job: JobRow, error: string) => void;
 }
 
 /**
@@ -44,6 +46,10 @@ export class JobRunner {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = true;
+  private busy = false;
+  private again = false;
+  private pollMs = 1_000;
+  private readonly onFinalFailure: ((job: JobRow, error: string) => void) | undefined;
 
   constructor(
     private readonly db: Db,
@@ -57,6 +63,7 @@ export class JobRunner {
     this.maxBackoffMs = options.maxBackoffMs ?? 6 * 60 * 60 * 1000;
     this.authorizationPauseMs = options.authorizationPauseMs ?? 60 * 60 * 1000;
     this.random = options.random ?? Math.random;
+    this.onFinalFailure = options.onFinalFailure;
   }
 
   /** Claims and runs one due job; answers false when none is due. */
@@ -64,12 +71,16 @@ export class JobRunner {
     const job = claimJob(this.db, this.clock.now(), this.leaseMs);
     if (!job) return false;
     const handler = this.handlers[job.kind];
+    // A long job keeps its lease, so no other runner takes it over while it still works.
+    const heartbeat = setInterval(() => renewLease(this.db, job, this.clock.now(), this.leaseMs), Math.max(1_000, Math.floor(this.leaseMs / 3)));
     try {
       if (!handler) throw new PermanentJobError(`no handler for job kind ${job.kind}`);
       await handler(job, JSON.parse(job.payload) as unknown);
       completeJob(this.db, job, this.clock.now());
     } catch (error) {
       this.settle(job, error);
+    } finally {
+      clearInterval(heartbeat);
     }
     return true;
   }
@@ -94,6 +105,7 @@ export class JobRunner {
     if (permanent || job.attempts >= job.max_attempts) {
       this.logger.error('job failed', { jobId: job.id, kind: job.kind, orgId: job.org_id, attempts: job.attempts, error: message });
       failJob(this.db, job, message, now);
+      this.onFinalFailure?.(job, message);
       return;
     }
     const backoff = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** (job.attempts - 1));
@@ -109,28 +121,38 @@ export class JobRunner {
     return count;
   }
 
-  /** Polls for due work until stopped; wakes early when `poke()` says new work arrived. */
+  /** Polls for due work until stopped, one loop only; `poke()` says new work arrived. */
   start(pollMs = 1_000): void {
     this.stopped = false;
-    const tick = async () => {
-      if (this.stopped) return;
-      this.running = this.runUntilIdle().catch((error: unknown) => this.logger.error('job runner failed', { error }));
-      await this.running;
-      if (this.stopped) return;
-      const due = nextDueAt(this.db);
-      const wait = due === undefined ? pollMs : Math.max(0, Math.min(pollMs, due - this.clock.now()));
-      this.timer = setTimeout(() => void tick(), wait);
-    };
-    void tick();
+    this.pollMs = pollMs;
+    void this.tick();
   }
 
+  private async tick(): Promise<void> {
+    if (this.stopped || this.busy) return;
+    this.busy = true;
+    this.timer = undefined;
+    do {
+      this.again = false;
+      this.running = this.runUntilIdle().catch((error: unknown) => this.logger.error('job runner failed', { error }));
+      await this.running;
+    } while (this.again && !this.stopped);
+    this.busy = false;
+    if (this.stopped) return;
+    const due = nextDueAt(this.db);
+    const wait = due === undefined ? this.pollMs : Math.max(0, Math.min(this.pollMs, due - this.clock.now()));
+    this.timer = setTimeout(() => void this.tick(), wait);
+  }
+
+  /** New work arrived: run it now, or as soon as the current pass ends (never a second loop). */
   poke(): void {
-    if (this.stopped || !this.timer) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.start();
-    }, 0);
+    if (this.stopped) return;
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    void this.tick();
   }
 
   async stop(): Promise<void> {

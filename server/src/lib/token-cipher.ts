@@ -50,6 +50,11 @@ export class TokenCipher {
   deriveKey(purpose: string): Buffer {
     return Buffer.from(hkdfSync('sha256', this.keys[0]!.key, Buffer.alloc(0), purpose, 32));
   }
+
+  /** The purpose key of the current and every previous key, for checking what older keys signed. */
+  deriveKeys(purpose: string): Buffer[] {
+    return this.keys.map(({ key }) => Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), purpose, 32)));
+  }
 }
 
 export function randomToken(bytes = 32): string {

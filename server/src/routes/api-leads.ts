@@ -50,7 +50,7 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
   app.get('/leads', (c) => {
     const status = c.req.query('status') as LeadStatus | undefined;
     if (status !== undefined && !STATUSES.includes(status)) throw appErrors.validation(`status must be one of ${STATUSES.join(', ')}.`);
-    const limit = Math.min(Number(c.req.query('limit') ?? 100) || 100, 500);
+    const limit = Math.min(Math.max(Math.trunc(Number(c.req.query('limit') ?? 100)) || 100, 1), 500);
     const leads = listLeads(deps.db, c.get('caller').org.id, { ...(status ? { status } : {}), ...(c.req.query('assistant_id') ? { assistantId: c.req.query('assistant_id')! } : {}), limit });
     return c.json({ leads: leads.map((lead) => describe(deps, lead)) });
   });
@@ -101,9 +101,16 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     updateLead(deps.db, lead, { status: 'active', next_send_at: sendAt }, now);
     addLeadEvent(deps.db, lead, 'resumed', {}, now);
     if (lead.next_step < lead.steps_total) {
-      // A fresh key: the paused step's job has already finished without sending.
-      forgetFinishedJob(deps.db, `step:${lead.id}:${lead.next_step}`);
-      queueStep(engine.deps, { ...lead, status: 'active' }, lead.next_step, sendAt, now);
+      const waiting = outboxOfLead(deps.db, lead.org_id, lead.id).find((row) => row.kind === 'email' && row.status === 'pending');
+      if (waiting) {
+        // The email was already written when the lead paused: send it now.
+        forgetFinishedJob(deps.db, `send:${waiting.id}`);
+        enqueueJob(deps.db, { orgId: lead.org_id, kind: 'send', key: `send:${waiting.id}`, payload: { orgId: lead.org_id, outboxId: waiting.id }, runAt: now }, now);
+      } else {
+        // A fresh key: the paused step's job has already finished without sending.
+        forgetFinishedJob(deps.db, `step:${lead.id}:${lead.next_step}`);
+        queueStep(engine.deps, { ...lead, status: 'active' }, lead.next_step, sendAt, now);
+      }
     }
   });
 

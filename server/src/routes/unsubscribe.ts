@@ -2,11 +2,10 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { page } from '../http/pages.js';
-import { safeEqual } from '../lib/token-cipher.js';
 import { queueHandback } from '../engine/effects.js';
 import type { Engine } from '../engine/engine.js';
 import { addLeadEvent, getLead, updateLead } from '../engine/leads.js';
-import { unsubscribeToken } from '../engine/nurture.js';
+import { isUnsubscribeToken } from '../engine/nurture.js';
 
 /**
  * The unsubscribe link in every email: GET shows a confirmation, POST (also RFC 8058 one-click)
@@ -18,7 +17,7 @@ export function unsubscribeRoutes(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     const leadId = token.split('.')[0] ?? '';
     const row = deps.db.prepare('SELECT org_id FROM leads WHERE id = ?').get(leadId) as { org_id: string } | undefined;
     const lead = row ? getLead(deps.db, row.org_id, leadId) : undefined;
-    return lead && safeEqual(token, unsubscribeToken(engine.deps, lead)) ? lead : undefined;
+    return lead && isUnsubscribeToken(engine.deps, lead, token) ? lead : undefined;
   };
   const show = (c: Context<AppEnv>, title: string, text: string, status: 200 | 404 = 200) => {
     const { html, csp } = page({ title, ok: status === 200, paragraphs: [text] });
