@@ -25,6 +25,7 @@ export function parseMail(raw: string): { headers: Record<string, string>; body:
 /** A real SMTP server on loopback that keeps what it accepts. */
 export async function startSmtpSink() {
   const messages: CapturedMail[] = [];
+  let refusal: { code: number; message: string } | null = null;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -33,6 +34,10 @@ export async function startSmtpSink() {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        if (refusal) {
+          callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
+          return;
+        }
         const raw = Buffer.concat(chunks).toString('utf8');
         messages.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -49,6 +54,10 @@ export async function startSmtpSink() {
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    /** From now on, refuses every message with this SMTP reply (e.g. 550); `null` accepts again. */
+    refuse(reply: { code: number; message: string } | null) {
+      refusal = reply;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

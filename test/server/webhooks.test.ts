@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestBackend, startTestBackend } from '../helpers/backend-harness.js';
 import { connectOrg } from '../helpers/connected-org.js';
@@ -20,6 +21,17 @@ afterAll(async () => {
 });
 
 const post = (body: unknown) => fetch(`${backend.url}/webhooks/zoho`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+/** Posts on a connection of its own: the server closes it after refusing an oversized body. */
+const postAlone = (body: string) =>
+  new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const request = httpRequest(`${backend.url}/webhooks/zoho`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
 const count = (table: string) => backend.deps.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
 
 describe('POST /webhooks/zoho', () => {
@@ -32,7 +44,23 @@ describe('POST /webhooks/zoho', () => {
     expect((await post('{"not json')).status).toBe(400);
     expect((await post({ ...valid, ids: ['abc'] })).status).toBe(400);
     expect((await post({ ...valid, operation: 'explode' })).status).toBe(400);
+    const huge = JSON.stringify({ ...valid, query_params: { pad: 'x'.repeat(300 * 1024) } });
+    const tooLarge = await postAlone(huge);
+    expect(tooLarge.status).toBe(413);
+    expect((JSON.parse(tooLarge.body) as { error: { code: string } }).error.code).toBe('TOO_LARGE');
     expect([count('inbox'), count('jobs')]).toEqual(before);
+  });
+
+  it('takes odd but valid shapes in its stride: null affected values, deletes of records we never worked', async () => {
+    const base = { server_time: 1, module: 'Contacts', ids: ['5725713000000001100'], channel_id: channel.channel_id, token: channel.token };
+    const jobs = count('jobs');
+    const odd = await post({ ...base, operation: 'update', affected_values: [null, 7, { record_id: '5725713000000001100', values: null }] });
+    expect(odd.status).toBe(200);
+    const deleted = await post({ ...base, operation: 'delete' });
+    expect(deleted.status).toBe(200);
+    expect(await deleted.json()).toEqual({ received: true, queued: 0 });
+    // The update may concern an assistant (its new owner is unknown), so it goes to intake; the delete does not.
+    expect(count('jobs')).toBe(jobs + 1);
   });
 
   it('commits each delivery before answering, and a redelivery makes no second lead', async () => {

@@ -7,6 +7,10 @@ import { intakeRecord } from './intake.js';
 import { enqueueJob, scheduleJob } from './jobs.js';
 import { runStep, sendEmail } from './nurture.js';
 import { JobRunner, type RunnerOptions, RunAgainAt } from './runner.js';
+import { queueHandback } from './effects.js';
+import { getLead } from './leads.js';
+import { getOutbox } from './outbox.js';
+import type { JobRow } from './jobs.js';
 import { scheduleSweep, sweepOrg } from './sweep.js';
 
 interface OrgPayload {
@@ -52,8 +56,23 @@ export class Engine {
         },
       },
       deps.logger,
-      options,
+      { ...options, onFinalFailure: (job, error) => this.gaveUp(job, error) },
     );
+  }
+
+  /**
+   * A lead's own work (a step or a send) failed for good: the record must not sit with the
+   * assistant in silence, so it goes back to its owner with the reason.
+   */
+  private gaveUp(job: JobRow, error: string): void {
+    if (job.kind !== 'step' && job.kind !== 'send') return;
+    const payload = JSON.parse(job.payload) as OrgPayload & { leadId?: string; outboxId?: number };
+    const leadId = payload.leadId ?? (payload.outboxId !== undefined ? getOutbox(this.deps.db, payload.orgId, payload.outboxId)?.lead_id : undefined);
+    if (!leadId) return;
+    const lead = getLead(this.deps.db, payload.orgId, leadId);
+    if (!lead || lead.status !== 'active') return;
+    const now = this.deps.clock.now();
+    queueHandback(this.deps, lead, `the assistant could not continue: ${error.slice(0, 200)}`, 'Processed', now, now);
   }
 
   /** A record changed in Zoho (a notification, or the sweep): decide what it means, soon. */

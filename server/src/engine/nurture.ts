@@ -111,10 +111,13 @@ export async function sendEmail(deps: EngineDeps, orgId: string, outboxId: numbe
     } catch (error) {
       // Refused or never reached the server: nothing was accepted, so it may go again.
       const message = error instanceof Error ? error.message : String(error);
-      moveOutbox(deps.db, row, 'sending', 'pending', deps.clock.now(), { error: message });
       const code = (error as { responseCode?: unknown }).responseCode;
       // A 5xx answer from the server is final for this message: retrying cannot help.
-      if (typeof code === 'number' && code >= 500) throw new PermanentJobError(`the mail server refused the email: ${message}`);
+      if (typeof code === 'number' && code >= 500) {
+        moveOutbox(deps.db, row, 'sending', 'failed', deps.clock.now(), { error: message });
+        throw new PermanentJobError(`the mail server refused the email: ${message}`);
+      }
+      moveOutbox(deps.db, row, 'sending', 'pending', deps.clock.now(), { error: message });
       throw error;
     }
     now = deps.clock.now();

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { findChannel } from '../db/org-setup.js';
 import { getOrg, recordNotification } from '../db/orgs.js';
@@ -27,9 +28,19 @@ const callbackSchema = z.object({
 /** The new owner a notification reports for a record, when it says (return_affected_field_values). */
 function newOwnerOf(affected: unknown, id: string): string | undefined {
   if (!Array.isArray(affected)) return undefined;
-  const entry = affected.find((item) => (item as { record_id?: unknown }).record_id === id) as { values?: { Owner?: { id?: unknown } } } | undefined;
-  const owner = entry?.values?.Owner?.id;
+  const entry: unknown = affected.find((item) => isObject(item) && item.record_id === id);
+  const values = isObject(entry) ? entry.values : undefined;
+  const owner = isObject(values) && isObject(values.Owner) ? values.Owner.id : undefined;
   return typeof owner === 'string' ? owner : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Whether the assistant is working (or has paused) a lead for this record. */
+function isWorked(deps: AppDeps, orgId: string, module: string, id: string): boolean {
+  return deps.db.prepare("SELECT 1 FROM leads WHERE org_id = ? AND zoho_module = ? AND zoho_record_id = ? AND status IN ('active', 'paused')").get(orgId, module, id) !== undefined;
 }
 
 /**
@@ -40,7 +51,7 @@ function mayConcernAssistant(deps: AppDeps, orgId: string, module: string, id: s
   if (newOwner === undefined) return true;
   const isAssistant = deps.db.prepare('SELECT 1 FROM assistants WHERE org_id = ? AND zoho_user_id = ?').get(orgId, newOwner) !== undefined;
   if (isAssistant) return true;
-  return deps.db.prepare("SELECT 1 FROM leads WHERE org_id = ? AND zoho_module = ? AND zoho_record_id = ? AND status IN ('active', 'paused')").get(orgId, module, id) !== undefined;
+  return isWorked(deps, orgId, module, id);
 }
 
 /**
@@ -51,11 +62,15 @@ function mayConcernAssistant(deps: AppDeps, orgId: string, module: string, id: s
 export function webhookRoutes(deps: AppDeps, engine: Engine): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  app.post('/zoho', async (c) => {
-    const length = Number(c.req.header('content-length') ?? '0');
-    if (length > MAX_BODY_BYTES) throw new AppError(413, 'TOO_LARGE', 'The notification body is too large.');
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new AppError(413, 'TOO_LARGE', 'The notification body is too large.');
+    },
+  });
+
+  app.post('/zoho', limit, async (c) => {
     const text = await c.req.text();
-    if (text.length > MAX_BODY_BYTES) throw new AppError(413, 'TOO_LARGE', 'The notification body is too large.');
     let raw: unknown;
     try {
       raw = JSON.parse(text);
@@ -77,10 +92,12 @@ export function webhookRoutes(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     deps.db.transaction(() => {
       const inboxId = deps.db.prepare('INSERT INTO inbox (org_id, channel_id, received_at, body) VALUES (?, ?, ?, ?)').run(org.id, channel.channel_id, now, text).lastInsertRowid;
       recordNotification(deps.db, org.id, now);
-      if (!(WORKED_MODULES as readonly string[]).includes(body.module) || body.operation === 'delete') return;
+      if (!(WORKED_MODULES as readonly string[]).includes(body.module)) return;
       // One intake per record per delivery: intake decides from Zoho's current state, so a repeat is harmless.
       for (const id of body.ids) {
-        if (!mayConcernAssistant(deps, org.id, body.module, id, newOwnerOf(body.affected_values, id))) continue;
+        // A deleted record matters only if we are working it: intake finds it gone and stops the lead.
+        if (body.operation === 'delete' && !isWorked(deps, org.id, body.module, id)) continue;
+        if (body.operation !== 'delete' && !mayConcernAssistant(deps, org.id, body.module, id, newOwnerOf(body.affected_values, id))) continue;
         if (engine.recordChanged(org.id, body.module, id, `inbox${String(inboxId)}`)) queued += 1;
       }
     })();

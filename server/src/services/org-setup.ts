@@ -70,7 +70,7 @@ export async function ensureChannel(deps: AppDeps, org: OrgRow): Promise<SetupSt
   const channelId = existing?.channel_id ?? `${Date.now()}${String(randomInt(100000, 999999))}`.slice(0, 18);
   // A token sealed under a key we no longer hold is replaced by a new one.
   const token = (existing && deps.cipher.tryDecrypt(existing.token_sealed, `${org.id}:channel_token`)) || randomToken(24);
-  const events = WORKED_MODULES.flatMap((module) => [`${module}.create`, `${module}.edit`]);
+  const events = WORKED_MODULES.flatMap((module) => [`${module}.create`, `${module}.edit`, `${module}.delete`]);
   const now = deps.clock.now();
   const subscription = await deps.gateway.watch(connectionOf(org), {
     channelId,

@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type TestBackend, startTestBackend } from '../helpers/backend-harness.js';
+import { type ConnectedOrg, connectOrg } from '../helpers/connected-org.js';
+import { type Scenario, setUpAssistant } from '../helpers/engine-scenario.js';
+
+let backend: TestBackend;
+let org: ConnectedOrg;
+let scenario: Scenario;
+
+async function start(overrides: Record<string, unknown> = {}): Promise<void> {
+  backend = await startTestBackend();
+  org = await connectOrg(backend);
+  scenario = await setUpAssistant(backend, org, overrides);
+}
+
+afterEach(async () => {
+  await backend.stop();
+});
+
+const emailRows = (leadId: string) =>
+  backend.deps.db.prepare("SELECT status FROM outbox WHERE kind = 'email' AND lead_id = ? ORDER BY id").pluck().all(leadId) as string[];
+
+/** Moves the clock to the first due step and runs jobs one at a time until its email is queued, not sent. */
+async function queueFirstEmailWithoutSending(leadId: string): Promise<void> {
+  const at = backend.deps.db.prepare("SELECT run_at FROM jobs WHERE kind = 'step' AND status = 'queued'").pluck().get() as number;
+  backend.sandbox.clock.set(at);
+  for (let guard = 0; guard < 20 && emailRows(leadId).length === 0; guard += 1) await backend.deps.engine.runner.runOnce();
+  expect(emailRows(leadId)).toEqual(['pending']);
+}
+
+describe('pausing, unsubscribing and stopping at the edges', () => {
+  it('paused between writing an email and sending it: nothing goes out until resumed, then exactly once', async () => {
+    await start();
+    const recordId = await scenario.contact();
+    await scenario.assign('Contacts', recordId, scenario.assistantUserId);
+    await scenario.settle();
+    const lead = scenario.leadOf(recordId)!;
+    await queueFirstEmailWithoutSending(lead.id);
+
+    expect((await org.api('POST', `/leads/${lead.id}/pause`)).status).toBe(200);
+    await backend.deps.engine.runUntilIdle();
+    for (let round = 0; round < 5; round += 1) await scenario.advanceToNextWork();
+    expect(backend.smtp.messages).toHaveLength(0);
+    expect(emailRows(lead.id)).toEqual(['pending']);
+
+    const resumed = await org.api('POST', `/leads/${lead.id}/resume`);
+    expect(resumed.status).toBe(200);
+    await scenario.settle();
+    expect(backend.smtp.messages).toHaveLength(1);
+    expect(emailRows(lead.id)).toEqual(['done']);
+    // The rest of the sequence follows; the first email is never sent a second time.
+    for (let round = 0; round < 40 && scenario.leadOf(recordId)!.status === 'active'; round += 1) await scenario.advanceToNextWork();
+    const subjects = backend.smtp.messages.map((mail) => mail.headers['message-id']);
+    expect(new Set(subjects).size).toBe(subjects.length);
+  });
+
+  it('unsubscribing after the last email hands the record back at once, as Unsubscribed', async () => {
+    await start();
+    const recordId = await scenario.contact();
+    await scenario.assign('Contacts', recordId, scenario.assistantUserId);
+    await scenario.settle();
+    const lead = scenario.leadOf(recordId)!;
+    for (let round = 0; round < 40 && backend.smtp.messages.length < lead.steps_total; round += 1) await scenario.advanceToNextWork();
+    expect(backend.smtp.messages).toHaveLength(lead.steps_total);
+    expect(scenario.leadOf(recordId)!.status).toBe('active');
+
+    const link = /^<(.+)>$/.exec(backend.smtp.messages.at(-1)!.headers['list-unsubscribe']!)![1]!;
+    const response = await fetch(link, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(response.status).toBe(200);
+    await scenario.settle();
+    expect(scenario.leadOf(recordId)).toMatchObject({ status: 'handed_back', state: 'Unsubscribed', close_reason: 'The lead unsubscribed.' });
+    const record = await scenario.record('Contacts', recordId);
+    expect(record.Owner.id).toBe(org.repId);
+    expect(Object.values(record)).toContain('Unsubscribed');
+  });
+
+  it('the daily cap holds when many steps fall due together', async () => {
+    await start({ daily_cap: 2 });
+    const records: string[] = [];
+    for (let index = 0; index < 5; index += 1) records.push(await scenario.contact());
+    for (const recordId of records) await scenario.assign('Contacts', recordId, scenario.assistantUserId);
+    await scenario.settle();
+    expect(records.map((id) => scenario.leadOf(id)!.status)).toEqual(Array(5).fill('active'));
+
+    await scenario.advanceToNextWork();
+    await backend.deps.engine.runUntilIdle();
+    expect(backend.smtp.messages).toHaveLength(2);
+    const waiting = records.map((id) => scenario.leadOf(id)!).filter((lead) => backend.deps.db.prepare("SELECT COUNT(*) FROM outbox WHERE kind = 'email' AND lead_id = ?").pluck().get(lead.id) === 0);
+    expect(waiting).toHaveLength(3);
+    const firstDay = new Date(backend.sandbox.clock.now()).toISOString().slice(0, 10);
+    for (const lead of waiting) expect(new Date(lead.next_send_at!).toISOString().slice(0, 10) > firstDay).toBe(true);
+  });
+
+  it('a record deleted in Zoho stops its lead; nothing more is sent', async () => {
+    await start();
+    const recordId = await scenario.contact();
+    await scenario.assign('Contacts', recordId, scenario.assistantUserId);
+    await scenario.settle();
+    await scenario.advanceToNextWork();
+    expect(backend.smtp.messages).toHaveLength(1);
+
+    const token = (await backend.sandbox.token(org.zoho)).access_token;
+    const deleted = await backend.sandbox.crm(token, 'DELETE', `/Contacts/${recordId}`, undefined, org.zoho.api_domain);
+    expect(deleted.status).toBe(200);
+    await scenario.settle();
+    // Zoho told us through the notification channel (no sweep has run: the clock did not move).
+    expect(backend.deps.db.prepare("SELECT COUNT(*) FROM inbox WHERE body LIKE '%\"operation\":\"delete\"%'").pluck().get()).toBe(1);
+    expect(scenario.leadOf(recordId)).toMatchObject({ status: 'stopped', close_reason: expect.stringContaining('deleted') });
+    for (let round = 0; round < 20; round += 1) await scenario.advanceToNextWork();
+    expect(backend.smtp.messages).toHaveLength(1);
+  });
+
+  it('a mail server refusing the address (550) hands the record back with the reason, and sends nothing more', async () => {
+    await start();
+    const recordId = await scenario.contact();
+    await scenario.assign('Contacts', recordId, scenario.assistantUserId);
+    await scenario.settle();
+    backend.smtp.refuse({ code: 550, message: 'No such user here' });
+    await scenario.advanceToNextWork();
+    await scenario.settle();
+
+    const lead = scenario.leadOf(recordId)!;
+    expect(lead).toMatchObject({ status: 'handed_back', close_reason: expect.stringContaining('No such user here') });
+    expect(emailRows(lead.id)).toEqual(['failed']);
+    expect((await scenario.record('Contacts', recordId)).Owner.id).toBe(org.repId);
+    backend.smtp.refuse(null);
+    for (let round = 0; round < 20; round += 1) await scenario.advanceToNextWork();
+    expect(backend.smtp.messages).toHaveLength(0);
+  });
+});
