@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FLUSH_DELAY_MS } from '../../server/src/engine/effects.js';
+import { sweepOrg } from '../../server/src/engine/sweep.js';
 import { type TestBackend, startTestBackend } from '../helpers/backend-harness.js';
 import { type ConnectedOrg, connectOrg } from '../helpers/connected-org.js';
 import { type Scenario, setUpAssistant } from '../helpers/engine-scenario.js';
@@ -70,6 +71,16 @@ describe('intake decisions', () => {
     backend.sandbox.clock.advance(10 * 60 * 1000);
     await backend.deps.engine.runUntilIdle();
     expect(scenario.leadOf(recordId)).toMatchObject({ status: 'active', previous_owner_id: org.repId });
+  });
+
+  it('the sweep pages through a bulk reassignment of more than one COQL page', async () => {
+    await backend.sandbox.crm(scenario.zohoToken, 'DELETE', `/actions/watch?channel_ids=${backend.deps.db.prepare('SELECT channel_id FROM notification_channels').pluck().get() as string}`);
+    for (let batch = 0; batch < 3; batch += 1) {
+      const data = Array.from({ length: batch < 2 ? 100 : 5 }, (_, index) => ({ Last_Name: `Bulk ${String(batch * 100 + index)}`, Email: `bulk${String(batch * 100 + index)}@prospect.test`, Owner: { id: scenario.assistantUserId } }));
+      expect((await backend.sandbox.crm(scenario.zohoToken, 'POST', '/Contacts', { data }, org.zoho.api_domain)).status).toBe(201);
+    }
+    const orgId = backend.deps.db.prepare('SELECT id FROM orgs').pluck().get() as string;
+    expect(await sweepOrg(backend.deps.engine.deps, orgId)).toBe(205);
   });
 
   it('a record with no email address is handed straight back, saying why', async () => {

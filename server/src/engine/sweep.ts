@@ -24,6 +24,10 @@ export function scheduleSweep(deps: EngineDeps, orgId: string, runAt: number): v
   scheduleJob(deps.db, { orgId, kind: 'sweep', key: `sweep:${orgId}`, payload: { orgId }, runAt }, deps.clock.now());
 }
 
+const COQL_PAGE = 200;
+/** At most 10,000 records per module per sweep (COQL's offset ceiling is far above this). */
+const SWEEP_MAX_PAGES = 50;
+
 /**
  * The polling fallback: records owned by an assistant's user, and records of leads being worked,
  * modified since the last sweep (with some overlap), go through intake as a notification would.
@@ -51,7 +55,16 @@ export async function sweepOrg(deps: EngineDeps, orgId: string): Promise<number>
     if (userIds.length === 0) continue;
     const owners = userIds.map((id) => `'${id}'`).join(', ');
     // Assigned to an assistant and not yet being worked: new assignments (and repeats for the guard).
-    queue(module, await deps.gateway.coql(connectionOf(org), `select id, Modified_Time from ${module} where Owner in (${owners}) and Modified_Time >= '${zohoDateTime(since)}' limit 200`), true);
+    // Paged by id so a busy window (a bulk reassignment of thousands) is not cut at 200.
+    for (let page = 0; page < SWEEP_MAX_PAGES; page += 1) {
+      const rows = await deps.gateway.coql(
+        connectionOf(org),
+        `select id, Modified_Time from ${module} where Owner in (${owners}) and Modified_Time >= '${zohoDateTime(since)}' order by id asc limit ${String(page * COQL_PAGE)}, ${String(COQL_PAGE)}`,
+      );
+      queue(module, rows, true);
+      if (rows.length < COQL_PAGE) break;
+      if (page === SWEEP_MAX_PAGES - 1) deps.logger.warn('sweep stopped paging; the rest waits for notifications or the next sweep', { orgId, module, rows: SWEEP_MAX_PAGES * COQL_PAGE });
+    }
     // Being worked but no longer owned by an assistant: a person took it back.
     const worked = deps.db
       .prepare("SELECT zoho_record_id FROM leads WHERE org_id = ? AND zoho_module = ? AND status IN ('active', 'paused')")
