@@ -54,6 +54,11 @@ describe('composers', () => {
     expect(email.text).toContain('factories like yours');
     expect(email.text).toContain('unsubscribe: https://example.test/unsubscribe/x');
     expect(email.text).toContain('P.S. Customers save 18%.');
+    // The model's body replaces the template's whole body: nothing of the template is left over.
+    expect(email.text).not.toContain('Would it be worth a short call');
+    expect(email.text).not.toContain('We cut energy bills for factories.');
+    expect(email.text.split('\n\n')[0]).toBe('Hi Jane, factories like yours usually cut their bills by a fifth. Worth a chat?');
+    expect(email.text.match(/unsubscribe:/g)).toHaveLength(1);
     expect(prompts.at(-1)).toContain('We cut energy bills for factories.');
   });
 

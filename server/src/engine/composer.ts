@@ -32,6 +32,22 @@ const OPENERS = [
   { subject: 'Re: A quick question for {{company_or_you}}', body: "Hi {{first_name}},\n\nI don't want to crowd your inbox, so this is my last note for now. If the timing is better later, just reply and I'll pick it up from there." },
 ];
 
+/**
+ * Puts a written body into our frame: the signature, the P.S. (one nurture line per step) and the
+ * compliance footer with the unsubscribe link and postal address. Every composer uses it, so no
+ * email ever goes out without the footer.
+ */
+export function frameEmail(body: string, input: Pick<ComposeInput, 'assistant' | 'stepIndex' | 'unsubscribeUrl'>): string {
+  const { assistant, stepIndex } = input;
+  const proof = assistant.nurture_lines.length > 0 ? assistant.nurture_lines[stepIndex % assistant.nurture_lines.length]! : null;
+  const parts = [body.trim(), assistant.signature.trim() || assistant.name];
+  if (proof) parts.push(`P.S. ${proof}`);
+  const footer = [`To stop these emails, unsubscribe: ${input.unsubscribeUrl}`];
+  if (assistant.postal_address) footer.push(assistant.postal_address);
+  parts.push(`--\n${footer.join('\n')}`);
+  return `${parts.join('\n\n')}\n`;
+}
+
 /** The default composer: the step's own text for custom steps, built-in templates otherwise. */
 export class TemplateComposer implements Composer {
   async compose(input: ComposeInput): Promise<ComposedEmail> {
@@ -49,12 +65,6 @@ export class TemplateComposer implements Composer {
     const template = stepIndex === stepsTotal - 1 && stepIndex > 0 ? OPENERS[3]! : OPENERS[Math.min(stepIndex, 2)]!;
     const subject = step.mode === 'custom' && step.subject ? fill(step.subject, values) : fill(template.subject, values);
     const body = step.mode === 'custom' && step.body ? fill(step.body, values) : fill(template.body, values);
-    const proof = assistant.nurture_lines.length > 0 ? assistant.nurture_lines[stepIndex % assistant.nurture_lines.length]! : null;
-    const parts = [body.trim(), assistant.signature.trim() || assistant.name];
-    if (proof) parts.push(`P.S. ${proof}`);
-    const footer = [`To stop these emails, unsubscribe: ${input.unsubscribeUrl}`];
-    if (assistant.postal_address) footer.push(assistant.postal_address);
-    parts.push(`--\n${footer.join('\n')}`);
-    return { subject, text: `${parts.join('\n\n')}\n` };
+    return { subject, text: frameEmail(body, input) };
   }
 }

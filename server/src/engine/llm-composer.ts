@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Logger } from '../lib/logger.js';
-import type { ComposeInput, ComposedEmail, Composer } from './composer.js';
+import { type ComposeInput, type ComposedEmail, type Composer, frameEmail } from './composer.js';
 
 export interface LlmComposerOptions {
   baseUrl: string;
@@ -28,10 +28,8 @@ export class LlmComposer implements Composer {
     if (input.step.mode === 'custom') return this.fallback.compose(input);
     try {
       const written = await this.ask(input);
-      const template = await this.fallback.compose(input);
-      // Keep our signature, P.S. and compliance footer: everything after the template's body.
-      const templateBody = template.text.split('\n\n')[0] ?? '';
-      return { subject: written.subject, text: template.text.replace(templateBody, written.body) };
+      // The model writes the body only; the signature, P.S. and compliance footer are always ours.
+      return { subject: written.subject, text: frameEmail(written.body, input) };
     } catch (error) {
       this.logger.warn('LLM composer failed; using the template', { error: error instanceof Error ? error.message : String(error) });
       return this.fallback.compose(input);
