@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
-import { getAssistant } from '../db/assistants.js';
-import { getSequence } from '../db/sequences.js';
+import { getAssistant, listAssistants } from '../db/assistants.js';
+import { listOrgFields } from '../db/org-setup.js';
+import { getSequence, listSequences } from '../db/sequences.js';
+import { WORKED_MODULES } from '../services/org-setup.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { appErrors } from '../http/errors.js';
 import { queueHandback, queueNote, queueStep } from '../engine/effects.js';
@@ -59,6 +61,43 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     const lead = findLeadByRecord(deps.db, c.get('caller').org.id, c.req.param('module'), c.req.param('recordId'));
     if (!lead) throw appErrors.notFound('A lead for this record');
     return c.json(describe(deps, lead));
+  });
+
+  /**
+   * Everything the record widget shows, in one call: where the context and sequence live on this
+   * module, the assistants it can assign to, the sequences, and the lead
+   * with its latest events when the assistant has worked the record.
+   */
+  app.get('/record-widget/:module/:recordId', (c) => {
+    const { module, recordId } = c.req.param();
+    if (!(WORKED_MODULES as readonly string[]).includes(module)) throw appErrors.validation(`module must be one of ${WORKED_MODULES.join(', ')}.`);
+    if (!/^\d{1,19}$/.test(recordId)) throw appErrors.validation('recordId must be a Zoho record id (digits).');
+    const orgId = c.get('caller').org.id;
+    const fields = listOrgFields(deps.db, orgId).filter((field) => field.module === module);
+    const lead = findLeadByRecord(deps.db, orgId, module, recordId);
+    return c.json({
+      fields: {
+        context: fields.find((field) => field.role === 'context')?.api_name ?? null,
+        sequence: fields.find((field) => field.role === 'sequence')?.api_name ?? null,
+      },
+      // zohoUserId is known once CRM Details has matched the mailbox to a Zoho user; until then the
+      // widget matches mailboxEmail against the org's users itself.
+      assistants: listAssistants(deps.db, orgId).map((assistant) => ({
+        id: assistant.id,
+        name: assistant.name,
+        mailboxEmail: assistant.mailbox_email,
+        zohoUserId: assistant.zoho_user_id,
+        defaultSequenceId: assistant.default_sequence_id,
+      })),
+      sequences: listSequences(deps.db, orgId).map((sequence) => ({ id: sequence.id, name: sequence.name, steps: sequence.steps.length })),
+      lead: lead ? describe(deps, lead) : null,
+      events: lead
+        ? listLeadEvents(deps.db, orgId, lead.id)
+            .slice(-8)
+            .reverse()
+            .map((event) => ({ at: new Date(event.at).toISOString(), kind: event.kind, ...event.detail }))
+        : [],
+    });
   });
 
   app.get('/leads/:id', (c) => c.json(describe(deps, leadOf(c.get('caller').org.id, c.req.param('id')))));
