@@ -34,7 +34,7 @@ describe('GET /api/record-widget/:module/:recordId', () => {
     await scenario.settle();
     const after = await org.api('GET', `/record-widget/Contacts/${recordId}`, undefined, { session: null });
     expect(after.body.lead).toMatchObject({ status: 'active', zohoRecordId: recordId, step: { sent: 0 } });
-    expect(after.body.events.length).toBeGreaterThan(0);
+    expect(after.body.events.map((event: { kind: string }) => event.kind)).toContain('assigned');
     // Intake matched the assistant to its Zoho user.
     expect(after.body.assistants[0].zohoUserId).toBe(scenario.assistantUserId);
 

@@ -2,34 +2,89 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Backend } from '../shared/backend.js';
 import { useHost } from '../shared/context.js';
 
-interface Lead {
+export interface LeadView {
   id: string;
-  status: string;
+  status: 'active' | 'paused' | 'handed_back' | 'stopped';
   state: string;
   step: { sent: number; total: number };
   nextSendAt: string | null;
   lastSentAt: string | null;
-  assistant: { name: string } | null;
+  closeReason: string | null;
+  previousOwner: string | null;
+  assistant: { id: string; name: string } | null;
+  sequence: { id: string; name: string } | null;
 }
 
-type View = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; module: string; recordId: string; lead: Lead | null };
+export interface AssistantOption {
+  id: string;
+  name: string;
+  mailboxEmail: string;
+  zohoUserId: string | null;
+  defaultSequenceId: string | null;
+}
 
-/** The record widget: the assistant's status for this record, with the actions a salesperson needs. */
-export function RecordWidget({ backend }: { backend: Backend }) {
+/** What GET /api/record-widget/:module/:recordId answers. */
+export interface RecordWidgetData {
+  fields: { context: string | null; sequence: string | null };
+  assistants: AssistantOption[];
+  sequences: { id: string; name: string; steps: number }[];
+  lead: LeadView | null;
+  events: { at: string; kind: string; reason?: string; subject?: string }[];
+}
+
+interface Loaded {
+  module: string;
+  recordId: string;
+  data: RecordWidgetData;
+  context: string;
+}
+
+type View = { kind: 'loading' } | { kind: 'error'; message: string } | ({ kind: 'ready' } & Loaded);
+
+const EVENT_LABELS: Record<string, string> = {
+  assigned: 'Took the record',
+  reassignment_refused: 'Assigned again; sent back (already worked)',
+  email_sent: 'Sent an email',
+  paused: 'Paused',
+  resumed: 'Resumed',
+  unsubscribed: 'The lead unsubscribed',
+  handed_back: 'Handed back',
+  stopped: 'Stopped',
+};
+
+const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const isWorking = (lead: LeadView | null) => lead?.status === 'active' || lead?.status === 'paused';
+const realWait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The record widget: the "7Targets Context" field (editable), the assistant's status for this
+ * record with a short timeline, Assign to assistant, and Pause / Resume / Hand back now.
+ */
+export function RecordWidget({ backend, wait = realWait }: { backend: Backend; wait?: (ms: number) => Promise<void> }) {
   const host = useHost();
   const [view, setView] = useState<View>({ kind: 'loading' });
+  const [draft, setDraft] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
+  const [assistantId, setAssistantId] = useState('');
+  const [sequenceId, setSequenceId] = useState('');
+
+  const fetchState = async (): Promise<Loaded> => {
+    const page = await host.context();
+    if (!page.recordId) throw new Error('Open this widget on a Lead, Contact or Deal record.');
+    const [data, record] = await Promise.all([backend.get<RecordWidgetData>(`/record-widget/${page.module}/${page.recordId}`), host.getRecord(page.module, page.recordId)]);
+    const value = data.fields.context ? record.fields[data.fields.context] : null;
+    return { module: page.module, recordId: page.recordId, data, context: typeof value === 'string' ? value : '' };
+  };
 
   const load = async () => {
     try {
-      const context = await host.context();
-      if (!context.recordId) throw new Error('Open this widget on a Lead, Contact or Deal.');
-      const lead = await backend.get<Lead>(`/leads/by-record/${context.module}/${context.recordId}`).catch((error: { status?: number }) => {
-        if (error.status === 404) return null;
-        throw error;
-      });
-      setView({ kind: 'ready', module: context.module, recordId: context.recordId, lead });
+      const loaded = await fetchState();
+      setView({ kind: 'ready', ...loaded });
+      setDraft(loaded.context);
+      setAssistantId((current) => current || loaded.data.assistants[0]?.id || '');
     } catch (error) {
-      setView({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+      setView({ kind: 'error', message: messageOf(error) });
     }
   };
 
@@ -37,26 +92,218 @@ export function RecordWidget({ backend }: { backend: Backend }) {
     void load();
   }, []);
 
-  if (view.kind === 'loading') return <p role="status">Loading the assistant…</p>;
-  if (view.kind === 'error') return <p role="alert">{view.message}</p>;
-  if (!view.lead) return <p>The assistant is not working on this record. Assign it to the assistant's Zoho user to start.</p>;
-  const { lead } = view;
-  const act = async (action: string) => {
-    await backend.post(`/leads/${lead.id}/${action}`);
-    await load();
+  /** Runs one action with the buttons disabled, and says how it went. */
+  const run = async (action: () => Promise<string>) => {
+    setBusy(true);
+    setNotice(null);
+    try {
+      setNotice({ text: await action(), error: false });
+    } catch (error) {
+      setNotice({ text: messageOf(error), error: true });
+    } finally {
+      setBusy(false);
+    }
   };
-  return (
-    <section aria-label="Sales assistant">
-      <h2>{lead.assistant?.name ?? 'Assistant'}</h2>
-      <p>
-        State: <strong>{lead.state}</strong> · email {lead.step.sent} of {lead.step.total}
-      </p>
-      {lead.nextSendAt && <p>Next email: {new Date(lead.nextSendAt).toLocaleString()}</p>}
-      <div>
-        {lead.status === 'active' && <button onClick={() => void act('pause')}>Pause</button>}
-        {lead.status === 'paused' && <button onClick={() => void act('resume')}>Resume</button>}
-        {(lead.status === 'active' || lead.status === 'paused') && <button onClick={() => void act('hand-back')}>Hand back now</button>}
+
+  if (view.kind === 'loading') return <p role="status" class="muted">Loading the assistant…</p>;
+  if (view.kind === 'error') {
+    return (
+      <div role="alert" class="notice error">
+        <p>{view.message}</p>
+        <button type="button" onClick={() => void load()}>
+          Try again
+        </button>
       </div>
+    );
+  }
+
+  const { data, module, recordId } = view;
+  const lead = data.lead;
+  const contextField = data.fields.context;
+
+  const saveContext = () =>
+    run(async () => {
+      if (!contextField) throw new Error('The "7Targets Context" field is missing on this module: an administrator runs Setup in the settings tab.');
+      await host.updateRecord(module, recordId, { [contextField]: draft });
+      setView({ ...view, context: draft });
+      return 'Context saved to the record.';
+    });
+
+  const assign = () =>
+    run(async () => {
+      const assistant = data.assistants.find((candidate) => candidate.id === assistantId);
+      if (!assistant) throw new Error('Choose an assistant.');
+      const userId = assistant.zohoUserId ?? (await host.users()).find((user) => user.email.toLowerCase() === assistant.mailboxEmail.toLowerCase())?.id;
+      if (!userId) throw new Error(`${assistant.name} has no Zoho user yet: an administrator adds ${assistant.mailboxEmail} as a Zoho user (the settings tab's CRM Details says how).`);
+      const sequence = data.sequences.find((candidate) => candidate.id === sequenceId);
+      await host.updateRecord(module, recordId, { Owner: { id: userId }, ...(sequence && data.fields.sequence ? { [data.fields.sequence]: sequence.name } : {}) });
+      // Zoho tells the assistant within seconds; show the lead as soon as it exists.
+      for (let attempt = 0; attempt < 10; attempt += 1) {
+        const next = await fetchState();
+        if (isWorking(next.data.lead)) {
+          setView({ kind: 'ready', ...next });
+          return `${assistant.name} is working this record.`;
+        }
+        await wait(1_000);
+      }
+      return `Assigned to ${assistant.name}. It will appear here once the assistant picks it up.`;
+    });
+
+  const act = (path: string, done: string) =>
+    run(async () => {
+      await backend.post(`/leads/${lead!.id}/${path}`);
+      const next = await fetchState();
+      setView({ kind: 'ready', ...next });
+      return done;
+    });
+
+  return (
+    <section aria-label="Sales assistant" aria-busy={busy}>
+      <header class="row">
+        <h1>{lead?.assistant?.name ?? 'Sales assistant'}</h1>
+        {lead && <span class={`badge ${lead.status}`}>{lead.state}</span>}
+      </header>
+
+      {lead ? (
+        <dl class="facts">
+          <dt>Status</dt>
+          <dd>{statusText(lead)}</dd>
+          <dt>Emails</dt>
+          <dd>
+            {lead.step.sent} of {lead.step.total}
+            {lead.sequence ? ` (${lead.sequence.name})` : ''}
+          </dd>
+          {lead.lastSentAt && (
+            <>
+              <dt>Last email</dt>
+              <dd>{when(lead.lastSentAt)}</dd>
+            </>
+          )}
+          {lead.nextSendAt && lead.status === 'active' && (
+            <>
+              <dt>Next email</dt>
+              <dd>{when(lead.nextSendAt)}</dd>
+            </>
+          )}
+          <dt>Last reply</dt>
+          <dd>None yet</dd>
+        </dl>
+      ) : (
+        <p class="muted">The assistant is not working on this record.</p>
+      )}
+
+      {isWorking(lead) && (
+        <div class="row" role="group" aria-label="Actions">
+          {lead!.status === 'active' && (
+            <button type="button" disabled={busy} onClick={() => void act('pause', 'Paused: no emails go out until you resume.')}>
+              Pause
+            </button>
+          )}
+          {lead!.status === 'paused' && (
+            <button type="button" disabled={busy} onClick={() => void act('resume', 'Resumed.')}>
+              Resume
+            </button>
+          )}
+          <button type="button" disabled={busy} onClick={() => void act('hand-back', `Handing back to ${lead!.previousOwner ?? 'the previous owner'}.`)}>
+            Hand back now
+          </button>
+        </div>
+      )}
+
+      {!isWorking(lead) && (
+        <form
+          class="assign"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void assign();
+          }}
+        >
+          {data.assistants.length === 0 ? (
+            <p class="muted">No assistant yet: an administrator creates one in the settings tab.</p>
+          ) : (
+            <>
+              {data.assistants.length > 1 && (
+                <label>
+                  Assistant
+                  <select value={assistantId} onChange={(event) => setAssistantId(event.currentTarget.value)}>
+                    {data.assistants.map((assistant) => (
+                      <option value={assistant.id}>{assistant.name}</option>
+                    ))}
+                  </select>
+                </label>
+              )}
+              {data.sequences.length > 1 && (
+                <label>
+                  Sequence
+                  <select value={sequenceId} onChange={(event) => setSequenceId(event.currentTarget.value)}>
+                    <option value="">The assistant's default</option>
+                    {data.sequences.map((sequence) => (
+                      <option value={sequence.id}>
+                        {sequence.name} ({sequence.steps} emails)
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
+              <button type="submit" class="primary" disabled={busy}>
+                Assign to {data.assistants.find((assistant) => assistant.id === assistantId)?.name ?? 'assistant'}
+              </button>
+            </>
+          )}
+        </form>
+      )}
+
+      <form
+        class="context"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void saveContext();
+        }}
+      >
+        <label for="context">7Targets Context</label>
+        <textarea id="context" rows={4} value={draft} placeholder="What the assistant should say about your offer to this person. Empty: the assistant's default context." onInput={(event) => setDraft(event.currentTarget.value)} />
+        <button type="submit" disabled={busy || draft === view.context}>
+          Save context
+        </button>
+      </form>
+
+      {notice && (
+        <p role={notice.error ? 'alert' : 'status'} class={notice.error ? 'notice error' : 'notice'}>
+          {notice.text}
+        </p>
+      )}
+
+      {data.events.length > 0 && (
+        <section aria-label="Timeline">
+          <h2>Timeline</h2>
+          <ol class="timeline">
+            {data.events.map((event) => (
+              <li>
+                <time dateTime={event.at}>{when(event.at)}</time> {EVENT_LABELS[event.kind] ?? event.kind}
+                {event.subject ? `: "${event.subject}"` : ''}
+                {event.reason ? ` (${event.reason})` : ''}
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
     </section>
   );
+}
+
+function statusText(lead: LeadView): string {
+  switch (lead.status) {
+    case 'active':
+      return 'Working this record';
+    case 'paused':
+      return 'Paused';
+    case 'handed_back':
+      return `Handed back${lead.closeReason ? `: ${lead.closeReason}` : ''}`;
+    case 'stopped':
+      return `Stopped${lead.closeReason ? `: ${lead.closeReason}` : ''}`;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

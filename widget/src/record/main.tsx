@@ -4,6 +4,7 @@ import { zohoHost } from '../host/zoho-host.js';
 import { createBackend } from '../shared/backend.js';
 import { HostContext } from '../shared/context.js';
 import { RecordWidget } from './RecordWidget.js';
+import '../shared/widget.css';
 
 const WIDGET_KEY_VARIABLE = 'salesassist__Widget_Key';
 const BACKEND_URL_VARIABLE = 'salesassist__Backend_Url';
