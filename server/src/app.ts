@@ -11,6 +11,7 @@ import { leadsApi } from './routes/api-leads.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { widgetFiles } from './routes/widget-files.js';
 
 /** The backend's HTTP app. Everything it uses comes in through `deps`; main.ts builds the real ones. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/oauth/zoho', oauthRoutes(deps, sessions, extraOrigins));
   app.route('/webhooks', webhookRoutes(deps, deps.engine));
   app.route('/unsubscribe', unsubscribeRoutes(deps, deps.engine));
+  app.route('/app', widgetFiles(deps, extraOrigins));
 
   app.use('/api/*', apiCors(extraOrigins));
   app.use('/api/*', authenticate(deps, sessions));

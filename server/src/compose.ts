@@ -53,6 +53,8 @@ export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logg
       adminToken: env.ADMIN_TOKEN,
       widgetOrigins: (env.WIDGET_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
       widgetKeyVariable: env.ZOHO_WIDGET_KEY_VARIABLE,
+      backendUrlVariable: env.ZOHO_BACKEND_URL_VARIABLE,
+      widgetDir: resolve(env.WIDGET_DIR),
     },
     engine: undefined as unknown as Engine,
   };

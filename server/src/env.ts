@@ -60,6 +60,9 @@ const appSchema = z.object({
   ZOHO_CALL_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(20_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   ZOHO_WIDGET_KEY_VARIABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/).default('salesassist__Widget_Key'),
+  ZOHO_BACKEND_URL_VARIABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/).default('salesassist__Backend_Url'),
+  /** The built widget (npm run build), served at /app/ for externally hosted widgets and the sandbox. */
+  WIDGET_DIR: z.string().default('app'),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   /** An OpenAI-compatible endpoint for writing emails (optional; templates otherwise). */
   LLM_BASE_URL: optionalUrl,

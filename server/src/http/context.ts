@@ -19,6 +19,10 @@ export interface AppConfig {
   /** Extra origins allowed to call /api from a browser (CORS), besides Zoho's. */
   widgetOrigins: string[];
   widgetKeyVariable: string;
+  /** The org variable that tells the widget where this backend is. */
+  backendUrlVariable: string;
+  /** Where the built widget files are (app/). */
+  widgetDir: string;
 }
 
 /** Everything the HTTP app needs; only main.ts (and tests) build these. */

@@ -1,3 +1,4 @@
+import { createCrmUiRoutes } from './ui/crm-page.js';
 import { Hono } from 'hono';
 import type { SandboxDeps, SandboxEnv } from './context.js';
 import { ZohoError, zohoErrors } from './errors.js';
@@ -32,6 +33,7 @@ export function createSandboxApp(deps: SandboxDeps): Hono<SandboxEnv> {
   app.notFound(() => zohoErrorResponse(zohoErrors.invalidUrl()));
 
   app.route('/sandbox', createAdminRoutes(deps));
+  app.route('/', createCrmUiRoutes(deps, { widgetUrl: deps.widgetUrl }));
 
   // CRM calls meet their faults after authentication and admission (see crm/routes.ts), so a
   // delayed call holds a concurrency slot as a slow Zoho call would.

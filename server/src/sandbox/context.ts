@@ -15,6 +15,8 @@ export interface SandboxDeps {
   notifier: Notifier;
   limiter: UsageLimiter;
   faults: FaultInjector;
+  /** The widget the CRM record page shows by default (e.g. the backend's /app/widget.html). */
+  widgetUrl?: string | undefined;
 }
 
 /** Who is calling the CRM API: resolved from the access token on every request. */

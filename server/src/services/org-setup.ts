@@ -102,8 +102,9 @@ export function rotateWidgetKey(deps: AppDeps, org: OrgRow): Promise<SetupStep> 
   return rotations.run(org.id, async () => {
     const key = randomToken(32);
     await deps.gateway.setVariable(connectionOf(org), { apiName: deps.config.widgetKeyVariable, name: 'Widget Key', value: key });
+    await deps.gateway.setVariable(connectionOf(org), { apiName: deps.config.backendUrlVariable, name: 'Backend URL', value: deps.config.publicUrl });
     setWidgetKeyHash(deps.db, org.id, sha256(key), deps.clock.now());
-    return { step: 'widget_key', ok: true, detail: `written to the org variable ${deps.config.widgetKeyVariable}` };
+    return { step: 'widget_key', ok: true, detail: `written to the org variables ${deps.config.widgetKeyVariable} and ${deps.config.backendUrlVariable}` };
   });
 }
 

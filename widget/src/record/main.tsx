@@ -12,6 +12,8 @@ const BACKEND_URL_VARIABLE = 'salesassist__Backend_Url';
 async function start(root: HTMLElement): Promise<void> {
   await loadZohoSdk();
   const host = zohoHost({ tab: false });
+  // Nothing is asked of the host before it has registered the widget and said where it is.
+  await host.context();
   const [key, url] = await Promise.all([host.orgVariable(WIDGET_KEY_VARIABLE), host.orgVariable(BACKEND_URL_VARIABLE)]);
   if (!key || !url) {
     root.textContent = 'The assistant is not connected yet: an administrator authorizes it in the settings tab.';

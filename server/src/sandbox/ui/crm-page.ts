@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { Hono } from 'hono';
+import type { SandboxDeps, SandboxEnv } from '../context.js';
+import { dcBaseUrl } from '../context.js';
+import { createClient, getClient, issueAccessToken } from '../store/auth.js';
+import { findUserByEmail, getOrg, listUsers } from '../store/orgs.js';
+import { getRecord, listRecords } from '../store/records.js';
+import { HOST_JS } from './host-script.js';
+import { SDK_STANDIN_JS } from './sdk-standin.js';
+
+const UI_CLIENT_ID = '1000.SANDBOXCRMUI';
+const UI_SCOPES = 'ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.users.ALL,ZohoCRM.org.ALL';
+const MODULES = ['Leads', 'Contacts', 'Deals'] as const;
+
+const escape = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${String(char.charCodeAt(0))};`);
+
+/** Widgets may come from loopback only (the backend on this machine), or the configured URL. */
+function widgetUrlOf(requested: string | undefined, configured: string | undefined): string | undefined {
+  const candidate = requested ?? configured;
+  if (!candidate) return undefined;
+  try {
+    const url = new URL(candidate);
+    const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
+    return (loopback && (url.protocol === 'http:' || url.protocol === 'https:')) || candidate === configured ? url.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function page(title: string, body: string, nonce: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)} · Zoho CRM sandbox</title>
+<style nonce="${nonce}">
+body{margin:0;font:13px/1.45 -apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Arial,sans-serif;color:#1f2937;background:#f4f6f9}
+header{background:#1b2a4a;color:#fff;padding:10px 16px;font-weight:600}
+main{display:grid;grid-template-columns:1fr 380px;gap:16px;padding:16px}
+section{background:#fff;border:1px solid #e5e7eb;border-radius:6px;padding:12px 14px}
+h1{font-size:16px;margin:0 0 10px}h2{font-size:13px;margin:14px 0 6px;color:#6b7280;text-transform:uppercase}
+th{text-align:left;color:#6b7280;font-weight:500;padding:2px 12px 2px 0;vertical-align:top}
+iframe{width:100%;height:560px;border:1px solid #e5e7eb;border-radius:6px;background:#fff}
+ul{padding-left:18px}a{color:#1a73e8}
+</style></head><body><header>Zoho CRM · sandbox</header>${body}</body></html>`;
+}
+
+/**
+ * The sandbox's CRM pages: a list of Leads, Contacts and Deals per org, and a record page with its
+ * fields, Owner (changeable), Notes and our widget in a cross-origin iframe hosted through the
+ * embedded-app protocol. Also serves the SDK stand-in the widget loads offline.
+ */
+export function createCrmUiRoutes(deps: SandboxDeps, options: { widgetUrl?: string | undefined } = {}): Hono<SandboxEnv> {
+  const app = new Hono<SandboxEnv>();
+
+  app.get('/sdk/ZohoEmbededAppSDK.min.js', (c) => {
+    c.header('Content-Type', 'text/javascript; charset=utf-8');
+    c.header('Cache-Control', 'no-cache');
+    return c.body(SDK_STANDIN_JS);
+  });
+
+  app.get('/ui/:orgId', (c) => {
+    const org = getOrg(deps.db, c.req.param('orgId'));
+    if (!org) return c.text('No such org in the sandbox.', 404);
+    const nonce = randomBytes(16).toString('base64');
+    const query = new URL(c.req.url).search;
+    const lists = MODULES.map((module) => {
+      const items = listRecords(deps.db, org.id, module)
+        .slice(0, 200)
+        .map((record) => {
+          const name = [record.values.First_Name, record.values.Last_Name ?? record.values.Deal_Name].filter(Boolean).join(' ') || record.id;
+          return `<li><a href="/ui/${org.id}/${module}/${record.id}${escape(query)}">${escape(String(name))}</a></li>`;
+        });
+      return `<h2>${module}</h2>${items.length ? `<ul>${items.join('')}</ul>` : '<p>None yet.</p>'}`;
+    });
+    c.header('Content-Security-Policy', `default-src 'none'; style-src 'nonce-${nonce}'`);
+    return c.html(page(org.name, `<main><section><h1>${escape(org.name)}</h1>${lists.join('')}</section></main>`, nonce));
+  });
+
+  app.get('/ui/:orgId/:module/:recordId', (c) => {
+    const { orgId, module, recordId } = c.req.param();
+    const org = getOrg(deps.db, orgId);
+    if (!org || !(MODULES as readonly string[]).includes(module) || !getRecord(deps.db, orgId, module, recordId)) return c.text('No such record in the sandbox.', 404);
+    const email = c.req.query('user');
+    const user = email ? findUserByEmail(deps.db, org.id, email) : listUsers(deps.db, org.id).find((candidate) => candidate.profile === 'Administrator');
+    if (!user) return c.text(`No user ${email ?? '(admin)'} in this org.`, 404);
+    const widgetUrl = widgetUrlOf(c.req.query('widget'), options.widgetUrl);
+    if (!widgetUrl) return c.text('Say which widget to show: ?widget=<loopback URL of widget.html>.', 400);
+    const now = deps.clock.now();
+    // The page acts as the signed-in user, as Zoho's own UI does.
+    if (!getClient(deps.db, UI_CLIENT_ID)) createClient(deps.db, { name: 'Sandbox CRM UI', redirectUris: [], clientId: UI_CLIENT_ID }, now);
+    const token = issueAccessToken(deps.db, { client_id: UI_CLIENT_ID, org_id: org.id, user_id: user.id, scope: UI_SCOPES }, null, now).token;
+    const config = { apiBase: `${dcBaseUrl(deps.baseUrl(), org.dc)}/crm/v8`, token, module, recordId, userId: user.id, uniqueID: `sandbox-${randomBytes(6).toString('hex')}`, widgetUrl };
+    const nonce = randomBytes(16).toString('base64');
+    const body = `<main>
+<section aria-label="Record"><h1>${escape(module)} · ${escape(recordId)}</h1>
+<form id="owner-form"><label>Owner <select id="owner" aria-label="Owner"></select></label> <button type="submit">Change owner</button> <button type="button" id="refresh">Refresh</button></form>
+<h2>Fields</h2><table><tbody id="fields"></tbody></table>
+<h2>Notes</h2><ul id="notes"></ul></section>
+<section aria-label="Widget"><iframe id="widget" title="Sales assistant widget"></iframe></section>
+</main>
+<script type="application/json" id="crm-config">${JSON.stringify(config).replace(/</g, '\\u003c')}</script>
+<script nonce="${nonce}">${HOST_JS}</script>`;
+    const widgetOrigin = new URL(widgetUrl).origin;
+    c.header('Content-Security-Policy', `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; frame-src ${widgetOrigin}; form-action 'none'; base-uri 'none'`);
+    c.header('Cache-Control', 'no-store');
+    return c.html(page(`${module} ${recordId}`, body, nonce));
+  });
+
+  return app;
+}

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { type TestBackend, startTestBackend } from '../helpers/backend-harness.js';
+import { artifactPath, buildWidget, launchChromium } from '../helpers/browser.js';
+import { type ConnectedOrg, connectOrg } from '../helpers/connected-org.js';
+import { type Scenario, setUpAssistant } from '../helpers/engine-scenario.js';
+
+let backend: TestBackend;
+let org: ConnectedOrg;
+let scenario: Scenario;
+let browser: Browser;
+
+beforeAll(async () => {
+  await buildWidget();
+  browser = await launchChromium();
+  backend = await startTestBackend();
+  org = await connectOrg(backend);
+  scenario = await setUpAssistant(backend, org);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await backend?.stop();
+});
+
+async function openRecord(recordId: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  const widget = encodeURIComponent(`${backend.url}/app/widget.html`);
+  await page.goto(`${backend.sandbox.url}/ui/${org.zoho.org_id}/Contacts/${recordId}?user=${encodeURIComponent(org.zoho.admin.email)}&widget=${widget}`);
+  return page;
+}
+
+const contextField = () => backend.deps.db.prepare("SELECT api_name FROM org_fields WHERE module = 'Contacts' AND role = 'context'").pluck().get() as string;
+
+describe('the record widget inside the sandbox CRM page, in chromium', () => {
+  it('loads cross-origin, saves the context, assigns to the assistant and hands back', async () => {
+    const recordId = await scenario.contact({ [contextField()]: 'Met at the Hannover fair.' });
+    const page = await openRecord(recordId);
+    const widget = page.frameLocator('#widget');
+
+    await expect.poll(() => widget.locator('body').textContent(), { timeout: 15_000 }).toContain('not working on this record');
+    expect(await widget.locator('textarea').inputValue()).toBe('Met at the Hannover fair.');
+    // Cross-origin: the widget comes from the backend, the page from the sandbox.
+    expect(new URL(page.frames()[1]!.url()).origin).toBe(backend.url);
+    expect(new URL(page.url()).origin).toBe(backend.sandbox.url);
+    await page.screenshot({ path: artifactPath('widget', '1-not-assigned.png') });
+
+    // Edit the context: saved to the record through the host, seen through Zoho's API.
+    await widget.locator('textarea').fill('Wants a pilot for two plants in Q1.');
+    await widget.getByRole('button', { name: 'Save context' }).click();
+    await expect.poll(() => widget.locator('[role="status"]').textContent()).toContain('Context saved to the record.');
+    expect((await scenario.record('Contacts', recordId))[contextField()]).toBe('Wants a pilot for two plants in Q1.');
+
+    // Assign: Owner becomes the assistant's user; the engine picks it up; the widget shows the lead.
+    await widget.getByRole('button', { name: 'Assign to Nova' }).click();
+    await expect.poll(async () => (await scenario.record('Contacts', recordId)).Owner.id, { timeout: 10_000 }).toBe(scenario.assistantUserId);
+    await scenario.settle();
+    await expect.poll(() => widget.locator('body').textContent(), { timeout: 15_000 }).toContain('Working this record');
+    expect(scenario.leadOf(recordId)).toMatchObject({ status: 'active', context: 'Wants a pilot for two plants in Q1.', previous_owner_id: org.repId });
+    await page.screenshot({ path: artifactPath('widget', '2-working.png') });
+
+    // Hand back now: the previous owner gets the record back.
+    await widget.getByRole('button', { name: 'Hand back now' }).click();
+    await expect.poll(() => widget.locator('[role="status"]').textContent()).toContain('Handing back to');
+    await scenario.settle();
+    expect((await scenario.record('Contacts', recordId)).Owner.id).toBe(org.repId);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => page.locator('#notes').textContent()).toContain('handed this back');
+    await page.reload();
+    await expect.poll(() => page.frameLocator('#widget').locator('body').textContent(), { timeout: 15_000 }).toContain('Handed back');
+    await page.screenshot({ path: artifactPath('widget', '3-handed-back.png') });
+
+    // The protocol as Zoho's SDK speaks it: REGISTER first, then CRM_EVENTs keyed Promise100+.
+    type Logged = { eventName: string; promiseid?: string; data?: { category?: string } };
+    const log = await page.evaluate(() => (globalThis as unknown as { hostLog: Logged[] }).hostLog);
+    expect(log[0]!.eventName).toBe('REGISTER');
+    expect(log.find((message) => message.eventName === 'ZDK_EVENT')!.promiseid).toBe('Promise100');
+    expect(log.filter((message) => message.eventName === 'CRM_EVENT').map((message) => message.data!.category)).toEqual(expect.arrayContaining(['CONFIG', 'READ']));
+    await page.close();
+  });
+});
