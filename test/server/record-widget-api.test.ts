@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestBackend, startTestBackend } from '../helpers/backend-harness.js';
 import { type ConnectedOrg, connectOrg } from '../helpers/connected-org.js';
@@ -9,7 +12,12 @@ let other: ConnectedOrg;
 let scenario: Scenario;
 
 beforeAll(async () => {
-  backend = await startTestBackend();
+  // A widget folder of its own: the browser tests rebuild app/ while other files run.
+  const widgetDir = mkdtempSync(join(tmpdir(), 'widget-'));
+  mkdirSync(join(widgetDir, 'assets'));
+  writeFileSync(join(widgetDir, 'widget.html'), '<!doctype html><script type="module" src="./assets/widget.js"></script>');
+  writeFileSync(join(widgetDir, 'assets', 'widget.js'), 'export {};');
+  backend = await startTestBackend({ env: { WIDGET_DIR: widgetDir } });
   org = await connectOrg(backend);
   other = await connectOrg(backend);
   scenario = await setUpAssistant(backend, org);
@@ -50,5 +58,22 @@ describe('GET /api/record-widget/:module/:recordId', () => {
     expect(module.body.error.code).toBe('VALIDATION_FAILED');
     const id = await org.api('GET', '/record-widget/Contacts/12ab', undefined, { session: null });
     expect(id.status).toBe(400);
+  });
+
+  it('serves the built widget at /app/ for Zoho and the sandbox to frame, and nothing else', async () => {
+    const page = await fetch(`${backend.url}/app/widget.html`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const csp = page.headers.get('content-security-policy')!;
+    expect(csp).toContain('frame-ancestors https://*.zoho.com');
+    expect(csp).toContain(backend.sandbox.url);
+    expect(csp).toContain("connect-src 'self'");
+    expect((await fetch(`${backend.url}/app/assets/widget.js`)).headers.get('cache-control')).toContain('immutable');
+    for (const path of ['/app/..%2Fpackage.json', '/app/.env', '/app/assets/missing.js', '/app/server.ts']) {
+      expect((await fetch(`${backend.url}${path}`)).status, path).toBe(404);
+    }
+    // Zoho's org variables tell the widget where this backend is.
+    const variable = await backend.sandbox.crm(scenario.zohoToken, 'GET', '/settings/variables/salesassist__Backend_Url', undefined, org.zoho.api_domain);
+    expect(variable.body.variables[0].value).toBe(backend.url);
   });
 });
