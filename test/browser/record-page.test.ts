@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { type TestBackend, startTestBackend } from '../helpers/backend-harness.js';
-import { artifactPath, buildWidget, launchChromium } from '../helpers/browser.js';
+import { artifactPath, launchChromium } from '../helpers/browser.js';
 import { type ConnectedOrg, connectOrg } from '../helpers/connected-org.js';
 import { type Scenario, setUpAssistant } from '../helpers/engine-scenario.js';
 
@@ -11,7 +11,6 @@ let scenario: Scenario;
 let browser: Browser;
 
 beforeAll(async () => {
-  await buildWidget();
   browser = await launchChromium();
   backend = await startTestBackend();
   org = await connectOrg(backend);

@@ -38,7 +38,8 @@ export function oauthRoutes(deps: AppDeps, sessions: AdminSessions, extraOrigins
   app.get('/start', (c) => {
     const purpose: OAuthPurpose = c.req.query('purpose') === 'admin' ? 'admin' : 'connect';
     const opener = c.req.query('origin');
-    if (purpose === 'admin' && (!opener || !isAllowedOrigin(opener, extraOrigins))) {
+    // Our own /app/ (an externally hosted widget) is a widget origin too.
+    if (purpose === 'admin' && (!opener || !isAllowedOrigin(opener, [...extraOrigins, new URL(deps.config.publicUrl).origin]))) {
       return fail(c, 'Sign-in must start from the settings tab', 'The page that asked for this sign-in is not a Zoho CRM widget.');
     }
     const now = deps.clock.now();

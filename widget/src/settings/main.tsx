@@ -1,13 +1,54 @@
 import { render } from 'preact';
 import { loadZohoSdk } from '../host/load-sdk.js';
 import { zohoHost } from '../host/zoho-host.js';
+import { createBackend } from '../shared/backend.js';
+import '../shared/widget.css';
+import { SettingsApp } from './SettingsApp.js';
 
-/** The settings web tab. It starts here; its views land with the rest of the widget work. */
+const WIDGET_KEY_VARIABLE = 'salesassist__Widget_Key';
+const BACKEND_URL_VARIABLE = 'salesassist__Backend_Url';
+
+/**
+ * Where our backend is: the org variable once connected; before that, this page's own origin when
+ * the backend serves the widget itself (it never is Zoho's file host).
+ */
+function backendUrlOf(variable: string | null): string | null {
+  if (variable) return variable;
+  return /(^|\.)zappscontents\.com$/.test(location.hostname) ? null : location.origin;
+}
+
 async function start(root: HTMLElement): Promise<void> {
   await loadZohoSdk();
   const host = zohoHost({ tab: true });
-  const user = await host.currentUser();
-  render(<p>Signed in to Zoho CRM as {user.email}.</p>, root);
+  await host.context();
+  const [key, url] = await Promise.all([host.orgVariable(WIDGET_KEY_VARIABLE), host.orgVariable(BACKEND_URL_VARIABLE)]);
+  const backendUrl = backendUrlOf(url);
+  // The administrator session lives in this page's memory only: never in storage, never in a URL.
+  let session: string | null = null;
+  const signIn = () =>
+    new Promise<void>((resolve, reject) => {
+      if (!backendUrl) return reject(new Error("The assistant's server address is not known."));
+      const popup = window.open(`${backendUrl}/oauth/zoho/start?purpose=admin&origin=${encodeURIComponent(location.origin)}`, 'salesassist-signin', 'width=520,height=640');
+      if (!popup) return reject(new Error('The sign-in window was blocked: allow pop-ups for Zoho CRM and try again.'));
+      const listener = (event: MessageEvent) => {
+        const data = event.data as { type?: string; token?: string } | null;
+        if (event.origin !== new URL(backendUrl).origin || data?.type !== 'salesassist:admin-session' || !data.token) return;
+        window.removeEventListener('message', listener);
+        session = data.token;
+        resolve();
+      };
+      window.addEventListener('message', listener);
+    });
+  render(
+    <SettingsApp
+      backend={key && backendUrl ? createBackend(backendUrl, key, () => session) : null}
+      authorizeUrl={backendUrl ? `${backendUrl}/oauth/zoho/start` : null}
+      signIn={signIn}
+      isAdmin={() => session !== null}
+      openWindow={(target) => void window.open(target, 'salesassist-authorize', 'width=520,height=640')}
+    />,
+    root,
+  );
 }
 
 const root = document.getElementById('app')!;

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { SandboxDeps, SandboxEnv } from '../context.js';
 import { dcBaseUrl } from '../context.js';
 import { createClient, getClient, issueAccessToken } from '../store/auth.js';
-import { findUserByEmail, getOrg, listUsers } from '../store/orgs.js';
+import { type OrgRow, findUserByEmail, getOrg, listUsers } from '../store/orgs.js';
 import { getRecord, listRecords } from '../store/records.js';
 import { HOST_JS } from './host-script.js';
 import { SDK_STANDIN_JS } from './sdk-standin.js';
@@ -36,7 +36,7 @@ main{display:grid;grid-template-columns:1fr 380px;gap:16px;padding:16px}
 section{background:#fff;border:1px solid #e5e7eb;border-radius:6px;padding:12px 14px}
 h1{font-size:16px;margin:0 0 10px}h2{font-size:13px;margin:14px 0 6px;color:#6b7280;text-transform:uppercase}
 th{text-align:left;color:#6b7280;font-weight:500;padding:2px 12px 2px 0;vertical-align:top}
-iframe{width:100%;height:560px;border:1px solid #e5e7eb;border-radius:6px;background:#fff}
+main.tab{grid-template-columns:1fr}iframe{width:100%;height:560px;border:1px solid #e5e7eb;border-radius:6px;background:#fff}
 ul{padding-left:18px}a{color:#1a73e8}
 </style></head><body><header>Zoho CRM · sandbox</header>${body}</body></html>`;
 }
@@ -73,6 +73,18 @@ export function createCrmUiRoutes(deps: SandboxDeps, options: { widgetUrl?: stri
     return c.html(page(org.name, `<main><section><h1>${escape(org.name)}</h1>${lists.join('')}</section></main>`, nonce));
   });
 
+  /** A web tab (the settings tab): the widget alone, with no record and no PageLoad. */
+  app.get('/ui/:orgId/tab', (c) => {
+    const org = getOrg(deps.db, c.req.param('orgId'));
+    if (!org) return c.text('No such org in the sandbox.', 404);
+    const email = c.req.query('user');
+    const user = email ? findUserByEmail(deps.db, org.id, email) : listUsers(deps.db, org.id).find((candidate) => candidate.profile === 'Administrator');
+    if (!user) return c.text(`No user ${email ?? '(admin)'} in this org.`, 404);
+    const widgetUrl = widgetUrlOf(c.req.query('widget'), options.widgetUrl);
+    if (!widgetUrl) return c.text('Say which widget to show: ?widget=<loopback URL of settings.html>.', 400);
+    return hostPage(c, org, user.id, widgetUrl, null, null, '<main class="tab"><section aria-label="Widget"><iframe id="widget" title="Sales assistant settings"></iframe></section></main>');
+  });
+
   app.get('/ui/:orgId/:module/:recordId', (c) => {
     const { orgId, module, recordId } = c.req.param();
     const org = getOrg(deps.db, orgId);
@@ -82,26 +94,32 @@ export function createCrmUiRoutes(deps: SandboxDeps, options: { widgetUrl?: stri
     if (!user) return c.text(`No user ${email ?? '(admin)'} in this org.`, 404);
     const widgetUrl = widgetUrlOf(c.req.query('widget'), options.widgetUrl);
     if (!widgetUrl) return c.text('Say which widget to show: ?widget=<loopback URL of widget.html>.', 400);
-    const now = deps.clock.now();
-    // The page acts as the signed-in user, as Zoho's own UI does.
-    if (!getClient(deps.db, UI_CLIENT_ID)) createClient(deps.db, { name: 'Sandbox CRM UI', redirectUris: [], clientId: UI_CLIENT_ID }, now);
-    const token = issueAccessToken(deps.db, { client_id: UI_CLIENT_ID, org_id: org.id, user_id: user.id, scope: UI_SCOPES }, null, now).token;
-    const config = { apiBase: `${dcBaseUrl(deps.baseUrl(), org.dc)}/crm/v8`, token, module, recordId, userId: user.id, uniqueID: `sandbox-${randomBytes(6).toString('hex')}`, widgetUrl };
-    const nonce = randomBytes(16).toString('base64');
     const body = `<main>
 <section aria-label="Record"><h1>${escape(module)} · ${escape(recordId)}</h1>
 <form id="owner-form"><label>Owner <select id="owner" aria-label="Owner"></select></label> <button type="submit">Change owner</button> <button type="button" id="refresh">Refresh</button></form>
 <h2>Fields</h2><table><tbody id="fields"></tbody></table>
 <h2>Notes</h2><ul id="notes"></ul></section>
 <section aria-label="Widget"><iframe id="widget" title="Sales assistant widget"></iframe></section>
-</main>
+</main>`;
+    return hostPage(c, org, user.id, widgetUrl, module, recordId, body);
+  });
+
+  /** A page hosting a widget: the signed-in user's token, the protocol script, a CSP that frames only that widget. */
+  const hostPage = (c: Context<SandboxEnv>, org: OrgRow, userId: string, widgetUrl: string, module: string | null, recordId: string | null, main: string) => {
+    const now = deps.clock.now();
+    // The page acts as the signed-in user, as Zoho's own UI does.
+    if (!getClient(deps.db, UI_CLIENT_ID)) createClient(deps.db, { name: 'Sandbox CRM UI', redirectUris: [], clientId: UI_CLIENT_ID }, now);
+    const token = issueAccessToken(deps.db, { client_id: UI_CLIENT_ID, org_id: org.id, user_id: userId, scope: UI_SCOPES }, null, now).token;
+    const config = { apiBase: `${dcBaseUrl(deps.baseUrl(), org.dc)}/crm/v8`, token, module, recordId, userId, uniqueID: `sandbox-${randomBytes(6).toString('hex')}`, widgetUrl };
+    const nonce = randomBytes(16).toString('base64');
+    const body = `${main}
 <script type="application/json" id="crm-config">${JSON.stringify(config).replace(/</g, '\\u003c')}</script>
 <script nonce="${nonce}">${HOST_JS}</script>`;
     const widgetOrigin = new URL(widgetUrl).origin;
     c.header('Content-Security-Policy', `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; frame-src ${widgetOrigin}; form-action 'none'; base-uri 'none'`);
     c.header('Cache-Control', 'no-store');
-    return c.html(page(`${module} ${recordId}`, body, nonce));
-  });
+    return c.html(page(recordId ? `${module ?? ''} ${recordId}` : 'Settings', body, nonce));
+  };
 
   return app;
 }

@@ -43,7 +43,7 @@ export const HOST_JS = String.raw`(function () {
         var body = { data: [record] };
         if (trigger) body.trigger = trigger;
         return api('PUT', '/' + data.Entity, body).then(must).then(function (result) {
-          drawRecord();
+          if (cfg.recordId) drawRecord();
           return result;
         });
       }
@@ -76,7 +76,8 @@ export const HOST_JS = String.raw`(function () {
     if (!message || message.type !== 'SDK.EVENT') return;
     if (message.eventName === 'REGISTER') {
       send({ type: 'FRAMEWORK.EVENT', eventName: 'SET_CONTEXT', data: { uniqueID: cfg.uniqueID, connectors: [] } });
-      send({ type: 'FRAMEWORK.EVENT', eventName: 'PageLoad', data: { Entity: cfg.module, EntityId: cfg.recordId } });
+      // A web tab gets no PageLoad; a record page does.
+      if (cfg.recordId) send({ type: 'FRAMEWORK.EVENT', eventName: 'PageLoad', data: { Entity: cfg.module, EntityId: cfg.recordId } });
     } else if (message.eventName === 'ZDK_EVENT') {
       send({ type: 'FRAMEWORK.EVENT', eventName: 'EVENT_RESPONSE_FAILURE', promiseid: message.promiseid, data: { code: 'NOT_EMULATED', message: 'No ZDK in the sandbox.' } });
     } else if (message.eventName === 'CRM_EVENT') {
@@ -137,6 +138,7 @@ export const HOST_JS = String.raw`(function () {
       });
     });
   }
+  if (!cfg.recordId) return;
   document.getElementById('owner-form').addEventListener('submit', function (event) {
     event.preventDefault();
     var ownerId = document.getElementById('owner').value;

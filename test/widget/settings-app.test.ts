@@ -1,0 +1,67 @@
+// @vitest-environment happy-dom
+import { h, render } from 'preact';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SettingsApp, type SettingsProps } from '../../widget/src/settings/SettingsApp.js';
+import type { Backend } from '../../widget/src/shared/backend.js';
+
+let root: HTMLElement;
+function mount(props: SettingsProps) {
+  root = document.createElement('main');
+  document.body.append(root);
+  render(h(SettingsApp, props), root);
+}
+afterEach(() => {
+  render(null, root);
+  root.remove();
+});
+const button = (label: string) => [...root.querySelectorAll('button')].find((element) => element.textContent?.trim() === label);
+
+const org = { name: 'Acme', authorization: 'active', authorizationProblem: null, dataCentre: 'eu', authorizedBy: 'ann@acme.test', authorizedAt: '2026-11-21T10:00:00.000Z', notificationChannel: null, lastNotificationAt: null };
+const row = (status: string) => ({ assistantId: 'a1', name: 'Nova', email: 'nova@acme.test', status, meaning: `meaning of ${status}`, action: `action for ${status}`, ownedRecords: 0, checkedAt: null });
+
+describe('the settings tab against a fake backend', () => {
+  it('before connection: only Authorize, which opens our OAuth start', async () => {
+    const opened: string[] = [];
+    mount({ backend: null, authorizeUrl: 'https://assist.example/oauth/zoho/start', signIn: async () => undefined, isAdmin: () => false, openWindow: (url) => opened.push(url) });
+    expect(root.textContent).toContain('Not connected to Zoho CRM yet');
+    button('Authorize')!.click();
+    expect(opened).toEqual(['https://assist.example/oauth/zoho/start']);
+  });
+
+  it('Refresh signs the administrator in first, then shows the new status', async () => {
+    let admin = false;
+    const calls: string[] = [];
+    const backend: Backend = {
+      get: async <T,>(path: string) => (path === '/crm-details' ? { org, assistants: [row('ASSISTANT_DOES_NOT_EXISTS_AS_USER_IN_CRM')] } : { sequences: [{ id: 's1', name: 'Recommended', is_default: true, steps: [{ after_days: 0 }, { after_days: 3 }] }] }) as T,
+      post: async <T,>(path: string) => {
+        calls.push(`${path} admin=${String(admin)}`);
+        return { org, assistants: [row('ASSISTANT_EXISTS_AS_USER_IN_CRM')] } as T;
+      },
+    };
+    mount({ backend, authorizeUrl: 'https://assist.example/oauth/zoho/start', signIn: async () => void (admin = true), isAdmin: () => admin, openWindow: () => undefined });
+    await vi.waitFor(() => expect(root.querySelector('tbody tr')?.getAttribute('data-status')).toBe('ASSISTANT_DOES_NOT_EXISTS_AS_USER_IN_CRM'));
+    expect(root.textContent).toContain('EU data centre');
+    expect(root.textContent).toContain('Recommended: 2 emails over 3 days (default)');
+    expect(root.textContent).toContain('Not subscribed: polling every 10 minutes');
+    button('Refresh')!.click();
+    await vi.waitFor(() => expect(root.querySelector('tbody tr')?.getAttribute('data-status')).toBe('ASSISTANT_EXISTS_AS_USER_IN_CRM'));
+    expect(calls).toEqual(['/crm-details/refresh admin=true']);
+    expect(root.querySelector('[role="status"]')!.textContent).toBe('CRM Details refreshed from Zoho.');
+  });
+
+  it('a refused sign-in says so and changes nothing', async () => {
+    const posts: string[] = [];
+    const backend: Backend = {
+      get: async <T,>(path: string) => (path === '/crm-details' ? { org, assistants: [row('ALL_WORKING_WELL')] } : { sequences: [] }) as T,
+      post: async <T,>(path: string) => {
+        posts.push(path);
+        return {} as T;
+      },
+    };
+    mount({ backend, authorizeUrl: null, signIn: async () => Promise.reject(new Error('The sign-in window was blocked: allow pop-ups for Zoho CRM and try again.')), isAdmin: () => false, openWindow: () => undefined });
+    await vi.waitFor(() => expect(button('Disconnect')).toBeDefined());
+    button('Disconnect')!.click();
+    await vi.waitFor(() => expect(root.querySelector('[role="alert"]')?.textContent).toContain('sign-in window was blocked'));
+    expect(posts).toEqual([]);
+  });
+});

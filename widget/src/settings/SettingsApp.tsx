@@ -1,0 +1,284 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Backend } from '../shared/backend.js';
+
+export type CrmStatus = 'ASSISTANT_NOT_YET_CREATED' | 'ASSISTANT_DOES_NOT_EXISTS_AS_USER_IN_CRM' | 'ASSISTANT_EXISTS_AS_USER_IN_CRM' | 'ALL_WORKING_WELL';
+
+export interface OrgHealth {
+  name: string;
+  authorization: 'active' | 'expired' | 'revoked' | 'disconnected' | string;
+  authorizationProblem: string | null;
+  dataCentre: string;
+  authorizedBy: string | null;
+  authorizedAt: string | null;
+  notificationChannel: { expiresAt: string | null; expired: boolean } | null;
+  lastNotificationAt: string | null;
+}
+
+export interface AssistantDetails {
+  assistantId: string | null;
+  name: string | null;
+  email: string | null;
+  status: CrmStatus;
+  meaning: string;
+  action: string;
+  ownedRecords: number | null;
+  checkedAt: string | null;
+}
+
+interface CrmDetails {
+  org: OrgHealth;
+  assistants: AssistantDetails[];
+}
+
+interface Sequence {
+  id: string;
+  name: string;
+  is_default?: boolean;
+  steps: { after_days: number }[];
+}
+
+export interface SettingsProps {
+  /** Null until the org is connected (no widget key in Zoho yet). */
+  backend: Backend | null;
+  /** Where "Authorize" sends the administrator (our backend's OAuth start), or null if unknown. */
+  authorizeUrl: string | null;
+  /** Signs the current Zoho user in as an administrator of our backend (a popup); answers once done. */
+  signIn: () => Promise<void>;
+  /** Whether an administrator session is held. */
+  isAdmin: () => boolean;
+  openWindow: (url: string) => void;
+}
+
+const LABELS: Record<CrmStatus, string> = {
+  ASSISTANT_NOT_YET_CREATED: 'Not yet created',
+  ASSISTANT_DOES_NOT_EXISTS_AS_USER_IN_CRM: 'Not a Zoho user',
+  ASSISTANT_EXISTS_AS_USER_IN_CRM: 'Ready',
+  ALL_WORKING_WELL: 'All working well',
+};
+
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—');
+
+/**
+ * The settings web tab: the connection to Zoho (Authorize / Re-authorize / Disconnect), CRM Details
+ * per assistant with what each status means and what to do (Refresh), the assistants (create) and
+ * sequences, and the org's health.
+ */
+export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, openWindow }: SettingsProps) {
+  const [details, setDetails] = useState<CrmDetails | null>(null);
+  const [sequences, setSequences] = useState<Sequence[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [form, setForm] = useState({ name: '', mailbox_email: '', default_context: '' });
+
+  const load = async () => {
+    if (!backend) return;
+    try {
+      const [crm, list] = await Promise.all([backend.get<CrmDetails>('/crm-details'), backend.get<{ sequences: Sequence[] }>('/sequences')]);
+      setDetails(crm);
+      setSequences(list.sequences);
+      setError(null);
+    } catch (caught) {
+      setError(messageOf(caught));
+    }
+  };
+
+  useEffect(() => {
+    void load();
+  }, []);
+
+  /** Runs an administrator's action, signing in first when needed. */
+  const asAdmin = async (action: () => Promise<string>) => {
+    setBusy(true);
+    setNotice(null);
+    setError(null);
+    try {
+      if (!isAdmin()) await signIn();
+      setNotice(await action());
+    } catch (caught) {
+      setError(messageOf(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!backend) {
+    return (
+      <main class="settings">
+        <h1>Sales assistant</h1>
+        <section aria-label="Connection">
+          <h2>Connection</h2>
+          <p>Not connected to Zoho CRM yet. A Zoho CRM administrator authorizes the assistant's server once; it works in every Zoho data centre.</p>
+          {authorizeUrl ? (
+            <button type="button" class="primary" onClick={() => openWindow(authorizeUrl)}>
+              Authorize
+            </button>
+          ) : (
+            <p role="alert" class="notice error">
+              The assistant's server address is not known: open this tab from the server's own address once, or ask whoever runs it.
+            </p>
+          )}
+          <p class="muted">After authorizing, reload this tab.</p>
+        </section>
+      </main>
+    );
+  }
+
+  const refresh = () =>
+    asAdmin(async () => {
+      const crm = await backend.post<CrmDetails>('/crm-details/refresh');
+      setDetails(crm);
+      return 'CRM Details refreshed from Zoho.';
+    });
+
+  const disconnect = () =>
+    asAdmin(async () => {
+      await backend.post('/org/disconnect');
+      await load();
+      return 'Disconnected: the assistant no longer reaches your Zoho CRM. Authorize again to resume.';
+    });
+
+  const createAssistant = () =>
+    asAdmin(async () => {
+      await backend.post('/assistants', form);
+      setForm({ name: '', mailbox_email: '', default_context: '' });
+      const crm = await backend.post<CrmDetails>('/crm-details/refresh');
+      setDetails(crm);
+      return `Assistant ${form.name} created.`;
+    });
+
+  const org = details?.org;
+  const connected = org?.authorization === 'active';
+  return (
+    <main class="settings" aria-busy={busy}>
+      <h1>Sales assistant</h1>
+      {error && (
+        <p role="alert" class="notice error">
+          {error}
+        </p>
+      )}
+      {notice && (
+        <p role="status" class="notice">
+          {notice}
+        </p>
+      )}
+
+      <section aria-label="Connection">
+        <h2>Connection</h2>
+        {!org ? (
+          <p class="muted">Loading…</p>
+        ) : connected ? (
+          <p>
+            Connected to <strong>{org.name}</strong> ({org.dataCentre.toUpperCase()} data centre) by {org.authorizedBy ?? 'an administrator'} on {when(org.authorizedAt)}.
+          </p>
+        ) : (
+          <p class="notice error">
+            Not connected ({org.authorization}
+            {org.authorizationProblem ? `: ${org.authorizationProblem}` : ''}). Authorize again to resume.
+          </p>
+        )}
+        <div class="row">
+          {authorizeUrl && (
+            <button type="button" class={connected ? '' : 'primary'} onClick={() => openWindow(authorizeUrl)}>
+              {connected ? 'Re-authorize' : 'Authorize'}
+            </button>
+          )}
+          {connected && (
+            <button type="button" disabled={busy} onClick={() => void disconnect()}>
+              Disconnect
+            </button>
+          )}
+        </div>
+      </section>
+
+      <section aria-label="CRM Details">
+        <div class="row">
+          <h2>CRM Details</h2>
+          <button type="button" disabled={busy || !connected} onClick={() => void refresh()}>
+            Refresh
+          </button>
+        </div>
+        <table class="details">
+          <thead>
+            <tr>
+              <th scope="col">Assistant</th>
+              <th scope="col">CRM status</th>
+              <th scope="col">What it means</th>
+              <th scope="col">What to do</th>
+              <th scope="col">Records</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(details?.assistants ?? []).map((assistant) => (
+              <tr data-status={assistant.status}>
+                <td>
+                  {assistant.name ?? '—'}
+                  {assistant.email && <div class="muted">{assistant.email}</div>}
+                </td>
+                <td>
+                  <span class={`badge ${assistant.status}`}>{LABELS[assistant.status]}</span>
+                </td>
+                <td>{assistant.meaning}</td>
+                <td>{assistant.action}</td>
+                <td>{assistant.ownedRecords ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <section aria-label="Assistants">
+        <h2>New assistant</h2>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            void createAssistant();
+          }}
+        >
+          <label>
+            Name
+            <input required value={form.name} onInput={(event) => setForm({ ...form, name: event.currentTarget.value })} />
+          </label>
+          <label>
+            Mailbox email (the assistant's Zoho user has the same address)
+            <input required type="email" value={form.mailbox_email} onInput={(event) => setForm({ ...form, mailbox_email: event.currentTarget.value })} />
+          </label>
+          <label>
+            Default context
+            <textarea required rows={3} value={form.default_context} onInput={(event) => setForm({ ...form, default_context: event.currentTarget.value })} />
+          </label>
+          <button type="submit" class="primary" disabled={busy || !connected}>
+            Create assistant
+          </button>
+        </form>
+      </section>
+
+      <section aria-label="Sequences">
+        <h2>Sequences</h2>
+        <ul>
+          {sequences.map((sequence) => (
+            <li>
+              {sequence.name}: {sequence.steps.length} emails over {sequence.steps.reduce((days, step) => days + step.after_days, 0)} days{sequence.is_default ? ' (default)' : ''}
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      {org && (
+        <section aria-label="Health">
+          <h2>Health</h2>
+          <dl class="facts">
+            <dt>Notifications</dt>
+            <dd>{org.notificationChannel ? (org.notificationChannel.expired ? 'Channel expired: press Refresh or authorize again' : `Subscribed until ${when(org.notificationChannel.expiresAt)}`) : 'Not subscribed: polling every 10 minutes'}</dd>
+            <dt>Last notification</dt>
+            <dd>{when(org.lastNotificationAt)}</dd>
+          </dl>
+        </section>
+      )}
+    </main>
+  );
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
