@@ -76,7 +76,7 @@ describe('the record widget inside the sandbox CRM page, in chromium', () => {
     const log = await page.evaluate(() => (globalThis as unknown as { hostLog: Logged[] }).hostLog);
     expect(log[0]!.eventName).toBe('REGISTER');
     expect(log.find((message) => message.eventName === 'ZDK_EVENT')!.promiseid).toBe('Promise100');
-    expect(log.filter((message) => message.eventName === 'CRM_EVENT').map((message) => message.data!.category)).toEqual(expect.arrayContaining(['CONFIG', 'READ']));
+    expect(log.filter((message) => message.eventName === 'CRM_EVENT').map((message) => message.data!.category)).toEqual(expect.arrayContaining(['CONFIG', 'READ', 'UI']));
     await page.close();
   });
 });

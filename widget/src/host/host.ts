@@ -40,3 +40,14 @@ export interface Host {
   users(): Promise<ZohoUserSummary[]>;
   resize(height: number): Promise<void>;
 }
+
+/** Keeps the host's frame as tall as the content, so nothing scrolls inside the widget. */
+export function followContentHeight(host: Host, element: HTMLElement): void {
+  let last = 0;
+  new ResizeObserver(() => {
+    const height = Math.ceil(element.scrollHeight);
+    if (height === last) return;
+    last = height;
+    host.resize(height).catch(() => undefined);
+  }).observe(element);
+}

@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { loadZohoSdk } from '../host/load-sdk.js';
+import { followContentHeight } from '../host/host.js';
 import { zohoHost } from '../host/zoho-host.js';
 import { createBackend } from '../shared/backend.js';
 import { HostContext } from '../shared/context.js';
@@ -14,6 +15,7 @@ async function start(root: HTMLElement): Promise<void> {
   const host = zohoHost({ tab: false });
   // Nothing is asked of the host before it has registered the widget and said where it is.
   await host.context();
+  followContentHeight(host, document.body);
   const [key, url] = await Promise.all([host.orgVariable(WIDGET_KEY_VARIABLE), host.orgVariable(BACKEND_URL_VARIABLE)]);
   if (!key || !url) {
     root.textContent = 'The assistant is not connected yet: an administrator authorizes it in the settings tab.';

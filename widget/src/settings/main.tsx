@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { loadZohoSdk } from '../host/load-sdk.js';
+import { followContentHeight } from '../host/host.js';
 import { zohoHost } from '../host/zoho-host.js';
 import { createBackend } from '../shared/backend.js';
 import '../shared/widget.css';
@@ -21,6 +22,7 @@ async function start(root: HTMLElement): Promise<void> {
   await loadZohoSdk();
   const host = zohoHost({ tab: true });
   await host.context();
+  followContentHeight(host, document.body);
   const [key, url] = await Promise.all([host.orgVariable(WIDGET_KEY_VARIABLE), host.orgVariable(BACKEND_URL_VARIABLE)]);
   const backendUrl = backendUrlOf(url);
   // The administrator session lives in this page's memory only: never in storage, never in a URL.
