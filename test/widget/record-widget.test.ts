@@ -57,6 +57,10 @@ function fakeBackend(answer: () => RecordWidgetData | Error) {
       posts.push(path);
       return {} as T;
     },
+    delete: async <T,>(path: string) => {
+      posts.push(`DELETE ${path}`);
+      return {} as T;
+    },
   };
   return { backend, posts };
 }

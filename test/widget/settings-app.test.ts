@@ -37,6 +37,7 @@ describe('the settings tab against a fake backend', () => {
         calls.push(`${path} admin=${String(admin)}`);
         return { org, assistants: [row('ASSISTANT_EXISTS_AS_USER_IN_CRM')] } as T;
       },
+      delete: async <T,>() => ({}) as T,
     };
     mount({ backend, authorizeUrl: 'https://assist.example/oauth/zoho/start', signIn: async () => void (admin = true), isAdmin: () => admin, openWindow: () => undefined });
     await vi.waitFor(() => expect(root.querySelector('tbody tr')?.getAttribute('data-status')).toBe('ASSISTANT_DOES_NOT_EXISTS_AS_USER_IN_CRM'));
@@ -57,11 +58,45 @@ describe('the settings tab against a fake backend', () => {
         posts.push(path);
         return {} as T;
       },
+      delete: async <T,>() => ({}) as T,
     };
     mount({ backend, authorizeUrl: null, signIn: async () => Promise.reject(new Error('The sign-in window was blocked: allow pop-ups for Zoho CRM and try again.')), isAdmin: () => false, openWindow: () => undefined });
     await vi.waitFor(() => expect(button('Disconnect')).toBeDefined());
     button('Disconnect')!.click();
     await vi.waitFor(() => expect(root.querySelector('[role="alert"]')?.textContent).toContain('sign-in window was blocked'));
     expect(posts).toEqual([]);
+  });
+
+  it('creates a sequence from the days between emails, and refuses days that are not numbers', async () => {
+    const posted: unknown[] = [];
+    let sequences = [{ id: 's1', name: 'Recommended', is_default: true, steps: [{ after_days: 0 }] }];
+    const backend: Backend = {
+      get: async <T,>(path: string) => (path === '/crm-details' ? { org, assistants: [row('ALL_WORKING_WELL')] } : { sequences }) as T,
+      post: async <T,>(path: string, body?: unknown) => {
+        posted.push({ path, body });
+        sequences = [...sequences, { id: 's2', name: 'Short', is_default: false, steps: [{ after_days: 0 }, { after_days: 2 }] }];
+        return {} as T;
+      },
+      delete: async <T,>() => ({}) as T,
+    };
+    mount({ backend, authorizeUrl: null, signIn: async () => undefined, isAdmin: () => true, openWindow: () => undefined });
+    await vi.waitFor(() => expect(root.textContent).toContain('Recommended: 1 emails'));
+    const inputs = [...root.querySelectorAll('section[aria-label="Sequences"] input')] as HTMLInputElement[];
+    const type = (input: HTMLInputElement, value: string) => {
+      input.value = value;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    };
+    type(inputs[0]!, 'Short');
+    type(inputs[1]!, '0, two');
+    await vi.waitFor(() => expect(inputs[1]!.value).toBe('0, two'));
+    button('Create sequence')!.click();
+    await vi.waitFor(() => expect(root.querySelector('[role="alert"]')?.textContent).toContain('whole numbers separated by commas'));
+    expect(posted).toEqual([]);
+
+    type(inputs[1]!, '0, 2');
+    await vi.waitFor(() => expect(inputs[1]!.value).toBe('0, 2'));
+    button('Create sequence')!.click();
+    await vi.waitFor(() => expect(root.textContent).toContain('Short: 2 emails over 2 days'));
+    expect(posted).toEqual([{ path: '/sequences', body: { name: 'Short', steps: [{ after_days: 0 }, { after_days: 2 }], is_default: false } }]);
   });
 });

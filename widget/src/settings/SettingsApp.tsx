@@ -70,6 +70,7 @@ export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, openWindow
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [form, setForm] = useState({ name: '', mailbox_email: '', default_context: '' });
+  const [sequenceForm, setSequenceForm] = useState({ name: '', days: '0, 3, 5, 7', isDefault: false });
 
   const load = async () => {
     if (!backend) return;
@@ -145,6 +146,23 @@ export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, openWindow
       const crm = await backend.post<CrmDetails>('/crm-details/refresh');
       setDetails(crm);
       return `Assistant ${form.name} created.`;
+    });
+
+  const createSequence = () =>
+    asAdmin(async () => {
+      const days = sequenceForm.days.split(',').map((part) => part.trim());
+      if (days.some((day) => !/^\d{1,3}$/.test(day))) throw new Error('Days between emails: whole numbers separated by commas, e.g. 0, 3, 5, 7.');
+      await backend.post('/sequences', { name: sequenceForm.name, steps: days.map((day) => ({ after_days: Number(day) })), is_default: sequenceForm.isDefault });
+      setSequences((await backend.get<{ sequences: Sequence[] }>('/sequences')).sequences);
+      setSequenceForm({ name: '', days: '0, 3, 5, 7', isDefault: false });
+      return `Sequence ${sequenceForm.name} created.`;
+    });
+
+  const deleteSequence = (sequence: Sequence) =>
+    asAdmin(async () => {
+      await backend.delete(`/sequences/${sequence.id}`);
+      setSequences((await backend.get<{ sequences: Sequence[] }>('/sequences')).sequences);
+      return `Sequence ${sequence.name} deleted.`;
     });
 
   const org = details?.org;
@@ -237,15 +255,24 @@ export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, openWindow
         >
           <label>
             Name
-            <input required value={form.name} onInput={(event) => setForm({ ...form, name: event.currentTarget.value })} />
+            <input required value={form.name} onInput={(event) => {
+              const value = event.currentTarget.value;
+              setForm((current) => ({ ...current, name: value }));
+            }} />
           </label>
           <label>
             Mailbox email (the assistant's Zoho user has the same address)
-            <input required type="email" value={form.mailbox_email} onInput={(event) => setForm({ ...form, mailbox_email: event.currentTarget.value })} />
+            <input required type="email" value={form.mailbox_email} onInput={(event) => {
+              const value = event.currentTarget.value;
+              setForm((current) => ({ ...current, mailbox_email: value }));
+            }} />
           </label>
           <label>
             Default context
-            <textarea required rows={3} value={form.default_context} onInput={(event) => setForm({ ...form, default_context: event.currentTarget.value })} />
+            <textarea required rows={3} value={form.default_context} onInput={(event) => {
+              const value = event.currentTarget.value;
+              setForm((current) => ({ ...current, default_context: value }));
+            }} />
           </label>
           <button type="submit" class="primary" disabled={busy || !connected}>
             Create assistant
@@ -258,10 +285,45 @@ export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, openWindow
         <ul>
           {sequences.map((sequence) => (
             <li>
-              {sequence.name}: {sequence.steps.length} emails over {sequence.steps.reduce((days, step) => days + step.after_days, 0)} days{sequence.is_default ? ' (default)' : ''}
+              {sequence.name}: {sequence.steps.length} emails over {sequence.steps.reduce((days, step) => days + step.after_days, 0)} days{sequence.is_default ? ' (default)' : ''}{' '}
+              {!sequence.is_default && (
+                <button type="button" disabled={busy} aria-label={`Delete sequence ${sequence.name}`} onClick={() => void deleteSequence(sequence)}>
+                  Delete
+                </button>
+              )}
             </li>
           ))}
         </ul>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            void createSequence();
+          }}
+        >
+          <label>
+            Sequence name
+            <input required value={sequenceForm.name} onInput={(event) => {
+              const value = event.currentTarget.value;
+              setSequenceForm((current) => ({ ...current, name: value }));
+            }} />
+          </label>
+          <label>
+            Days before each email (the first counts from assignment)
+            <input required value={sequenceForm.days} onInput={(event) => {
+              const value = event.currentTarget.value;
+              setSequenceForm((current) => ({ ...current, days: value }));
+            }} />
+          </label>
+          <label class="inline">
+            <input type="checkbox" checked={sequenceForm.isDefault} onChange={(event) => {
+              const checked = event.currentTarget.checked;
+              setSequenceForm((current) => ({ ...current, isDefault: checked }));
+            }} /> The org's default sequence
+          </label>
+          <button type="submit" disabled={busy || !connected}>
+            Create sequence
+          </button>
+        </form>
       </section>
 
       {org && (
