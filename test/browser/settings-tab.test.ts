@@ -35,7 +35,7 @@ describe('the settings tab inside the sandbox CRM, in chromium', () => {
 
     // 2. Create an assistant whose mailbox is no Zoho user: the admin signs in through a popup first.
     const mailbox = `nova.${org.zoho.org_id}@assist.test`;
-    await tab.getByLabel('Name').fill('Nova');
+    await tab.getByLabel('Name', { exact: true }).fill('Nova');
     await tab.getByLabel(/Mailbox email/).fill(mailbox);
     await tab.getByLabel('Default context').fill('We cut energy bills for factories.');
     const popupOpened = page.waitForEvent('popup');
