@@ -73,53 +73,59 @@ export function createCrmUiRoutes(deps: SandboxDeps, options: { widgetUrl?: stri
     return c.html(page(org.name, `<main><section><h1>${escape(org.name)}</h1>${lists.join('')}</section></main>`, nonce));
   });
 
-  /** A web tab (the settings tab): the widget alone, with no record and no PageLoad. */
-  app.get('/ui/:orgId/tab', (c) => {
-    const org = getOrg(deps.db, c.req.param('orgId'));
-    if (!org) return c.text('No such org in the sandbox.', 404);
+  /**
+   * A page hosting a widget for the signed-in user (`?user=`, else the org's administrator): the
+   * user's token, the protocol script, and a CSP that frames only that widget. `record` is null for
+   * a web tab.
+   */
+  const hostPage = (c: Context<SandboxEnv>, org: OrgRow, record: { module: string; recordId: string } | null, main: string) => {
     const email = c.req.query('user');
     const user = email ? findUserByEmail(deps.db, org.id, email) : listUsers(deps.db, org.id).find((candidate) => candidate.profile === 'Administrator');
     if (!user) return c.text(`No user ${email ?? '(admin)'} in this org.`, 404);
     const widgetUrl = widgetUrlOf(c.req.query('widget'), options.widgetUrl);
-    if (!widgetUrl) return c.text('Say which widget to show: ?widget=<loopback URL of settings.html>.', 400);
-    return hostPage(c, org, user.id, widgetUrl, null, null, '<main class="tab"><section aria-label="Widget"><iframe id="widget" title="Sales assistant settings"></iframe></section></main>');
+    if (!widgetUrl) return c.text('Say which widget to show: ?widget=<loopback URL of widget.html or settings.html>.', 400);
+    const now = deps.clock.now();
+    // The page acts as the signed-in user, as Zoho's own UI does.
+    if (!getClient(deps.db, UI_CLIENT_ID)) createClient(deps.db, { name: 'Sandbox CRM UI', redirectUris: [], clientId: UI_CLIENT_ID }, now);
+    const token = issueAccessToken(deps.db, { client_id: UI_CLIENT_ID, org_id: org.id, user_id: user.id, scope: UI_SCOPES }, null, now).token;
+    const config = {
+      apiBase: `${dcBaseUrl(deps.baseUrl(), org.dc)}/crm/v8`,
+      token,
+      module: record?.module ?? null,
+      recordId: record?.recordId ?? null,
+      userId: user.id,
+      uniqueID: `sandbox-${randomBytes(6).toString('hex')}`,
+      widgetUrl,
+    };
+    const nonce = randomBytes(16).toString('base64');
+    const body = `${main}
+<script type="application/json" id="crm-config">${JSON.stringify(config).replace(/</g, '\\u003c')}</script>
+<script nonce="${nonce}">${HOST_JS}</script>`;
+    c.header('Content-Security-Policy', `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; frame-src ${new URL(widgetUrl).origin}; form-action 'none'; base-uri 'none'`);
+    c.header('Cache-Control', 'no-store');
+    return c.html(page(record ? `${record.module} ${record.recordId}` : 'Settings', body, nonce));
+  };
+
+  /** A web tab (the settings tab): the widget alone, with no record and no PageLoad. */
+  app.get('/ui/:orgId/tab', (c) => {
+    const org = getOrg(deps.db, c.req.param('orgId'));
+    if (!org) return c.text('No such org in the sandbox.', 404);
+    return hostPage(c, org, null, '<main class="tab"><section aria-label="Widget"><iframe id="widget" title="Sales assistant settings"></iframe></section></main>');
   });
 
   app.get('/ui/:orgId/:module/:recordId', (c) => {
     const { orgId, module, recordId } = c.req.param();
     const org = getOrg(deps.db, orgId);
     if (!org || !(MODULES as readonly string[]).includes(module) || !getRecord(deps.db, orgId, module, recordId)) return c.text('No such record in the sandbox.', 404);
-    const email = c.req.query('user');
-    const user = email ? findUserByEmail(deps.db, org.id, email) : listUsers(deps.db, org.id).find((candidate) => candidate.profile === 'Administrator');
-    if (!user) return c.text(`No user ${email ?? '(admin)'} in this org.`, 404);
-    const widgetUrl = widgetUrlOf(c.req.query('widget'), options.widgetUrl);
-    if (!widgetUrl) return c.text('Say which widget to show: ?widget=<loopback URL of widget.html>.', 400);
-    const body = `<main>
+    const main = `<main>
 <section aria-label="Record"><h1>${escape(module)} · ${escape(recordId)}</h1>
 <form id="owner-form"><label>Owner <select id="owner" aria-label="Owner"></select></label> <button type="submit">Change owner</button> <button type="button" id="refresh">Refresh</button></form>
 <h2>Fields</h2><table><tbody id="fields"></tbody></table>
 <h2>Notes</h2><ul id="notes"></ul></section>
 <section aria-label="Widget"><iframe id="widget" title="Sales assistant widget"></iframe></section>
 </main>`;
-    return hostPage(c, org, user.id, widgetUrl, module, recordId, body);
+    return hostPage(c, org, { module, recordId }, main);
   });
-
-  /** A page hosting a widget: the signed-in user's token, the protocol script, a CSP that frames only that widget. */
-  const hostPage = (c: Context<SandboxEnv>, org: OrgRow, userId: string, widgetUrl: string, module: string | null, recordId: string | null, main: string) => {
-    const now = deps.clock.now();
-    // The page acts as the signed-in user, as Zoho's own UI does.
-    if (!getClient(deps.db, UI_CLIENT_ID)) createClient(deps.db, { name: 'Sandbox CRM UI', redirectUris: [], clientId: UI_CLIENT_ID }, now);
-    const token = issueAccessToken(deps.db, { client_id: UI_CLIENT_ID, org_id: org.id, user_id: userId, scope: UI_SCOPES }, null, now).token;
-    const config = { apiBase: `${dcBaseUrl(deps.baseUrl(), org.dc)}/crm/v8`, token, module, recordId, userId, uniqueID: `sandbox-${randomBytes(6).toString('hex')}`, widgetUrl };
-    const nonce = randomBytes(16).toString('base64');
-    const body = `${main}
-<script type="application/json" id="crm-config">${JSON.stringify(config).replace(/</g, '\\u003c')}</script>
-<script nonce="${nonce}">${HOST_JS}</script>`;
-    const widgetOrigin = new URL(widgetUrl).origin;
-    c.header('Content-Security-Policy', `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; frame-src ${widgetOrigin}; form-action 'none'; base-uri 'none'`);
-    c.header('Cache-Control', 'no-store');
-    return c.html(page(recordId ? `${module ?? ''} ${recordId}` : 'Settings', body, nonce));
-  };
 
   return app;
 }
