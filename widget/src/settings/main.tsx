@@ -1,13 +1,8 @@
 import { render } from 'preact';
-import { loadZohoSdk } from '../host/load-sdk.js';
-import { followContentHeight } from '../host/host.js';
-import { zohoHost } from '../host/zoho-host.js';
 import { createBackend } from '../shared/backend.js';
+import { showStartFailure, startWidget } from '../shared/start.js';
 import '../shared/widget.css';
 import { SettingsApp } from './SettingsApp.js';
-
-const WIDGET_KEY_VARIABLE = 'salesassist__Widget_Key';
-const BACKEND_URL_VARIABLE = 'salesassist__Backend_Url';
 
 /**
  * Where our backend is: the org variable once connected; before that, this page's own origin when
@@ -19,11 +14,7 @@ function backendUrlOf(variable: string | null): string | null {
 }
 
 async function start(root: HTMLElement): Promise<void> {
-  await loadZohoSdk();
-  const host = zohoHost({ tab: true });
-  await host.context();
-  followContentHeight(host, document.body);
-  const [key, url] = await Promise.all([host.orgVariable(WIDGET_KEY_VARIABLE), host.orgVariable(BACKEND_URL_VARIABLE)]);
+  const { widgetKey: key, backendUrl: url } = await startWidget({ tab: true });
   const backendUrl = backendUrlOf(url);
   // The administrator session lives in this page's memory only: never in storage, never in a URL.
   let session: string | null = null;
@@ -54,6 +45,4 @@ async function start(root: HTMLElement): Promise<void> {
 }
 
 const root = document.getElementById('app')!;
-start(root).catch((error: unknown) => {
-  root.textContent = error instanceof Error ? error.message : String(error);
-});
+start(root).catch(showStartFailure(root));
