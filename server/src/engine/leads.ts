@@ -54,6 +54,11 @@ export function findLeadByRecord(db: Db, orgId: string, module: string, recordId
   return db.prepare('SELECT * FROM leads WHERE org_id = ? AND zoho_module = ? AND zoho_record_id = ?').get(orgId, module, recordId) as Lead | undefined;
 }
 
+/** Whether a lead for this record is being worked (active or paused). */
+export function isRecordWorked(db: Db, orgId: string, module: string, recordId: string): boolean {
+  return db.prepare("SELECT 1 FROM leads WHERE org_id = ? AND zoho_module = ? AND zoho_record_id = ? AND status IN ('active', 'paused')").get(orgId, module, recordId) !== undefined;
+}
+
 export function listLeads(db: Db, orgId: string, filter: { status?: LeadStatus; assistantId?: string; limit?: number; offset?: number } = {}): Lead[] {
   const clauses = ['org_id = ?'];
   const args: unknown[] = [orgId];

@@ -1,3 +1,4 @@
+import { isRecordWorked } from './leads.js';
 import { getOrg } from '../db/orgs.js';
 import { ZohoAuthorizationError } from '../zoho/errors.js';
 import { WORKED_MODULES, connectionOf } from '../services/org-setup.js';
@@ -41,11 +42,9 @@ export async function sweepOrg(deps: EngineDeps, orgId: string): Promise<number>
   const since = (lastSwept(deps, orgId) ?? now - SWEEP_INTERVAL_MS) - OVERLAP_MS;
   const userIds = (await assistantsWithUsers(deps, org)).map((assistant) => assistant.zoho_user_id).filter((id): id is string => Boolean(id));
   let queued = 0;
-  const working = (module: string, id: string) =>
-    deps.db.prepare("SELECT 1 FROM leads WHERE org_id = ? AND zoho_module = ? AND zoho_record_id = ? AND status IN ('active', 'paused')").get(orgId, module, id) !== undefined;
   const queue = (module: string, rows: Record<string, unknown>[], skipWorking: boolean) => {
     for (const row of rows) {
-      if (skipWorking && working(module, String(row.id))) continue;
+      if (skipWorking && isRecordWorked(deps.db, orgId, module, String(row.id))) continue;
       const stamp = String(row.Modified_Time ?? now);
       const payload = { orgId, module, recordId: String(row.id), reason: skipWorking ? 'assigned' : 'changed' };
       if (enqueueJob(deps.db, { orgId, kind: 'intake', key: `intake:${orgId}:${module}:${String(row.id)}:${stamp}`, payload, runAt: now }, now)) queued += 1;

@@ -7,6 +7,7 @@ import type { AppDeps, AppEnv } from '../http/context.js';
 import { AppError, appErrors } from '../http/errors.js';
 import { safeEqual } from '../lib/token-cipher.js';
 import type { Engine } from '../engine/engine.js';
+import { isRecordWorked } from '../engine/leads.js';
 import { WORKED_MODULES } from '../services/org-setup.js';
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -38,10 +39,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Whether the assistant is working (or has paused) a lead for this record. */
-function isWorked(deps: AppDeps, orgId: string, module: string, id: string): boolean {
-  return deps.db.prepare("SELECT 1 FROM leads WHERE org_id = ? AND zoho_module = ? AND zoho_record_id = ? AND status IN ('active', 'paused')").get(orgId, module, id) !== undefined;
-}
 
 /**
  * Skips records that cannot concern an assistant: the new owner is a person and no lead is being
@@ -51,7 +48,7 @@ function mayConcernAssistant(deps: AppDeps, orgId: string, module: string, id: s
   if (newOwner === undefined) return true;
   const isAssistant = deps.db.prepare('SELECT 1 FROM assistants WHERE org_id = ? AND zoho_user_id = ?').get(orgId, newOwner) !== undefined;
   if (isAssistant) return true;
-  return isWorked(deps, orgId, module, id);
+  return isRecordWorked(deps.db, orgId, module, id);
 }
 
 /**
@@ -96,7 +93,7 @@ export function webhookRoutes(deps: AppDeps, engine: Engine): Hono<AppEnv> {
       // One intake per record per delivery: intake decides from Zoho's current state, so a repeat is harmless.
       for (const id of body.ids) {
         // A deleted record matters only if we are working it: intake finds it gone and stops the lead.
-        if (body.operation === 'delete' && !isWorked(deps, org.id, body.module, id)) continue;
+        if (body.operation === 'delete' && !isRecordWorked(deps.db, org.id, body.module, id)) continue;
         if (body.operation !== 'delete' && !mayConcernAssistant(deps, org.id, body.module, id, newOwnerOf(body.affected_values, id))) continue;
         if (engine.recordChanged(org.id, body.module, id, `inbox${String(inboxId)}`)) queued += 1;
       }
