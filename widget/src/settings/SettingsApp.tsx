@@ -148,12 +148,14 @@ export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, openWindow
       return `Assistant ${form.name} created.`;
     });
 
+  const reloadSequences = async () => setSequences((await backend.get<{ sequences: Sequence[] }>('/sequences')).sequences);
+
   const createSequence = () =>
     asAdmin(async () => {
       const days = sequenceForm.days.split(',').map((part) => part.trim());
       if (days.some((day) => !/^\d{1,3}$/.test(day))) throw new Error('Days between emails: whole numbers separated by commas, e.g. 0, 3, 5, 7.');
       await backend.post('/sequences', { name: sequenceForm.name, steps: days.map((day) => ({ after_days: Number(day) })), is_default: sequenceForm.isDefault });
-      setSequences((await backend.get<{ sequences: Sequence[] }>('/sequences')).sequences);
+      await reloadSequences();
       setSequenceForm({ name: '', days: '0, 3, 5, 7', isDefault: false });
       return `Sequence ${sequenceForm.name} created.`;
     });
@@ -161,7 +163,7 @@ export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, openWindow
   const deleteSequence = (sequence: Sequence) =>
     asAdmin(async () => {
       await backend.delete(`/sequences/${sequence.id}`);
-      setSequences((await backend.get<{ sequences: Sequence[] }>('/sequences')).sequences);
+      await reloadSequences();
       return `Sequence ${sequence.name} deleted.`;
     });
 
