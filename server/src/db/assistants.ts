@@ -24,6 +24,10 @@ export interface AssistantInput {
   default_owner_id: string | null;
   nurture_lines: string[];
   postal_address: string;
+  /** Sent at once when a lead asks for material (BrochureSent); empty when none. */
+  brochure_url: string;
+  /** Hard bounces over emails sent (last 7 days) above which sending pauses. */
+  bounce_threshold: number;
 }
 
 export interface Assistant extends AssistantInput {
@@ -33,19 +37,27 @@ export interface Assistant extends AssistantInput {
   crm_status: CrmStatus | null;
   crm_owned_records: number | null;
   crm_checked_at: number | null;
+  /** Set when sending paused itself (bounce rate); an admin resumes it. */
+  sending_paused_at: number | null;
+  sending_paused_reason: string | null;
+  /** Whether IMAP settings are stored (they never leave the server). */
+  mailbox_configured: boolean;
   created_at: number;
   updated_at: number;
 }
 
-interface AssistantRow extends Omit<Assistant, 'business_hours' | 'off_days' | 'nurture_lines'> {
+interface AssistantRow extends Omit<Assistant, 'business_hours' | 'off_days' | 'nurture_lines' | 'mailbox_configured'> {
   business_hours: string;
   off_days: string;
   nurture_lines: string;
+  mailbox_sealed: string | null;
 }
 
 function fromRow(row: AssistantRow): Assistant {
+  const { mailbox_sealed, ...rest } = row;
   return {
-    ...row,
+    ...rest,
+    mailbox_configured: mailbox_sealed !== null,
     business_hours: JSON.parse(row.business_hours) as BusinessHours,
     off_days: JSON.parse(row.off_days) as string[],
     nurture_lines: JSON.parse(row.nurture_lines) as string[],
@@ -80,9 +92,9 @@ export function createAssistant(db: Db, orgId: string, input: AssistantInput, no
   const id = randomUUID();
   db.prepare(
     `INSERT INTO assistants (id, org_id, name, mailbox_email, default_context, signature, default_sequence_id, time_zone,
-       business_hours, off_days, daily_cap, default_owner_id, nurture_lines, postal_address, created_at, updated_at)
+       business_hours, off_days, daily_cap, default_owner_id, nurture_lines, postal_address, brochure_url, bounce_threshold, created_at, updated_at)
      VALUES (@id, @org_id, @name, @mailbox_email, @default_context, @signature, @default_sequence_id, @time_zone,
-       @business_hours, @off_days, @daily_cap, @default_owner_id, @nurture_lines, @postal_address, @now, @now)`,
+       @business_hours, @off_days, @daily_cap, @default_owner_id, @nurture_lines, @postal_address, @brochure_url, @bounce_threshold, @now, @now)`,
   ).run({ ...toColumns(input), id, org_id: orgId, now });
   return getAssistant(db, orgId, id)!;
 }
@@ -93,7 +105,8 @@ export function updateAssistant(db: Db, orgId: string, id: string, input: Assist
       `UPDATE assistants SET name = @name, mailbox_email = @mailbox_email, default_context = @default_context,
          signature = @signature, default_sequence_id = @default_sequence_id, time_zone = @time_zone,
          business_hours = @business_hours, off_days = @off_days, daily_cap = @daily_cap,
-         default_owner_id = @default_owner_id, nurture_lines = @nurture_lines, postal_address = @postal_address, updated_at = @now
+         default_owner_id = @default_owner_id, nurture_lines = @nurture_lines, postal_address = @postal_address,
+         brochure_url = @brochure_url, bounce_threshold = @bounce_threshold, updated_at = @now
        WHERE org_id = @org_id AND id = @id`,
     )
     .run({ ...toColumns(input), id, org_id: orgId, now }).changes;
@@ -124,4 +137,28 @@ export function saveCrmCheck(
   db.prepare(
     'UPDATE assistants SET zoho_user_id = ?, crm_status = ?, crm_owned_records = ?, crm_checked_at = ? WHERE org_id = ? AND id = ?',
   ).run(check.zohoUserId, check.status, check.ownedRecords, now, orgId, id);
+}
+
+/** The assistant's IMAP settings, sealed with the org id as associated data (or null to remove them). */
+export function setAssistantMailbox(db: Db, orgId: string, id: string, sealed: string | null, now: number): boolean {
+  return db.prepare('UPDATE assistants SET mailbox_sealed = ?, updated_at = ? WHERE org_id = ? AND id = ?').run(sealed, now, orgId, id).changes === 1;
+}
+
+export function getAssistantMailboxSealed(db: Db, orgId: string, id: string): string | null {
+  const row = db.prepare('SELECT mailbox_sealed FROM assistants WHERE org_id = ? AND id = ?').get(orgId, id) as { mailbox_sealed: string | null } | undefined;
+  return row?.mailbox_sealed ?? null;
+}
+
+/** Every assistant (any org) with a mailbox to read. */
+export function listMailboxAssistants(db: Db): { org_id: string; id: string }[] {
+  return db.prepare('SELECT org_id, id FROM assistants WHERE mailbox_sealed IS NOT NULL ORDER BY org_id, id').all() as { org_id: string; id: string }[];
+}
+
+/** Assistants whose mailbox is this address, in any org (to route forwarded mail). */
+export function findAssistantsByMailboxAnyOrg(db: Db, email: string): { org_id: string; id: string }[] {
+  return db.prepare('SELECT org_id, id FROM assistants WHERE mailbox_email = ?').all(email.toLowerCase()) as { org_id: string; id: string }[];
+}
+
+export function setSendingPaused(db: Db, orgId: string, id: string, reason: string | null, now: number): void {
+  db.prepare('UPDATE assistants SET sending_paused_at = ?, sending_paused_reason = ?, updated_at = ? WHERE org_id = ? AND id = ?').run(reason === null ? null : now, reason, now, orgId, id);
 }

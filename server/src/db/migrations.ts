@@ -217,4 +217,84 @@ CREATE TABLE send_counts (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'replies-and-deliverability',
+    sql: `
+ALTER TABLE assistants ADD COLUMN brochure_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE assistants ADD COLUMN bounce_threshold REAL NOT NULL DEFAULT 0.05;
+ALTER TABLE assistants ADD COLUMN sending_paused_at INTEGER;
+ALTER TABLE assistants ADD COLUMN sending_paused_reason TEXT;
+ALTER TABLE assistants ADD COLUMN mailbox_sealed TEXT;
+
+ALTER TABLE leads ADD COLUMN last_reply_at INTEGER;
+ALTER TABLE leads ADD COLUMN last_intent TEXT;
+ALTER TABLE leads ADD COLUMN resume_at INTEGER;
+
+CREATE TABLE inbound_messages (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  org_id TEXT REFERENCES orgs(id) ON DELETE CASCADE,
+  assistant_id TEXT,
+  source TEXT NOT NULL,
+  dedupe_key TEXT NOT NULL UNIQUE,
+  message_id TEXT,
+  from_address TEXT,
+  subject TEXT NOT NULL,
+  raw BLOB NOT NULL,
+  received_at INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  lead_id TEXT,
+  matched_by TEXT,
+  intent TEXT,
+  confidence REAL,
+  reason TEXT,
+  extracted_date TEXT,
+  action TEXT,
+  processed_at INTEGER
+);
+CREATE INDEX inbound_by_org ON inbound_messages (org_id, status, id);
+CREATE INDEX inbound_by_assistant ON inbound_messages (assistant_id, intent, received_at);
+
+CREATE TABLE suppressions (
+  org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  email TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  source TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (org_id, email)
+);
+
+CREATE TABLE reply_phrases (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  phrase TEXT NOT NULL,
+  intent TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  UNIQUE (org_id, phrase)
+);
+
+CREATE TABLE mailbox_cursors (
+  assistant_id TEXT PRIMARY KEY REFERENCES assistants(id) ON DELETE CASCADE,
+  org_id TEXT NOT NULL,
+  uid_validity TEXT NOT NULL,
+  last_uid INTEGER NOT NULL,
+  polled_at INTEGER,
+  last_error TEXT
+);
+
+CREATE TABLE referrals (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+  inbound_id INTEGER NOT NULL UNIQUE,
+  name TEXT,
+  email TEXT,
+  status TEXT NOT NULL,
+  zoho_module TEXT,
+  zoho_record_id TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+`,
+  },
 ];

@@ -5,6 +5,7 @@ import type { TokenCipher } from '../lib/token-cipher.js';
 import type { ZohoGateway } from '../zoho/gateway.js';
 import type { Composer } from './composer.js';
 import type { Mailer } from './mailer.js';
+import type { ReplyRefiner } from './replies.js';
 
 export interface EngineDeps {
   db: Db;
@@ -15,6 +16,8 @@ export interface EngineDeps {
   mailer: Mailer;
   composer: Composer;
   publicUrl: () => string;
+  /** An optional model that refines replies the built-in classifier is unsure of. */
+  refiner?: ReplyRefiner | undefined;
   /** Renews the org's notification channel when it expires soon (services/org-setup.ts). */
   renewChannel: (orgId: string) => Promise<void>;
 }

@@ -4,7 +4,10 @@ import { RENEW_INTERVAL_MS, SWEEP_INTERVAL_MS } from './context.js';
 import { flushOrg } from './flush.js';
 import { handBack } from './handback.js';
 import { intakeRecord } from './intake.js';
-import { enqueueJob, scheduleJob } from './jobs.js';
+import { enqueueJob, requestJob, scheduleJob } from './jobs.js';
+import { listMailboxAssistants } from '../db/assistants.js';
+import { MAILBOX_POLL_MS, pollMailbox } from './mailbox.js';
+import { createReferral, handleReply, resumeAfterPause } from './replies.js';
 import { runStep, sendEmail } from './nurture.js';
 import { JobRunner, type RunnerOptions, RunAgainAt } from './runner.js';
 import { queueHandback } from './effects.js';
@@ -50,6 +53,24 @@ export class Engine {
           await sweepOrg(deps, (payload as OrgPayload).orgId);
           throw new RunAgainAt(deps.clock.now() + SWEEP_INTERVAL_MS, 'next sweep');
         },
+        reply: async (_job, payload) => {
+          const { orgId, inboundId } = payload as OrgPayload & { inboundId: number };
+          await handleReply(deps, orgId, inboundId, deps.refiner);
+        },
+        resume: async (_job, payload) => {
+          const { orgId, leadId } = payload as OrgPayload & { leadId: string };
+          resumeAfterPause(deps, orgId, leadId);
+        },
+        referral: async (_job, payload) => {
+          const { orgId, referralId } = payload as OrgPayload & { referralId: number };
+          await createReferral(deps, orgId, referralId);
+        },
+        mailbox: async (_job, payload) => {
+          const { orgId, assistantId } = payload as OrgPayload & { assistantId: string };
+          // A mailbox keeps being read whatever happens; a failure is recorded and shown, not retried to death.
+          if (!(await pollMailbox(deps, orgId, assistantId))) return;
+          throw new RunAgainAt(deps.clock.now() + MAILBOX_POLL_MS, 'next mailbox poll');
+        },
         renew: async (_job, payload) => {
           await deps.renewChannel((payload as OrgPayload).orgId);
           throw new RunAgainAt(deps.clock.now() + RENEW_INTERVAL_MS, 'next renewal check');
@@ -65,12 +86,16 @@ export class Engine {
    * assistant in silence, so it goes back to its owner with the reason.
    */
   private gaveUp(job: JobRow, error: string): void {
-    if (job.kind !== 'step' && job.kind !== 'send') return;
-    const payload = JSON.parse(job.payload) as OrgPayload & { leadId?: string; outboxId?: number };
+    if (job.kind !== 'step' && job.kind !== 'send' && job.kind !== 'referral') return;
+    const payload = JSON.parse(job.payload) as OrgPayload & { leadId?: string; outboxId?: number; referralId?: number };
+    if (job.kind === 'referral') {
+      this.deps.db.prepare("UPDATE referrals SET status = 'failed', updated_at = ? WHERE org_id = ? AND id = ?").run(this.deps.clock.now(), payload.orgId, payload.referralId);
+      return;
+    }
     const leadId = payload.leadId ?? (payload.outboxId !== undefined ? getOutbox(this.deps.db, payload.orgId, payload.outboxId)?.lead_id : undefined);
     if (!leadId) return;
     const lead = getLead(this.deps.db, payload.orgId, leadId);
-    if (!lead || lead.status !== 'active') return;
+    if (!lead || (lead.status !== 'active' && lead.status !== 'paused')) return;
     const now = this.deps.clock.now();
     queueHandback(this.deps, lead, `the assistant could not continue: ${error.slice(0, 200)}`, 'Processed', now, now);
   }
@@ -88,6 +113,14 @@ export class Engine {
       enqueueJob(this.deps.db, { orgId: org.id, kind: 'sweep', key: `sweep:${org.id}`, payload: { orgId: org.id }, runAt: now }, now);
       enqueueJob(this.deps.db, { orgId: org.id, kind: 'renew', key: `renew:${org.id}`, payload: { orgId: org.id }, runAt: now }, now);
     }
+    for (const mailbox of listMailboxAssistants(this.deps.db)) this.pollMailboxSoon(mailbox.org_id, mailbox.id);
+  }
+
+  /** Reads an assistant's mailbox now (settings saved, or IDLE saw new mail); polling goes on from there. */
+  pollMailboxSoon(orgId: string, assistantId: string): void {
+    const now = this.deps.clock.now();
+    requestJob(this.deps.db, { orgId, kind: 'mailbox', key: `mailbox:${assistantId}`, payload: { orgId, assistantId }, runAt: now, maxAttempts: 1_000_000 }, now);
+    this.runner.poke();
   }
 
   /** A newly authorized org: sweep now, and keep its channel renewed. */

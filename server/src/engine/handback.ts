@@ -4,6 +4,21 @@ import type { EngineDeps } from './context.js';
 import { queueNote, queueRecordUpdate, statusUpdate } from './effects.js';
 import { addLeadEvent, getLead, listLeadEvents, updateLead } from './leads.js';
 
+/** What the owner should do next, by what the lead said. */
+const NEXT_STEP: Record<string, (owner: string) => string> = {
+  AgreedToMeet: (owner) => `${owner} confirms the meeting time with the lead.`,
+  InterestedToProceed: (owner) => `${owner} sends the proposal or contract.`,
+  SeekingMoreInfo: (owner) => `${owner} answers the lead's questions.`,
+  BrochureSent: (owner) => `${owner} follows up on the brochure in a few days.`,
+  ReferredSomeone: (owner) => `${owner} reaches out to the referred person.`,
+  ConnectLater: (owner) => `${owner} reconnects on the date the lead gave.`,
+  Unclassified: (owner) => `${owner} reads the reply and answers it.`,
+  Unsubscribed: () => 'None: the address is suppressed; do not email it.',
+  Deactivated: () => 'None: the lead is not interested; the address is suppressed.',
+  MovedOut: () => 'Find who replaced the lead at the company.',
+  Retired: () => 'Find who replaced the lead at the company.',
+};
+
 /**
  * Gives the record back: Owner to the previous owner (or the assistant's default owner), a summary
  * note, the final state in the status field, and the lead closed. Running it again changes nothing.
@@ -16,14 +31,26 @@ export function handBack(deps: EngineDeps, orgId: string, leadId: string, reason
     const assistant = getAssistant(deps.db, orgId, lead.assistant_id);
     const owner = lead.previous_owner_id ?? assistant?.default_owner_id ?? org?.authorized_by_user_id ?? null;
     const now = deps.clock.now();
-    const sent = listLeadEvents(deps.db, orgId, lead.id).filter((event) => event.kind === 'email_sent');
     updateLead(deps.db, lead, { status: 'handed_back', state: state as never, close_reason: reason, closed_at: now, next_send_at: null }, now);
     addLeadEvent(deps.db, lead, 'handed_back', { reason, state, to: owner }, now);
+    const events = listLeadEvents(deps.db, orgId, lead.id);
+    const sent = events.filter((event) => event.kind === 'email_sent' && !event.detail.brochure);
+    const replies = events.filter((event) => event.kind === 'reply' && !['Bounce', 'AutoReply', 'SupportAutoResponse'].includes(String(event.detail.intent)));
+    const last = replies[replies.length - 1]?.detail;
+    const ownerName = lead.previous_owner_name ?? 'the owner';
     const lines = [
       `Why: ${reason}`,
       `Sent: ${sent.length} of ${lead.steps_total} emails${sent.length > 0 ? ` (last: "${String(sent[sent.length - 1]!.detail.subject)}")` : ''}.`,
-      'Replies: none.',
-      `Next step: ${lead.previous_owner_name ?? 'the owner'} takes it from here.`,
+      ...(last
+        ? [
+            `Replies: ${replies.length}. Last understood as ${String(last.intent)} (${String(last.reason)}).`,
+            `What the lead wrote: "${String(last.excerpt ?? '').replace(/\s+/g, ' ').slice(0, 400)}"`,
+            ...(last.meeting ? [`Proposed meeting time: ${String(last.meeting)}`] : []),
+            ...(last.date ? [`Date mentioned: ${String(last.date)}`] : []),
+            ...(last.referral ? [`Referred to: ${String((last.referral as { name?: string }).name ?? '')} ${(last.referral as { email?: string }).email ? `<${String((last.referral as { email?: string }).email)}>` : ''}`.trim()] : []),
+          ]
+        : ['Replies: none.']),
+      `Next step: ${NEXT_STEP[String(last?.intent)]?.(ownerName) ?? `${ownerName} takes it from here.`}`,
     ];
     queueNote(deps, lead, `handback:${lead.id}`, `${assistant?.name ?? 'The assistant'} handed this back`, lines.join('\n'), now);
     queueRecordUpdate(deps, lead, `handback:${lead.id}`, { ...statusUpdate(deps, lead, state), ...(owner ? { Owner: owner } : {}) }, now);

@@ -9,6 +9,7 @@ import type { EngineDeps } from './context.js';
 import { queueHandback, queueNote, queueRecordUpdate, queueStep, statusUpdate } from './effects.js';
 import { type Lead, addLeadEvent, createLead, findLeadByRecord, updateLead } from './leads.js';
 import { nextSendTime } from './send-window.js';
+import { findSuppression, stateForSuppression, suppress } from './suppression.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Zoho's user list changes rarely; one read serves many intakes for a while. */
@@ -91,7 +92,11 @@ export async function intakeRecord(deps: EngineDeps, orgId: string, module: stri
       await startLead(deps, org, assistant, module, record, { contextField, sequenceField }, now);
       return;
     }
-    if (lead.status === 'active' || lead.status === 'paused') return;
+    if (lead.status === 'active' || lead.status === 'paused') {
+      // Zoho's Email_Opt_Out set on a worked record: suppress the address and stop at once.
+      if (record.Email_Opt_Out === true) optedOutInZoho(deps, lead, now);
+      return;
+    }
     guardReassignment(deps, lead, String(record.Modified_Time ?? now), now);
     return;
   }
@@ -169,10 +174,29 @@ async function startLead(
       queueHandback(deps, lead, 'The record has no email address, so the assistant cannot write to it.', 'Processed', now, now);
       return;
     }
+    if (record.Email_Opt_Out === true) {
+      optedOutInZoho(deps, lead, now);
+      return;
+    }
+    const suppressed = findSuppression(deps.db, org.id, person.email);
+    if (suppressed) {
+      queueHandback(deps, lead, `${person.email} is on the suppression list (${suppressed.reason.replace('_', ' ')}), so the assistant will not email it.`, stateForSuppression(suppressed.reason), now, now);
+      return;
+    }
     const first = sequence.steps[0]!;
     const sendAt = nextSendTime(now + first.after_days * DAY_MS, assistant);
     updateLead(deps.db, lead, { next_send_at: sendAt }, now);
     queueStep(deps, lead, 0, sendAt, now);
+  })();
+}
+
+/** Email_Opt_Out in Zoho wins: the address joins the suppression list and the record goes back. */
+function optedOutInZoho(deps: EngineDeps, lead: Lead, now: number): void {
+  deps.db.transaction(() => {
+    if (lead.email) suppress(deps.db, lead.org_id, lead.email, 'zoho_opt_out', 'Email_Opt_Out in Zoho', now);
+    if (lead.status === 'active') updateLead(deps.db, lead, { status: 'paused', next_send_at: null }, now);
+    addLeadEvent(deps.db, lead, 'opted_out', { source: 'Email_Opt_Out in Zoho' }, now);
+    queueHandback(deps, lead, 'Email opt-out is set on the record in Zoho, so the assistant stopped.', 'Unsubscribed', now, now);
   })();
 }
 

@@ -29,11 +29,15 @@ export interface Lead {
   last_sent_at: number | null;
   close_reason: string | null;
   closed_at: number | null;
+  last_reply_at: number | null;
+  last_intent: string | null;
+  /** When an absence pause ends (OutOfOffice). */
+  resume_at: number | null;
   created_at: number;
   updated_at: number;
 }
 
-export type NewLead = Omit<Lead, 'id' | 'status' | 'state' | 'next_step' | 'thread_message_id' | 'last_message_id' | 'next_send_at' | 'last_sent_at' | 'close_reason' | 'closed_at' | 'created_at' | 'updated_at'>;
+export type NewLead = Omit<Lead, 'id' | 'status' | 'state' | 'next_step' | 'thread_message_id' | 'last_message_id' | 'next_send_at' | 'last_sent_at' | 'close_reason' | 'closed_at' | 'last_reply_at' | 'last_intent' | 'resume_at' | 'created_at' | 'updated_at'>;
 
 export function createLead(db: Db, input: NewLead, now: number): Lead {
   const id = randomUUID();

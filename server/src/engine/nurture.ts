@@ -11,6 +11,7 @@ import type { OutgoingEmail } from './mailer.js';
 import { addToOutbox, getOutbox, moveOutbox } from './outbox.js';
 import { PermanentJobError, RetryAfterError } from './runner.js';
 import { localDay, nextSendTime } from './send-window.js';
+import { findSuppression, stateForSuppression } from './suppression.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -44,6 +45,11 @@ export async function runStep(deps: EngineDeps, orgId: string, leadId: string, s
   if (!assistant || !sequence || !definition || !lead.email) throw new PermanentJobError(`lead ${leadId} lost its assistant, sequence or email`);
 
   const now = deps.clock.now();
+  if (stopIfSuppressed(deps, lead, lead.email, now)) return;
+  if (assistant.sending_paused_at !== null) {
+    updateLead(deps.db, lead, { next_send_at: null }, now);
+    throw new RetryAfterError(now + SENDING_PAUSED_RECHECK_MS, `sending paused: ${assistant.sending_paused_reason ?? 'by an admin'}`);
+  }
   // "Send now" from the widget is a person's decision: it skips business hours, not the daily cap.
   const sendAt = force
     ? sentOn(deps.db, assistant.id, localDay(now, assistant.time_zone)) >= assistant.daily_cap
@@ -77,7 +83,7 @@ export async function runStep(deps: EngineDeps, orgId: string, leadId: string, s
   };
   deps.db.transaction(() => {
     const existing = deps.db.prepare('SELECT 1 FROM outbox WHERE idempotency_key = ?').get(`email:${leadId}:${step}`);
-    const row = addToOutbox(deps.db, { orgId, leadId, kind: 'email', key: `email:${leadId}:${step}`, payload: { step, email } }, now);
+    const row = addToOutbox(deps.db, { orgId, leadId, kind: 'email', key: `email:${leadId}:${step}`, payload: { step, email, ...(force ? { force: true } : {}) } }, now);
     // The day's cap is taken when the email is queued, so a burst of due steps cannot pass it.
     if (!existing) countSend(deps.db, assistant.id, localDay(now, assistant.time_zone));
     requestJob(deps.db, { orgId, kind: 'send', key: `send:${row.id}`, payload: { orgId, outboxId: row.id }, runAt: now }, now);
@@ -92,20 +98,38 @@ export async function runStep(deps: EngineDeps, orgId: string, leadId: string, s
 export async function sendEmail(deps: EngineDeps, orgId: string, outboxId: number): Promise<void> {
   const row = getOutbox(deps.db, orgId, outboxId);
   if (!row) return;
-  const { step, email } = JSON.parse(row.payload) as { step: number; email: OutgoingEmail };
+  const { step, email, reply, force } = JSON.parse(row.payload) as { step: number; email: OutgoingEmail; reply?: 'brochure'; force?: boolean };
   let now = deps.clock.now();
   if (row.status === 'sending') {
     moveOutbox(deps.db, row, 'sending', 'unconfirmed', now, { error: 'interrupted after handing to SMTP; not sent again' });
     deps.logger.warn('email delivery unconfirmed after an interruption; not resending', { orgId, outboxId });
   } else if (row.status === 'pending') {
     const lead = getLead(deps.db, orgId, row.lead_id);
-    // Paused: the email waits (resume sends it). Closed: it is never sent.
-    if (lead?.status === 'paused') return;
-    if (!lead || lead.status !== 'active') {
+    // Paused: the email waits (resume sends it); an answer to a reply (the brochure) goes anyway. Closed: never sent.
+    if (lead?.status === 'paused' && !reply) return;
+    if (!lead || (lead.status !== 'active' && lead.status !== 'paused')) {
       moveOutbox(deps.db, row, 'pending', 'failed', now, { error: 'the lead closed before the email went out' });
       return;
     }
-    if (!moveOutbox(deps.db, row, 'pending', 'sending', now)) return;
+    // The suppression list is checked in the same step that claims the send: an unsubscribe always wins.
+    const claimed = deps.db.transaction(() => {
+      if (findSuppression(deps.db, orgId, email.to)) {
+        moveOutbox(deps.db, row, 'pending', 'failed', now, { error: 'the address is on the suppression list' });
+        return false;
+      }
+      return moveOutbox(deps.db, row, 'pending', 'sending', now);
+    })();
+    if (!claimed) {
+      stopIfSuppressed(deps, lead, email.to, now);
+      return;
+    }
+    // Sending hours and the sending pause hold at send time too (an email can wait in the outbox).
+    const assistant = getAssistant(deps.db, orgId, lead.assistant_id);
+    const sendAt = assistant && !reply && !force ? nextSendTime(now, assistant) : now;
+    if (assistant && (sendAt > now || (assistant.sending_paused_at !== null && !reply))) {
+      moveOutbox(deps.db, row, 'sending', 'pending', now);
+      throw new RetryAfterError(sendAt > now ? sendAt : now + SENDING_PAUSED_RECHECK_MS, sendAt > now ? 'outside sending hours' : 'sending paused');
+    }
     try {
       await deps.mailer.send(email);
     } catch (error) {
@@ -125,7 +149,35 @@ export async function sendEmail(deps: EngineDeps, orgId: string, outboxId: numbe
   } else if (row.status !== 'done' && row.status !== 'unconfirmed') {
     return;
   }
-  afterSend(deps, orgId, row.lead_id, step, email, now);
+  if (reply) afterReplyEmail(deps, orgId, row.lead_id, email, now);
+  else afterSend(deps, orgId, row.lead_id, step, email, now);
+}
+
+/** The brochure went out: log it, and hand the record back (the lead asked for material: Warm). */
+function afterReplyEmail(deps: EngineDeps, orgId: string, leadId: string, email: OutgoingEmail, now: number): void {
+  deps.db.transaction(() => {
+    const lead = getLead(deps.db, orgId, leadId);
+    if (!lead) return;
+    addLeadEvent(deps.db, lead, 'email_sent', { brochure: true, subject: email.subject, messageId: email.messageId }, now);
+    queueNote(deps, lead, `brochure:${lead.id}`, `Brochure sent: ${email.subject}`, `From ${email.from.name} <${email.from.address}> to ${email.to}\n\n${email.text}`, now);
+    queueHandback(deps, lead, 'The lead asked for material; the assistant sent the brochure link.', 'Warm', now, now);
+  })();
+}
+
+/** How often a paused assistant's due steps look again. */
+const SENDING_PAUSED_RECHECK_MS = 60 * 60 * 1000;
+
+/** A suppressed address: the lead stops and goes back to its owner. Answers whether it was suppressed. */
+function stopIfSuppressed(deps: EngineDeps, lead: Lead, address: string, now: number): boolean {
+  const suppression = findSuppression(deps.db, lead.org_id, address);
+  if (!suppression) return false;
+  deps.db.transaction(() => {
+    const current = getLead(deps.db, lead.org_id, lead.id);
+    if (!current || (current.status !== 'active' && current.status !== 'paused')) return;
+    updateLead(deps.db, current, { status: 'paused', next_send_at: null }, now);
+    queueHandback(deps, current, `${address} is on the suppression list (${suppression.reason.replace('_', ' ')}), so the assistant stopped.`, stateForSuppression(suppression.reason), now, now);
+  })();
+  return true;
 }
 
 /** What follows a sent email, once: the lead moves on, a note and the status go to Zoho, the next step is set. */

@@ -33,6 +33,10 @@ const assistantSchema = z
     nurture_lines: z.array(z.string().trim().min(1).max(300)).max(50).default([]),
     /** The sender's postal address, printed in every email's footer (CAN-SPAM). */
     postal_address: z.string().trim().max(300).default(''),
+    /** A link sent at once to a lead who asks for material (BrochureSent). */
+    brochure_url: z.union([z.url({ protocol: /^https?$/ }).max(2000), z.literal('')]).default(''),
+    /** Sending pauses when hard bounces over sends (7 days) pass this share. */
+    bounce_threshold: z.number().min(0.005).max(0.5).default(0.05),
   })
   .strict()
   .refine((input) => input.business_hours.start < input.business_hours.end, { message: 'business hours must start before they end', path: ['business_hours'] });

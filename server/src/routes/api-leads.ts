@@ -5,12 +5,12 @@ import { getSequence, listSequences } from '../db/sequences.js';
 import { WORKED_MODULES } from '../services/org-setup.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { appErrors } from '../http/errors.js';
-import { queueHandback, queueNote, queueStep } from '../engine/effects.js';
+import { queueHandback, queueNote } from '../engine/effects.js';
 import type { Engine } from '../engine/engine.js';
 import { type Lead, type LeadStatus, addLeadEvent, findLeadByRecord, getLead, listLeadEvents, listLeads, updateLead } from '../engine/leads.js';
-import { enqueueJob, forgetFinishedJob } from '../engine/jobs.js';
+import { enqueueJob } from '../engine/jobs.js';
+import { resumeLead } from '../engine/lead-control.js';
 import { outboxOfLead } from '../engine/outbox.js';
-import { nextSendTime } from '../engine/send-window.js';
 
 const STATUSES: LeadStatus[] = ['active', 'paused', 'handed_back', 'stopped'];
 
@@ -135,22 +135,7 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
 
   act('resume', (lead, now) => {
     if (lead.status !== 'paused') throw appErrors.conflict(`The lead is ${lead.status.replace('_', ' ')}, not paused.`);
-    const assistant = getAssistant(deps.db, lead.org_id, lead.assistant_id)!;
-    const sendAt = nextSendTime(now, assistant);
-    updateLead(deps.db, lead, { status: 'active', next_send_at: sendAt }, now);
-    addLeadEvent(deps.db, lead, 'resumed', {}, now);
-    if (lead.next_step < lead.steps_total) {
-      const waiting = outboxOfLead(deps.db, lead.org_id, lead.id).find((row) => row.kind === 'email' && row.status === 'pending');
-      if (waiting) {
-        // The email was already written when the lead paused: send it now.
-        forgetFinishedJob(deps.db, `send:${waiting.id}`);
-        enqueueJob(deps.db, { orgId: lead.org_id, kind: 'send', key: `send:${waiting.id}`, payload: { orgId: lead.org_id, outboxId: waiting.id }, runAt: now }, now);
-      } else {
-        // A fresh key: the paused step's job has already finished without sending.
-        forgetFinishedJob(deps.db, `step:${lead.id}:${lead.next_step}`);
-        queueStep(engine.deps, { ...lead, status: 'active' }, lead.next_step, sendAt, now);
-      }
-    }
+    resumeLead(engine.deps, lead, now);
   });
 
   act('hand-back', (lead, now) => {

@@ -6,6 +6,8 @@ import { queueHandback } from '../engine/effects.js';
 import type { Engine } from '../engine/engine.js';
 import { addLeadEvent, getLead, updateLead } from '../engine/leads.js';
 import { isUnsubscribeToken } from '../engine/nurture.js';
+import { optOutInZoho } from '../engine/replies.js';
+import { suppress } from '../engine/suppression.js';
 
 /**
  * The unsubscribe link in every email: GET shows a confirmation, POST (also RFC 8058 one-click)
@@ -38,6 +40,9 @@ export function unsubscribeRoutes(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     if (!lead) return show(c, 'Link not recognised', 'This unsubscribe link is not valid.', 404);
     const now = engine.deps.clock.now();
     deps.db.transaction(() => {
+      // The address is suppressed before anything else: no queued email to it can go out after this.
+      if (lead.email) suppress(deps.db, lead.org_id, lead.email, 'unsubscribed', 'unsubscribe link', now);
+      optOutInZoho(engine.deps, lead, now);
       if (lead.status === 'active' || lead.status === 'paused') {
         // Paused at once, so no step can send before the handback runs.
         updateLead(deps.db, lead, { status: 'paused', state: 'Unsubscribed', next_send_at: null }, now);

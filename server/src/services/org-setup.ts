@@ -78,8 +78,8 @@ export async function ensureChannel(deps: AppDeps, org: OrgRow): Promise<SetupSt
     notifyUrl: `${deps.config.publicUrl}/webhooks/zoho`,
     token,
     expiresAt: now + CHANNEL_LIFETIME_MS,
-    // Only owner changes matter; our own field updates must not wake us up.
-    editFields: Object.fromEntries(WORKED_MODULES.map((module) => [module, ['Owner']])),
+    // Owner changes and Email_Opt_Out (Leads and Contacts have it) matter; our own status updates must not wake us up.
+    editFields: Object.fromEntries(WORKED_MODULES.map((module) => [module, module === 'Deals' ? ['Owner'] : ['Owner', 'Email_Opt_Out']])),
   });
   saveChannel(deps.db, {
     org_id: org.id,

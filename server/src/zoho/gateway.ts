@@ -121,6 +121,8 @@ export interface ZohoGateway {
   ownerHistory(org: OrgConnection, module: string, id: string): Promise<OwnerChange[]>;
   /** Updates records, up to 100 per Zoho call; one result per input, in order. */
   updateRecords(org: OrgConnection, module: string, updates: RecordUpdate[]): Promise<WriteResult[]>;
+  /** Creates records, up to 100 per Zoho call; one result (with the new id) per input, in order. Lookups take `{id}`. */
+  createRecords(org: OrgConnection, module: string, records: Record<string, unknown>[]): Promise<WriteResult[]>;
   /** A record's notes, oldest first (used to tell whether a note we sent already arrived). */
   listNotes(org: OrgConnection, module: string, id: string): Promise<ZohoNote[]>;
   /** Creates notes on records, up to 100 per Zoho call; one result (with the note's id) per input, in order. */

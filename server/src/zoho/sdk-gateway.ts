@@ -121,6 +121,10 @@ export class SdkZohoGateway implements ZohoGateway {
     return this.call(org, 'updateRecords', [module, updates]);
   }
 
+  createRecords(org: OrgConnection, module: string, records: Record<string, unknown>[]): Promise<WriteResult[]> {
+    return this.call(org, 'createRecords', [module, records]);
+  }
+
   listNotes(org: OrgConnection, module: string, id: string): Promise<ZohoNote[]> {
     return this.call(org, 'listNotes', [module, id]);
   }

@@ -277,32 +277,39 @@ export async function ownerHistory(module: string, id: string): Promise<OwnerCha
   return changes.sort((a, b) => a.at.localeCompare(b.at));
 }
 
-export async function updateRecords(module: string, updates: RecordUpdate[]): Promise<WriteResult[]> {
+/** Our plain values as the SDK's typed values: owners as users, picklists as choices, lookups as records. */
+function toSdkRecord(fields: ZohoField[], values: Record<string, unknown>, id?: string): ZOHO.Record.Record {
+  const record = new ZOHO.Record.Record();
+  if (id !== undefined) record.setId(BigInt(id));
+  for (const [name, value] of Object.entries(values)) {
+    const field = fields.find((candidate) => candidate.apiName === name);
+    if (field?.dataType === 'ownerlookup' && typeof value === 'string') {
+      const owner = new ZOHO.Users.MinifiedUser();
+      owner.setId(BigInt(value));
+      record.addKeyValue(name, owner);
+    } else if (field?.dataType === 'picklist' && typeof value === 'string') {
+      record.addKeyValue(name, new ZOHO.Choice(value));
+    } else if (field?.dataType === 'lookup' && typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string') {
+      const lookup = new ZOHO.Record.Record();
+      lookup.setId(BigInt((value as { id: string }).id));
+      record.addKeyValue(name, lookup);
+    } else {
+      record.addKeyValue(name, value);
+    }
+  }
+  return record;
+}
+
+/** Inserts or updates up to 100 records per call; one result per input, in order (with the record id). */
+async function writeRecords(module: string, rows: { id?: string; values: Record<string, unknown> }[], mode: 'insert' | 'update'): Promise<WriteResult[]> {
   const fields = await fieldsOf(module);
   const results: WriteResult[] = [];
-  for (let start = 0; start < updates.length; start += WRITE_BATCH) {
-    const batch = updates.slice(start, start + WRITE_BATCH);
+  for (let start = 0; start < rows.length; start += WRITE_BATCH) {
+    const batch = rows.slice(start, start + WRITE_BATCH);
     const body = new ZOHO.Record.BodyWrapper();
-    body.setData(
-      batch.map((update) => {
-        const record = new ZOHO.Record.Record();
-        record.setId(BigInt(update.id));
-        for (const [name, value] of Object.entries(update.values)) {
-          const field = fields.find((candidate) => candidate.apiName === name);
-          if (field?.dataType === 'ownerlookup' && typeof value === 'string') {
-            const owner = new ZOHO.Users.MinifiedUser();
-            owner.setId(BigInt(value));
-            record.addKeyValue(name, owner);
-          } else if (field?.dataType === 'picklist' && typeof value === 'string') {
-            record.addKeyValue(name, new ZOHO.Choice(value));
-          } else {
-            record.addKeyValue(name, value);
-          }
-        }
-        return record;
-      }),
-    );
-    const response = await new ZOHO.Record.RecordOperations(module).updateRecords(body);
+    body.setData(batch.map((row) => toSdkRecord(fields, row.values, row.id)));
+    const operations = new ZOHO.Record.RecordOperations(module);
+    const response = mode === 'insert' ? await operations.createRecords(body) : await operations.updateRecords(body);
     const status = response?.getStatusCode() ?? 0;
     const object = response?.getObject();
     if (!(object instanceof ZOHO.Record.ActionWrapper)) unwrap(response);
@@ -310,11 +317,21 @@ export async function updateRecords(module: string, updates: RecordUpdate[]): Pr
     items.forEach((item, index) => {
       const model = item as SdkModel;
       const ok = !isError(model);
-      results.push({ id: batch[index]!.id, ok, code: model.getCode?.()?.getValue() ?? (ok ? 'SUCCESS' : 'UNKNOWN'), message: messageOf(model) });
+      const details = plain(model.getDetails?.() ?? new Map()) as Record<string, unknown>;
+      const id = batch[index]!.id ?? (ok && typeof details.id === 'string' ? details.id : '');
+      results.push({ id, ok, code: model.getCode?.()?.getValue() ?? (ok ? 'SUCCESS' : 'UNKNOWN'), message: messageOf(model) });
     });
     if (status >= 500) throw new WorkerApiError(status, 'INTERNAL_ERROR', `HTTP ${status}`, {});
   }
   return results;
+}
+
+export async function updateRecords(module: string, updates: RecordUpdate[]): Promise<WriteResult[]> {
+  return writeRecords(module, updates, 'update');
+}
+
+export async function createRecords(module: string, records: Record<string, unknown>[]): Promise<WriteResult[]> {
+  return writeRecords(module, records.map((values) => ({ values })), 'insert');
 }
 
 export async function listNotes(module: string, id: string): Promise<ZohoNote[]> {
@@ -420,6 +437,7 @@ export const operations = {
   getRecord,
   ownerHistory,
   updateRecords,
+  createRecords,
   listNotes,
   createNotes,
   getVariable,

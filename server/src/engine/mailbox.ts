@@ -1,0 +1,54 @@
+import { getAssistant } from '../db/assistants.js';
+import { openMailbox, readNewMessages, type Cursor } from '../mail/imap-reader.js';
+import type { EngineDeps } from './context.js';
+import { ingestMessage } from './replies.js';
+
+/** How often each assistant mailbox is polled (IDLE, where offered, asks for a poll sooner). */
+export const MAILBOX_POLL_MS = 60_000;
+
+export interface MailboxStatus {
+  uid_validity: string;
+  last_uid: number;
+  polled_at: number | null;
+  last_error: string | null;
+}
+
+export function mailboxStatus(deps: Pick<EngineDeps, 'db'>, orgId: string, assistantId: string): MailboxStatus | undefined {
+  return deps.db.prepare('SELECT uid_validity, last_uid, polled_at, last_error FROM mailbox_cursors WHERE org_id = ? AND assistant_id = ?').get(orgId, assistantId) as MailboxStatus | undefined;
+}
+
+function saveCursor(deps: EngineDeps, orgId: string, assistantId: string, cursor: Cursor, error: string | null): void {
+  deps.db
+    .prepare(
+      `INSERT INTO mailbox_cursors (assistant_id, org_id, uid_validity, last_uid, polled_at, last_error) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (assistant_id) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid, polled_at = excluded.polled_at, last_error = excluded.last_error`,
+    )
+    .run(assistantId, orgId, cursor.uidValidity, cursor.lastUid, deps.clock.now(), error);
+}
+
+/**
+ * Reads an assistant's new mail into the reply pipeline. Answers false when the mailbox is no
+ * longer configured (polling stops); failures are recorded on the cursor for the settings tab.
+ */
+export async function pollMailbox(deps: EngineDeps, orgId: string, assistantId: string): Promise<boolean> {
+  if (!getAssistant(deps.db, orgId, assistantId)) return false;
+  const settings = openMailbox(deps.db, deps.cipher, orgId, assistantId);
+  if (!settings) return false;
+  const current = mailboxStatus(deps, orgId, assistantId);
+  const cursor = current ? { uidValidity: current.uid_validity, lastUid: current.last_uid } : null;
+  try {
+    const read = await readNewMessages(
+      settings,
+      cursor,
+      async (raw) => void (await ingestMessage(deps, { raw, source: 'imap', orgId, assistantId })),
+      (next) => saveCursor(deps, orgId, assistantId, next, null),
+      deps.logger,
+    );
+    if (read > 0) deps.logger.info('mailbox read', { orgId, assistantId, messages: read });
+  } catch (error) {
+    const message = error instanceof Error ? (error as Error & { responseText?: string }).responseText ?? error.message : String(error);
+    saveCursor(deps, orgId, assistantId, cursor ?? { uidValidity: '', lastUid: 0 }, message.slice(0, 300));
+    deps.logger.warn('mailbox poll failed', { orgId, assistantId, error: message.slice(0, 300) });
+  }
+  return true;
+}

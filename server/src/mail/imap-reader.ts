@@ -1,0 +1,105 @@
+import { ImapFlow } from 'imapflow';
+import { z } from 'zod';
+import { getAssistantMailboxSealed } from '../db/assistants.js';
+import type { Db } from '../db/open-db.js';
+import type { Logger } from '../lib/logger.js';
+import type { TokenCipher } from '../lib/token-cipher.js';
+
+/** An assistant's IMAP mailbox. The password is sealed at rest with the org id as associated data. */
+export const mailboxSettingsSchema = z
+  .object({
+    host: z.string().trim().min(1).max(253),
+    port: z.number().int().min(1).max(65_535).default(993),
+    /** TLS from the first byte (993). False means plain IMAP, upgraded with STARTTLS when offered. */
+    secure: z.boolean().default(true),
+    user: z.string().min(1).max(320),
+    password: z.string().min(1).max(1_000),
+    folder: z.string().min(1).max(200).default('INBOX'),
+  })
+  .strict();
+
+export type MailboxSettings = z.infer<typeof mailboxSettingsSchema>;
+
+export function sealMailbox(cipher: TokenCipher, orgId: string, settings: MailboxSettings): string {
+  return cipher.encrypt(JSON.stringify(settings), `mailbox:${orgId}`);
+}
+
+export function openMailbox(db: Db, cipher: TokenCipher, orgId: string, assistantId: string): MailboxSettings | null {
+  const sealed = getAssistantMailboxSealed(db, orgId, assistantId);
+  if (!sealed) return null;
+  const plain = cipher.tryDecrypt(sealed, `mailbox:${orgId}`);
+  return plain ? mailboxSettingsSchema.parse(JSON.parse(plain)) : null;
+}
+
+const CONNECT_TIMEOUT_MS = 15_000;
+
+export function imapClient(settings: MailboxSettings): ImapFlow {
+  return new ImapFlow({
+    host: settings.host,
+    port: settings.port,
+    secure: settings.secure,
+    auth: { user: settings.user, pass: settings.password },
+    logger: false,
+    connectionTimeout: CONNECT_TIMEOUT_MS,
+    greetingTimeout: CONNECT_TIMEOUT_MS,
+    socketTimeout: 5 * 60_000,
+  });
+}
+
+/** Signs in and out once: used when an admin saves the settings, so a typo is caught at once. */
+export async function verifyMailbox(settings: MailboxSettings): Promise<void> {
+  const client = imapClient(settings);
+  try {
+    await client.connect();
+    await client.mailboxOpen(settings.folder, { readOnly: true });
+  } finally {
+    await client.logout().catch(() => undefined);
+    client.close();
+  }
+}
+
+export interface Cursor {
+  uidValidity: string;
+  lastUid: number;
+}
+
+/**
+ * Reads messages newer than the cursor, oldest first, handing each raw message to `accept` and
+ * moving the cursor after each (so a crash re-reads at most one message, which ingest dedupes).
+ * A changed UIDVALIDITY means the server renumbered the folder: read it again from the start.
+ */
+export async function readNewMessages(
+  settings: MailboxSettings,
+  cursor: Cursor | null,
+  accept: (raw: Buffer, uid: number) => Promise<void>,
+  save: (cursor: Cursor) => void,
+  logger: Logger,
+  limit = 200,
+): Promise<number> {
+  const client = imapClient(settings);
+  let read = 0;
+  try {
+    await client.connect();
+    const mailbox = await client.mailboxOpen(settings.folder, { readOnly: true });
+    const uidValidity = String(mailbox.uidValidity);
+    let lastUid = cursor && cursor.uidValidity === uidValidity ? cursor.lastUid : 0;
+    if (cursor && cursor.uidValidity !== uidValidity) logger.warn('mailbox UIDVALIDITY changed; reading the folder again', { folder: settings.folder });
+    if (mailbox.exists === 0) {
+      save({ uidValidity, lastUid });
+      return 0;
+    }
+    const uids = ((await client.search({ uid: `${lastUid + 1}:*` }, { uid: true })) || []).filter((uid) => uid > lastUid).sort((a, b) => a - b).slice(0, limit);
+    for (const uid of uids) {
+      const message = await client.fetchOne(String(uid), { source: true }, { uid: true });
+      if (message && message.source) await accept(message.source, uid);
+      lastUid = uid;
+      save({ uidValidity, lastUid });
+      read += 1;
+    }
+    save({ uidValidity, lastUid });
+  } finally {
+    await client.logout().catch(() => undefined);
+    client.close();
+  }
+  return read;
+}

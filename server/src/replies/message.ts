@@ -1,0 +1,84 @@
+import { type AddressObject, type HeaderValue, simpleParser } from 'mailparser';
+
+/** An inbound email as the reply pipeline reads it, from raw RFC 822 bytes. */
+export interface InboundMessage {
+  messageId: string | null;
+  inReplyTo: string[];
+  references: string[];
+  from: { address: string; name: string } | null;
+  /** To, Cc, Delivered-To and X-Original-To addresses, lower case. */
+  recipients: string[];
+  subject: string;
+  date: Date | null;
+  /** The body as text (from the HTML part when there is no text part). */
+  text: string;
+  /** Lower-cased header name → value, for the headers auto-replies are known by. */
+  headers: Record<string, string>;
+  /** `report-type` of a multipart/report (delivery-status, disposition-notification), if any. */
+  reportType: string | null;
+  /** Text of attached delivery reports and returned originals (DSNs). */
+  attachedText: string;
+  /** Every address in the Cc header, with display names (referrals often Cc the person). */
+  cc: { address: string; name: string }[];
+}
+
+function ids(value: string | string[] | undefined): string[] {
+  if (!value) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.flatMap((item) => item.match(/<[^<>\s]+>/g) ?? []).map((id) => id.toLowerCase());
+}
+
+function addresses(value: AddressObject | AddressObject[] | undefined): { address: string; name: string }[] {
+  if (!value) return [];
+  return (Array.isArray(value) ? value : [value])
+    .flatMap((group) => group.value)
+    .flatMap((entry) => (entry.group ? entry.group : [entry]))
+    .filter((entry) => entry.address)
+    .map((entry) => ({ address: entry.address!.toLowerCase(), name: entry.name ?? '' }));
+}
+
+function headerText(value: HeaderValue | undefined): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))).join(', ');
+  if (typeof value === 'object' && 'value' in value && typeof value.value === 'string') return value.value;
+  if (typeof value === 'object' && 'text' in value && typeof value.text === 'string') return value.text;
+  return JSON.stringify(value);
+}
+
+/** Parses raw RFC 822 bytes. Never throws on odd mail: what cannot be read is left empty. */
+export async function parseMessage(raw: Buffer | string): Promise<InboundMessage> {
+  const parsed = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+  const headers: Record<string, string> = {};
+  for (const [name, value] of parsed.headers) headers[name.toLowerCase()] = headerText(value);
+  const contentType = parsed.headers.get('content-type');
+  const reportType =
+    typeof contentType === 'object' && contentType && 'value' in contentType && contentType.value === 'multipart/report'
+      ? String((contentType as { params?: Record<string, string> }).params?.['report-type'] ?? '').toLowerCase() || null
+      : null;
+  const attachedText = parsed.attachments
+    .filter((attachment) => /^(message\/|text\/rfc822-headers)/i.test(attachment.contentType))
+    .map((attachment) => attachment.content.toString('utf8'))
+    .join('\n');
+  const deliveredTo = ['delivered-to', 'x-original-to', 'envelope-to']
+    .map((name) => headers[name])
+    .filter((value): value is string => Boolean(value))
+    .flatMap((value) => value.match(/[^\s<>,;"]+@[^\s<>,;"]+/g) ?? []);
+  const cc = addresses(parsed.cc);
+  const from = addresses(parsed.from)[0] ?? null;
+  return {
+    messageId: parsed.messageId ? parsed.messageId.toLowerCase() : null,
+    inReplyTo: ids(parsed.inReplyTo),
+    references: ids(parsed.references),
+    from,
+    recipients: [...new Set([...addresses(parsed.to), ...cc].map((entry) => entry.address).concat(deliveredTo.map((value) => value.toLowerCase())))],
+    subject: parsed.subject ?? '',
+    date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : null,
+    text: parsed.text ?? '',
+    headers,
+    reportType,
+    attachedText,
+    cc,
+  };
+}
