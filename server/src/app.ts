@@ -8,6 +8,7 @@ import { requestId, requestLog, securityHeaders } from './http/middleware.js';
 import { assistantsApi } from './routes/api-assistants.js';
 import { orgApi } from './routes/api-org.js';
 import { leadsApi } from './routes/api-leads.js';
+import { repliesApi } from './routes/api-replies.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api', orgApi(deps));
   app.route('/api', assistantsApi(deps));
   app.route('/api', leadsApi(deps, deps.engine));
+  app.route('/api', repliesApi(deps));
 
   return app;
 }

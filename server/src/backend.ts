@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { buildDeps } from './compose.js';
+import { MailboxWatcher } from './mail/mailbox-watcher.js';
 import type { AppEnv } from './env.js';
 
 /** Runs the backend: the HTTP app plus the engine's job runner (which also does the periodic work). */
@@ -15,11 +16,18 @@ export async function startBackend(env: AppEnv) {
   const address = server.address() as AddressInfo;
   deps.engine.ensureRecurringWork();
   deps.engine.runner.start();
+  // IMAP IDLE where servers offer it: new mail asks for a poll at once.
+  const watcher = env.MAIL_IDLE ? new MailboxWatcher(deps.db, deps.cipher, deps.logger, (orgId, assistantId) => deps.engine.pollMailboxSoon(orgId, assistantId)) : undefined;
+  if (watcher) {
+    deps.mailboxesChanged = () => watcher.refresh();
+    watcher.refresh();
+  }
   return {
     url: `http://${env.HOST}:${address.port}`,
     publicUrl: deps.config.publicUrl,
     deps,
     async stop() {
+      watcher?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await close();
     },

@@ -17,6 +17,7 @@ import { LlmComposer } from './engine/llm-composer.js';
 import { Engine } from './engine/engine.js';
 import { renewChannelIfExpiring } from './services/org-setup.js';
 import { type Mailer, SmtpMailer, UnconfiguredMailer } from './engine/mailer.js';
+import { LlmReplyRefiner } from './replies/llm-refiner.js';
 
 
 /** Builds the backend's dependencies from its configuration (the composition root). */
@@ -55,6 +56,7 @@ export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logg
       widgetKeyVariable: env.ZOHO_WIDGET_KEY_VARIABLE,
       backendUrlVariable: env.ZOHO_BACKEND_URL_VARIABLE,
       widgetDir: resolve(env.WIDGET_DIR),
+      inboundToken: env.INBOUND_WEBHOOK_TOKEN,
     },
     engine: undefined as unknown as Engine,
   };
@@ -69,6 +71,7 @@ export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logg
       ? new LlmComposer({ baseUrl: env.LLM_BASE_URL, model: env.LLM_MODEL, apiKey: env.LLM_API_KEY }, new TemplateComposer(), logger)
       : new TemplateComposer(),
     publicUrl: () => deps.config.publicUrl,
+    refiner: env.LLM_BASE_URL ? new LlmReplyRefiner({ baseUrl: env.LLM_BASE_URL, model: env.LLM_MODEL, apiKey: env.LLM_API_KEY }, logger) : undefined,
     renewChannel: async (orgId) => void (await renewChannelIfExpiring(deps, orgId)),
   });
   return {

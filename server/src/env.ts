@@ -64,6 +64,10 @@ const appSchema = z.object({
   /** The built widget (npm run build), served at /app/ for externally hosted widgets and the sandbox. */
   WIDGET_DIR: z.string().default('app'),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  /** Bearer token for POST /webhooks/inbound (raw RFC 822 mail forwarded by HTTP); unset disables it. */
+  INBOUND_WEBHOOK_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Keep an IMAP IDLE connection per assistant mailbox so replies arrive in seconds (polling runs anyway). */
+  MAIL_IDLE: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   /** An OpenAI-compatible endpoint for writing emails (optional; templates otherwise). */
   LLM_BASE_URL: optionalUrl,
   LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),

@@ -1,15 +1,9 @@
 import { z } from 'zod';
+import { type ChatEndpoint, askForJson } from '../lib/chat-completion.js';
 import type { Logger } from '../lib/logger.js';
 import { type ComposeInput, type ComposedEmail, type Composer, frameEmail } from './composer.js';
 
-export interface LlmComposerOptions {
-  baseUrl: string;
-  model: string;
-  apiKey: string | undefined;
-  timeoutMs?: number;
-}
-
-const answer = z.object({ choices: z.array(z.object({ message: z.object({ content: z.string() }) })).min(1) });
+export type LlmComposerOptions = ChatEndpoint;
 const email = z.object({ subject: z.string().trim().min(1).max(200), body: z.string().trim().min(20).max(5000) });
 
 /**
@@ -45,15 +39,6 @@ export class LlmComposer implements Composer {
       `Keep it under 120 words, plain text, no signature, no placeholders. Days since the previous email: ${step.after_days}.`,
       'Answer with JSON only: {"subject": "...", "body": "..."}',
     ].join('\n');
-    const response = await fetch(`${this.options.baseUrl.replace(/\/+$/, '')}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}) },
-      body: JSON.stringify({ model: this.options.model, temperature: 0.7, messages: [{ role: 'system', content: 'You write concise, honest sales emails.' }, { role: 'user', content: prompt }] }),
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 20_000),
-    });
-    if (!response.ok) throw new Error(`LLM endpoint answered ${response.status}`);
-    const content = answer.parse(await response.json()).choices[0]!.message.content;
-    const json = content.slice(content.indexOf('{'), content.lastIndexOf('}') + 1);
-    return email.parse(JSON.parse(json));
+    return askForJson(this.options, 'You write concise, honest sales emails.', prompt, email, 0.7);
   }
 }

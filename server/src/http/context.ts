@@ -23,6 +23,8 @@ export interface AppConfig {
   backendUrlVariable: string;
   /** Where the built widget files are (app/). */
   widgetDir: string;
+  /** Bearer token of the inbound-mail webhook; undefined when it is off. */
+  inboundToken: string | undefined;
 }
 
 /** Everything the HTTP app needs; only main.ts (and tests) build these. */
@@ -36,6 +38,8 @@ export interface AppDeps {
   vault: SqliteTokenVault;
   cipher: TokenCipher;
   engine: Engine;
+  /** Asks the IMAP IDLE watcher to pick up changed mailbox settings (absent when IDLE is off). */
+  mailboxesChanged?: () => void;
 }
 
 export interface Caller {

@@ -34,6 +34,8 @@ function describe(deps: AppDeps, lead: Lead) {
     previousOwner: lead.previous_owner_name,
     nextSendAt: iso(lead.next_send_at),
     lastSentAt: iso(lead.last_sent_at),
+    lastReply: lead.last_intent === null ? null : { intent: lead.last_intent, at: iso(lead.last_reply_at) },
+    resumeAt: iso(lead.resume_at),
     closeReason: lead.close_reason,
     closedAt: iso(lead.closed_at),
     createdAt: iso(lead.created_at),

@@ -8,6 +8,7 @@ import { AppError, appErrors } from '../http/errors.js';
 import { safeEqual } from '../lib/token-cipher.js';
 import type { Engine } from '../engine/engine.js';
 import { isRecordWorked } from '../engine/leads.js';
+import { MAX_RAW_BYTES, ingestMessage } from '../engine/replies.js';
 import { WORKED_MODULES } from '../services/org-setup.js';
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -100,6 +101,31 @@ export function webhookRoutes(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     })();
     engine.runner.poke();
     return c.json({ received: true, queued });
+  });
+
+  /**
+   * POST /webhooks/inbound: a raw RFC 822 message forwarded by a mail provider over HTTP
+   * (Authorization: Bearer INBOUND_WEBHOOK_TOKEN). It joins the same pipeline as IMAP mail;
+   * 202 once stored. A repeat delivery of the same message is recognised and stores nothing new.
+   */
+  const inboundLimit = bodyLimit({
+    maxSize: MAX_RAW_BYTES,
+    onError: () => {
+      throw new AppError(413, 'TOO_LARGE', `The message is larger than ${MAX_RAW_BYTES / (1024 * 1024)} MB.`);
+    },
+  });
+  app.post('/inbound', inboundLimit, async (c) => {
+    const expected = deps.config.inboundToken;
+    if (!expected) throw new AppError(404, 'NOT_CONFIGURED', 'The inbound mail webhook is off: set INBOUND_WEBHOOK_TOKEN to turn it on.');
+    const given = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
+    if (!safeEqual(given, expected)) throw appErrors.unauthorized('Send Authorization: Bearer <INBOUND_WEBHOOK_TOKEN>.');
+    const raw = Buffer.from(await c.req.arrayBuffer());
+    if (raw.length === 0 || !/^[\x21-\x39\x3b-\x7e]+:/m.test(raw.subarray(0, 4096).toString('latin1'))) {
+      throw appErrors.validation('The body must be a raw RFC 822 message (headers, a blank line, the body).');
+    }
+    const stored = await ingestMessage(engine.deps, { raw, source: 'webhook' });
+    engine.runner.poke();
+    return c.json({ id: stored.id, duplicate: stored.duplicate, matchedOrg: stored.orgId !== null }, 202);
   });
 
   return app;

@@ -9,6 +9,8 @@ export interface LeadView {
   step: { sent: number; total: number };
   nextSendAt: string | null;
   lastSentAt: string | null;
+  lastReply: { intent: string; at: string | null } | null;
+  resumeAt: string | null;
   closeReason: string | null;
   previousOwner: string | null;
   assistant: { id: string; name: string } | null;
@@ -29,7 +31,7 @@ export interface RecordWidgetData {
   assistants: AssistantOption[];
   sequences: { id: string; name: string; steps: number }[];
   lead: LeadView | null;
-  events: { at: string; kind: string; reason?: string; subject?: string }[];
+  events: { at: string; kind: string; reason?: string; subject?: string; intent?: string }[];
 }
 
 interface Loaded {
@@ -50,6 +52,28 @@ const EVENT_LABELS: Record<string, string> = {
   unsubscribed: 'The lead unsubscribed',
   handed_back: 'Handed back',
   stopped: 'Stopped',
+  reply: 'Reply received',
+  referral: 'Referral added to Zoho',
+  opted_out: 'Email opt-out set in Zoho',
+};
+
+/** Reply classes in words a salesperson reads at a glance. */
+const INTENT_LABELS: Record<string, string> = {
+  OutOfOffice: 'Out of office',
+  Deactivated: 'Not interested',
+  AgreedToMeet: 'Agreed to meet',
+  BrochureSent: 'Asked for material',
+  ConnectLater: 'Asked to connect later',
+  Unsubscribed: 'Unsubscribed',
+  InterestedToProceed: 'Wants to go ahead',
+  ReferredSomeone: 'Referred someone',
+  MovedOut: 'Left the company',
+  Retired: 'Retired',
+  SeekingMoreInfo: 'Asked questions',
+  SupportAutoResponse: 'Help desk auto-reply',
+  Bounce: 'Bounced',
+  AutoReply: 'Auto-reply',
+  Unclassified: 'Replied',
 };
 
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -186,7 +210,13 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
             </>
           )}
           <dt>Last reply</dt>
-          <dd>None yet</dd>
+          <dd>{lead.lastReply ? `${INTENT_LABELS[lead.lastReply.intent] ?? lead.lastReply.intent}${lead.lastReply.at ? `, ${when(lead.lastReply.at)}` : ''}` : 'None yet'}</dd>
+          {lead.resumeAt && lead.status === 'paused' && (
+            <>
+              <dt>Resumes</dt>
+              <dd>{when(lead.resumeAt)}</dd>
+            </>
+          )}
         </dl>
       ) : (
         <p class="muted">The assistant is not working on this record.</p>
@@ -281,7 +311,7 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
               <li>
                 <time dateTime={event.at}>{when(event.at)}</time> {EVENT_LABELS[event.kind] ?? event.kind}
                 {event.subject ? `: "${event.subject}"` : ''}
-                {event.reason ? ` (${event.reason})` : ''}
+                {event.kind === 'reply' && event.intent ? ` (${INTENT_LABELS[event.intent] ?? event.intent})` : event.reason ? ` (${event.reason})` : ''}
               </li>
             ))}
           </ol>

@@ -1,0 +1,142 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { getAssistant, setAssistantMailbox, setSendingPaused } from '../db/assistants.js';
+import { TEACHABLE_INTENTS, type ReplyIntent } from '../domain/reply-intents.js';
+import { requireAdmin } from '../http/auth.js';
+import type { AppDeps, AppEnv } from '../http/context.js';
+import { AppError, appErrors } from '../http/errors.js';
+import { jsonBody } from '../http/validate.js';
+import { mailboxStatus } from '../engine/mailbox.js';
+import { getInbound, listInbound } from '../engine/replies.js';
+import { listSuppressions, suppress, unsuppress } from '../engine/suppression.js';
+import { mailboxSettingsSchema, openMailbox, sealMailbox, verifyMailbox } from '../mail/imap-reader.js';
+import { classify } from '../replies/classifier.js';
+import { parseMessage } from '../replies/message.js';
+import { randomUUID } from 'node:crypto';
+
+const phraseSchema = z.object({ phrase: z.string().trim().min(3).max(200), intent: z.enum(TEACHABLE_INTENTS as [ReplyIntent, ...ReplyIntent[]]) }).strict();
+const suppressionSchema = z.object({ email: z.email().max(254) }).strict();
+const mailboxBody = mailboxSettingsSchema.extend({ verify: z.boolean().default(true) });
+
+/**
+ * Replies and deliverability for admins: the inbound log (unmatched mail included), taught
+ * phrases, the suppression list, each assistant's mailbox and its sending pause.
+ */
+export function repliesApi(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const orgOf = (c: { get(key: 'caller'): { org: { id: string } } }) => c.get('caller').org.id;
+  const assistantOf = (orgId: string, id: string) => {
+    const assistant = getAssistant(deps.db, orgId, id);
+    if (!assistant) throw appErrors.notFound('The assistant');
+    return assistant;
+  };
+
+  app.get('/inbound', (c) => {
+    requireAdmin(c);
+    const status = c.req.query('status');
+    if (status && !['received', 'processed', 'unmatched', 'ignored'].includes(status)) throw appErrors.validation('status must be received, processed, unmatched or ignored.');
+    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 500);
+    const rows = listInbound(deps, orgOf(c), { status, limit, leadId: c.req.query('lead') });
+    return c.json({ messages: rows.map((row) => ({ ...row, received_at: new Date(row.received_at).toISOString() })) });
+  });
+
+  app.get('/inbound/:id', async (c) => {
+    requireAdmin(c);
+    const id = Number(c.req.param('id'));
+    const row = Number.isInteger(id) ? getInbound(deps, orgOf(c), id) : undefined;
+    if (!row) throw appErrors.notFound('The message');
+    const raw = (deps.db.prepare('SELECT raw FROM inbound_messages WHERE org_id = ? AND id = ?').get(orgOf(c), id) as { raw: Buffer }).raw;
+    const reading = classify(await parseMessage(raw));
+    return c.json({ ...row, received_at: new Date(row.received_at).toISOString(), text: reading.excerpt });
+  });
+
+  app.get('/reply-phrases', (c) => c.json({ phrases: deps.db.prepare('SELECT id, phrase, intent, created_at FROM reply_phrases WHERE org_id = ? ORDER BY created_at, id').all(orgOf(c)) }));
+
+  app.post('/reply-phrases', async (c) => {
+    requireAdmin(c);
+    const input = await jsonBody(c, phraseSchema);
+    const orgId = orgOf(c);
+    const id = randomUUID();
+    const inserted = deps.db.prepare('INSERT INTO reply_phrases (id, org_id, phrase, intent, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, phrase) DO NOTHING').run(id, orgId, input.phrase, input.intent, deps.clock.now()).changes;
+    if (inserted === 0) throw appErrors.conflict(`"${input.phrase}" is already taught.`);
+    return c.json({ id, ...input }, 201);
+  });
+
+  app.delete('/reply-phrases/:id', (c) => {
+    requireAdmin(c);
+    if (deps.db.prepare('DELETE FROM reply_phrases WHERE org_id = ? AND id = ?').run(orgOf(c), c.req.param('id')).changes === 0) throw appErrors.notFound('The phrase');
+    return c.body(null, 204);
+  });
+
+  app.get('/suppressions', (c) => {
+    requireAdmin(c);
+    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 500);
+    return c.json({ suppressions: listSuppressions(deps.db, orgOf(c), limit, Math.max(Number(c.req.query('offset') ?? 0) || 0, 0)).map((row) => ({ ...row, created_at: new Date(row.created_at).toISOString() })) });
+  });
+
+  app.post('/suppressions', async (c) => {
+    requireAdmin(c);
+    const { email } = await jsonBody(c, suppressionSchema);
+    const added = suppress(deps.db, orgOf(c), email, 'manual', `admin ${c.get('caller').admin?.email ?? 'operator'}`, deps.clock.now());
+    return c.json({ email: email.toLowerCase(), added }, added ? 201 : 200);
+  });
+
+  app.delete('/suppressions/:email', (c) => {
+    requireAdmin(c);
+    if (!unsuppress(deps.db, orgOf(c), decodeURIComponent(c.req.param('email')))) throw appErrors.notFound('The address');
+    return c.body(null, 204);
+  });
+
+  app.get('/assistants/:id/mailbox', (c) => {
+    requireAdmin(c);
+    const orgId = orgOf(c);
+    const assistant = assistantOf(orgId, c.req.param('id'));
+    const settings = openMailbox(deps.db, deps.cipher, orgId, assistant.id);
+    const status = mailboxStatus(deps.engine.deps, orgId, assistant.id);
+    return c.json({
+      configured: settings !== null,
+      ...(settings ? { host: settings.host, port: settings.port, secure: settings.secure, user: settings.user, folder: settings.folder } : {}),
+      lastPolledAt: status?.polled_at ? new Date(status.polled_at).toISOString() : null,
+      lastError: status?.last_error ?? null,
+    });
+  });
+
+  app.put('/assistants/:id/mailbox', async (c) => {
+    requireAdmin(c);
+    const orgId = orgOf(c);
+    const assistant = assistantOf(orgId, c.req.param('id'));
+    const { verify, ...settings } = await jsonBody(c, mailboxBody);
+    if (verify) {
+      try {
+        await verifyMailbox(settings);
+      } catch (error) {
+        const reason = error instanceof Error ? ((error as Error & { responseText?: string }).responseText ?? error.message) : String(error);
+        throw new AppError(400, 'MAILBOX_UNREACHABLE', `Could not sign in to ${settings.host}:${settings.port} as ${settings.user}: ${reason}`);
+      }
+    }
+    setAssistantMailbox(deps.db, orgId, assistant.id, sealMailbox(deps.cipher, orgId, settings), deps.clock.now());
+    deps.engine.pollMailboxSoon(orgId, assistant.id);
+    deps.mailboxesChanged?.();
+    return c.json({ configured: true, host: settings.host, port: settings.port, secure: settings.secure, user: settings.user, folder: settings.folder });
+  });
+
+  app.delete('/assistants/:id/mailbox', (c) => {
+    requireAdmin(c);
+    const orgId = orgOf(c);
+    const assistant = assistantOf(orgId, c.req.param('id'));
+    setAssistantMailbox(deps.db, orgId, assistant.id, null, deps.clock.now());
+    deps.mailboxesChanged?.();
+    return c.body(null, 204);
+  });
+
+  app.post('/assistants/:id/resume-sending', (c) => {
+    requireAdmin(c);
+    const orgId = orgOf(c);
+    const assistant = assistantOf(orgId, c.req.param('id'));
+    setSendingPaused(deps.db, orgId, assistant.id, null, deps.clock.now());
+    deps.engine.runner.poke();
+    return c.json(getAssistant(deps.db, orgId, assistant.id));
+  });
+
+  return app;
+}
