@@ -70,7 +70,7 @@ export async function setUpAssistant(backend: TestBackend, org: ConnectedOrg, ov
       await scenario.drain();
     },
     async advanceToNextWork(maxMs = 30 * 24 * 60 * 60 * 1000) {
-      const row = backend.deps.db.prepare("SELECT MIN(run_at) AS at FROM jobs WHERE status = 'queued' AND kind NOT IN ('sweep', 'renew')").get() as { at: number | null };
+      const row = backend.deps.db.prepare("SELECT MIN(run_at) AS at FROM jobs WHERE status = 'queued' AND kind NOT IN ('sweep', 'renew', 'mailbox')").get() as { at: number | null };
       if (row.at === null || row.at - backend.sandbox.clock.now() > maxMs) return false;
       if (row.at > backend.sandbox.clock.now()) backend.sandbox.clock.set(row.at);
       await engine.runUntilIdle();

@@ -33,8 +33,10 @@ export function openMailbox(db: Db, cipher: TokenCipher, orgId: string, assistan
 
 const CONNECT_TIMEOUT_MS = 15_000;
 
-export function imapClient(settings: MailboxSettings): ImapFlow {
+export function imapClient(settings: MailboxSettings, options: { idleSoon?: boolean } = {}): ImapFlow {
   return new ImapFlow({
+    // A watching connection does nothing but IDLE, so it starts idling almost at once.
+    ...(options.idleSoon ? { autoIdleDelay: 1_000 } : {}),
     host: settings.host,
     port: settings.port,
     secure: settings.secure,

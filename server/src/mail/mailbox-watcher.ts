@@ -42,7 +42,7 @@ export class MailboxWatcher {
   private async watch(orgId: string, assistantId: string, backoff: number): Promise<void> {
     const settings = openMailbox(this.db, this.cipher, orgId, assistantId);
     if (!settings || this.stopped) return;
-    const client = imapClient(settings);
+    const client = imapClient(settings, { idleSoon: true });
     this.clients.set(assistantId, client);
     client.on('exists', () => this.onNewMail(orgId, assistantId));
     client.on('error', (error: Error) => this.logger.warn('mailbox watch error', { orgId, assistantId, error: error.message }));
