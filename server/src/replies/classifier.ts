@@ -87,17 +87,28 @@ function bounceOf(message: InboundMessage): BounceInfo | null {
   const looksLikeBounce = BOUNCE_SENDER.test(message.from?.address ?? '') || BOUNCE_SENDER.test(message.from?.name ?? '') || /mailer-daemon|postmaster/i.test(fromLocal);
   if (!isReport && !(looksLikeBounce && BOUNCE_SUBJECT.test(normalise(message.subject))) && !(BOUNCE_SUBJECT.test(normalise(message.subject)) && /\b[45]\.\d{1,3}\.\d{1,3}\b/.test(message.text))) return null;
   const report = `${message.attachedText}\n${message.text}`;
-  const recipient = report.match(/final-recipient:\s*rfc822;\s*<?([^\s<>]+@[^\s<>]+)>?/i)?.[1] ?? report.match(/original-recipient:\s*rfc822;\s*<?([^\s<>]+@[^\s<>]+)>?/i)?.[1] ?? null;
+  const recipient =
+    report.match(/final-recipient:\s*rfc822;\s*<?([^\s<>]+@[^\s<>]+)>?/i)?.[1] ??
+    report.match(/original-recipient:\s*rfc822;\s*<?([^\s<>]+@[^\s<>]+)>?/i)?.[1] ??
+    message.headers['x-failed-recipients']?.match(/[^\s<>,;]+@[^\s<>,;]+/)?.[0] ??
+    bodyRecipient(message.text);
   const action = report.match(/^action:\s*(\w+)/im)?.[1]?.toLowerCase() ?? null;
-  const status = report.match(/^status:\s*([245]\.\d{1,3}\.\d{1,3})/im)?.[1] ?? report.match(/\b([45]\.\d{1,3}\.\d{1,3})\b/)?.[1] ?? null;
+  // Status codes from the report, or an SMTP reply ("550 5.1.1", "#5.1.10"); never a bare version number.
+  const status = report.match(/^status:\s*([245]\.\d{1,3}\.\d{1,3})/im)?.[1] ?? report.match(/\b[245]\d\d[ -]#?([245]\.\d{1,3}\.\d{1,3})\b/)?.[1] ?? report.match(/#([45]\.\d{1,3}\.\d{1,3})\b/)?.[1] ?? null;
   const diagnostic = report.match(/^diagnostic-code:\s*(.+)$/im)?.[1]?.trim() ?? null;
   const hard = action ? action === 'failed' : status ? status.startsWith('5') : !TEMPORARY.test(`${message.subject}\n${message.text}`);
-  return { recipient: recipient?.toLowerCase() ?? bodyRecipient(message.text), hard: hard && !(status?.startsWith('4') ?? false), status, diagnostic };
+  return { recipient: recipient?.toLowerCase() ?? null, hard: hard && !(status?.startsWith('4') ?? false), status, diagnostic };
 }
 
 /** Old-style bounces name the failed address in prose: "<jane@x>: host … said: 550 …". */
 function bodyRecipient(text: string): string | null {
-  const match = text.match(/<([^\s<>@]+@[^\s<>]+)>\s*:/) ?? text.match(/\b(?:to|an|a|para)\s+<?([^\s<>@]+@[^\s<>,;]+?)>?\s+(?:could not|couldn'?t|konnte|n'a pas|no se|nao)/i);
+  const match =
+    text.match(/<([^\s<>@]+@[^\s<>]+)>\s*:/) ??
+    text.match(/\b(?:to|an|a|para)\s+<?([^\s<>@]+@[^\s<>,;]+?)>?\s+(?:could not|couldn'?t|konnte|n'a pas|no se|nao)/i) ??
+    // An address alone on an indented line, as Postfix and many MTAs list failed recipients.
+    text.match(/^[ \t]+<?([^\s<>@]+@[^\s<>]+?)>?[ \t]*$/m) ??
+    // The returned original's To header.
+    text.match(/^To:[^\n]*?<?([^\s<>@"]+@[^\s<>"]+?)>?[ \t]*$/im);
   return match?.[1]?.toLowerCase() ?? null;
 }
 
@@ -137,7 +148,7 @@ function taughtMatch(text: string, taught: readonly TaughtPhrase[]): { phrase: T
 }
 
 const EMAIL = /[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}/gi;
-const NAME = /((?:[A-ZÀ-Ý][a-zà-ÿ'’-]+)(?:\s+(?:de|da|do|dos|van|von|der|del|la|le)?\s*[A-ZÀ-Ý][a-zà-ÿ'’-]+){1,3})/;
+const NAME = /((?:[A-ZÀ-Ý][a-zà-ÿ'’-]+)(?:[ \t]+(?:de|da|do|dos|van|von|der|del|la|le)?[ \t]*[A-ZÀ-Ý][A-Za-zà-ÿ'’-]+){1,3})/;
 
 /** The person a reply points to: an address in the reply (not the sender's, not ours), or a Cc. */
 function referralOf(message: InboundMessage, reply: string, ours: readonly string[]): Referral | null {
@@ -151,8 +162,9 @@ function referralOf(message: InboundMessage, reply: string, ours: readonly strin
       // A generic mailbox in the sender's own signature block is not a person we were pointed to.
       if (/^(info|sales|office|contact|hello|support|noreply|no-reply)@/.test(email) && email.split('@')[1] === senderDomain && index > lines.length - 4) continue;
       const before = line.slice(0, match.index).replace(/[(<[:\s-]+$/, '');
-      const name = before.match(new RegExp(`${NAME.source}[^A-Za-zÀ-ÿ]*$`))?.[1] ?? line.slice(match.index + match[0].length).match(NAME)?.[1] ?? lines[index - 1]?.trim().match(new RegExp(`^${NAME.source}$`))?.[1] ?? nameFromAddress(email);
-      return { name: cleanName(name), email };
+      const near = before.match(new RegExp(`${NAME.source}[^A-Za-zÀ-ÿ]*$`))?.[1] ?? line.slice(match.index + match[0].length).match(NAME)?.[1] ?? lines[index - 1]?.trim().match(new RegExp(`^${NAME.source}$`))?.[1];
+      const name = nameMatchingAddress(reply, email) ?? cleanName(near ?? null) ?? nameFromAddress(email);
+      return { name, email };
     }
   }
   const cc = message.cc.find((entry) => !excluded.has(entry.address));
@@ -161,13 +173,33 @@ function referralOf(message: InboundMessage, reply: string, ours: readonly strin
   return named ? { name: cleanName(named[1]!), email: null } : null;
 }
 
-const NOT_NAMES = /^(Hi|Hello|Dear|Thanks|Thank|Best|Regards|Kind|Please|Hola|Bonjour|Hallo|Olá|Ola|Sehr|Estimado|Cordialement|Saludos|Obrigado|Grüße|Gruesse|Mit|Our|The|She|He|They|You|Facilities|Procurement|Energy|Operations|Purchasing)\b\s*/;
+const NOT_NAMES = /^(Hi|Hello|Dear|Thanks|Thank|Best|Regards|Kind|Please|Hola|Bonjour|Hallo|Olá|Ola|Sehr|Estimado|Cordialement|Saludos|Obrigado|Grüße|Gruesse|Mit|Our|The|She|He|They|You|Try|Contact|Talk|Ask|Email|Write|Reach|Frau|Herr|Herrn|Mme|Madame|Monsieur|Sr|Sra|Dr|Mr|Mrs|Ms|Facilities|Procurement|Energy|Operations|Purchasing)\b\.?\s*/;
 
 function cleanName(name: string | null): string | null {
   if (!name) return null;
   let clean = name.trim();
   while (NOT_NAMES.test(clean)) clean = clean.replace(NOT_NAMES, '');
   return clean.split(/\s+/).length >= 2 || /^[A-ZÀ-Ý]/.test(clean) ? clean || null : null;
+}
+
+/** A capitalised name in the text whose surname (and first name or initial) the address spells. */
+function nameMatchingAddress(text: string, email: string): string | null {
+  const local = normalise(email.split('@')[0] ?? '').replace(/[^a-z]/g, '');
+  let best: { name: string; score: number } | null = null;
+  for (const match of text.matchAll(new RegExp(NAME.source, 'g'))) {
+    const full = cleanName(match[1]!)?.split(/\s+/) ?? [];
+    // "Procurement Manager Gregory Olsen": the name is some tail of the capitalised run.
+    for (let start = 0; start <= full.length - 2; start += 1) {
+      const name = full.slice(start).join(' ');
+      const words = normalise(name).replace(/[^a-z ]/g, '').split(/\s+/).filter(Boolean);
+      const last = words[words.length - 1]!;
+      const first = words[0]!;
+      if (words.length < 2 || !local.includes(last)) continue;
+      const score = (local.includes(first) ? 2 : local.startsWith(first[0]!) ? 1 : 0) + words.length / 10;
+      if (!best || score > best.score) best = { name, score };
+    }
+  }
+  return best?.name ?? null;
 }
 
 function nameFromAddress(email: string): string | null {

@@ -34,6 +34,7 @@ export const PHRASES: Partial<Record<ReplyIntent, PhraseRule[]>> = {
     ...rules(0.95, /\b(me he jubilado|se (ha )?jubilo|se ha jubilado|jubilad[oa]|jubilacion|me jubile)\b/, /\b(a la retraite|parti[e]? en retraite|prend(s|re) (ma|sa) retraite|retraite)\b/, /\b(ruhestand|in rente|pensioniert|in pension)\b/, /\b(aposentad[oa]|aposentou|me aposentei|aposentadoria|reformad[oa]|reforma)\b/),
   ],
   MovedOut: [
+    ...rules(0.9, /\b(left|quit|departed) (the company|the firm|the business|us|[a-z]+) (at the end of|in|last|on|back in|earlier|a few)\b/, /\b(her|his|their) (e-?mails?|mail|messages) (are|is) (being )?(routed|forwarded|redirected)\b/, /\bya no (trabajo|estoy|formo parte)\b/, /\bme fui (de|en)\b/),
     ...rules(0.92, /\bne (fais|fait) plus partie\b/, /\bya no (labora|colabora|trabaja)\b/, /\bsai da\b/, /\b(outra|otra) empresa\b/, /\bune autre (entreprise|societe)\b/, /\b(einem )?anderen unternehmen\b/, /\banother company\b/, /\bcette adresse n'est plus (consultee|active|utilisee)\b/),
     ...rules(
       0.92,
@@ -46,6 +47,7 @@ export const PHRASES: Partial<Record<ReplyIntent, PhraseRule[]>> = {
     ),
   ],
   ReferredSomeone: [
+    ...rules(0.85, /\bwrong (guy|one|address|team|person|contact|department)\b/, /\b(he|she|they) (runs|handles|manages|owns|looks after|takes care of|is in charge of|is responsible for|heads|leads|oversees)\b/, /\b(bon|bonne) (interlocuteur|interlocutrice)\b/, /\bprendre contact avec\b/, /\bwenden sie sich .{0,20}\ban\b/, /\bzustandig\b/),
     ...rules(0.85, /\bthe person (you want|to talk to|you should (talk|speak) to|you're looking for|you need)\b/, /\byou can reach (him|her|them)\b/, /\b(let|told) (him|her|them) know\b/, /\b(the|our) (right|best) (contact|person)\b/),
     ...rules(
       0.85,
@@ -58,6 +60,7 @@ export const PHRASES: Partial<Record<ReplyIntent, PhraseRule[]>> = {
     ),
   ],
   OutOfOffice: [
+    ...rules(0.9, /\b(is|are|will be) closed (for|on|until|from|between|over)\b/, /\b(office|offices|we) (reopen|re-open)s?\b/, /\breopen(s|ing)? on\b/),
     ...rules(
       0.9,
       /\bout of (the )?office\b/, /\b(i am|i'm|i will be|i'll be|currently) (out|away|on (annual |parental |maternity |paternity |sick |medical )?leave|on (vacation|holiday|holidays|a business trip|travel|pto)|travel(l)?ing|attending|at a (conference|trade show|trade fair))\b/, /\b(annual|parental|maternity|paternity|sick|medical) leave\b/, /\blimited (access|availability) to (my )?e-?mail\b/, /\b(will|i'll) (respond|reply|get back|answer)\b.{0,40}\b(upon|on my|when i|after my) return\b/, /\bupon my return\b/, /\b(back in the office|return to the office|back on|returning on|return on)\b/, /\bautomatic reply\b/, /\bauto-?reply\b.{0,40}\baway\b/,
@@ -68,19 +71,22 @@ export const PHRASES: Partial<Record<ReplyIntent, PhraseRule[]>> = {
     ),
   ],
   ConnectLater: [
+    ...rules(0.88, /\bkommen sie .{0,40}\b(noch einmal|nochmal|wieder|erneut) auf (mich|uns) zu\b/, /\b(melden sie sich|schreiben sie (mir|uns)) .{0,20}\b(noch einmal|nochmal|wieder|erneut)\b/, /\b(escribir|contactar|llamar|escribe|contacta|llama)(me|nos) de nuevo\b/, /\bde nuevo (en|el|la|a partir|despues|dentro)\b/, /\b(de novo|novamente) (em|no|na|daqui|depois|a partir)\b/, /\b(a nouveau|de nouveau) (en|dans|apres|a partir|debut|au)\b/),
+    ...rules(0.88, /\b(check|circle|come|get|reach|touch) back (once|when|after|later|in a|next)\b/, /\bcan'?t take on (another|any|a new|new) (project|initiative|vendor)s? (until|before|right now)\b/, /\b(escribe|escriba|contacta|contacte|llama|llame|vuelve|vuelva|escribi)(me|nos)?\b.{0,20}\b(el mes que viene|el proximo|la proxima|dentro de|despues de|a partir de|mas adelante)\b/),
     ...rules(0.88, /\b(drop me a line|drop me a note|write to me|email me|reach out|get in touch|ping me|contact me)\b.{0,20}\b(after|in|from|around|next|early|mid|late)\b.{0,20}\b(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|week|weeks|month|months|quarter|year|q[1-4])\b/),
     ...rules(
       0.88,
       /\b(reach out|get back|circle back|follow up|check back|check in|touch base|contact me|contact us|try me|try us|ping me|ask me|come back|revisit|reconnect|talk|speak|connect)\b.{0,40}\b(again )?(in|after|next|later|around|early|end of|towards|once|when)\b.{0,30}\b(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|week|weeks|month|months|quarter|year|q[1-4]|new year|holidays|budget|spring|summer|autumn|fall|winter)\b/,
       /\b(not (right )?now|not at the moment|not at this (time|stage|point)|bad time|timing (isn't|is not|is bad|is wrong|is not great)|too busy|swamped|not a priority (right now|at the moment)|not this (year|quarter)|not before|no budget (left )?(this|until)|budget (is|was) (already )?(set|spent|allocated|frozen|closed))\b.{0,120}\b(next|in|after|later|q[1-4]|january|february|march|april|may|june|spring|summer|year|quarter|month)\b/,
       /\b(maybe|perhaps|possibly) (later|next year|in the new year|next quarter|in a few months|after the holidays)\b/, /\b(later|next) (in the )?(year|quarter)\b.{0,40}\b(better|revisit|again|look)\b/, /\b(let'?s|we can|we could|happy to) (revisit|reconnect|talk|pick (this|it) up)\b.{0,30}\b(later|next|in|after)\b/, /\b(some ?time|sometime) (later|next year|in the future)\b/, /\bafter (the )?(holidays|new year|christmas|summer|budget)\b/, /\blater (this|next) (year|month)\b/, /\b(not|n't) (a|the) (good|right) time\b/,
-      /\b(mas adelante|en otro momento|mas tarde|(vuelva|vuelvan) a (contactar|escribir)(me|nos)?|(escribame|contacteme|llameme|contactenos|escribanos) (en|despues|a partir|el proximo|la proxima|dentro)|ahora no es (buen|el) momento|no es (buen|el) momento|el proximo (ano|trimestre|mes)|en (enero|febrero|marzo|abril)|despues de (las fiestas|navidad|verano))\b/,
-      /\b(plus tard|a un autre moment|recontact(er|ez)(-moi| moi|-nous)?|(revenez|reprenez contact) (vers|en|dans|apres|au)|pas le (bon )?moment|ce n'est pas le moment|l'annee prochaine|le trimestre prochain|le mois prochain|apres les fetes|debut (janvier|fevrier|mars|2027)|en (janvier|fevrier|mars|avril))\b/,
-      /\b(spater|zu einem spateren zeitpunkt|(melden|kontaktieren) sie sich (gerne )?(wieder|nochmal|erneut|im|in|nach|ab)|derzeit (kein|nicht)|momentan (kein|nicht)|aktuell (kein|nicht)|im neuen jahr|nachstes jahr|im nachsten (jahr|quartal)|nach den (feiertagen|ferien)|im (januar|februar|marz|april|fruhjahr))\b/,
-      /\b(mais (para a frente|tarde|adiante)|noutra altura|em outro momento|(volte|voltem) a (entrar em )?(contato|contactar|falar)|(entre|entrem) em contato (novamente|de novo|em|no|depois|a partir)|nao e (o|um) (bom )?momento|agora nao (e|da)|no proximo (ano|trimestre|mes)|ano que vem|depois das (festas|ferias)|em (janeiro|fevereiro|marco|abril))\b/,
+      /\b(mas adelante|en otro momento|mas tarde|(vuelva|vuelvan) a (contactar|escribir)(me|nos)?|(escribame|contacteme|llameme|contactenos|escribanos) (en|despues|a partir|el proximo|la proxima|dentro)|ahora no es (buen|el) momento|no es (buen|el) momento|el proximo (ano|trimestre|mes)|despues de (las fiestas|navidad|verano))\b/,
+      /\b(plus tard|a un autre moment|recontact(er|ez)(-moi| moi|-nous)?|(revenez|reprenez contact) (vers|en|dans|apres|au)|pas le (bon )?moment|ce n'est pas le moment|l'annee prochaine|le trimestre prochain|le mois prochain|apres les fetes|debut (janvier|fevrier|mars|2027))\b/,
+      /\b(spater|zu einem spateren zeitpunkt|(melden|kontaktieren) sie sich (gerne )?(wieder|nochmal|erneut|im|in|nach|ab)|derzeit (kein|nicht)|momentan (kein|nicht)|aktuell (kein|nicht)|im neuen jahr|nachstes jahr|im nachsten (jahr|quartal)|nach den (feiertagen|ferien))\b/,
+      /\b(mais (para a frente|tarde|adiante)|noutra altura|em outro momento|(volte|voltem) a (entrar em )?(contato|contactar|falar)|(entre|entrem) em contato (novamente|de novo|em|no|depois|a partir)|nao e (o|um) (bom )?momento|agora nao (e|da)|no proximo (ano|trimestre|mes)|ano que vem|depois das (festas|ferias))\b/,
     ),
   ],
   AgreedToMeet: [
+    ...rules(0.88, /\b(te|le|les) (viene|va) bien\b/, /\blo hablemos\b/, /\benlace para (reservar|agendar)\b/, /\b(monday|tuesday|wednesday|thursday|friday|lunes|martes|miercoles|jueves|viernes|lundi|mardi|mercredi|jeudi|vendredi|montag|dienstag|mittwoch|donnerstag|freitag|segunda|terca|quarta|quinta|sexta)\b[^.?!\n]{0,25}\b(at |a las |as |a |um |à )?\d{1,2}([:.h]\d{2})\b/),
     ...rules(0.88, /\b(call|chat|meeting|demo|conversation) (makes sense|sounds (good|great|useful))\b/, /\bopen to (a |an )?(\d+[- ]minute |quick |short )?(call|chat|meeting|demo|conversation)\b/, /\bcan we do (next )?(monday|tuesday|wednesday|thursday|friday|tomorrow)\b/, /\b(monday|tuesday|wednesday|thursday|friday)\b.{0,25}\b\d{1,2}(:\d{2})?\s?(am|pm|et|ct|pt|est|cst|pst|cet|gmt|uk time|central|eastern)\b/, /\bgive you (\d+|five|ten|fifteen|twenty|thirty) minutes\b/, /\bcall (me|my cell|my mobile) (on|at)\b/),
     ...rules(
       0.88,
@@ -105,6 +111,7 @@ export const PHRASES: Partial<Record<ReplyIntent, PhraseRule[]>> = {
     ),
   ],
   BrochureSent: [
+    ...rules(0.88, /\bput (it|this|that|something) (in writing|in an email|on paper)\b/, /\b(email|send|mail) (it|them|that|something|the details) (here|over|to me|to this address)\b/),
     ...rules(0.88, /\b(anything|something) in writing\b/, /\b(send|share|email|forward) (me |us )?(over )?(the |a |an |some |any |your |more )?(\w+ ){0,2}(data ?sheets?|installation guide|install guide|manual|spec(ification)?s?|brochure|one-pager|case stud(y|ies))\b/),
     ...rules(
       0.88,
@@ -116,6 +123,7 @@ export const PHRASES: Partial<Record<ReplyIntent, PhraseRule[]>> = {
     ),
   ],
   SeekingMoreInfo: [
+    ...rules(0.8, /\b(un par de|unas|algunas) preguntas\b/, /\bcuanto (demora|tarda|cuesta|dura)\b/),
     // A general question, unless it is about us ("who is this?", "where did you get my address?").
     ...rules(0.7, /\b(?!(?:where|how) did you get|who gave you|who is this|who are you)(what|how|which|where|when)\b[^.?!]{3,120}\?/),
     ...rules(0.8, /\b(ein paar|einige|folgende|zwei|drei) fragen\b/, /\bquelques questions\b/, /\b(algunas|unas) preguntas\b/, /\b(algumas|umas) perguntas\b/, /\b(a few|some|couple of) questions\b/, /\b(me gustaria|quisiera|quiero) saber\b/, /\b(j'aimerais|je voudrais) savoir\b/, /\b(ich wurde gerne|ich mochte) wissen\b/, /\b(gostaria|queria) de saber\b/),
@@ -126,10 +134,11 @@ export const PHRASES: Partial<Record<ReplyIntent, PhraseRule[]>> = {
     ),
   ],
   Deactivated: [
+    ...rules(0.75, /\balready (have|work with|use|using|signed|contracted|partnered|got)\b/),
     ...rules(0.85, /\bkeine[nm]? bedarf\b/, /\bnao temos (orcamento|verba|interesse)\b/, /\bsem (orcamento|verba)\b/, /\bpas d'actualite\b/, /\bne (donnerons|donnerai|donnera) pas suite\b/, /\b(isn'?t|is not) something we('d| would) (look at|consider|need)\b/),
     ...rules(
       0.85,
-      /\bnot (really |currently |at all )?interested\b/, /\b(no|not) (need|use|interest|fit|budget)\b/, /\b(we|i) (don'?t|do not|won'?t|will not) need\b/, /\bno thanks?( you)?\b/, /\bno,? thank you\b/, /\b(we'?re|we are|i'?m|i am) (all set|covered|good|fine|happy with|already|set)\b/, /\balready (have|work with|use|using|signed|contracted|partnered|got)\b/, /\b(not|isn'?t|is not) (a )?(fit|priority|relevant|for us|something we)\b/, /\bpass on this\b/, /\b(we'll|we will|i'll|i will) pass\b/, /\bdecline\b/, /\bnot (looking|in the market)\b/, /\bno (budget|interest|need)\b/, /\bnot for us\b/, /\bplease close\b/, /\b(doesn'?t|does not|wouldn'?t|would not) (make sense|apply|fit)\b/,
+      /\bnot (really |currently |at all )?interested\b/, /\b(no|not) (need|use|interest|fit|budget)\b/, /\b(we|i) (don'?t|do not|won'?t|will not) need\b/, /\bno thanks?( you)?\b/, /\bno,? thank you\b/, /\b(we'?re|we are|i'?m|i am) (all set|covered|good|fine|happy with|already|set)\b/, /\b(not|isn'?t|is not) (a )?(fit|priority|relevant|for us|something we)\b/, /\bpass on this\b/, /\b(we'll|we will|i'll|i will) pass\b/, /\bdecline\b/, /\bnot (looking|in the market)\b/, /\bno (budget|interest|need)\b/, /\bnot for us\b/, /\bplease close\b/, /\b(doesn'?t|does not|wouldn'?t|would not) (make sense|apply|fit)\b/,
       /\b(no (nos|me) interesa|no estamos interesados|no estoy interesad[oa]|no gracias|no, gracias|ya (tenemos|contamos|trabajamos)|no necesitamos|no es (para nosotros|prioridad|relevante)|no encaja|sin presupuesto|no hay presupuesto)\b/,
       /\b(pas interesse|ne suis pas interesse|ne sommes pas interesses|non merci|ca ne nous interesse pas|cela ne nous interesse pas|nous avons deja|nous sommes deja|pas besoin|pas pertinent|pas une priorite|nous ne sommes pas|je decline|pas de budget)\b/,
       /\b(kein interesse|nicht interessiert|nein danke|haben bereits|sind bereits|arbeiten bereits|brauchen (wir )?(das )?nicht|benotigen (wir )?keine|kein bedarf|nicht relevant|passt nicht|kein budget|sind gut versorgt|sind versorgt)\b/,

@@ -9,6 +9,7 @@ const QUOTE_OPENERS: RegExp[] = [
   // Gmail and Apple Mail: "On Tue, Nov 17, 2026 at 9:02 AM Nova <…> wrote:" (also wrapped over two lines).
   /^(on|el|le|am|em|il|op)\s.{4,200}(wrote|escribió|escribio|a écrit|a ecrit|schrieb|escreveu|ha scritto|schreef)\s?:?\s*$/i,
   /^.{0,200}\s(wrote|escribió|a écrit|schrieb|escreveu):\s*$/i,
+  /^.{0,120}<[^>\s]+@[^>\s]+>.{0,10}\b(wrote|escreveu|escribió|a écrit|schrieb)\b.{0,60}:\s*$/i,
   /^-{2,}\s*(original message|forwarded message|mensaje original|message d'origine|ursprüngliche nachricht|mensagem original|messaggio originale)\s*-{2,}/i,
   /^-{2,}\s*(on|el|le|am|em)\s.{4,200}(wrote|escribió|a écrit|schrieb|escreveu)\s*-{2,}\s*$/i,
   /^_{10,}\s*$/,
