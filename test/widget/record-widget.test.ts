@@ -39,6 +39,8 @@ const activeLead: LeadView = {
   step: { sent: 0, total: 4 },
   nextSendAt: '2026-11-23T14:00:00.000Z',
   lastSentAt: null,
+  lastReply: null,
+  resumeAt: null,
   closeReason: null,
   previousOwner: 'Sam Sales',
   assistant: { id: 'a1', name: 'Nova' },
@@ -57,6 +59,7 @@ function fakeBackend(answer: () => RecordWidgetData | Error) {
       posts.push(path);
       return {} as T;
     },
+    put: async <T,>() => ({}) as T,
     delete: async <T,>(path: string) => {
       posts.push(`DELETE ${path}`);
       return {} as T;

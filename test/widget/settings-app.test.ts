@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { h, render } from 'preact';
+import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SettingsApp, type SettingsProps } from '../../widget/src/settings/SettingsApp.js';
 import type { Backend } from '../../widget/src/shared/backend.js';
@@ -37,6 +38,7 @@ describe('the settings tab against a fake backend', () => {
         calls.push(`${path} admin=${String(admin)}`);
         return { org, assistants: [row('ASSISTANT_EXISTS_AS_USER_IN_CRM')] } as T;
       },
+      put: async <T,>() => ({}) as T,
       delete: async <T,>() => ({}) as T,
     };
     mount({ backend, authorizeUrl: 'https://assist.example/oauth/zoho/start', signIn: async () => void (admin = true), isAdmin: () => admin, openWindow: () => undefined });
@@ -58,6 +60,7 @@ describe('the settings tab against a fake backend', () => {
         posts.push(path);
         return {} as T;
       },
+      put: async <T,>() => ({}) as T,
       delete: async <T,>() => ({}) as T,
     };
     mount({ backend, authorizeUrl: null, signIn: async () => Promise.reject(new Error('The sign-in window was blocked: allow pop-ups for Zoho CRM and try again.')), isAdmin: () => false, openWindow: () => undefined });
@@ -77,6 +80,7 @@ describe('the settings tab against a fake backend', () => {
         sequences = [...sequences, { id: 's2', name: 'Short', is_default: false, steps: [{ after_days: 0 }, { after_days: 2 }] }];
         return {} as T;
       },
+      put: async <T,>() => ({}) as T,
       delete: async <T,>() => ({}) as T,
     };
     mount({ backend, authorizeUrl: null, signIn: async () => undefined, isAdmin: () => true, openWindow: () => undefined });
@@ -98,5 +102,52 @@ describe('the settings tab against a fake backend', () => {
     button('Create sequence')!.click();
     await vi.waitFor(() => expect(root.textContent).toContain('Short: 2 emails over 2 days'));
     expect(posted).toEqual([{ path: '/sequences', body: { name: 'Short', steps: [{ after_days: 0 }, { after_days: 2 }], is_default: false } }]);
+  });
+
+  it('replies: a paused assistant says why and resumes; saving a mailbox signs in first and sends the settings once', async () => {
+    let admin = false;
+    const writes: string[] = [];
+    const nova = { id: 'a1', name: 'Nova', mailbox_email: 'nova@acme.test', brochure_url: '', mailbox_configured: false, sending_paused_reason: 'Bounce rate 10.0% (2 of 20 emails in 7 days) is above 5.0%: sending paused until an admin resumes it.' };
+    const backend: Backend = {
+      get: async <T,>(path: string) =>
+        (path === '/crm-details' ? { org, assistants: [row('ALL_WORKING_WELL')] } : path === '/assistants' ? { assistants: [nova] } : path === '/reply-phrases' ? { phrases: [] } : { sequences: [] }) as T,
+      post: async <T,>(path: string) => {
+        writes.push(`POST ${path} admin=${String(admin)}`);
+        if (path.endsWith('/resume-sending')) nova.sending_paused_reason = null as unknown as string;
+        return {} as T;
+      },
+      put: async <T,>(path: string, body: unknown) => {
+        writes.push(`PUT ${path} admin=${String(admin)} ${JSON.stringify(body)}`);
+        nova.mailbox_configured = true;
+        return {} as T;
+      },
+      delete: async <T,>() => ({}) as T,
+    };
+    mount({ backend, authorizeUrl: null, signIn: async () => void (admin = true), isAdmin: () => admin, openWindow: () => undefined });
+    await vi.waitFor(() => expect(root.querySelector('section[aria-label="Replies"] [role="alert"]')?.textContent).toContain('Bounce rate 10.0%'));
+    expect(root.textContent).toContain('Mailbox: not set: replies are not read');
+
+    const form = root.querySelector('form[aria-label="Mailbox"]')!;
+    const fill = (label: string, value: string) => {
+      const input = [...form.querySelectorAll('label')].find((element) => element.textContent?.startsWith(label))!.querySelector('input')!;
+      input.value = value;
+      input.dispatchEvent(new Event('input'));
+    };
+    // act() lets Preact render each keystroke's state before the form is submitted, as in a browser.
+    act(() => {
+      fill('IMAP server', 'imap.acme.test');
+      fill('User', 'nova@acme.test');
+      fill('Password', 'secret-1');
+    });
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+    await vi.waitFor(() => expect(root.querySelector('[role="status"]')?.textContent).toBe('Signed in to imap.acme.test as nova@acme.test: replies will be read from now on.'));
+    expect(writes).toEqual(['PUT /assistants/a1/mailbox admin=true {"host":"imap.acme.test","port":993,"secure":true,"user":"nova@acme.test","password":"secret-1"}']);
+    await vi.waitFor(() => expect(root.textContent).toContain('Mailbox: set'));
+    // The password does not stay in the form once saved.
+    expect([...form.querySelectorAll('input')].find((input) => input.type === 'password')!.value).toBe('');
+
+    button('Resume sending')!.click();
+    await vi.waitFor(() => expect(root.querySelector('section[aria-label="Replies"] [role="alert"]')).toBeNull());
+    expect(writes.at(-1)).toBe('POST /assistants/a1/resume-sending admin=true');
   });
 });

@@ -3,6 +3,7 @@
 export interface Backend {
   get<T>(path: string): Promise<T>;
   post<T>(path: string, body?: unknown): Promise<T>;
+  put<T>(path: string, body: unknown): Promise<T>;
   delete<T>(path: string): Promise<T>;
 }
 
@@ -32,5 +33,5 @@ export function createBackend(baseUrl: string, widgetKey: string, adminSession?:
     }
     return json as T;
   };
-  return { get: (path) => call('GET', path), post: (path, body) => call('POST', path, body), delete: (path) => call('DELETE', path) };
+  return { get: (path) => call('GET', path), post: (path, body) => call('POST', path, body), put: (path, body) => call('PUT', path, body), delete: (path) => call('DELETE', path) };
 }

@@ -1,0 +1,341 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Backend } from '../shared/backend.js';
+
+interface Assistant {
+  id: string;
+  name: string;
+  mailbox_email: string;
+  brochure_url: string;
+  mailbox_configured: boolean;
+  sending_paused_reason: string | null;
+}
+
+interface MailboxView {
+  configured: boolean;
+  host?: string;
+  user?: string;
+  lastPolledAt: string | null;
+  lastError: string | null;
+}
+
+interface InboundRow {
+  id: number;
+  from_address: string | null;
+  subject: string;
+  received_at: string;
+  intent: string | null;
+}
+
+interface Phrase {
+  id: string;
+  phrase: string;
+  intent: string;
+}
+
+interface Suppression {
+  email: string;
+  reason: string;
+  created_at: string;
+}
+
+const INTENTS = ['OutOfOffice', 'Deactivated', 'AgreedToMeet', 'BrochureSent', 'ConnectLater', 'Unsubscribed', 'InterestedToProceed', 'ReferredSomeone', 'MovedOut', 'Retired', 'SeekingMoreInfo', 'SupportAutoResponse', 'AutoReply', 'Unclassified'];
+
+export interface RepliesPanelProps {
+  backend: Backend;
+  busy: boolean;
+  connected: boolean;
+  /** Runs an administrator's action (signing in first when needed) and shows its answer. */
+  asAdmin: (action: () => Promise<string>) => Promise<void>;
+}
+
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : 'never');
+
+/**
+ * Replies and deliverability: each assistant's mailbox (IMAP), brochure link and sending pause;
+ * mail that matched no lead; the suppression list; and phrases taught to the assistant.
+ */
+export function RepliesPanel({ backend, busy, connected, asAdmin }: RepliesPanelProps) {
+  const [assistants, setAssistants] = useState<Assistant[]>([]);
+  const [chosen, setChosen] = useState<string>('');
+  const [mailbox, setMailbox] = useState<MailboxView | null>(null);
+  const [mailboxForm, setMailboxForm] = useState({ host: '', port: '993', secure: true, user: '', password: '' });
+  const [brochure, setBrochure] = useState('');
+  const [unmatched, setUnmatched] = useState<InboundRow[] | null>(null);
+  const [suppressions, setSuppressions] = useState<Suppression[] | null>(null);
+  const [phrases, setPhrases] = useState<Phrase[]>([]);
+  const [phraseForm, setPhraseForm] = useState({ phrase: '', intent: 'Deactivated' });
+  const [blocked, setBlocked] = useState('');
+
+  const loadAssistants = async () => {
+    const list = await backend.get<{ assistants?: Assistant[] }>('/assistants');
+    const all = list.assistants ?? [];
+    setAssistants(all);
+    const current = all.find((assistant) => assistant.id === chosen) ?? all[0];
+    if (current) {
+      setChosen(current.id);
+      setBrochure(current.brochure_url);
+    }
+    setPhrases((await backend.get<{ phrases?: Phrase[] }>('/reply-phrases')).phrases ?? []);
+  };
+
+  useEffect(() => {
+    void loadAssistants().catch(() => undefined);
+  }, []);
+
+  const assistant = assistants.find((candidate) => candidate.id === chosen);
+
+  const showMailbox = () =>
+    asAdmin(async () => {
+      const view = await backend.get<MailboxView>(`/assistants/${chosen}/mailbox`);
+      setMailbox(view);
+      return view.configured ? `Mailbox ${view.user ?? ''} on ${view.host ?? ''}: last read ${when(view.lastPolledAt)}${view.lastError ? ` (${view.lastError})` : ''}.` : 'No mailbox yet: the assistant cannot read replies until one is set.';
+    });
+
+  const saveMailbox = () =>
+    asAdmin(async () => {
+      await backend.put(`/assistants/${chosen}/mailbox`, { host: mailboxForm.host, port: Number(mailboxForm.port), secure: mailboxForm.secure, user: mailboxForm.user, password: mailboxForm.password });
+      setMailboxForm((current) => ({ ...current, password: '' }));
+      await loadAssistants();
+      return `Signed in to ${mailboxForm.host} as ${mailboxForm.user}: replies will be read from now on.`;
+    });
+
+  const saveBrochure = () =>
+    asAdmin(async () => {
+      const full = await backend.get<Record<string, unknown>>(`/assistants/${chosen}`);
+      const fields = ['name', 'mailbox_email', 'default_context', 'signature', 'default_sequence_id', 'time_zone', 'business_hours', 'off_days', 'daily_cap', 'default_owner_id', 'nurture_lines', 'postal_address', 'bounce_threshold'];
+      await backend.put(`/assistants/${chosen}`, { ...Object.fromEntries(fields.map((field) => [field, full[field]])), brochure_url: brochure.trim() });
+      await loadAssistants();
+      return brochure.trim() ? 'Brochure link saved: leads who ask for material get it at once.' : 'Brochure link removed: requests for material go back to the owner.';
+    });
+
+  const resumeSending = () =>
+    asAdmin(async () => {
+      await backend.post(`/assistants/${chosen}/resume-sending`);
+      await loadAssistants();
+      return 'Sending resumed.';
+    });
+
+  const loadUnmatched = () =>
+    asAdmin(async () => {
+      const list = await backend.get<{ messages: InboundRow[] }>('/inbound?status=unmatched&limit=50');
+      setUnmatched(list.messages);
+      return `${list.messages.length} message${list.messages.length === 1 ? '' : 's'} matched no lead.`;
+    });
+
+  const loadSuppressions = () =>
+    asAdmin(async () => {
+      const list = await backend.get<{ suppressions: Suppression[] }>('/suppressions?limit=200');
+      setSuppressions(list.suppressions);
+      return `${list.suppressions.length} suppressed address${list.suppressions.length === 1 ? '' : 'es'}.`;
+    });
+
+  const addSuppression = () =>
+    asAdmin(async () => {
+      await backend.post('/suppressions', { email: blocked.trim() });
+      setBlocked('');
+      setSuppressions((await backend.get<{ suppressions: Suppression[] }>('/suppressions?limit=200')).suppressions);
+      return `${blocked.trim()} will never be emailed.`;
+    });
+
+  const removeSuppression = (email: string) =>
+    asAdmin(async () => {
+      await backend.delete(`/suppressions/${encodeURIComponent(email)}`);
+      setSuppressions((await backend.get<{ suppressions: Suppression[] }>('/suppressions?limit=200')).suppressions);
+      return `${email} may be emailed again.`;
+    });
+
+  const teach = () =>
+    asAdmin(async () => {
+      await backend.post('/reply-phrases', phraseForm);
+      setPhraseForm((current) => ({ ...current, phrase: '' }));
+      setPhrases((await backend.get<{ phrases: Phrase[] }>('/reply-phrases')).phrases);
+      return `Replies containing "${phraseForm.phrase}" now read as ${phraseForm.intent}.`;
+    });
+
+  const forget = (phrase: Phrase) =>
+    asAdmin(async () => {
+      await backend.delete(`/reply-phrases/${phrase.id}`);
+      setPhrases((await backend.get<{ phrases: Phrase[] }>('/reply-phrases')).phrases);
+      return `Forgot "${phrase.phrase}".`;
+    });
+
+  return (
+    <section aria-label="Replies">
+      <h2>Replies and deliverability</h2>
+      {assistants.length === 0 ? (
+        <p class="muted">Create an assistant first.</p>
+      ) : (
+        <>
+          <label>
+            Assistant
+            <select value={chosen} onChange={(event) => {
+              const id = event.currentTarget.value;
+              setChosen(id);
+              setMailbox(null);
+              setBrochure(assistants.find((candidate) => candidate.id === id)?.brochure_url ?? '');
+            }}>
+              {assistants.map((candidate) => (
+                <option value={candidate.id}>{candidate.name} ({candidate.mailbox_email})</option>
+              ))}
+            </select>
+          </label>
+          {assistant?.sending_paused_reason && (
+            <p class="notice error" role="alert">
+              {assistant.sending_paused_reason}{' '}
+              <button type="button" disabled={busy} onClick={() => void resumeSending()}>
+                Resume sending
+              </button>
+            </p>
+          )}
+          <p>
+            Mailbox: {assistant?.mailbox_configured ? 'set' : 'not set: replies are not read'}{' '}
+            <button type="button" disabled={busy || !connected} onClick={() => void showMailbox()}>
+              Check mailbox
+            </button>
+          </p>
+          {mailbox?.lastError && <p class="notice error">Last read failed: {mailbox.lastError}</p>}
+          <form aria-label="Mailbox" onSubmit={(event) => {
+            event.preventDefault();
+            void saveMailbox();
+          }}>
+            <div class="row">
+              <label>
+                IMAP server
+                <input required value={mailboxForm.host} placeholder="imap.example.com" onInput={(event) => {
+                  const value = event.currentTarget.value;
+                  setMailboxForm((current) => ({ ...current, host: value }));
+                }} />
+              </label>
+              <label>
+                Port
+                <input required inputMode="numeric" size={5} value={mailboxForm.port} onInput={(event) => {
+                  const value = event.currentTarget.value;
+                  setMailboxForm((current) => ({ ...current, port: value }));
+                }} />
+              </label>
+              <label class="inline">
+                <input type="checkbox" checked={mailboxForm.secure} onChange={(event) => {
+                  const checked = event.currentTarget.checked;
+                  setMailboxForm((current) => ({ ...current, secure: checked }));
+                }} /> TLS
+              </label>
+            </div>
+            <div class="row">
+              <label>
+                User
+                <input required value={mailboxForm.user} autoComplete="off" onInput={(event) => {
+                  const value = event.currentTarget.value;
+                  setMailboxForm((current) => ({ ...current, user: value }));
+                }} />
+              </label>
+              <label>
+                Password
+                <input required type="password" value={mailboxForm.password} autoComplete="new-password" onInput={(event) => {
+                  const value = event.currentTarget.value;
+                  setMailboxForm((current) => ({ ...current, password: value }));
+                }} />
+              </label>
+            </div>
+            <button type="submit" disabled={busy || !connected}>
+              Save mailbox
+            </button>
+          </form>
+          <form aria-label="Brochure" onSubmit={(event) => {
+            event.preventDefault();
+            void saveBrochure();
+          }}>
+            <label>
+              Brochure link (sent at once when a lead asks for material)
+              <input type="url" value={brochure} placeholder="https://example.com/brochure.pdf" onInput={(event) => setBrochure(event.currentTarget.value)} />
+            </label>
+            <button type="submit" disabled={busy || !connected}>
+              Save link
+            </button>
+          </form>
+        </>
+      )}
+
+      <h3>Teach your assistant</h3>
+      <p class="muted">A reply containing one of these phrases is read as its meaning, before the built-in rules.</p>
+      <ul>
+        {phrases.map((phrase) => (
+          <li>
+            "{phrase.phrase}" → {phrase.intent}{' '}
+            <button type="button" disabled={busy} aria-label={`Forget ${phrase.phrase}`} onClick={() => void forget(phrase)}>
+              Forget
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form aria-label="Teach" class="row" onSubmit={(event) => {
+        event.preventDefault();
+        void teach();
+      }}>
+        <label>
+          Phrase
+          <input required minLength={3} value={phraseForm.phrase} onInput={(event) => {
+            const value = event.currentTarget.value;
+            setPhraseForm((current) => ({ ...current, phrase: value }));
+          }} />
+        </label>
+        <label>
+          Means
+          <select value={phraseForm.intent} onChange={(event) => {
+            const value = event.currentTarget.value;
+            setPhraseForm((current) => ({ ...current, intent: value }));
+          }}>
+            {INTENTS.map((intent) => (
+              <option value={intent}>{intent}</option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" disabled={busy || !connected}>
+          Teach
+        </button>
+      </form>
+
+      <h3>Mail that matched no lead</h3>
+      <button type="button" disabled={busy || !connected} onClick={() => void loadUnmatched()}>
+        Show unmatched mail
+      </button>
+      {unmatched && (
+        <ul>
+          {unmatched.map((row) => (
+            <li>
+              {when(row.received_at)}: {row.from_address ?? 'unknown sender'}, "{row.subject}" ({row.intent ?? 'unread'})
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h3>Suppression list</h3>
+      <button type="button" disabled={busy || !connected} onClick={() => void loadSuppressions()}>
+        Show suppressed addresses
+      </button>
+      {suppressions && (
+        <ul>
+          {suppressions.map((row) => (
+            <li>
+              {row.email} ({row.reason.replace('_', ' ')}, {when(row.created_at)}){' '}
+              <button type="button" disabled={busy} aria-label={`Allow ${row.email}`} onClick={() => void removeSuppression(row.email)}>
+                Allow again
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form aria-label="Suppress" class="row" onSubmit={(event) => {
+        event.preventDefault();
+        void addSuppression();
+      }}>
+        <label>
+          Never email
+          <input required type="email" value={blocked} onInput={(event) => setBlocked(event.currentTarget.value)} />
+        </label>
+        <button type="submit" disabled={busy || !connected}>
+          Suppress
+        </button>
+      </form>
+    </section>
+  );
+}
