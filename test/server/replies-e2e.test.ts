@@ -206,6 +206,19 @@ describe('replies through the whole pipeline (inbound webhook → match → clas
     expect((await scenario.record('Contacts', recordId)).Owner.id).toBe(org.repId);
   });
 
+  it('with notifications off, the polling sweep still sees Email_Opt_Out set in Zoho', async () => {
+    await start();
+    const { recordId } = await firstEmail();
+    const channel = backend.deps.db.prepare('SELECT channel_id FROM notification_channels').pluck().get() as string;
+    expect((await zoho('DELETE', `/actions/watch?channel_ids=${channel}`)).status).toBe(200);
+    expect((await zoho('PUT', `/Contacts/${recordId}`, { data: [{ Email_Opt_Out: true }] })).status).toBe(200);
+    await scenario.settle();
+    expect(scenario.leadOf(recordId)!.status).toBe('active');
+    backend.sandbox.clock.advance(10 * 60 * 1000);
+    await scenario.settle();
+    expect(scenario.leadOf(recordId)).toMatchObject({ status: 'handed_back', state: 'Unsubscribed' });
+  });
+
   it('agreeing to meet hands back as Hot with what the lead wrote and the proposed time', async () => {
     await start();
     const { recordId, mail } = await firstEmail();

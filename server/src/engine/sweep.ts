@@ -64,13 +64,15 @@ export async function sweepOrg(deps: EngineDeps, orgId: string): Promise<number>
       if (rows.length < COQL_PAGE) break;
       if (page === SWEEP_MAX_PAGES - 1) deps.logger.warn('sweep stopped paging; the rest waits for notifications or the next sweep', { orgId, module, rows: SWEEP_MAX_PAGES * COQL_PAGE });
     }
-    // Being worked but no longer owned by an assistant: a person took it back.
+    // Being worked but no longer owned by an assistant (a person took it back), or opted out.
     const worked = deps.db
       .prepare("SELECT zoho_record_id FROM leads WHERE org_id = ? AND zoho_module = ? AND status IN ('active', 'paused')")
       .all(orgId, module) as { zoho_record_id: string }[];
     for (let start = 0; start < worked.length; start += 100) {
       const ids = worked.slice(start, start + 100).map((row) => `'${row.zoho_record_id}'`).join(', ');
-      queue(module, await deps.gateway.coql(connectionOf(org), `select id, Modified_Time from ${module} where id in (${ids}) and Owner not in (${owners}) limit 200`), false);
+      // Owner taken back, or (Leads, Contacts) Email_Opt_Out set in Zoho: intake decides which.
+      const changed = module === 'Deals' ? `Owner not in (${owners})` : `(Owner not in (${owners}) or Email_Opt_Out = true)`;
+      queue(module, await deps.gateway.coql(connectionOf(org), `select id, Modified_Time from ${module} where id in (${ids}) and ${changed} limit 200`), false);
     }
   }
   saveSwept(deps, orgId, now);
