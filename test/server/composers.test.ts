@@ -5,6 +5,9 @@ import { TemplateComposer } from '../../server/src/engine/composer.js';
 import { LlmComposer } from '../../server/src/engine/llm-composer.js';
 import { nextSendTime } from '../../server/src/engine/send-window.js';
 import { silentLogger } from '../../server/src/lib/logger.js';
+import { classify } from '../../server/src/replies/classifier.js';
+import { LlmReplyRefiner } from '../../server/src/replies/llm-refiner.js';
+import { parseMessage } from '../../server/src/replies/message.js';
 
 const input = {
   lead: { first_name: 'Jane', last_name: 'Doe', company: 'Initech', context: 'We cut energy bills for factories.' },
@@ -89,3 +92,35 @@ describe('send window', () => {
     expect(new Date(nextSendTime(Date.UTC(2026, 10, 24, 15, 0), assistant, (day) => full.has(day))).toISOString()).toBe('2026-11-26T14:00:00.000Z');
   });
 });
+
+describe('the reply refiner (an OpenAI-compatible model as a second opinion)', () => {
+  const unsure = async () => {
+    const message = await parseMessage(['From: jane@prospect.test', 'To: nova@acme.test', 'Subject: Re: hello', 'Date: Tue, 17 Nov 2026 10:00:00 +0000', '', 'Hmm. Let me mull it over with Bob when he is back from Lisbon.', ''].join('\r\n'));
+    return { message, first: classify(message) };
+  };
+  const chat = (content: string) => ({ status: 200, body: { choices: [{ message: { content } }] } });
+
+  it('takes the model\'s answer when it is surer, saying so in the reason', async () => {
+    const { message, first } = await unsure();
+    expect(first.intent).toBe('Unclassified');
+    answers = [chat('Here you go: {"intent": "ConnectLater", "confidence": 0.82, "date": "2026-12-01"}')];
+    prompts.length = 0;
+    const refined = await new LlmReplyRefiner({ baseUrl, model: 'test-model', apiKey: 'k' }, silentLogger).refine(message, first);
+    expect(refined).toMatchObject({ intent: 'ConnectLater', confidence: 0.82, date: '2026-12-01' });
+    expect(refined.reason).toBe(`model test-model (the rules said Unclassified: ${first.reason})`);
+    // The model sees what the person wrote, not our quoted email, and never the raw headers.
+    expect(prompts[0]).toContain('Let me mull it over with Bob');
+  });
+
+  it('keeps the built-in result on an error, a timeout-like failure or an answer that is not an intent', async () => {
+    const { message, first } = await unsure();
+    const refiner = new LlmReplyRefiner({ baseUrl, model: 'test-model', apiKey: undefined }, silentLogger);
+    answers = [{ status: 503, body: {} }];
+    expect(await refiner.refine(message, first)).toBe(first);
+    answers = [chat('{"intent": "BuyNow", "confidence": 0.99}')];
+    expect(await refiner.refine(message, first)).toBe(first);
+    answers = [chat('{"intent": "Deactivated", "confidence": 0.2}')];
+    expect(await refiner.refine(message, first)).toBe(first);
+  });
+});
+

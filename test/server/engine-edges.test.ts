@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type TestBackend, startTestBackend } from '../helpers/backend-harness.js';
+import { type TestBackend, signInAsAdmin, startTestBackend } from '../helpers/backend-harness.js';
 import { type ConnectedOrg, connectOrg } from '../helpers/connected-org.js';
 import { type Scenario, setUpAssistant } from '../helpers/engine-scenario.js';
 
@@ -52,6 +52,31 @@ describe('pausing, unsubscribing and stopping at the edges', () => {
     for (let round = 0; round < 40 && scenario.leadOf(recordId)!.status === 'active'; round += 1) await scenario.advanceToNextWork();
     const subjects = backend.smtp.messages.map((mail) => mail.headers['message-id']);
     expect(new Set(subjects).size).toBe(subjects.length);
+  });
+
+  it('sending hours hold at send time: an email written by day and resumed at night waits for the morning', async () => {
+    await start(); // UTC, 09:00–17:00, weekends off
+    const recordId = await scenario.contact();
+    await scenario.assign('Contacts', recordId, scenario.assistantUserId);
+    await scenario.settle();
+    const lead = scenario.leadOf(recordId)!;
+    await queueFirstEmailWithoutSending(lead.id);
+    expect((await org.api('POST', `/leads/${lead.id}/pause`)).status).toBe(200);
+    // 23:00 UTC the same day: outside the assistant's hours.
+    const night = new Date(backend.sandbox.clock.now());
+    night.setUTCHours(23, 0, 0, 0);
+    backend.sandbox.clock.set(night.getTime());
+    const { token } = await signInAsAdmin(backend, org.zoho.admin.email);
+    expect((await org.api('POST', `/leads/${lead.id}/resume`, undefined, { session: token })).status).toBe(200);
+    await backend.deps.engine.runUntilIdle();
+    expect(backend.smtp.messages).toHaveLength(0);
+    expect(emailRows(lead.id)).toEqual(['pending']);
+    await scenario.advanceToNextWork();
+    expect(backend.smtp.messages).toHaveLength(1);
+    const sentAt = new Date(backend.deps.db.prepare("SELECT done_at FROM outbox WHERE kind = 'email' AND lead_id = ?").pluck().get(lead.id) as number);
+    expect(sentAt.getUTCHours()).toBeGreaterThanOrEqual(9);
+    expect(sentAt.getUTCHours()).toBeLessThan(17);
+    expect(sentAt.getTime()).toBeGreaterThan(night.getTime());
   });
 
   it('unsubscribing after the last email hands the record back at once, as Unsubscribed', async () => {

@@ -34,12 +34,16 @@ export class LlmReplyRefiner implements ReplyRefiner {
     try {
       const answer = await askForJson(this.endpoint, 'You read replies to sales emails and answer with JSON only.', prompt, verdict, 0);
       if (answer.confidence <= first.confidence) return first;
+      // A date belongs only to an absence or a "later"; the model's own date wins.
+      const { date: firstDate, ...rest } = first;
+      const dated = answer.intent === 'OutOfOffice' || answer.intent === 'ConnectLater';
+      const date = dated ? (answer.date ?? (answer.intent === first.intent ? firstDate : undefined)) : undefined;
       return {
-        ...first,
+        ...rest,
         intent: answer.intent,
         confidence: Math.round(answer.confidence * 100) / 100,
         reason: `model ${this.endpoint.model} (the rules said ${first.intent}: ${first.reason})`,
-        ...(answer.date && (answer.intent === 'OutOfOffice' || answer.intent === 'ConnectLater') ? { date: answer.date } : {}),
+        ...(date ? { date } : {}),
       };
     } catch (error) {
       this.logger.warn('reply refiner failed; keeping the built-in classification', { error: error instanceof Error ? error.message : String(error) });
