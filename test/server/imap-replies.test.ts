@@ -47,6 +47,8 @@ const mailboxSettings = (password = PASSWORD) => ({ host: dovecot.host, port: do
 describe('reading replies from a real IMAP mailbox (Dovecot on loopback)', () => {
   it('a reply appended to the mailbox is picked up, matched, classified, logged in Zoho and acted on', async () => {
     await start();
+    // Mail from before the mailbox was set up is history: it is not read as replies.
+    await deliverToMailbox(['From: old@prospect.test', 'To: nova@x.test', 'Subject: old', 'Message-ID: <old-1@prospect.test>', '', 'Please remove me.', ''].join('\r\n'));
     const saved = await org.api('PUT', `/assistants/${String(scenario.assistant.id)}/mailbox`, mailboxSettings());
     expect(saved.status).toBe(200);
     expect(JSON.stringify(saved.body)).not.toContain(PASSWORD);

@@ -206,6 +206,37 @@ describe('replies through the whole pipeline (inbound webhook → match → clas
     expect((await scenario.record('Contacts', recordId)).Owner.id).toBe(org.repId);
   });
 
+  it('a "remove me" after the handback still suppresses the address and opts out in Zoho', async () => {
+    await start();
+    const { recordId, mail } = await firstEmail();
+    const lead = scenario.leadOf(recordId)!;
+    expect((await org.api('POST', `/leads/${lead.id}/hand-back`)).status).toBe(200);
+    await scenario.settle();
+    expect(scenario.leadOf(recordId)!.status).toBe('handed_back');
+    const stored = await deliver(replyTo(mail, 'Please remove me from your mailing list.', { at: now() }));
+    expect(inbound(stored.body.id)).toMatchObject({ intent: 'Unsubscribed', action: 'logged, address suppressed; the lead was already handed back' });
+    expect(backend.deps.db.prepare('SELECT reason FROM suppressions WHERE email = ?').pluck().get(lead.email)).toBe('unsubscribed');
+    expect((await scenario.record('Contacts', recordId)).Email_Opt_Out).toBe(true);
+  });
+
+  it('a forged bounce (no original of ours inside) changes nothing; an absence on a lead a person paused keeps it paused', async () => {
+    await start();
+    const { recordId, mail } = await firstEmail();
+    const lead = scenario.leadOf(recordId)!;
+    const forged = ['From: MAILER-DAEMON@evil.test', `To: ${mail.headers.from}`, 'Subject: Undelivered Mail Returned to Sender', 'Message-ID: <forged-1@evil.test>', '', `Delivery to ${lead.email!} failed permanently.`, `Final-Recipient: rfc822; ${lead.email!}`, 'Action: failed', 'Status: 5.1.1', ''].join('\r\n');
+    const stored = await deliver(forged);
+    expect(inbound(stored.body.id)).toMatchObject({ intent: 'Bounce', status: 'unmatched' });
+    expect(scenario.leadOf(recordId)!.status).toBe('active');
+    expect(backend.deps.db.prepare('SELECT COUNT(*) FROM suppressions').pluck().get()).toBe(0);
+
+    expect((await org.api('POST', `/leads/${lead.id}/pause`)).status).toBe(200);
+    const away = await deliver(replyTo(mail, `I am out of the office until ${longDate(now() + 5 * DAY)}.`, { at: now(), headers: { 'Auto-Submitted': 'auto-replied' } }));
+    expect(String(inbound(away.body.id).action)).toMatch(/^paused by a person; absence noted/);
+    for (let round = 0; round < 10; round += 1) await scenario.advanceToNextWork(30 * DAY);
+    expect(scenario.leadOf(recordId)).toMatchObject({ status: 'paused', resume_at: null });
+    expect(backend.smtp.messages).toHaveLength(1);
+  });
+
   it('with notifications off, the polling sweep still sees Email_Opt_Out set in Zoho', async () => {
     await start();
     const { recordId } = await firstEmail();

@@ -192,6 +192,8 @@ async function startLead(
 
 /** Email_Opt_Out in Zoho wins: the address joins the suppression list and the record goes back. */
 function optedOutInZoho(deps: EngineDeps, lead: Lead, now: number): void {
+  // Already seen (notifications repeat until the handback runs): nothing more to record.
+  if (lead.status === 'paused' && lead.email && findSuppression(deps.db, lead.org_id, lead.email)?.reason === 'zoho_opt_out') return;
   deps.db.transaction(() => {
     if (lead.email) suppress(deps.db, lead.org_id, lead.email, 'zoho_opt_out', 'Email_Opt_Out in Zoho', now);
     if (lead.status === 'active') updateLead(deps.db, lead, { status: 'paused', next_send_at: null }, now);

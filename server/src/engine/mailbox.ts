@@ -47,7 +47,9 @@ export async function pollMailbox(deps: EngineDeps, orgId: string, assistantId: 
     if (read > 0) deps.logger.info('mailbox read', { orgId, assistantId, messages: read });
   } catch (error) {
     const message = error instanceof Error ? (error as Error & { responseText?: string }).responseText ?? error.message : String(error);
-    saveCursor(deps, orgId, assistantId, cursor ?? { uidValidity: '', lastUid: 0 }, message.slice(0, 300));
+    // The cursor stays where the last message read left it (never rewound); only the error is recorded.
+    const reached = mailboxStatus(deps, orgId, assistantId);
+    saveCursor(deps, orgId, assistantId, reached ? { uidValidity: reached.uid_validity, lastUid: reached.last_uid } : { uidValidity: '', lastUid: -1 }, message.slice(0, 300));
     deps.logger.warn('mailbox poll failed', { orgId, assistantId, error: message.slice(0, 300) });
   }
   return true;

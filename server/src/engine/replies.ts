@@ -34,6 +34,9 @@ export const BOUNCE_MIN_SENDS = 20;
 /** Below this confidence an optional model may refine the built-in result. */
 export const REFINE_BELOW = 0.7;
 
+/** Addresses we put into a COQL query: letters, digits and . _ % + - only, so nothing can be injected. */
+const SAFE_EMAIL = /^[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})*\.[a-z]{2,24}$/;
+
 /** Our Message-IDs: `<lead-uuid.step@domain>` (nurture.ts messageIdFor). */
 const OUR_ID = /<?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(\d+|b)@[^>\s]+>?/gi;
 
@@ -107,22 +110,23 @@ export async function ingestMessage(deps: EngineDeps, input: { raw: Buffer; sour
   let orgId = input.orgId ?? null;
   let assistantId = input.assistantId ?? null;
   if (!orgId) {
-    // Forwarded by HTTP: our thread headers name the lead (and so the org); else the mailbox it was sent to.
-    for (const leadId of threadLeadIds(message, true)) {
+    // Forwarded by HTTP: the assistant mailbox it was sent to names the org.
+    const owners = message.recipients.flatMap((address) => findAssistantsByMailboxAnyOrg(deps.db, address));
+    const orgs = [...new Set(owners.map((owner) => owner.org_id))];
+    if (orgs.length === 1) {
+      orgId = orgs[0]!;
+      assistantId = owners[0]!.id;
+    }
+  }
+  if (!orgId) {
+    // Else our thread headers (and, for a delivery report, the returned original) name the lead.
+    for (const leadId of threadLeadIds(message, message.reportType === 'delivery-status')) {
       const row = deps.db.prepare('SELECT org_id, assistant_id FROM leads WHERE id = ?').get(leadId) as { org_id: string; assistant_id: string } | undefined;
       if (row) {
         orgId = row.org_id;
         assistantId = row.assistant_id;
         break;
       }
-    }
-  }
-  if (!orgId) {
-    const owners = message.recipients.flatMap((address) => findAssistantsByMailboxAnyOrg(deps.db, address));
-    const orgs = [...new Set(owners.map((owner) => owner.org_id))];
-    if (orgs.length === 1) {
-      orgId = orgs[0]!;
-      assistantId = owners[0]!.id;
     }
   }
   const now = deps.clock.now();
@@ -152,16 +156,18 @@ function findLead(deps: EngineDeps, orgId: string, message: InboundMessage, clas
     const lead = getLead(deps.db, orgId, leadId);
     if (lead) return { lead, by: 'thread' };
   }
-  const address = bounce ? classification.bounce?.recipient : message.from?.address;
+  // A bounce is acted on only when it carries our original (anyone can write "Final-Recipient: x").
+  if (bounce) return null;
+  const address = message.from?.address;
   if (!address) return null;
-  // By address: the lead being worked first, then the most recent.
+  // By sender: a lead we have emailed, being worked first, then the most recent; never with mail older than the lead.
   const lead = deps.db
     .prepare(
-      `SELECT * FROM leads WHERE org_id = ? AND lower(email) = ?
+      `SELECT * FROM leads WHERE org_id = ? AND lower(email) = ? AND last_sent_at IS NOT NULL AND created_at <= ?
        ORDER BY CASE WHEN status IN ('active', 'paused') THEN 0 ELSE 1 END, created_at DESC LIMIT 1`,
     )
-    .get(orgId, address.toLowerCase()) as Lead | undefined;
-  return lead ? { lead, by: bounce ? 'bounce recipient' : 'sender' } : null;
+    .get(orgId, address.toLowerCase(), message.date ? message.date.getTime() + 24 * 60 * 60 * 1000 : Number.MAX_SAFE_INTEGER) as Lead | undefined;
+  return lead ? { lead, by: 'sender' } : null;
 }
 
 function setInbound(deps: EngineDeps, id: number, changes: Partial<InboundRow>): void {
@@ -276,10 +282,13 @@ function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, message: In
     ];
     queueNote(deps, lead, `reply:${inboundId}`, title, lines.join('\n'), now);
   }
-  if (!working) return `logged; the lead was already ${lead.status.replace('_', ' ')}`;
-
-  const suppressReason = SUPPRESS[intent];
+  // What a reply says about the address holds whatever the lead's state: a "remove me" after the handback still counts.
+  const suppressReason = intent === 'Bounce' ? (soft ? undefined : 'bounced') : SUPPRESS[intent];
   if (suppressReason && lead.email) suppress(deps.db, lead.org_id, lead.email, suppressReason, `reply ${inboundId}`, now);
+  if (intent === 'Unsubscribed') optOutInZoho(deps, lead, now);
+  if (!working) return `logged${suppressReason ? ', address suppressed' : ''}; the lead was already ${lead.status.replace('_', ' ')}`;
+  // A lead a person paused stays paused: an absence or "later" only records the date.
+  const ownPause = lead.status === 'paused' && lead.resume_at === null;
 
   switch (intent) {
     case 'AutoReply':
@@ -287,12 +296,12 @@ function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, message: In
       return 'logged; the sequence continues';
     case 'Bounce': {
       if (soft) return 'temporary delivery delay; nothing changed';
-      if (lead.email) suppress(deps.db, lead.org_id, lead.email, 'bounced', `reply ${inboundId}`, now);
       stopAndHandBack(deps, lead, `The email to ${lead.email ?? 'the lead'} bounced (${classification.bounce?.status ?? 'permanent failure'}).`, 'Deactivated', now);
       checkBounceRate(deps, lead.org_id, lead.assistant_id, now);
       return 'deactivated: address suppressed, handed back';
     }
     case 'OutOfOffice': {
+      if (ownPause) return `paused by a person; absence noted${classification.date ? ` (back ${classification.date})` : ''}`;
       const resumeAt = dayToTime(deps, lead, classification.date, DEFAULT_ABSENCE_MS);
       updateLead(deps.db, lead, { status: 'paused', state: 'Out of office', next_send_at: null, resume_at: resumeAt }, now);
       queueRecordUpdate(deps, lead, `state:${lead.id}:ooo:${inboundId}`, statusUpdate(deps, lead, 'Out of office'), now);
@@ -300,6 +309,7 @@ function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, message: In
       return `paused until ${new Date(resumeAt).toISOString()}`;
     }
     case 'ConnectLater': {
+      if (ownPause) return `paused by a person; "later" noted${classification.date ? ` (${classification.date})` : ''}`;
       const at = dayToTime(deps, lead, classification.date, DEFAULT_LATER_MS);
       if (lead.next_step >= lead.steps_total) {
         stopAndHandBack(deps, lead, `The lead asked to reconnect later (${new Date(at).toISOString().slice(0, 10)}); the sequence has no emails left.`, 'Engaged', now);
@@ -360,7 +370,6 @@ function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, message: In
         MovedOut: 'The lead has left the company.',
         Retired: 'The lead has retired.',
       };
-      if (intent === 'Unsubscribed') optOutInZoho(deps, lead, now);
       stopAndHandBack(deps, lead, why[intent] ?? 'The lead replied.', state, now);
       return `handed back as ${state}`;
     }
@@ -419,7 +428,11 @@ export async function createReferral(deps: EngineDeps, orgId: string, referralId
   if (!lead || !org || org.status === 'disconnected') return;
   if (org.status !== 'active') throw new ZohoAuthorizationError(`org ${orgId} needs re-authorization`);
   const connection = connectionOf(org);
-  const email = referral.email.replace(/'/g, '');
+  const email = referral.email;
+  if (!SAFE_EMAIL.test(email)) {
+    deps.db.prepare("UPDATE referrals SET status = 'invalid', updated_at = ? WHERE id = ?").run(deps.clock.now(), referral.id);
+    return;
+  }
   let existing: { module: string; id: string } | null = null;
   for (const module of ['Contacts', 'Leads']) {
     const rows = await deps.gateway.coql(connection, `select id from ${module} where Email = '${email}' limit 1`);

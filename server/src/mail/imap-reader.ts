@@ -32,6 +32,7 @@ export function openMailbox(db: Db, cipher: TokenCipher, orgId: string, assistan
 }
 
 const CONNECT_TIMEOUT_MS = 15_000;
+const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 
 export function imapClient(settings: MailboxSettings, options: { idleSoon?: boolean } = {}): ImapFlow {
   return new ImapFlow({
@@ -84,15 +85,21 @@ export async function readNewMessages(
     await client.connect();
     const mailbox = await client.mailboxOpen(settings.folder, { readOnly: true });
     const uidValidity = String(mailbox.uidValidity);
-    let lastUid = cursor && cursor.uidValidity === uidValidity ? cursor.lastUid : 0;
-    if (cursor && cursor.uidValidity !== uidValidity) logger.warn('mailbox UIDVALIDITY changed; reading the folder again', { folder: settings.folder });
+    // First read of a mailbox: start at what arrives from now on. Old mail is history, not replies to act on.
+    if (!cursor || cursor.lastUid < 0) {
+      save({ uidValidity, lastUid: Math.max(0, Number(mailbox.uidNext ?? 1) - 1) });
+      return 0;
+    }
+    let lastUid = cursor.uidValidity === uidValidity ? cursor.lastUid : 0;
+    if (cursor.uidValidity !== uidValidity) logger.warn('mailbox UIDVALIDITY changed; reading the folder again', { folder: settings.folder });
     if (mailbox.exists === 0) {
       save({ uidValidity, lastUid });
       return 0;
     }
     const uids = ((await client.search({ uid: `${lastUid + 1}:*` }, { uid: true })) || []).filter((uid) => uid > lastUid).sort((a, b) => a - b).slice(0, limit);
     for (const uid of uids) {
-      const message = await client.fetchOne(String(uid), { source: true }, { uid: true });
+      // At most MAX_MESSAGE_BYTES of each message is fetched: headers and the reply are at the top.
+      const message = await client.fetchOne(String(uid), { source: { maxLength: MAX_MESSAGE_BYTES } }, { uid: true });
       if (message && message.source) await accept(message.source, uid);
       lastUid = uid;
       save({ uidValidity, lastUid });

@@ -1,6 +1,6 @@
 import type { ReplyIntent } from '../domain/reply-intents.js';
 import { extractDate } from './dates.js';
-import type { InboundMessage } from './message.js';
+import { type InboundMessage, addressesIn } from './message.js';
 import { AUTO_SUBJECT, PHRASES, SUPPORT_PATTERNS } from './phrases.js';
 import { type Language, guessLanguage, normalise, replyText } from './reply-text.js';
 
@@ -48,6 +48,8 @@ export interface ClassifyOptions {
   now?: Date;
 }
 
+const MAX_RULE_CHARS = 20_000;
+
 /** Taught phrases win when they match at or above this confidence. */
 export const TAUGHT_MIN_CONFIDENCE = 0.9;
 
@@ -86,12 +88,12 @@ function bounceOf(message: InboundMessage): BounceInfo | null {
   const isReport = message.reportType === 'delivery-status';
   const looksLikeBounce = BOUNCE_SENDER.test(message.from?.address ?? '') || BOUNCE_SENDER.test(message.from?.name ?? '') || /mailer-daemon|postmaster/i.test(fromLocal);
   if (!isReport && !(looksLikeBounce && BOUNCE_SUBJECT.test(normalise(message.subject))) && !(BOUNCE_SUBJECT.test(normalise(message.subject)) && /\b[45]\.\d{1,3}\.\d{1,3}\b/.test(message.text))) return null;
-  const report = `${message.attachedText}\n${message.text}`;
+  const report = `${message.attachedText.slice(0, MAX_RULE_CHARS)}\n${message.text.slice(0, MAX_RULE_CHARS)}`;
   const recipient =
     report.match(/final-recipient:\s*rfc822;\s*<?([^\s<>]+@[^\s<>]+)>?/i)?.[1] ??
     report.match(/original-recipient:\s*rfc822;\s*<?([^\s<>]+@[^\s<>]+)>?/i)?.[1] ??
-    message.headers['x-failed-recipients']?.match(/[^\s<>,;]+@[^\s<>,;]+/)?.[0] ??
-    bodyRecipient(message.text);
+    addressesIn(message.headers['x-failed-recipients'] ?? '')[0] ??
+    bodyRecipient(message.text.slice(0, MAX_RULE_CHARS));
   const action = report.match(/^action:\s*(\w+)/im)?.[1]?.toLowerCase() ?? null;
   // Status codes from the report, or an SMTP reply ("550 5.1.1", "#5.1.10"); never a bare version number.
   const status = report.match(/^status:\s*([245]\.\d{1,3}\.\d{1,3})/im)?.[1] ?? report.match(/\b[245]\d\d[ -]#?([245]\.\d{1,3}\.\d{1,3})\b/)?.[1] ?? report.match(/#([45]\.\d{1,3}\.\d{1,3})\b/)?.[1] ?? null;
@@ -106,10 +108,11 @@ function bodyRecipient(text: string): string | null {
     text.match(/<([^\s<>@]+@[^\s<>]+)>\s*:/) ??
     text.match(/\b(?:to|an|a|para)\s+<?([^\s<>@]+@[^\s<>,;]+?)>?\s+(?:could not|couldn'?t|konnte|n'a pas|no se|nao)/i) ??
     // An address alone on an indented line, as Postfix and many MTAs list failed recipients.
-    text.match(/^[ \t]+<?([^\s<>@]+@[^\s<>]+?)>?[ \t]*$/m) ??
-    // The returned original's To header.
-    text.match(/^To:[^\n]*?<?([^\s<>@"]+@[^\s<>"]+?)>?[ \t]*$/im);
-  return match?.[1]?.toLowerCase() ?? null;
+    text.match(/^[ \t]{1,20}<?([^\s<>@]{1,64}@[^\s<>@]{1,255}?)>?[ \t]*$/m);
+  if (match?.[1]) return match[1].toLowerCase();
+  // The returned original's To header.
+  const to = text.split(/\r?\n/).find((line) => /^to:/i.test(line));
+  return to ? (addressesIn(to.slice(3))[0]?.toLowerCase() ?? null) : null;
 }
 
 interface Match {
@@ -147,21 +150,22 @@ function taughtMatch(text: string, taught: readonly TaughtPhrase[]): { phrase: T
   return null;
 }
 
-const EMAIL = /[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}/gi;
-const NAME = /((?:[A-ZÀ-Ý][a-zà-ÿ'’-]+)(?:[ \t]+(?:de|da|do|dos|van|von|der|del|la|le)?[ \t]*[A-ZÀ-Ý][A-Za-zà-ÿ'’-]+){1,3})/;
+const EMAIL = /(?<![a-z0-9._%+-])[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,8}\.[a-z]{2,24}\b/gi;
+const NAME = /((?:[A-ZÀ-Ý][a-zà-ÿ'’-]{0,40})(?:[ \t]{1,3}(?:(?:de|da|do|dos|van|von|der|del|la|le)[ \t]{1,3})?[A-ZÀ-Ý][A-Za-zà-ÿ'’-]{0,40}){1,3})/;
 
 /** The person a reply points to: an address in the reply (not the sender's, not ours), or a Cc. */
 function referralOf(message: InboundMessage, reply: string, ours: readonly string[]): Referral | null {
   const excluded = new Set([...(message.from ? [message.from.address] : []), ...ours.map((address) => address.toLowerCase())]);
   const senderDomain = message.from?.address.split('@')[1];
   const lines = reply.split('\n');
-  for (const [index, line] of lines.entries()) {
+  for (const [index, fullLine] of lines.entries()) {
+    const line = fullLine.slice(0, 1_000);
     for (const match of line.matchAll(EMAIL)) {
       const email = match[0].toLowerCase().replace(/\.$/, '');
       if (excluded.has(email)) continue;
       // A generic mailbox in the sender's own signature block is not a person we were pointed to.
       if (/^(info|sales|office|contact|hello|support|noreply|no-reply)@/.test(email) && email.split('@')[1] === senderDomain && index > lines.length - 4) continue;
-      const before = line.slice(0, match.index).replace(/[(<[:\s-]+$/, '');
+      const before = line.slice(Math.max(0, match.index - 120), match.index).replace(/[(<[:\s-]{1,20}$/, '');
       const near = before.match(new RegExp(`${NAME.source}[^A-Za-zÀ-ÿ]*$`))?.[1] ?? line.slice(match.index + match[0].length).match(NAME)?.[1] ?? lines[index - 1]?.trim().match(new RegExp(`^${NAME.source}$`))?.[1];
       const name = nameMatchingAddress(reply, email) ?? cleanName(near ?? null) ?? nameFromAddress(email);
       return { name, email };
@@ -230,7 +234,8 @@ function supportScore(text: string): number {
  */
 export function classify(message: InboundMessage, options: ClassifyOptions = {}): Classification {
   const sent = message.date ?? options.now ?? new Date();
-  const reply = replyText(message.text) || message.text.trim().slice(0, 2_000);
+  // The rules read the first 20,000 characters of what the person wrote: enough for any reply, and a bound on the work.
+  const reply = (replyText(message.text) || message.text.trim().slice(0, 2_000)).slice(0, MAX_RULE_CHARS);
   const text = normalise(reply);
   const subject = normalise(message.subject);
   const language = guessLanguage(text);

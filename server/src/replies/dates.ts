@@ -201,9 +201,14 @@ export function extractDate(text: string, sent: Date, language: Language, kind: 
   if (all.length === 0) return null;
   if (kind === 'return') {
     // The return date is the last date of the absence span: "from 20 Nov until 3 Dec" means 3 Dec.
-    for (const cue of [...text.matchAll(BACK_CUE), ...text.matchAll(UNTIL_CUE)]) {
-      const after = absolute.filter((found) => found.index >= cue.index! && found.index - cue.index! < 60).sort((a, b) => a.index - b.index)[0];
-      if (after) return formatDay(after.day);
+    // One pass per cue list: cues and dates both in text order, a pointer into the dates.
+    const dates = [...absolute].sort((a, b) => a.index - b.index);
+    for (const cues of [BACK_CUE, UNTIL_CUE]) {
+      let next = 0;
+      for (const cue of text.matchAll(cues)) {
+        while (next < dates.length && dates[next]!.index < cue.index!) next += 1;
+        if (next < dates.length && dates[next]!.index - cue.index! < 60) return formatDay(dates[next]!.day);
+      }
     }
     const future = absolute.filter((found) => Date.UTC(found.day.year, found.day.month - 1, found.day.day) >= Date.UTC(reference.year, reference.month - 1, reference.day));
     const latest = future.sort((a, b) => Date.UTC(b.day.year, b.day.month - 1, b.day.day) - Date.UTC(a.day.year, a.day.month - 1, a.day.day))[0];

@@ -1,13 +1,16 @@
 import { z } from 'zod';
-import { REPLY_INTENTS } from '../domain/reply-intents.js';
+import { REPLY_INTENTS, type ReplyIntent } from '../domain/reply-intents.js';
 import { type ChatEndpoint, askForJson } from '../lib/chat-completion.js';
 import type { Logger } from '../lib/logger.js';
 import type { ReplyRefiner } from '../engine/replies.js';
 import type { Classification } from './classifier.js';
 import type { InboundMessage } from './message.js';
 
+/** The model may not declare a bounce: those come only from delivery reports (a reply's text cannot fake one). */
+const ANSWERABLE = REPLY_INTENTS.filter((intent) => intent !== 'Bounce') as [Exclude<ReplyIntent, 'Bounce'>, ...Exclude<ReplyIntent, 'Bounce'>[]];
+
 const verdict = z.object({
-  intent: z.enum(REPLY_INTENTS),
+  intent: z.enum(ANSWERABLE),
   confidence: z.number().min(0).max(1),
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().optional(),
 });
@@ -25,7 +28,7 @@ export class LlmReplyRefiner implements ReplyRefiner {
   async refine(message: InboundMessage, first: Classification): Promise<Classification> {
     const sent = (message.date ?? new Date()).toISOString().slice(0, 10);
     const prompt = [
-      `Classify this reply to a B2B sales email into exactly one intent: ${REPLY_INTENTS.filter((intent) => intent !== 'Bounce').join(', ')}.`,
+      `Classify this reply to a B2B sales email into exactly one intent: ${ANSWERABLE.join(', ')}.`,
       'OutOfOffice and ConnectLater may carry the date (YYYY-MM-DD) the person is back or asked to be contacted.',
       `The reply was sent on ${sent}. Subject: ${message.subject.slice(0, 200)}`,
       `Reply (quoted history removed):\n"""\n${first.excerpt.slice(0, 1_500)}\n"""`,

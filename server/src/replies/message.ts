@@ -47,11 +47,29 @@ function headerText(value: HeaderValue | undefined): string {
   return JSON.stringify(value);
 }
 
+/** Header values and body text the rules read are capped: a reply's meaning is at its top, and caps keep every regex linear in practice. */
+export const MAX_HEADER_CHARS = 1_000;
+export const MAX_TEXT_CHARS = 100_000;
+
+/** Addresses in a header value, found by splitting (no backtracking regex over attacker-sized input). */
+export function addressesIn(value: string): string[] {
+  return value
+    .slice(0, MAX_HEADER_CHARS)
+    .split(/[\s<>,;"]+/)
+    .filter((token) => /^[^@]+@[^@]+\.[^@]+$/.test(token));
+}
+
 /** Parses raw RFC 822 bytes. Never throws on odd mail: what cannot be read is left empty. */
 export async function parseMessage(raw: Buffer | string): Promise<InboundMessage> {
-  const parsed = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+  let parsed: Awaited<ReturnType<typeof simpleParser>>;
+  try {
+    parsed = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+  } catch {
+    // Structure mailparser refuses (e.g. thousands of MIME parts): keep what a person could read.
+    return unreadable(Buffer.isBuffer(raw) ? raw.toString('utf8') : raw);
+  }
   const headers: Record<string, string> = {};
-  for (const [name, value] of parsed.headers) headers[name.toLowerCase()] = headerText(value);
+  for (const [name, value] of parsed.headers) headers[name.toLowerCase()] = headerText(value).slice(0, MAX_HEADER_CHARS);
   const contentType = parsed.headers.get('content-type');
   const reportType =
     typeof contentType === 'object' && contentType && 'value' in contentType && contentType.value === 'multipart/report'
@@ -64,7 +82,7 @@ export async function parseMessage(raw: Buffer | string): Promise<InboundMessage
   const deliveredTo = ['delivered-to', 'x-original-to', 'envelope-to']
     .map((name) => headers[name])
     .filter((value): value is string => Boolean(value))
-    .flatMap((value) => value.match(/[^\s<>,;"]+@[^\s<>,;"]+/g) ?? []);
+    .flatMap((value) => addressesIn(value));
   const cc = addresses(parsed.cc);
   const from = addresses(parsed.from)[0] ?? null;
   return {
@@ -75,10 +93,38 @@ export async function parseMessage(raw: Buffer | string): Promise<InboundMessage
     recipients: [...new Set([...addresses(parsed.to), ...cc].map((entry) => entry.address).concat(deliveredTo.map((value) => value.toLowerCase())))],
     subject: parsed.subject ?? '',
     date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : null,
-    text: parsed.text ?? '',
+    text: (parsed.text ?? '').slice(0, MAX_TEXT_CHARS),
     headers,
     reportType,
-    attachedText,
+    attachedText: attachedText.slice(0, MAX_TEXT_CHARS),
     cc,
   };
 }
+
+/** A message mailparser could not read: its headers as far as they go, and the start of the body as text. */
+function unreadable(text: string): InboundMessage {
+  const split = text.search(/\r?\n\r?\n/);
+  const head = (split < 0 ? text : text.slice(0, split)).slice(0, 64 * 1024).replace(/\r?\n[ \t]+/g, ' ');
+  const headers: Record<string, string> = {};
+  for (const line of head.split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] ??= line.slice(colon + 1).trim().slice(0, MAX_HEADER_CHARS);
+  }
+  const from = addressesIn(headers.from ?? '')[0];
+  const date = headers.date ? new Date(headers.date) : null;
+  return {
+    messageId: headers['message-id']?.match(/<[^<>\s]+>/)?.[0]?.toLowerCase() ?? null,
+    inReplyTo: ids(headers['in-reply-to']),
+    references: ids(headers.references),
+    from: from ? { address: from.toLowerCase(), name: '' } : null,
+    recipients: [...new Set(['to', 'cc', 'delivered-to', 'x-original-to'].flatMap((name) => addressesIn(headers[name] ?? '')).map((address) => address.toLowerCase()))],
+    subject: headers.subject ?? '',
+    date: date && !Number.isNaN(date.getTime()) ? date : null,
+    text: split < 0 ? '' : text.slice(split).slice(0, 20_000),
+    headers,
+    reportType: null,
+    attachedText: '',
+    cc: [],
+  };
+}
+

@@ -28,12 +28,13 @@ const SIGNATURE_OPENERS: RegExp[] = [
 ];
 
 function isQuoteOpener(lines: string[], index: number): boolean {
-  const line = lines[index]!.trim();
+  // Openers are short lines: only a bounded prefix is ever tested.
+  const line = lines[index]!.slice(0, 400).trim();
   if (QUOTE_OPENERS.some((pattern) => pattern.test(line))) return true;
   // "On Tue, Nov 17, 2026 at 9:02 AM Nova <nova@…>" + "wrote:" on the next line.
-  if (/^(on|el|le|am|em)\s.{4,200}$/i.test(line) && /^.{0,80}(wrote|escribió|a écrit|schrieb|escreveu)\s?:\s*$/i.test(lines[index + 1]?.trim() ?? '')) return true;
+  if (/^(on|el|le|am|em)\s.{4,200}$/i.test(line) && /^.{0,80}(wrote|escribió|a écrit|schrieb|escreveu)\s?:\s*$/i.test(lines[index + 1]?.slice(0, 400).trim() ?? '')) return true;
   if (HEADER_FIELD.test(line)) {
-    const following = lines.slice(index + 1, index + 4).map((candidate) => candidate.trim());
+    const following = lines.slice(index + 1, index + 4).map((candidate) => candidate.slice(0, 400).trim());
     return following.some((candidate) => HEADER_NEXT.test(candidate));
   }
   return false;
@@ -47,7 +48,7 @@ export function replyText(text: string): string {
     const line = lines[index]!;
     if (isQuoteOpener(lines, index)) break;
     if (/^\s*>/.test(line)) continue;
-    if (SIGNATURE_OPENERS.some((pattern) => pattern.test(line.trim()))) break;
+    if (SIGNATURE_OPENERS.some((pattern) => pattern.test(line.slice(0, 400).trim()))) break;
     kept.push(line);
   }
   return kept.join('\n').replace(/\n{3,}/g, '\n\n').trim();

@@ -83,7 +83,7 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
 
   app.delete('/suppressions/:email', (c) => {
     requireAdmin(c);
-    if (!unsuppress(deps.db, orgOf(c), decodeURIComponent(c.req.param('email')))) throw appErrors.notFound('The address');
+    if (!unsuppress(deps.db, orgOf(c), c.req.param('email'))) throw appErrors.notFound('The address');
     return c.body(null, 204);
   });
 
@@ -115,6 +115,8 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
       }
     }
     setAssistantMailbox(deps.db, orgId, assistant.id, sealMailbox(deps.cipher, orgId, settings), deps.clock.now());
+    // A new mailbox starts reading at what arrives from now on.
+    deps.db.prepare('DELETE FROM mailbox_cursors WHERE org_id = ? AND assistant_id = ?').run(orgId, assistant.id);
     deps.engine.pollMailboxSoon(orgId, assistant.id);
     deps.mailboxesChanged?.();
     return c.json({ configured: true, host: settings.host, port: settings.port, secure: settings.secure, user: settings.user, folder: settings.folder });
