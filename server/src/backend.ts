@@ -14,6 +14,8 @@ export async function startBackend(env: AppEnv) {
     instance.once('error', reject);
   });
   const address = server.address() as AddressInfo;
+  // Without PUBLIC_URL the backend is reached where it listens (PORT=0 picks the port only now).
+  if (!env.PUBLIC_URL) deps.config.publicUrl = `http://${env.HOST}:${address.port}`;
   deps.engine.ensureRecurringWork();
   deps.engine.runner.start();
   // IMAP IDLE where servers offer it: new mail asks for a poll at once.

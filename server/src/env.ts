@@ -15,6 +15,22 @@ const sandboxSchema = z.object({
 
 export type SandboxEnv = z.infer<typeof sandboxSchema>;
 
+/** `npm start` with no Zoho client: the whole product on the sandbox, with demo data. */
+const demoSchema = z.object({
+  PORT: port.default(8787),
+  SANDBOX_PORT: port.default(8790),
+  /** The demo's mail view (captured emails, and replying as the lead). */
+  DEMO_MAIL_PORT: port.default(8791),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** One day per minute by default, so a sequence plays out while you watch. */
+  TIME_SCALE: z.coerce.number().positive().max(100_000).default(1440),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('warn'),
+  WIDGET_DIR: z.string().default('app'),
+});
+
+export type DemoEnv = z.infer<typeof demoSchema>;
+
 /** 32 bytes, given as 64 hex characters or as base64. */
 const encryptionKey = z
   .string()
@@ -92,6 +108,10 @@ function parse<T extends z.ZodType>(schema: T, source: Record<string, string | u
 
 export function loadSandboxEnv(source: Record<string, string | undefined> = process.env): SandboxEnv {
   return parse(sandboxSchema, source);
+}
+
+export function loadDemoEnv(source: Record<string, string | undefined> = process.env): DemoEnv {
+  return parse(demoSchema, source);
 }
 
 /** The backend's settings; called only when a Zoho client is configured (ZOHO_CLIENT_ID). */

@@ -1,15 +1,22 @@
-import { ConfigError, loadAppEnv, wantsBackend } from './env.js';
+import { ConfigError, loadAppEnv, loadDemoEnv, wantsBackend } from './env.js';
 import { startBackend } from './backend.js';
-import { runSandboxFromEnv } from './sandbox/main.js';
+import { runDemo } from './demo/run-demo.js';
 
 /**
  * `npm start`. With a Zoho client configured (ZOHO_CLIENT_ID) it runs the backend against that
- * Zoho — the sandbox when ZOHO_ACCOUNTS_URL points at one — and nothing else. Without one it
- * starts the local Zoho sandbox.
+ * Zoho — the sandbox when ZOHO_ACCOUNTS_URL points at one — and nothing else. Without one it runs
+ * the demo: the sandbox CRM with demo data, the backend authorized to it, and a mail view.
  */
 async function main(): Promise<void> {
   if (!wantsBackend()) {
-    await runSandboxFromEnv();
+    const env = loadDemoEnv();
+    const demo = await runDemo(env, { reset: process.argv.includes('--reset') });
+    console.log(`Sales assistant demo running: a sandbox CRM with demo data, the assistant "Nova", time ${env.TIME_SCALE}× faster${env.TIME_SCALE === 1440 ? ' (a day a minute)' : ''}.`);
+    console.log(`Open the CRM: ${demo.crmUrl}`);
+    console.log(`(open a Contact, assign it to Nova; the header's "Mail (demo)" link shows the emails and lets you reply as the lead. State is kept in ${env.DATA_DIR}; npm start -- --reset starts over.)`);
+    const stopDemo = () => void demo.stop().finally(() => process.exit(0));
+    process.once('SIGINT', stopDemo);
+    process.once('SIGTERM', stopDemo);
     return;
   }
   const env = loadAppEnv();

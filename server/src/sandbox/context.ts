@@ -17,6 +17,8 @@ export interface SandboxDeps {
   faults: FaultInjector;
   /** The widget the CRM record page shows by default (e.g. the backend's /app/widget.html). */
   widgetUrl?: string | undefined;
+  /** Extra links in the CRM pages' header (the demo's mail view). */
+  uiLinks?: { label: string; url: string }[] | undefined;
 }
 
 /** Who is calling the CRM API: resolved from the access token on every request. */

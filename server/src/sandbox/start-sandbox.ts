@@ -19,6 +19,9 @@ export interface SandboxOptions {
   clock?: Clock;
   /** The origin clients should use, when it differs from the address it listens on. */
   publicUrl?: string;
+  /** The widget the CRM record page shows by default. */
+  widgetUrl?: string;
+  uiLinks?: { label: string; url: string }[];
 }
 
 export interface RunningSandbox {
@@ -41,6 +44,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     notifier: new Notifier(db, clock, (dc) => dcBaseUrl(baseUrl(), dc)),
     limiter: new UsageLimiter(db, clock),
     faults: new FaultInjector(),
+    widgetUrl: options.widgetUrl,
+    uiLinks: options.uiLinks,
   };
   const app = createSandboxApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

@@ -27,18 +27,19 @@ function widgetUrlOf(requested: string | undefined, configured: string | undefin
   }
 }
 
-function page(title: string, body: string, nonce: string): string {
+function page(title: string, body: string, nonce: string, links: { label: string; url: string }[] = []): string {
+  const nav = links.map((link) => ` · <a class="nav" href="${escape(link.url)}" target="_blank" rel="noopener">${escape(link.label)}</a>`).join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)} · Zoho CRM sandbox</title>
 <style nonce="${nonce}">
 body{margin:0;font:13px/1.45 -apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Arial,sans-serif;color:#1f2937;background:#f4f6f9}
-header{background:#1b2a4a;color:#fff;padding:10px 16px;font-weight:600}
+header{background:#1b2a4a;color:#fff;padding:10px 16px;font-weight:600}header a.nav{color:#cfe3ff}
 main{display:grid;grid-template-columns:1fr 380px;gap:16px;padding:16px}
 section{background:#fff;border:1px solid #e5e7eb;border-radius:6px;padding:12px 14px}
 h1{font-size:16px;margin:0 0 10px}h2{font-size:13px;margin:14px 0 6px;color:#6b7280;text-transform:uppercase}
 th{text-align:left;color:#6b7280;font-weight:500;padding:2px 12px 2px 0;vertical-align:top}
 main.tab{grid-template-columns:1fr}iframe{width:100%;height:560px;border:1px solid #e5e7eb;border-radius:6px;background:#fff}
 ul{padding-left:18px}a{color:#1a73e8}
-</style></head><body><header>Zoho CRM · sandbox</header>${body}</body></html>`;
+</style></head><body><header>Zoho CRM · sandbox${nav}</header>${body}</body></html>`;
 }
 
 /**
@@ -70,7 +71,7 @@ export function createCrmUiRoutes(deps: SandboxDeps, options: { widgetUrl?: stri
       return `<h2>${module}</h2>${items.length ? `<ul>${items.join('')}</ul>` : '<p>None yet.</p>'}`;
     });
     c.header('Content-Security-Policy', `default-src 'none'; style-src 'nonce-${nonce}'`);
-    return c.html(page(org.name, `<main><section><h1>${escape(org.name)}</h1>${lists.join('')}</section></main>`, nonce));
+    return c.html(page(org.name, `<main><section><h1>${escape(org.name)}</h1>${lists.join('')}</section></main>`, nonce, deps.uiLinks));
   });
 
   /**
@@ -103,7 +104,7 @@ export function createCrmUiRoutes(deps: SandboxDeps, options: { widgetUrl?: stri
 <script nonce="${nonce}">${HOST_JS}</script>`;
     c.header('Content-Security-Policy', `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; frame-src ${new URL(widgetUrl).origin}; form-action 'none'; base-uri 'none'`);
     c.header('Cache-Control', 'no-store');
-    return c.html(page(record ? `${record.module} ${record.recordId}` : 'Settings', body, nonce));
+    return c.html(page(record ? `${record.module} ${record.recordId}` : 'Settings', body, nonce, deps.uiLinks));
   };
 
   /** A web tab (the settings tab): the widget alone, with no record and no PageLoad. */

@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { SMTPServer } from 'smtp-server';
+import type { Db, Migration } from '../db/open-db.js';
+import { parseMessage } from '../replies/message.js';
+
+/** The demo's own mail store: what the assistants sent (captured over SMTP) and what "leads" replied. */
+export const demoMailMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'demo-mail',
+    sql: `
+CREATE TABLE mails (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  direction TEXT NOT NULL,
+  lead_email TEXT NOT NULL,
+  assistant_email TEXT NOT NULL,
+  assistant_name TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  message_id TEXT,
+  body TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX mails_by_lead ON mails (lead_email, id);
+`,
+  },
+];
+
+interface MailRow {
+  id: number;
+  direction: 'out' | 'in';
+  lead_email: string;
+  assistant_email: string;
+  assistant_name: string;
+  subject: string;
+  message_id: string | null;
+  body: string;
+  at: number;
+}
+
+/** A real SMTP server on loopback that keeps every email the assistants send, for the mail view. */
+export async function startMailCapture(db: Db, host: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    size: 5 * 1024 * 1024,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        void parseMessage(Buffer.concat(chunks)).then(
+          (message) => {
+            for (const recipient of session.envelope.rcptTo) {
+              db.prepare('INSERT INTO mails (direction, lead_email, assistant_email, assistant_name, subject, message_id, body, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+                'out',
+                recipient.address.toLowerCase(),
+                message.from?.address ?? '',
+                message.from?.name ?? '',
+                message.subject,
+                message.messageId,
+                message.text,
+                Date.now(),
+              );
+            }
+            callback();
+          },
+          (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+        );
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return { url: `smtp://${host}:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+function escape(value: string): string {
+  return value.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+}
+
+const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
+
+/**
+ * The mail view: each lead's thread (the assistant's emails and the lead's replies), and a Reply
+ * box that sends a reply to the assistant's mailbox as the lead would — through the backend's
+ * inbound webhook, the same pipeline real mail takes.
+ */
+export function mailViewApp(db: Db, deliver: (raw: string) => Promise<void>): Hono {
+  const app = new Hono();
+
+  app.get('/', (c) => {
+    const rows = db.prepare('SELECT * FROM mails ORDER BY id').all() as MailRow[];
+    const threads = new Map<string, MailRow[]>();
+    for (const row of rows) threads.set(row.lead_email, [...(threads.get(row.lead_email) ?? []), row]);
+    const sections = [...threads.entries()]
+      .reverse()
+      .map(([lead, mails]) => {
+        const lastOut = [...mails].reverse().find((mail) => mail.direction === 'out');
+        const items = mails
+          .map(
+            (mail) => `<article class="${mail.direction}"><header><strong>${mail.direction === 'out' ? `${escape(mail.assistant_name)} → ${escape(lead)}` : `${escape(lead)} → ${escape(mail.assistant_name)}`}</strong> · ${when(mail.at)}<br>${escape(mail.subject)}</header><pre>${escape(mail.body)}</pre></article>`,
+          )
+          .join('');
+        const reply = lastOut
+          ? `<form method="post" action="/reply"><input type="hidden" name="to" value="${lastOut.id}"><label>Reply as ${escape(lead)}<textarea name="body" rows="3" required placeholder="Sounds good, Tuesday at 2pm works for me."></textarea></label><button type="submit">Send reply</button></form>`
+          : '';
+        return `<section aria-label="Thread with ${escape(lead)}"><h2>${escape(lead)}</h2>${items}${reply}</section>`;
+      });
+    const nonce = randomBytes(16).toString('base64');
+    c.header('Content-Security-Policy', `default-src 'none'; style-src 'nonce-${nonce}'; form-action 'self'; base-uri 'none'`);
+    return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Mail · demo</title><meta http-equiv="refresh" content="15">
+<style nonce="${nonce}">body{margin:0;font:14px/1.45 system-ui,sans-serif;background:#f4f6f9;color:#1f2937}main{max-width:820px;margin:0 auto;padding:16px}
+section{background:#fff;border:1px solid #dde3ea;border-radius:6px;padding:12px 16px;margin:0 0 16px}h1{font-size:18px}h2{font-size:15px;margin:0 0 8px}
+article{border-left:3px solid #1a73e8;padding:4px 10px;margin:8px 0}article.in{border-color:#0f9d58;background:#f3fbf6}pre{white-space:pre-wrap;font:inherit;margin:6px 0 0}
+textarea{display:block;width:100%;box-sizing:border-box;margin:4px 0 8px}button{padding:6px 14px}</style></head>
+<body><main><h1>Mail (demo)</h1><p>Every email the assistants send lands here instead of a real inbox. Reply as the lead to watch the assistant read it, stop and hand the record back.</p>
+${sections.length ? sections.join('') : '<p>No emails yet: assign a Lead or Contact to the assistant in the CRM.</p>'}</main></body></html>`);
+  });
+
+  app.post('/reply', async (c) => {
+    const form = await c.req.parseBody();
+    const to = db.prepare("SELECT * FROM mails WHERE id = ? AND direction = 'out'").get(Number(form.to)) as MailRow | undefined;
+    const body = typeof form.body === 'string' ? form.body.trim().slice(0, 10_000) : '';
+    if (!to || !body) return c.text('Choose an email to answer and write a reply.', 400);
+    const now = Date.now();
+    const messageId = `<demo-reply-${now.toString(36)}-${randomBytes(4).toString('hex')}@${to.lead_email.split('@')[1] ?? 'lead.example'}>`;
+    const subject = /^re:/i.test(to.subject) ? to.subject : `Re: ${to.subject}`;
+    const quoted = to.body.split('\n').map((line) => `> ${line}`).join('\r\n');
+    const raw = [
+      `From: ${to.lead_email}`,
+      `To: ${to.assistant_name ? `"${to.assistant_name.replace(/"/g, '')}" ` : ''}<${to.assistant_email}>`,
+      `Subject: ${subject}`,
+      `Date: ${new Date(now).toUTCString()}`,
+      `Message-ID: ${messageId}`,
+      ...(to.message_id ? [`In-Reply-To: ${to.message_id}`, `References: ${to.message_id}`] : []),
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: 8bit',
+      '',
+      body.replace(/\r?\n/g, '\r\n'),
+      '',
+      `On ${new Date(to.at).toUTCString()}, ${to.assistant_name} <${to.assistant_email}> wrote:`,
+      quoted,
+      '',
+    ].join('\r\n');
+    await deliver(raw);
+    db.prepare('INSERT INTO mails (direction, lead_email, assistant_email, assistant_name, subject, message_id, body, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run('in', to.lead_email, to.assistant_email, to.assistant_name, subject, messageId, body, now);
+    return c.redirect('/', 303);
+  });
+
+  return app;
+}
+
+/** Serves the mail view on its own loopback port. */
+export async function startMailView(app: Hono, port: number, host: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const instance = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(instance));
+    instance.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }),
+  };
+}
