@@ -77,4 +77,31 @@ describe('POST /webhooks/zoho', () => {
     const titles = (await scenario.notes('Contacts', recordId)).map((note) => note.Note_Title);
     expect(titles).toEqual(['Nova is on it']);
   });
+
+  it('an assignment to an assistant created a moment ago (its Zoho user not matched yet) still reaches intake', async () => {
+    const fresh = await startTestBackend();
+    try {
+      const org = await connectOrg(fresh);
+      const own = await setUpAssistant(fresh, org);
+      expect(fresh.deps.db.prepare('SELECT zoho_user_id FROM assistants').pluck().get()).toBeNull();
+      const row = fresh.deps.db.prepare('SELECT channel_id, org_id, token_sealed FROM notification_channels').get() as { channel_id: string; org_id: string; token_sealed: string };
+      const recordId = '5725713000000099001';
+      // Zoho's callback with return_affected_field_values: the new owner is the assistant's (unmatched) user.
+      const response = await fetch(`${fresh.url}/webhooks/zoho`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          channel_id: row.channel_id,
+          token: fresh.deps.cipher.decrypt(row.token_sealed, `${row.org_id}:channel_token`),
+          module: 'Contacts',
+          operation: 'update',
+          ids: [recordId],
+          affected_values: [{ record_id: recordId, values: { Owner: { id: own.assistantUserId, name: 'Nova Assistant' } } }],
+        }),
+      });
+      expect(await response.json()).toMatchObject({ received: true, queued: 1 });
+    } finally {
+      await fresh.stop();
+    }
+  });
 });

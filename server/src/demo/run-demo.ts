@@ -142,6 +142,8 @@ async function provision(state: DemoState, urls: { sandbox: string; backend: str
     }),
     'creating the assistant',
   );
+  // CRM Details matches the assistant to its Zoho user, as an admin's first Refresh would.
+  await json(await api('POST', '/crm-details/refresh'), 'refreshing CRM Details');
   saveState(dataDir, { ...state, zohoOrgId: org.org_id, assistantEmail: DEMO_USERS[3].email });
 }
 

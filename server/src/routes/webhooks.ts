@@ -49,6 +49,8 @@ function mayConcernAssistant(deps: AppDeps, orgId: string, module: string, id: s
   if (newOwner === undefined) return true;
   const isAssistant = deps.db.prepare('SELECT 1 FROM assistants WHERE org_id = ? AND zoho_user_id = ?').get(orgId, newOwner) !== undefined;
   if (isAssistant) return true;
+  // An assistant whose Zoho user is not matched yet (just created) could be the new owner: let intake decide.
+  if (deps.db.prepare('SELECT 1 FROM assistants WHERE org_id = ? AND zoho_user_id IS NULL').get(orgId) !== undefined) return true;
   return isRecordWorked(deps.db, orgId, module, id);
 }
 

@@ -33,7 +33,7 @@ export function createSandboxApp(deps: SandboxDeps): Hono<SandboxEnv> {
   app.notFound(() => zohoErrorResponse(zohoErrors.invalidUrl()));
 
   app.route('/sandbox', createAdminRoutes(deps));
-  app.route('/', createCrmUiRoutes(deps, { widgetUrl: deps.widgetUrl }));
+  app.route('/', createCrmUiRoutes(deps));
 
   // CRM calls meet their faults after authentication and admission (see crm/routes.ts), so a
   // delayed call holds a concurrency slot as a slow Zoho call would.

@@ -9,7 +9,7 @@ import { HOST_JS } from './host-script.js';
 import { SDK_STANDIN_JS } from './sdk-standin.js';
 
 const UI_CLIENT_ID = '1000.SANDBOXCRMUI';
-const UI_SCOPES = 'ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.users.ALL,ZohoCRM.org.ALL';
+const UI_SCOPES = 'ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.users.ALL,ZohoCRM.org.ALL,ZohoCRM.change_owner.CREATE';
 const MODULES = ['Leads', 'Contacts', 'Deals'] as const;
 
 const escape = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${String(char.charCodeAt(0))};`);
@@ -83,7 +83,8 @@ export function createCrmUiRoutes(deps: SandboxDeps, options: { widgetUrl?: stri
     const email = c.req.query('user');
     const user = email ? findUserByEmail(deps.db, org.id, email) : listUsers(deps.db, org.id).find((candidate) => candidate.profile === 'Administrator');
     if (!user) return c.text(`No user ${email ?? '(admin)'} in this org.`, 404);
-    const widgetUrl = widgetUrlOf(c.req.query('widget'), options.widgetUrl);
+    // Read per request: the demo learns the backend's address only after the sandbox is up.
+    const widgetUrl = widgetUrlOf(c.req.query('widget'), options.widgetUrl ?? deps.widgetUrl);
     if (!widgetUrl) return c.text('Say which widget to show: ?widget=<loopback URL of widget.html or settings.html>.', 400);
     const now = deps.clock.now();
     // The page acts as the signed-in user, as Zoho's own UI does.
