@@ -69,4 +69,16 @@ describe('npm start with a Zoho client configured', () => {
     expect(output).toContain('ENCRYPTION_KEY');
     expect(output).not.toContain('listening');
   });
+
+  it('refuses malformed settings, naming each one, and starts nothing (no sandbox, no demo)', async () => {
+    const { output, code } = await runMain(
+      { ZOHO_CLIENT_ID: '1000.TESTCLIENT', ZOHO_CLIENT_SECRET: 'secret', DATA_DIR: tmpdir(), ENCRYPTION_KEY: 'too-short', PUBLIC_URL: 'not a url', PORT: '99999', SMTP_URL: 'http://mail.example' },
+      /(?!)/,
+    );
+    expect(code).toBe(1);
+    for (const setting of ['ENCRYPTION_KEY', 'PUBLIC_URL', 'PORT', 'SMTP_URL']) expect(output).toContain(setting);
+    expect(output).not.toContain('listening');
+    expect(output).not.toContain('demo');
+  });
 });
+

@@ -105,15 +105,20 @@ async function provision(state: DemoState, urls: { sandbox: string; backend: str
     'a token for the records',
   );
   const reps = org.users.filter((user) => user.email.startsWith('sam.') || user.email.startsWith('priya.'));
+  const crm = async <T>(module: string, data: Record<string, unknown>[]) =>
+    json<{ data: { details: { id: string } }[] }>(await fetch(`${org.api_domain}/crm/v8/${module}`, { method: 'POST', headers: { authorization: `Zoho-oauthtoken ${tokens.access_token}` }, body: JSON.stringify({ data }) }), `creating demo ${module}`) as Promise<T>;
+  // Contacts belong to Accounts (so emails name the company); Leads carry theirs in Company.
+  const contactPeople = PEOPLE.filter((person) => person[3] === 'Contacts');
+  const accounts = await crm<{ data: { details: { id: string } }[] }>('Accounts', contactPeople.map(([, , company], index) => ({ Account_Name: company, Owner: { id: reps[index % reps.length]!.id } })));
   for (const module of ['Contacts', 'Leads'] as const) {
     const data = PEOPLE.filter((person) => person[3] === module).map(([first, last, company], index) => ({
       First_Name: first,
       Last_Name: last,
       Email: `${first.toLowerCase()}.${last.toLowerCase().replace(/[^a-z]/g, '')}@${company.toLowerCase().normalize('NFD').replace(/[^a-z]+/g, '-').replace(/-$/, '')}.example`,
-      ...(module === 'Leads' ? { Company: company } : {}),
+      ...(module === 'Leads' ? { Company: company } : { Account_Name: { id: accounts.data[index]!.details.id } }),
       Owner: { id: reps[index % reps.length]!.id },
     }));
-    await json(await fetch(`${org.api_domain}/crm/v8/${module}`, { method: 'POST', headers: { authorization: `Zoho-oauthtoken ${tokens.access_token}` }, body: JSON.stringify({ data }) }), `creating demo ${module}`);
+    await crm(module, data);
   }
 
   // The administrator authorizes the app: start → Zoho's consent page → our callback, with the browser's cookie.
