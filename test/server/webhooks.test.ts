@@ -71,6 +71,8 @@ describe('POST /webhooks/zoho', () => {
     const inboxBefore = count('inbox');
     const again = await post(delivered);
     expect(again.status).toBe(200);
+    // The first delivery's intake has not run yet and will read the record's current state: no second one is queued.
+    expect(((await again.json()) as { queued: number }).queued).toBe(0);
     expect(count('inbox')).toBe(inboxBefore + 1);
     await scenario.settle();
     expect(backend.deps.db.prepare('SELECT COUNT(*) FROM leads WHERE zoho_record_id = ?').pluck().get(recordId)).toBe(1);

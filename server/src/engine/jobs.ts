@@ -151,3 +151,8 @@ export function requestJobSooner(db: Db, job: NewJob, now: number): void {
      WHERE jobs.status = 'queued' AND excluded.run_at < jobs.run_at`,
   ).run(job.orgId, job.kind, job.key, JSON.stringify(job.payload), job.runAt, job.maxAttempts ?? 12, now, now);
 }
+
+/** Whether a job whose key starts with `prefix` is queued and not yet started (it will read fresh state when it runs). */
+export function hasQueuedJob(db: Db, prefix: string): boolean {
+  return db.prepare("SELECT 1 FROM jobs WHERE job_key >= ? AND job_key < ? AND status = 'queued' LIMIT 1").get(prefix, `${prefix}\uffff`) !== undefined;
+}
