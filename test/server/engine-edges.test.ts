@@ -28,16 +28,21 @@ async function queueFirstEmailWithoutSending(leadId: string): Promise<void> {
   expect(emailRows(leadId)).toEqual(['pending']);
 }
 
+/** A Contact assigned to the assistant, its first email written but not sent, and the lead paused. */
+async function pausedWithEmailWritten() {
+  const recordId = await scenario.contact();
+  await scenario.assign('Contacts', recordId, scenario.assistantUserId);
+  await scenario.settle();
+  const lead = scenario.leadOf(recordId)!;
+  await queueFirstEmailWithoutSending(lead.id);
+  expect((await org.api('POST', `/leads/${lead.id}/pause`)).status).toBe(200);
+  return { recordId, lead };
+}
+
 describe('pausing, unsubscribing and stopping at the edges', () => {
   it('paused between writing an email and sending it: nothing goes out until resumed, then exactly once', async () => {
     await start();
-    const recordId = await scenario.contact();
-    await scenario.assign('Contacts', recordId, scenario.assistantUserId);
-    await scenario.settle();
-    const lead = scenario.leadOf(recordId)!;
-    await queueFirstEmailWithoutSending(lead.id);
-
-    expect((await org.api('POST', `/leads/${lead.id}/pause`)).status).toBe(200);
+    const { recordId, lead } = await pausedWithEmailWritten();
     await backend.deps.engine.runUntilIdle();
     for (let round = 0; round < 5; round += 1) await scenario.advanceToNextWork();
     expect(backend.smtp.messages).toHaveLength(0);
@@ -56,12 +61,7 @@ describe('pausing, unsubscribing and stopping at the edges', () => {
 
   it('sending hours hold at send time: an email written by day and resumed at night waits for the morning', async () => {
     await start(); // UTC, 09:00–17:00, weekends off
-    const recordId = await scenario.contact();
-    await scenario.assign('Contacts', recordId, scenario.assistantUserId);
-    await scenario.settle();
-    const lead = scenario.leadOf(recordId)!;
-    await queueFirstEmailWithoutSending(lead.id);
-    expect((await org.api('POST', `/leads/${lead.id}/pause`)).status).toBe(200);
+    const { lead } = await pausedWithEmailWritten();
     // 23:00 UTC the same day: outside the assistant's hours.
     const night = new Date(backend.sandbox.clock.now());
     night.setUTCHours(23, 0, 0, 0);
