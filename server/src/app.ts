@@ -9,6 +9,7 @@ import { assistantsApi } from './routes/api-assistants.js';
 import { orgApi } from './routes/api-org.js';
 import { leadsApi } from './routes/api-leads.js';
 import { repliesApi } from './routes/api-replies.js';
+import { connectorApi } from './routes/api-connector.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api', assistantsApi(deps));
   app.route('/api', leadsApi(deps, deps.engine));
   app.route('/api', repliesApi(deps));
+  app.route('/api', connectorApi(deps));
 
   return app;
 }

@@ -297,4 +297,61 @@ CREATE TABLE referrals (
 );
 `,
   },
+  {
+    version: 4,
+    name: 'connector',
+    sql: `
+ALTER TABLE leads ADD COLUMN phone TEXT;
+
+CREATE TABLE connector_settings (
+  org_id TEXT PRIMARY KEY REFERENCES orgs(id) ON DELETE CASCADE,
+  enabled INTEGER NOT NULL DEFAULT 0,
+  name TEXT NOT NULL,
+  settings TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE segments (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  conditions TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  UNIQUE (org_id, name)
+);
+
+CREATE TABLE sync_runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  trigger TEXT NOT NULL,
+  dry_run INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  created INTEGER NOT NULL DEFAULT 0,
+  updated INTEGER NOT NULL DEFAULT 0,
+  skipped INTEGER NOT NULL DEFAULT 0,
+  rejected INTEGER NOT NULL DEFAULT 0,
+  api_calls INTEGER NOT NULL DEFAULT 0,
+  error TEXT
+);
+CREATE INDEX sync_runs_by_org ON sync_runs (org_id, id);
+
+CREATE TABLE sync_records (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id INTEGER NOT NULL REFERENCES sync_runs(id) ON DELETE CASCADE,
+  org_id TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  our_id TEXT NOT NULL,
+  zoho_id TEXT,
+  action TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  fields TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX sync_records_by_run ON sync_records (run_id, id);
+`,
+  },
 ];
+

@@ -3,6 +3,7 @@ import { enqueueJob, requestJob, requestJobSooner } from './jobs.js';
 import type { EngineDeps } from './context.js';
 import type { Lead } from './leads.js';
 import { addToOutbox } from './outbox.js';
+import { requestSyncSoon } from '../connector/sync.js';
 
 /**
  * Queues the Zoho side of what happened to a lead: a note and field updates. They go out batched
@@ -18,6 +19,8 @@ export function queueRecordUpdate(deps: EngineDeps, lead: Lead, key: string, val
   if (Object.keys(values).length === 0) return;
   addToOutbox(deps.db, { orgId: lead.org_id, leadId: lead.id, kind: 'update', key: `update:${key}`, payload: { module: lead.zoho_module, recordId: lead.zoho_record_id, values } }, now);
   requestFlush(deps, lead.org_id, now);
+  // What the connector syncs changed too (state, counts): a debounced sync, when it is on.
+  requestSyncSoon(deps, lead.org_id, now);
 }
 
 /** The status field's API name on the lead's module, as Zoho reported it at authorization. */

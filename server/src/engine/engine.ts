@@ -8,6 +8,8 @@ import { enqueueJob, hasQueuedJob, requestJob, scheduleJob } from './jobs.js';
 import { listMailboxAssistants } from '../db/assistants.js';
 import { MAILBOX_POLL_MS, pollMailbox } from './mailbox.js';
 import { createReferral, handleReply, resumeAfterPause } from './replies.js';
+import { connectorEnabled, getConnectorSettings } from '../connector/settings.js';
+import { runSync } from '../connector/sync.js';
 import { runStep, sendEmail } from './nurture.js';
 import { JobRunner, type RunnerOptions, RunAgainAt } from './runner.js';
 import { queueHandback } from './effects.js';
@@ -71,6 +73,13 @@ export class Engine {
           if (!(await pollMailbox(deps, orgId, assistantId))) return;
           throw new RunAgainAt(deps.clock.now() + MAILBOX_POLL_MS, 'next mailbox poll');
         },
+        sync: async (_job, payload) => {
+          const { orgId } = payload as OrgPayload;
+          const settings = getConnectorSettings(deps.db, orgId);
+          if (!settings.enabled) return;
+          await runSync(deps, orgId, { dryRun: false, trigger: 'scheduled or on change' });
+          throw new RunAgainAt(deps.clock.now() + settings.schedule_minutes * 60_000, 'next scheduled sync');
+        },
         renew: async (_job, payload) => {
           await deps.renewChannel((payload as OrgPayload).orgId);
           throw new RunAgainAt(deps.clock.now() + RENEW_INTERVAL_MS, 'next renewal check');
@@ -116,6 +125,14 @@ export class Engine {
       enqueueJob(this.deps.db, { orgId: org.id, kind: 'renew', key: `renew:${org.id}`, payload: { orgId: org.id }, runAt: now }, now);
     }
     for (const mailbox of listMailboxAssistants(this.deps.db)) this.pollMailboxSoon(mailbox.org_id, mailbox.id);
+    for (const org of listActiveOrgs(this.deps.db)) if (connectorEnabled(this.deps.db, org.id)) this.syncNow(org.id);
+  }
+
+  /** Runs the org's connector sync as soon as possible (settings saved, "Run now"); the schedule goes on from there. */
+  syncNow(orgId: string): void {
+    const now = this.deps.clock.now();
+    requestJob(this.deps.db, { orgId, kind: 'sync', key: `sync:${orgId}`, payload: { orgId }, runAt: now, maxAttempts: 1_000_000 }, now);
+    this.runner.poke();
   }
 
   /** Reads an assistant's mailbox now (settings saved, or IDLE saw new mail); polling goes on from there. */

@@ -17,6 +17,8 @@ export interface Lead {
   first_name: string | null;
   last_name: string | null;
   company: string | null;
+  /** Filled from Zoho when known (the connector enriches, never creates). */
+  phone: string | null;
   context: string;
   sequence_id: string;
   next_step: number;
@@ -37,7 +39,7 @@ export interface Lead {
   updated_at: number;
 }
 
-export type NewLead = Omit<Lead, 'id' | 'status' | 'state' | 'next_step' | 'thread_message_id' | 'last_message_id' | 'next_send_at' | 'last_sent_at' | 'close_reason' | 'closed_at' | 'last_reply_at' | 'last_intent' | 'resume_at' | 'created_at' | 'updated_at'>;
+export type NewLead = Omit<Lead, 'id' | 'status' | 'state' | 'next_step' | 'thread_message_id' | 'last_message_id' | 'next_send_at' | 'last_sent_at' | 'close_reason' | 'closed_at' | 'last_reply_at' | 'last_intent' | 'resume_at' | 'phone' | 'created_at' | 'updated_at'>;
 
 export function createLead(db: Db, input: NewLead, now: number): Lead {
   const id = randomUUID();

@@ -89,6 +89,8 @@ export interface WriteResult {
   ok: boolean;
   code: string;
   message: string;
+  /** Zoho's details for a refused record (e.g. the field's api_name and its limit). */
+  details?: Record<string, unknown>;
 }
 
 export interface ZohoNote {

@@ -319,7 +319,7 @@ async function writeRecords(module: string, rows: { id?: string; values: Record<
       const ok = !isError(model);
       const details = plain(model.getDetails?.() ?? new Map()) as Record<string, unknown>;
       const id = batch[index]!.id ?? (ok && typeof details.id === 'string' ? details.id : '');
-      results.push({ id, ok, code: model.getCode?.()?.getValue() ?? (ok ? 'SUCCESS' : 'UNKNOWN'), message: messageOf(model) });
+      results.push({ id, ok, code: model.getCode?.()?.getValue() ?? (ok ? 'SUCCESS' : 'UNKNOWN'), message: messageOf(model), ...(ok ? {} : { details }) });
     });
     if (status >= 500) throw new WorkerApiError(status, 'INTERNAL_ERROR', `HTTP ${status}`, {});
   }

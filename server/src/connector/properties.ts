@@ -1,0 +1,152 @@
+import { LEAD_STATES } from '../domain/lead-states.js';
+import { REPLY_INTENTS } from '../domain/reply-intents.js';
+import type { Db } from '../db/open-db.js';
+import type { Lead } from '../engine/leads.js';
+
+/**
+ * What we know, as properties the connector can sync: per lead (→ a Zoho Contact) and per account
+ * (the lead's company, keyed by its email domain → a Zoho Account). Computed ones included.
+ */
+export type PropertyType = 'string' | 'email' | 'phone' | 'integer' | 'boolean' | 'datetime' | 'enum';
+
+export interface PropertyDefinition {
+  name: string;
+  type: PropertyType;
+  /** The values an enum property takes (checked against a picklist). */
+  values?: readonly string[];
+  /** The longest value (checked against a text field's length). */
+  maxLength?: number;
+  description: string;
+}
+
+export type Entity = 'contact' | 'account';
+
+export const CONTACT_PROPERTIES: readonly PropertyDefinition[] = [
+  { name: 'email', type: 'email', maxLength: 100, description: "The lead's email address (the match key)" },
+  { name: 'first_name', type: 'string', maxLength: 40, description: 'First name' },
+  { name: 'last_name', type: 'string', maxLength: 80, description: 'Last name' },
+  { name: 'phone', type: 'phone', maxLength: 30, description: 'Phone (as Zoho had it)' },
+  { name: 'company', type: 'string', maxLength: 200, description: 'Company' },
+  { name: 'lead_state', type: 'enum', values: LEAD_STATES, description: "The assistant's lead state (Hot, Warm, …)" },
+  { name: 'status', type: 'enum', values: ['active', 'paused', 'handed_back', 'stopped'], description: 'Whether the assistant works the lead' },
+  { name: 'assistant', type: 'string', maxLength: 80, description: 'The assistant working the lead' },
+  { name: 'sequence', type: 'string', maxLength: 80, description: 'The sequence' },
+  { name: 'emails_sent', type: 'integer', description: 'Emails sent to the lead' },
+  { name: 'replies', type: 'integer', description: 'Replies from the lead (auto-replies excluded)' },
+  { name: 'last_reply_intent', type: 'enum', values: REPLY_INTENTS, description: 'What the last reply meant' },
+  { name: 'meeting_requested', type: 'boolean', description: 'The lead agreed to meet' },
+  { name: 'engagement_score', type: 'integer', description: 'Engagement, 0–100, from the state, replies and emails' },
+  { name: 'assigned_at', type: 'datetime', description: 'When the assistant took the record' },
+  { name: 'last_email_at', type: 'datetime', description: 'When the last email went out' },
+  { name: 'last_reply_at', type: 'datetime', description: 'When the lead last replied' },
+];
+
+export const ACCOUNT_PROPERTIES: readonly PropertyDefinition[] = [
+  { name: 'domain', type: 'string', maxLength: 253, description: "The company's email domain (our account ID)" },
+  { name: 'name', type: 'string', maxLength: 200, description: 'Company name' },
+  { name: 'leads', type: 'integer', description: 'Leads at the company' },
+  { name: 'emails_sent', type: 'integer', description: 'Emails sent to the company' },
+  { name: 'hot_leads', type: 'integer', description: 'Leads that agreed to meet or want to proceed' },
+  { name: 'engagement_score', type: 'integer', description: "The best engagement score of the company's leads" },
+];
+
+export function propertiesOf(entity: Entity): readonly PropertyDefinition[] {
+  return entity === 'contact' ? CONTACT_PROPERTIES : ACCOUNT_PROPERTIES;
+}
+
+const STATE_SCORE: Record<string, number> = {
+  New: 0, Pending: 10, Cold: 5, Engaged: 40, Warm: 60, Hot: 90, Responded: 50, Processed: 20, 'Out of office': 15, Deactivated: 0, Unsubscribed: 0,
+};
+
+/** 0–100: the state's weight, plus a little for emails received and replies given; 0 once the lead said stop. */
+export function engagementScore(state: string, emailsSent: number, replies: number): number {
+  if (state === 'Unsubscribed' || state === 'Deactivated') return 0;
+  return Math.min(100, (STATE_SCORE[state] ?? 0) + Math.min(emailsSent * 2, 10) + Math.min(replies * 10, 20));
+}
+
+export type PropertyValues = Record<string, string | number | boolean | null>;
+
+export interface ContactRecord {
+  /** Our id: the lead's. */
+  id: string;
+  values: PropertyValues;
+  lead: Lead;
+}
+
+export interface AccountRecord {
+  /** Our account ID: the email domain. */
+  id: string;
+  values: PropertyValues;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** Every lead of the org as contact properties (one per email address: the most recent lead wins). */
+export function contactRecords(db: Db, orgId: string): ContactRecord[] {
+  const leads = db.prepare('SELECT * FROM leads WHERE org_id = ? ORDER BY created_at DESC, id').all(orgId) as Lead[];
+  const names = new Map((db.prepare('SELECT id, name FROM assistants WHERE org_id = ?').all(orgId) as { id: string; name: string }[]).map((row) => [row.id, row.name]));
+  const sequences = new Map((db.prepare('SELECT id, name FROM sequences WHERE org_id = ?').all(orgId) as { id: string; name: string }[]).map((row) => [row.id, row.name]));
+  const sent = new Map((db.prepare("SELECT lead_id, COUNT(*) AS n FROM outbox WHERE org_id = ? AND kind = 'email' AND status IN ('done', 'unconfirmed') GROUP BY lead_id").all(orgId) as { lead_id: string; n: number }[]).map((row) => [row.lead_id, row.n]));
+  const replies = new Map(
+    (db.prepare("SELECT lead_id, COUNT(*) AS n FROM inbound_messages WHERE org_id = ? AND status = 'processed' AND intent NOT IN ('Bounce', 'AutoReply', 'SupportAutoResponse') GROUP BY lead_id").all(orgId) as { lead_id: string; n: number }[]).map((row) => [row.lead_id, row.n]),
+  );
+  const seen = new Set<string>();
+  const records: ContactRecord[] = [];
+  for (const lead of leads) {
+    const key = (lead.email ?? `no-email:${lead.id}`).toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const emails = sent.get(lead.id) ?? 0;
+    const replyCount = replies.get(lead.id) ?? 0;
+    records.push({
+      id: lead.id,
+      lead,
+      values: {
+        email: lead.email?.toLowerCase() ?? null,
+        first_name: lead.first_name,
+        last_name: lead.last_name,
+        phone: lead.phone,
+        company: lead.company,
+        lead_state: lead.state,
+        status: lead.status,
+        assistant: names.get(lead.assistant_id) ?? null,
+        sequence: sequences.get(lead.sequence_id) ?? null,
+        emails_sent: emails,
+        replies: replyCount,
+        last_reply_intent: lead.last_intent,
+        meeting_requested: lead.last_intent === 'AgreedToMeet',
+        engagement_score: engagementScore(lead.state, emails, replyCount),
+        assigned_at: iso(lead.created_at),
+        last_email_at: iso(lead.last_sent_at),
+        last_reply_at: iso(lead.last_reply_at),
+      },
+    });
+  }
+  return records;
+}
+
+/** Companies, keyed by the leads' email domain; the name is the most common company given. */
+export function accountRecords(contacts: readonly ContactRecord[]): AccountRecord[] {
+  const byDomain = new Map<string, ContactRecord[]>();
+  for (const contact of contacts) {
+    const domain = typeof contact.values.email === 'string' ? contact.values.email.split('@')[1] : undefined;
+    if (!domain) continue;
+    byDomain.set(domain, [...(byDomain.get(domain) ?? []), contact]);
+  }
+  return [...byDomain.entries()].map(([domain, members]) => {
+    const counts = new Map<string, number>();
+    for (const member of members) if (typeof member.values.company === 'string') counts.set(member.values.company, (counts.get(member.values.company) ?? 0) + 1);
+    const name = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? domain;
+    return {
+      id: domain,
+      values: {
+        domain,
+        name,
+        leads: members.length,
+        emails_sent: members.reduce((sum, member) => sum + Number(member.values.emails_sent ?? 0), 0),
+        hot_leads: members.filter((member) => member.values.lead_state === 'Hot').length,
+        engagement_score: Math.max(...members.map((member) => Number(member.values.engagement_score ?? 0))),
+      },
+    };
+  });
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Db } from '../db/open-db.js';
+import { type Entity, type PropertyValues, propertiesOf } from './properties.js';
+
+/** A saved filter over our leads or accounts: every condition must hold. */
+export const conditionSchema = z
+  .object({
+    property: z.string().min(1).max(60),
+    op: z.enum(['eq', 'neq', 'in', 'gt', 'gte', 'lt', 'lte', 'contains', 'is_set', 'is_not_set', 'before', 'after']),
+    value: z.union([z.string().max(500), z.number(), z.boolean(), z.array(z.union([z.string().max(200), z.number()])).max(50)]).optional(),
+  })
+  .strict();
+
+export const segmentSchema = z
+  .object({
+    name: z.string().trim().min(1).max(80),
+    entity: z.enum(['contact', 'account']),
+    conditions: z.array(conditionSchema).min(1).max(20),
+  })
+  .strict();
+
+export type Condition = z.infer<typeof conditionSchema>;
+export interface Segment {
+  id: string;
+  name: string;
+  entity: Entity;
+  conditions: Condition[];
+}
+
+/** Problems with a segment's conditions (unknown properties, values of the wrong kind), none when it is sound. */
+export function segmentProblems(entity: Entity, conditions: readonly Condition[]): string[] {
+  const problems: string[] = [];
+  for (const [index, condition] of conditions.entries()) {
+    const property = propertiesOf(entity).find((candidate) => candidate.name === condition.property);
+    if (!property) {
+      problems.push(`conditions[${index}]: ${condition.property} is not a ${entity} property`);
+      continue;
+    }
+    const needsValue = !['is_set', 'is_not_set'].includes(condition.op);
+    if (needsValue && condition.value === undefined) problems.push(`conditions[${index}]: ${condition.op} needs a value`);
+    if (['gt', 'gte', 'lt', 'lte'].includes(condition.op) && (property.type !== 'integer' || typeof condition.value !== 'number')) problems.push(`conditions[${index}]: ${condition.op} compares numbers; ${property.name} is a ${property.type}`);
+    if (['before', 'after'].includes(condition.op) && (property.type !== 'datetime' || typeof condition.value !== 'string' || Number.isNaN(Date.parse(condition.value)))) problems.push(`conditions[${index}]: ${condition.op} needs a date, and ${property.name} to be a date`);
+    if (condition.op === 'in' && !Array.isArray(condition.value)) problems.push(`conditions[${index}]: in needs a list`);
+    if (property.type === 'enum' && (condition.op === 'eq' || condition.op === 'neq' || condition.op === 'in')) {
+      const values = Array.isArray(condition.value) ? condition.value : [condition.value];
+      const unknown = values.filter((value) => !(property.values ?? []).includes(String(value)));
+      if (unknown.length > 0) problems.push(`conditions[${index}]: ${property.name} never is ${unknown.map((value) => `"${String(value)}"`).join(', ')}`);
+    }
+  }
+  return problems;
+}
+
+function holds(condition: Condition, values: PropertyValues): boolean {
+  const actual = values[condition.property];
+  const expected = condition.value;
+  switch (condition.op) {
+    case 'is_set':
+      return actual !== null && actual !== undefined && actual !== '';
+    case 'is_not_set':
+      return actual === null || actual === undefined || actual === '';
+    case 'eq':
+      return String(actual).toLowerCase() === String(expected).toLowerCase();
+    case 'neq':
+      return String(actual).toLowerCase() !== String(expected).toLowerCase();
+    case 'in':
+      return Array.isArray(expected) && expected.some((value) => String(value).toLowerCase() === String(actual).toLowerCase());
+    case 'contains':
+      return typeof actual === 'string' && actual.toLowerCase().includes(String(expected).toLowerCase());
+    case 'gt':
+      return typeof actual === 'number' && actual > Number(expected);
+    case 'gte':
+      return typeof actual === 'number' && actual >= Number(expected);
+    case 'lt':
+      return typeof actual === 'number' && actual < Number(expected);
+    case 'lte':
+      return typeof actual === 'number' && actual <= Number(expected);
+    case 'before':
+      return typeof actual === 'string' && Date.parse(actual) < Date.parse(String(expected));
+    case 'after':
+      return typeof actual === 'string' && Date.parse(actual) > Date.parse(String(expected));
+  }
+}
+
+/** Whether a record is in any of the segments (no segments: everything is). */
+export function inSegments(segments: readonly Segment[], values: PropertyValues): boolean {
+  return segments.length === 0 || segments.some((segment) => segment.conditions.every((condition) => holds(condition, values)));
+}
+
+export function listSegments(db: Db, orgId: string): Segment[] {
+  return (db.prepare('SELECT id, name, entity, conditions FROM segments WHERE org_id = ? ORDER BY created_at, name').all(orgId) as { id: string; name: string; entity: Entity; conditions: string }[]).map((row) => ({
+    ...row,
+    conditions: JSON.parse(row.conditions) as Condition[],
+  }));
+}
+
+export function createSegment(db: Db, orgId: string, input: z.infer<typeof segmentSchema>, now: number): Segment | null {
+  const id = randomUUID();
+  const inserted = db.prepare('INSERT INTO segments (id, org_id, name, entity, conditions, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, name) DO NOTHING').run(id, orgId, input.name, input.entity, JSON.stringify(input.conditions), now).changes;
+  return inserted === 1 ? { id, ...input } : null;
+}
+
+export function deleteSegment(db: Db, orgId: string, id: string): boolean {
+  return db.prepare('DELETE FROM segments WHERE org_id = ? AND id = ?').run(orgId, id).changes === 1;
+}

@@ -1,0 +1,127 @@
+import { Hono } from 'hono';
+import { getOrg } from '../db/orgs.js';
+import { requireAdmin, zohoCall } from '../http/auth.js';
+import type { AppDeps, AppEnv } from '../http/context.js';
+import { AppError, appErrors } from '../http/errors.js';
+import { jsonBody } from '../http/validate.js';
+import { DEFAULT_MAPPINGS, accountIdFieldProblem, incompatibility } from '../connector/mapping.js';
+import { ACCOUNT_PROPERTIES, CONTACT_PROPERTIES } from '../connector/properties.js';
+import { createSegment, deleteSegment, listSegments, segmentProblems, segmentSchema } from '../connector/segments.js';
+import { connectorSettingsSchema, getConnectorSettings, saveConnectorSettings } from '../connector/settings.js';
+import { getRun, runSync } from '../connector/sync.js';
+import { connectionOf } from '../services/org-setup.js';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * The Zoho connector: settings (checked against Zoho's field metadata when saved), segments,
+ * dry runs, runs and their logs. Reads for any widget caller; changes and runs for admins.
+ */
+export function connectorApi(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const orgOf = (c: { get(key: 'caller'): { org: { id: string } } }) => c.get('caller').org.id;
+
+  app.get('/connector', (c) =>
+    c.json({
+      settings: getConnectorSettings(deps.db, orgOf(c)),
+      default_mappings: DEFAULT_MAPPINGS.map((mapping) => ({ entity: mapping.entity, property: mapping.property, zoho_field: mapping.zohoField })),
+      properties: { contact: CONTACT_PROPERTIES, account: ACCOUNT_PROPERTIES },
+    }),
+  );
+
+  app.put('/connector', async (c) => {
+    requireAdmin(c);
+    const orgId = orgOf(c);
+    const input = await jsonBody(c, connectorSettingsSchema);
+    const segments = listSegments(deps.db, orgId);
+    const unknown = input.segment_ids.filter((id) => !segments.some((segment) => segment.id === id));
+    if (unknown.length > 0) throw appErrors.validation(`No such segment: ${unknown.join(', ')}.`);
+    // Every mapping and the account-ID field are checked against Zoho's own metadata: refused with the reason.
+    const org = getOrg(deps.db, orgId)!;
+    const [contactFields, accountFields] = await zohoCall(() => Promise.all([deps.gateway.listFields(connectionOf(org), 'Contacts'), deps.gateway.listFields(connectionOf(org), 'Accounts')]));
+    const problems = input.mappings
+      .map((mapping, index) => {
+        const reason = incompatibility({ entity: mapping.entity, property: mapping.property, zohoField: mapping.zoho_field }, mapping.entity === 'contact' ? contactFields : accountFields);
+        return reason ? { mapping: index, reason } : null;
+      })
+      .filter((problem) => problem !== null);
+    if (input.account_id_field) {
+      const reason = accountIdFieldProblem(input.account_id_field, accountFields);
+      if (reason) problems.push({ mapping: -1, reason });
+    }
+    if (problems.length > 0) throw new AppError(400, 'MAPPING_INCOMPATIBLE', problems.map((problem) => problem.reason).join('; '), problems);
+    saveConnectorSettings(deps.db, orgId, input, deps.clock.now());
+    if (input.enabled) deps.engine.syncNow(orgId);
+    return c.json({ settings: getConnectorSettings(deps.db, orgId) });
+  });
+
+  app.get('/connector/segments', (c) => c.json({ segments: listSegments(deps.db, orgOf(c)) }));
+
+  app.post('/connector/segments', async (c) => {
+    requireAdmin(c);
+    const input = await jsonBody(c, segmentSchema);
+    const problems = segmentProblems(input.entity, input.conditions);
+    if (problems.length > 0) throw appErrors.validation(problems.join('; '), problems);
+    const segment = createSegment(deps.db, orgOf(c), input, deps.clock.now());
+    if (!segment) throw appErrors.conflict(`A segment is already named "${input.name}".`);
+    return c.json(segment, 201);
+  });
+
+  app.delete('/connector/segments/:id', (c) => {
+    requireAdmin(c);
+    const orgId = orgOf(c);
+    const id = c.req.param('id');
+    if (getConnectorSettings(deps.db, orgId).segment_ids.includes(id)) throw appErrors.conflict('The connector uses this segment: remove it from the connector settings first.');
+    if (!deleteSegment(deps.db, orgId, id)) throw appErrors.notFound('The segment');
+    return c.body(null, 204);
+  });
+
+  /** A dry run: what a run would create, update, skip and reject, and why, without writing to Zoho. */
+  app.post('/connector/dry-run', async (c) => {
+    requireAdmin(c);
+    const result = await zohoCall(() => runSync(deps.engine.deps, orgOf(c), { dryRun: true, trigger: 'dry run' }));
+    return c.json({ run: describeRun(result.run), records: result.records });
+  });
+
+  app.post('/connector/run', (c) => {
+    requireAdmin(c);
+    const orgId = orgOf(c);
+    if (!getConnectorSettings(deps.db, orgId).enabled) throw appErrors.conflict('The connector is off: enable it first.');
+    deps.engine.syncNow(orgId);
+    return c.json({ queued: true }, 202);
+  });
+
+  app.get('/connector/runs', (c) => {
+    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 20) || 20, 1), 200);
+    const rows = deps.db.prepare('SELECT id FROM sync_runs WHERE org_id = ? ORDER BY id DESC LIMIT ?').all(orgOf(c), limit) as { id: number }[];
+    return c.json({ runs: rows.map((row) => describeRun(getRun(deps, orgOf(c), row.id)!)) });
+  });
+
+  app.get('/connector/runs/:id/records', (c) => {
+    const orgId = orgOf(c);
+    const id = Number(c.req.param('id'));
+    if (!Number.isInteger(id) || !getRun(deps, orgId, id)) throw appErrors.notFound('The run');
+    const action = c.req.query('action');
+    const entity = c.req.query('entity');
+    if (action && !['create', 'update', 'skip', 'reject'].includes(action)) throw appErrors.validation('action must be create, update, skip or reject.');
+    if (entity && !['contact', 'account'].includes(entity)) throw appErrors.validation('entity must be contact or account.');
+    const clauses = ['org_id = ?', 'run_id = ?'];
+    const args: unknown[] = [orgId, id];
+    if (action) {
+      clauses.push('action = ?');
+      args.push(action);
+    }
+    if (entity) {
+      clauses.push('entity = ?');
+      args.push(entity);
+    }
+    const records = deps.db.prepare(`SELECT entity, our_id, zoho_id, action, reason, fields, at FROM sync_records WHERE ${clauses.join(' AND ')} ORDER BY id LIMIT 1000`).all(...args) as { fields: string; at: number }[];
+    return c.json({ records: records.map((row) => ({ ...row, fields: JSON.parse(row.fields) as unknown, at: iso(row.at) })) });
+  });
+
+  return app;
+}
+
+function describeRun(run: NonNullable<ReturnType<typeof getRun>>) {
+  return { ...run, dry_run: run.dry_run === 1, started_at: iso(run.started_at), finished_at: iso(run.finished_at) };
+}
