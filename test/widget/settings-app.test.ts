@@ -3,7 +3,7 @@ import { h, render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SettingsApp, type SettingsProps } from '../../widget/src/settings/SettingsApp.js';
-import type { Backend } from '../../widget/src/shared/backend.js';
+import { type Backend, BackendError } from '../../widget/src/shared/backend.js';
 
 let root: HTMLElement;
 function mount(props: SettingsProps) {
@@ -150,4 +150,59 @@ describe('the settings tab against a fake backend', () => {
     await vi.waitFor(() => expect(root.querySelector('section[aria-label="Replies"] [role="alert"]')).toBeNull());
     expect(writes.at(-1)).toBe('POST /assistants/a1/resume-sending admin=true');
   });
+
+  it('connector: a refused mapping shows Zoho\'s reason; a dry run shows its counts; run records filter by action', async () => {
+    const calls: string[] = [];
+    const settings = { enabled: false, name: 'Zoho CRM', create_contacts: false, create_accounts: false, account_id_field: null, segment_ids: [], mappings: [], schedule_minutes: 60, log_retention_days: 30 };
+    const run = { id: 7, trigger: 'scheduled or on change', dry_run: false, status: 'done', started_at: '2026-11-22T10:00:00.000Z', created: 1, updated: 3, skipped: 1, rejected: 1, api_calls: 6, error: null };
+    const backend: Backend = {
+      get: async <T,>(path: string) => {
+        calls.push(`GET ${path}`);
+        if (path === '/crm-details') return { org, assistants: [row('ALL_WORKING_WELL')] } as T;
+        if (path === '/connector') return { settings, default_mappings: [{ entity: 'contact', property: 'email', zoho_field: 'Email' }], properties: { contact: [{ name: 'lead_state', type: 'enum', description: '' }, { name: 'company', type: 'string', description: '' }], account: [{ name: 'name', type: 'string', description: '' }] } } as T;
+        if (path === '/connector/runs?limit=10') return { runs: [run] } as T;
+        if (path.startsWith('/connector/runs/7/records')) return { records: [{ entity: 'contact', our_id: 'lead-2', zoho_id: '99', action: 'reject', reason: 'Zoho refused it: INVALID_DATA invalid data (api_name First_Name)' }] } as T;
+        return { sequences: [], segments: [] } as T;
+      },
+      post: async <T,>(path: string) => {
+        calls.push(`POST ${path}`);
+        return { run: { ...run, id: 8, dry_run: true }, records: [{ entity: 'contact', our_id: 'lead-1', zoho_id: null, action: 'skip', reason: 'not in Zoho, and creating Contacts is off' }] } as T;
+      },
+      put: async <T,>(path: string, body: unknown) => {
+        calls.push(`PUT ${path} ${JSON.stringify((body as { mappings: unknown[] }).mappings)}`);
+        throw new BackendError(400, 'MAPPING_INCOMPATIBLE', 'company is a string and Contacts.Score is a integer field');
+      },
+      delete: async <T,>() => ({}) as T,
+    };
+    mount({ backend, authorizeUrl: null, signIn: async () => undefined, isAdmin: () => true, openWindow: () => undefined });
+    const panel = () => root.querySelector('section[aria-label="Connector"]')!;
+    await vi.waitFor(() => expect(panel()).not.toBeNull());
+    act(() => {
+      const property = panel().querySelector<HTMLSelectElement>('select[aria-label="Property"]')!;
+      property.value = 'company';
+      property.dispatchEvent(new Event('change'));
+      const field = panel().querySelector<HTMLInputElement>('input[aria-label="Zoho field API name"]')!;
+      field.value = 'Score';
+      field.dispatchEvent(new Event('input'));
+    });
+    act(() => button('Add mapping')!.click());
+    expect(panel().textContent).toContain('contact company → Score');
+    button('Save connector')!.click();
+    await vi.waitFor(() => expect(root.querySelector('[role="alert"]')?.textContent).toContain('Contacts.Score is a integer field'));
+    expect(calls).toContain('PUT /connector [{"entity":"contact","property":"company","zoho_field":"Score"}]');
+
+    button('Dry run')!.click();
+    await vi.waitFor(() => expect(root.querySelector('[role="status"]')?.textContent).toBe('Dry run: 1 created, 3 updated, 1 skipped, 1 rejected. Nothing was written to Zoho.'));
+    expect(panel().textContent).toContain('skip contact lead-1: not in Zoho, and creating Contacts is off');
+
+    button('Show')!.click();
+    await vi.waitFor(() => expect(panel().textContent).toContain('reject contact lead-2 → Zoho 99'));
+    act(() => {
+      const filter = panel().querySelector<HTMLSelectElement>('select[aria-label="Action filter"]')!;
+      filter.value = 'reject';
+      filter.dispatchEvent(new Event('change'));
+    });
+    await vi.waitFor(() => expect(calls).toContain('GET /connector/runs/7/records?action=reject'));
+  });
 });
+

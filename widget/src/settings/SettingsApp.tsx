@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Backend } from '../shared/backend.js';
+import { ConnectorPanel } from './ConnectorPanel.js';
 import { RepliesPanel } from './RepliesPanel.js';
 
 export type CrmStatus = 'ASSISTANT_NOT_YET_CREATED' | 'ASSISTANT_DOES_NOT_EXISTS_AS_USER_IN_CRM' | 'ASSISTANT_EXISTS_AS_USER_IN_CRM' | 'ALL_WORKING_WELL';
@@ -330,6 +331,8 @@ export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, openWindow
       </section>
 
       <RepliesPanel backend={backend} busy={busy} connected={connected} asAdmin={asAdmin} />
+
+      <ConnectorPanel backend={backend} busy={busy} connected={connected} asAdmin={asAdmin} />
 
       {org && (
         <section aria-label="Health">
