@@ -168,7 +168,7 @@ describe('the settings tab against a fake backend', () => {
         calls.push(`POST ${path}`);
         return { run: { ...run, id: 8, dry_run: true }, records: [{ entity: 'contact', our_id: 'lead-1', zoho_id: null, action: 'skip', reason: 'not in Zoho, and creating Contacts is off' }] } as T;
       },
-      put: async <T,>(path: string, body: unknown) => {
+      put: async (path: string, body: unknown): Promise<never> => {
         calls.push(`PUT ${path} ${JSON.stringify((body as { mappings: unknown[] }).mappings)}`);
         throw new BackendError(400, 'MAPPING_INCOMPATIBLE', 'company is a string and Contacts.Score is a integer field');
       },

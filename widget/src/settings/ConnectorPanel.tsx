@@ -142,7 +142,7 @@ export function ConnectorPanel({ backend, busy, connected, asAdmin }: ConnectorP
           <input type="checkbox" checked={draft.enabled} onChange={(event) => change({ enabled: event.currentTarget.checked })} /> Enabled
         </label>
         <label>
-          Name
+          Connection name
           <input required value={draft.name} onInput={(event) => change({ name: event.currentTarget.value })} />
         </label>
         <label class="inline">
