@@ -233,4 +233,32 @@ describe('the Zoho connector, end to end through the sandbox', () => {
     expect(later).toMatchObject({ status: 'done', updated: 1, rejected: 0 });
     expect((await scenario.record('Contacts', contacts[1]!)).First_Name).toBe('Benedict');
   });
+
+  it('a change to a lead asks for a sync two minutes later (debounced); the schedule runs it otherwise; off means no runs', async () => {
+    const { contacts } = await start();
+    const mappings = [{ entity: 'contact', property: 'lead_state', zoho_field: 'Assistant_State' }];
+    expect((await configure({ schedule_minutes: 30, mappings })).status).toBe(200);
+    await runSync();
+    const syncAt = () => backend.deps.db.prepare("SELECT run_at FROM jobs WHERE kind = 'sync' AND status = 'queued'").pluck().get() as number | undefined;
+    // After a run, the next one is the schedule's.
+    expect(syncAt()! - backend.sandbox.clock.now()).toBe(30 * 60_000);
+    const lead = scenario.leadOf(contacts[2]!)!;
+    expect((await api('POST', `/leads/${lead.id}/hand-back`)).status).toBe(200);
+    await backend.deps.engine.runUntilIdle();
+    expect(syncAt()! - backend.sandbox.clock.now()).toBe(2 * 60_000);
+    backend.sandbox.clock.advance(2 * 60_000);
+    await backend.deps.engine.runUntilIdle();
+    const latest = (await api('GET', '/connector/runs?limit=1')).body.runs[0];
+    expect(latest).toMatchObject({ status: 'done', trigger: 'scheduled or on change' });
+    expect((await records(latest.id, '?entity=contact')).find((row) => row.our_id === lead.id)).toMatchObject({ action: 'update', fields: { Assistant_State: 'Processed' } });
+
+    // Switched off: the queued run does nothing and no new one is asked for.
+    expect((await configure({ enabled: false, mappings })).status).toBe(200);
+    const runsBefore = backend.deps.db.prepare('SELECT COUNT(*) FROM sync_runs').pluck().get();
+    backend.sandbox.clock.advance(60 * 60_000);
+    await backend.deps.engine.runUntilIdle();
+    expect(backend.deps.db.prepare('SELECT COUNT(*) FROM sync_runs').pluck().get()).toBe(runsBefore);
+    expect((await api('POST', '/connector/run')).status).toBe(409);
+  });
 });
+
