@@ -260,5 +260,26 @@ describe('the Zoho connector, end to end through the sandbox', () => {
     expect(backend.deps.db.prepare('SELECT COUNT(*) FROM sync_runs').pluck().get()).toBe(runsBefore);
     expect((await api('POST', '/connector/run')).status).toBe(409);
   });
+
+  it('never erases what Zoho has, takes what we lack from Zoho, does not guess between duplicates, and a free-mail domain is no company', async () => {
+    const { contacts } = await start();
+    // Zoho knows Ada's phone; we do not.
+    expect((await zoho('PUT', `/Contacts/${contacts[0]}`, { data: [{ Phone: '+1 555 0100' }] })).status).toBe(200);
+    // Two Zoho Contacts share Ben's address.
+    await zoho('POST', '/Contacts', { data: [{ Last_Name: 'Twin', Email: 'ben@prospect.test', Owner: { id: org.repId } }] });
+    // A lead with a Gmail address.
+    const gmail = await scenario.contact({ First_Name: 'Gail', Last_Name: 'Mail', Email: 'gail.mail@gmail.com' });
+    await scenario.assign('Contacts', gmail, scenario.assistantUserId);
+    await scenario.settle();
+    session = (await signInAsAdmin(backend, org.zoho.admin.email)).token;
+    expect((await configure({ account_id_field: 'Our_Account_ID', create_accounts: true, mappings: [{ entity: 'contact', property: 'lead_state', zoho_field: 'Assistant_State' }] })).status).toBe(200);
+    const run = await runSync();
+    expect((await scenario.record('Contacts', contacts[0]!)).Phone).toBe('+1 555 0100');
+    expect(scenario.leadOf(contacts[0]!)!.phone).toBe('+1 555 0100');
+    const all = await records(run.id);
+    expect(all.find((row) => row.our_id === scenario.leadOf(contacts[1]!)!.id)).toMatchObject({ action: 'skip', reason: 'ambiguous: more than one Contacts record in Zoho has ben@prospect.test' });
+    expect(all.some((row) => row.entity === 'account' && row.our_id === 'gmail.com')).toBe(false);
+    expect(all.find((row) => row.entity === 'account' && row.our_id === 'prospect.test')).toMatchObject({ action: 'create' });
+  });
 });
 

@@ -125,13 +125,22 @@ export function contactRecords(db: Db, orgId: string): ContactRecord[] {
   return records;
 }
 
-/** Companies, keyed by the leads' email domain; the name is the most common company given. */
+/** Mailbox providers: their domains are people's, not companies'. */
+const FREE_MAIL = /^(gmail\.com|googlemail\.com|yahoo\.[a-z.]+|ymail\.com|hotmail\.[a-z.]+|outlook\.[a-z.]+|live\.[a-z.]+|msn\.com|icloud\.com|me\.com|mac\.com|aol\.com|proton\.me|protonmail\.com|pm\.me|gmx\.[a-z.]+|web\.de|t-online\.de|mail\.ru|yandex\.[a-z.]+|qq\.com|163\.com|126\.com|zoho\.com|zohomail\.com|fastmail\.com|hey\.com|orange\.fr|free\.fr|laposte\.net|libero\.it|uol\.com\.br|bol\.com\.br|terra\.com\.br)$/;
+
+export function isCompanyDomain(domain: string): boolean {
+  return !FREE_MAIL.test(domain);
+}
+
+/** Companies, keyed by the leads' email domain (free-mail domains are no company); the name is the most common company given. */
 export function accountRecords(contacts: readonly ContactRecord[]): AccountRecord[] {
   const byDomain = new Map<string, ContactRecord[]>();
   for (const contact of contacts) {
     const domain = typeof contact.values.email === 'string' ? contact.values.email.split('@')[1] : undefined;
-    if (!domain) continue;
-    byDomain.set(domain, [...(byDomain.get(domain) ?? []), contact]);
+    if (!domain || !isCompanyDomain(domain)) continue;
+    const members = byDomain.get(domain);
+    if (members) members.push(contact);
+    else byDomain.set(domain, [contact]);
   }
   return [...byDomain.entries()].map(([domain, members]) => {
     const counts = new Map<string, number>();
@@ -145,7 +154,7 @@ export function accountRecords(contacts: readonly ContactRecord[]): AccountRecor
         leads: members.length,
         emails_sent: members.reduce((sum, member) => sum + Number(member.values.emails_sent ?? 0), 0),
         hot_leads: members.filter((member) => member.values.lead_state === 'Hot').length,
-        engagement_score: Math.max(...members.map((member) => Number(member.values.engagement_score ?? 0))),
+        engagement_score: members.reduce((best, member) => Math.max(best, Number(member.values.engagement_score ?? 0)), 0),
       },
     };
   });

@@ -17,7 +17,8 @@ export const connectorSettingsSchema = z
     /** Mappings besides the defaults (email, names, phone; name, domain). */
     mappings: z
       .array(z.object({ entity: z.enum(['contact', 'account']), property: z.string().min(1).max(60), zoho_field: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/) }).strict())
-      .max(100),
+      // Zoho's COQL reads at most 50 columns; the defaults and the match keys take some.
+      .max(40),
     /** How often a full sync runs (changes also trigger one, debounced). */
     schedule_minutes: z.number().int().min(5).max(7 * 24 * 60),
     /** How long run and record logs are kept. */
@@ -49,6 +50,16 @@ export function saveConnectorSettings(db: Db, orgId: string, settings: Connector
     `INSERT INTO connector_settings (org_id, enabled, name, settings, updated_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (org_id) DO UPDATE SET enabled = excluded.enabled, name = excluded.name, settings = excluded.settings, updated_at = excluded.updated_at`,
   ).run(orgId, settings.enabled ? 1 : 0, settings.name, JSON.stringify(settings), now);
+}
+
+/** A change arrived while a run was going: the job runs again soon rather than at the schedule. */
+export function markSyncWanted(db: Db, orgId: string): void {
+  db.prepare('UPDATE connector_settings SET dirty = 1 WHERE org_id = ?').run(orgId);
+}
+
+/** Clears the flag and answers whether it was set. */
+export function takeSyncWanted(db: Db, orgId: string): boolean {
+  return db.prepare('UPDATE connector_settings SET dirty = 0 WHERE org_id = ? AND dirty = 1').run(orgId).changes === 1;
 }
 
 export function connectorEnabled(db: Db, orgId: string): boolean {

@@ -2,12 +2,12 @@ import { getOrg } from '../db/orgs.js';
 import type { EngineDeps } from '../engine/context.js';
 import { updateLead } from '../engine/leads.js';
 import { connectionOf } from '../services/org-setup.js';
-import { ZohoAuthorizationError } from '../zoho/errors.js';
+import { ZohoAuthorizationError, ZohoRateLimitedError, ZohoUnavailableError } from '../zoho/errors.js';
 import type { OrgConnection, ZohoField, ZohoGateway } from '../zoho/gateway.js';
-import { DEFAULT_MAPPINGS, type Mapping, ZOHO_MODULE, incompatibility, sameValue, zohoValue } from './mapping.js';
+import { DEFAULT_MAPPINGS, type Mapping, ZOHO_MODULE, accountIdFieldProblem, incompatibility, sameValue, zohoValue } from './mapping.js';
 import { type AccountRecord, type ContactRecord, type Entity, type PropertyValues, accountRecords, contactRecords } from './properties.js';
 import { type Segment, inSegments, listSegments } from './segments.js';
-import { type ConnectorSettings, connectorEnabled, getConnectorSettings } from './settings.js';
+import { type ConnectorSettings, connectorEnabled, getConnectorSettings, markSyncWanted } from './settings.js';
 import { requestJob } from '../engine/jobs.js';
 
 export type SyncAction = 'create' | 'update' | 'skip' | 'reject';
@@ -76,27 +76,32 @@ function mappedValues(context: Context, entity: Entity, values: PropertyValues):
 }
 
 /** Finds existing Zoho records by a match field, 50 values per COQL query; answers value → row. */
-async function findExisting(context: Context, module: string, matchField: string, values: string[], columns: string[]): Promise<Map<string, Record<string, unknown>>> {
-  const found = new Map<string, Record<string, unknown>>();
+/** A key more than one Zoho record holds: we do not guess between them. */
+const AMBIGUOUS = Symbol('ambiguous');
+type Existing = Map<string, Record<string, unknown> | typeof AMBIGUOUS>;
+
+async function findExisting(context: Context, module: string, matchField: string, values: string[], columns: string[]): Promise<Existing> {
+  const found: Existing = new Map();
   const safe = [...new Set(values.filter((value) => SAFE_VALUE.test(value)))];
   const select = [...new Set(['id', matchField, ...columns])].join(', ');
   for (let start = 0; start < safe.length; start += MATCH_BATCH) {
     const batch = safe.slice(start, start + MATCH_BATCH);
-    const rows = await context.zoho.coql(context.connection, `select ${select} from ${module} where ${matchField} in (${batch.map((value) => `'${value}'`).join(', ')}) limit 200`);
+    const rows = await context.zoho.coql(context.connection, `select ${select} from ${module} where ${matchField} in (${batch.map((value) => `'${value}'`).join(', ')}) limit 2000`);
     for (const row of rows) {
       const key = String(row[matchField] ?? '').toLowerCase();
-      // Exact matching: a second record with the same key is not guessed between.
-      if (key && !found.has(key)) found.set(key, row);
+      if (key) found.set(key, found.has(key) ? AMBIGUOUS : row);
     }
   }
   return found;
 }
 
-function plan(context: Context, entity: Entity, record: { id: string; values: PropertyValues }, key: string | null, existing: Map<string, Record<string, unknown>>, extra: Record<string, unknown> = {}): PlannedRecord {
-  const fields = { ...mappedValues(context, entity, record.values), ...extra };
+function plan(context: Context, entity: Entity, record: { id: string; values: PropertyValues }, key: string | null, existing: Existing, extra: Record<string, unknown> = {}): PlannedRecord {
+  // What we do not know is never written: an empty value would erase what Zoho has.
+  const fields = Object.fromEntries(Object.entries({ ...mappedValues(context, entity, record.values), ...extra }).filter(([, value]) => value !== null && value !== ''));
   if (!key) return { entity, ourId: record.id, zohoId: null, action: 'skip', reason: entity === 'contact' ? 'no email address to match on' : 'no account ID', fields: {} };
   if (!SAFE_VALUE.test(key)) return { entity, ourId: record.id, zohoId: null, action: 'skip', reason: `cannot match on "${key}"`, fields: {} };
   const match = existing.get(key);
+  if (match === AMBIGUOUS) return { entity, ourId: record.id, zohoId: null, action: 'skip', reason: `ambiguous: more than one ${ZOHO_MODULE[entity]} record in Zoho has ${key}`, fields: {} };
   if (match) {
     const changed = Object.fromEntries(Object.entries(fields).filter(([name, value]) => !sameValue(value, match[name])));
     if (Object.keys(changed).length === 0) return { entity, ourId: record.id, zohoId: String(match.id), action: 'skip', reason: 'already up to date in Zoho', fields: {} };
@@ -126,12 +131,23 @@ export function getRun(deps: Pick<EngineDeps, 'db'>, orgId: string, id: number):
   return deps.db.prepare('SELECT id, trigger, dry_run, status, started_at, finished_at, created, updated, skipped, rejected, api_calls, error FROM sync_runs WHERE org_id = ? AND id = ?').get(orgId, id) as SyncRun | undefined;
 }
 
+export function isTransient(error: unknown): boolean {
+  return error instanceof ZohoRateLimitedError || error instanceof ZohoUnavailableError || error instanceof ZohoAuthorizationError;
+}
+
+/** Ends a run left `running` (the connector was switched off before it could resume). */
+export function abandonRuns(deps: Pick<EngineDeps, 'db' | 'clock'>, orgId: string, why: string): void {
+  deps.db.prepare("UPDATE sync_runs SET status = 'failed', finished_at = ?, error = ? WHERE org_id = ? AND status = 'running'").run(deps.clock.now(), why, orgId);
+}
+
 /** Changes to leads ask for a sync this much later, so a burst of changes makes one run. */
 export const SYNC_DEBOUNCE_MS = 2 * 60 * 1000;
 
 /** Asks for the org's sync soon (debounced), when its connector is on. */
 export function requestSyncSoon(deps: Pick<EngineDeps, 'db'>, orgId: string, now: number): void {
   if (!connectorEnabled(deps.db, orgId)) return;
+  // If a run is going, it may have read the lead already: the flag makes the job come back soon.
+  markSyncWanted(deps.db, orgId);
   requestJob(deps.db, { orgId, kind: 'sync', key: `sync:${orgId}`, payload: { orgId }, runAt: now + SYNC_DEBOUNCE_MS, maxAttempts: 1_000_000 }, now);
 }
 
@@ -166,30 +182,38 @@ export async function runSync(deps: EngineDeps, orgId: string, options: { dryRun
     const segments = listSegments(deps.db, orgId);
     const allContacts = contactRecords(deps.db, orgId);
     const contacts = allContacts.filter((contact) => inSegments(selected(segments, settings.segment_ids, 'contact'), contact.values) && !done.has(`contact:${contact.id}`));
-    const accounts = accountRecords(allContacts).filter((account) => inSegments(selected(segments, settings.segment_ids, 'account'), account.values) && !done.has(`account:${account.id}`));
+    const allAccounts = accountRecords(allContacts);
+    const accounts = allAccounts.filter((account) => inSegments(selected(segments, settings.segment_ids, 'account'), account.values) && !done.has(`account:${account.id}`));
 
     // Accounts first, so new Contacts can be linked to them.
     const accountIds = new Map<string, string>();
     const planned: PlannedRecord[] = [];
-    if (settings.account_id_field) {
+    const idFieldProblem = settings.account_id_field ? accountIdFieldProblem(settings.account_id_field, fields.account) : null;
+    if (settings.account_id_field && idFieldProblem) {
+      for (const account of accounts) planned.push({ entity: 'account', ourId: account.id, zohoId: null, action: 'skip', reason: `the account-ID field cannot be used: ${idFieldProblem}`, fields: {} });
+    } else if (settings.account_id_field) {
       const idField = settings.account_id_field;
       const accountColumns = mappings.filter((mapping) => mapping.entity === 'account').map((mapping) => mapping.zohoField);
-      const existing = await findExisting(context, 'Accounts', idField, accounts.map((account) => account.id), accountColumns);
-      for (const [key, row] of existing) accountIds.set(key, String(row.id));
+      // Every account's Zoho id is looked up (also those a resumed run wrote before), so Contacts can link to them.
+      const existing = await findExisting(context, 'Accounts', idField, allAccounts.map((account) => account.id), accountColumns);
+      for (const [key, row] of existing) if (row !== AMBIGUOUS) accountIds.set(key, String(row.id));
       for (const account of accounts) planned.push(plan(context, 'account', account, account.id, existing, { [idField]: account.id }));
     } else {
       for (const account of accounts) planned.push({ entity: 'account', ourId: account.id, zohoId: null, action: 'skip', reason: 'no account-ID field chosen: companies do not sync', fields: {} });
     }
     const contactColumns = mappings.filter((mapping) => mapping.entity === 'contact').map((mapping) => mapping.zohoField);
     const existingContacts = await findExisting(context, 'Contacts', 'Email', contacts.map((contact) => String(contact.values.email ?? '')).filter(Boolean), [...contactColumns, 'First_Name', 'Last_Name', 'Phone']);
+    enrich(deps, orgId, contacts, existingContacts, !options.dryRun);
     for (const contact of contacts) planned.push(plan(context, 'contact', contact, typeof contact.values.email === 'string' ? contact.values.email : null, existingContacts));
 
     if (options.dryRun) {
-      for (const row of planned) logRecord(deps, orgId, runId, row, deps.clock.now());
+      deps.db.transaction(() => {
+        for (const row of planned) logRecord(deps, orgId, runId, row, deps.clock.now());
+      })();
     } else {
-      enrich(deps, orgId, contacts, existingContacts);
       await write(context, runId, planned.filter((row) => row.entity === 'account'), accountIds);
-      await write(context, runId, planned.filter((row) => row.entity === 'contact').map((row) => linkAccount(context, row, contacts, accountIds)), accountIds);
+      const emails = new Map(contacts.map((contact) => [contact.id, contact.values.email ?? null]));
+      await write(context, runId, planned.filter((row) => row.entity === 'contact').map((row) => linkAccount(context, row, emails, accountIds)), accountIds);
     }
     const counts = deps.db.prepare('SELECT action, COUNT(*) AS n FROM sync_records WHERE run_id = ? GROUP BY action').all(runId) as { action: SyncAction; n: number }[];
     const count = (action: SyncAction) => counts.find((row) => row.action === action)?.n ?? 0;
@@ -208,31 +232,40 @@ export async function runSync(deps: EngineDeps, orgId: string, options: { dryRun
   } catch (error) {
     saveCalls();
     const message = error instanceof Error ? error.message : String(error);
-    // A dry run answers at once; a real run stays `running` to be resumed by the job's next attempt.
-    if (options.dryRun) deps.db.prepare("UPDATE sync_runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ?").run(deps.clock.now(), message.slice(0, 500), runId);
-    else deps.db.prepare('UPDATE sync_runs SET error = ? WHERE id = ?').run(message.slice(0, 500), runId);
+    // Zoho busy or away (429, 5xx, timeouts, lost authorization): a real run stays `running` and the
+    // job's next attempt resumes it. Anything else, and any dry run, ends the run as failed.
+    if (!options.dryRun && isTransient(error)) deps.db.prepare('UPDATE sync_runs SET error = ? WHERE id = ?').run(message.slice(0, 500), runId);
+    else deps.db.prepare("UPDATE sync_runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ?").run(deps.clock.now(), message.slice(0, 500), runId);
     throw error;
   }
 }
 
-/** Zoho only enriches what we have: names, phone and company we lack are taken from the matched Contact. */
-function enrich(deps: EngineDeps, orgId: string, contacts: readonly ContactRecord[], existing: Map<string, Record<string, unknown>>): void {
+/**
+ * Zoho only enriches what we have: names and phone we lack are taken from the matched Contact,
+ * before planning (so a dry run plans what the real run will), and saved by a real run.
+ */
+function enrich(deps: EngineDeps, orgId: string, contacts: readonly ContactRecord[], existing: Existing, save: boolean): void {
   const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : null);
-  for (const contact of contacts) {
-    const match = typeof contact.values.email === 'string' ? existing.get(contact.values.email) : undefined;
-    if (!match) continue;
-    const changes: Record<string, string> = {};
-    if (!contact.lead.first_name && text(match.First_Name)) changes.first_name = text(match.First_Name)!;
-    if (!contact.lead.last_name && text(match.Last_Name)) changes.last_name = text(match.Last_Name)!;
-    if (!contact.lead.phone && text(match.Phone)) changes.phone = text(match.Phone)!;
-    if (Object.keys(changes).length > 0) updateLead(deps.db, { org_id: orgId, id: contact.id }, changes, deps.clock.now());
-  }
+  const now = deps.clock.now();
+  deps.db.transaction(() => {
+    for (const contact of contacts) {
+      const match = typeof contact.values.email === 'string' ? existing.get(contact.values.email) : undefined;
+      if (!match || match === AMBIGUOUS) continue;
+      const changes: Record<string, string> = {};
+      if (!contact.lead.first_name && text(match.First_Name)) changes.first_name = text(match.First_Name)!;
+      if (!contact.lead.last_name && text(match.Last_Name)) changes.last_name = text(match.Last_Name)!;
+      if (!contact.lead.phone && text(match.Phone)) changes.phone = text(match.Phone)!;
+      if (Object.keys(changes).length === 0) continue;
+      Object.assign(contact.values, changes);
+      if (save) updateLead(deps.db, { org_id: orgId, id: contact.id }, changes, now);
+    }
+  })();
 }
 
 /** A Contact created with its company's Account (when that Account is known or was just created). */
-function linkAccount(context: Context, row: PlannedRecord, contacts: readonly ContactRecord[], accountIds: Map<string, string>): PlannedRecord {
+function linkAccount(context: Context, row: PlannedRecord, emails: Map<string, PropertyValues[string]>, accountIds: Map<string, string>): PlannedRecord {
   if (row.action !== 'create' || !context.fields.contact.some((field) => field.apiName === 'Account_Name')) return row;
-  const email = contacts.find((contact) => contact.id === row.ourId)?.values.email;
+  const email = emails.get(row.ourId);
   const accountId = typeof email === 'string' ? accountIds.get(email.split('@')[1] ?? '') : undefined;
   return accountId ? { ...row, fields: { ...row.fields, Account_Name: { id: accountId } } } : row;
 }
@@ -241,7 +274,9 @@ function linkAccount(context: Context, row: PlannedRecord, contacts: readonly Co
 async function write(context: Context, runId: number, rows: PlannedRecord[], accountIds: Map<string, string>): Promise<void> {
   // Each batch's rows are logged with Zoho's answer before the next batch: a resumed run skips them.
   const { deps, orgId } = context;
-  for (const row of rows.filter((candidate) => candidate.action === 'skip')) logRecord(deps, orgId, runId, row, deps.clock.now());
+  deps.db.transaction(() => {
+    for (const row of rows.filter((candidate) => candidate.action === 'skip')) logRecord(deps, orgId, runId, row, deps.clock.now());
+  })();
   for (const action of ['update', 'create'] as const) {
     const work = rows.filter((row) => row.action === action);
     for (let start = 0; start < work.length; start += WRITE_BATCH) {

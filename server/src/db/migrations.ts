@@ -308,6 +308,7 @@ CREATE TABLE connector_settings (
   enabled INTEGER NOT NULL DEFAULT 0,
   name TEXT NOT NULL,
   settings TEXT NOT NULL,
+  dirty INTEGER NOT NULL DEFAULT 0,
   updated_at INTEGER NOT NULL
 );
 

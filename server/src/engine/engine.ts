@@ -8,8 +8,8 @@ import { enqueueJob, hasQueuedJob, requestJob, scheduleJob } from './jobs.js';
 import { listMailboxAssistants } from '../db/assistants.js';
 import { MAILBOX_POLL_MS, pollMailbox } from './mailbox.js';
 import { createReferral, handleReply, resumeAfterPause } from './replies.js';
-import { connectorEnabled, getConnectorSettings } from '../connector/settings.js';
-import { runSync } from '../connector/sync.js';
+import { connectorEnabled, getConnectorSettings, takeSyncWanted } from '../connector/settings.js';
+import { SYNC_DEBOUNCE_MS, abandonRuns, isTransient, runSync } from '../connector/sync.js';
 import { runStep, sendEmail } from './nurture.js';
 import { JobRunner, type RunnerOptions, RunAgainAt } from './runner.js';
 import { queueHandback } from './effects.js';
@@ -76,9 +76,22 @@ export class Engine {
         sync: async (_job, payload) => {
           const { orgId } = payload as OrgPayload;
           const settings = getConnectorSettings(deps.db, orgId);
-          if (!settings.enabled) return;
-          await runSync(deps, orgId, { dryRun: false, trigger: 'scheduled or on change' });
-          throw new RunAgainAt(deps.clock.now() + settings.schedule_minutes * 60_000, 'next scheduled sync');
+          if (!settings.enabled) {
+            abandonRuns(deps, orgId, 'the connector was switched off');
+            return;
+          }
+          takeSyncWanted(deps.db, orgId);
+          try {
+            await runSync(deps, orgId, { dryRun: false, trigger: 'scheduled or on change' });
+          } catch (error) {
+            // Zoho busy or away: the runner comes back and the run resumes. Anything else is logged on
+            // the run (failed) and waits for the next schedule rather than retrying in a loop.
+            if (isTransient(error)) throw error;
+            deps.logger.warn('connector sync failed', { orgId, error: error instanceof Error ? error.message : String(error) });
+          }
+          // Changes that arrived during the run make the next one come soon; otherwise the schedule.
+          const next = takeSyncWanted(deps.db, orgId) ? SYNC_DEBOUNCE_MS : settings.schedule_minutes * 60_000;
+          throw new RunAgainAt(deps.clock.now() + next, 'next sync');
         },
         renew: async (_job, payload) => {
           await deps.renewChannel((payload as OrgPayload).orgId);

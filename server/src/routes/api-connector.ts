@@ -8,7 +8,7 @@ import { DEFAULT_MAPPINGS, accountIdFieldProblem, incompatibility } from '../con
 import { ACCOUNT_PROPERTIES, CONTACT_PROPERTIES } from '../connector/properties.js';
 import { createSegment, deleteSegment, listSegments, segmentProblems, segmentSchema } from '../connector/segments.js';
 import { connectorSettingsSchema, getConnectorSettings, saveConnectorSettings } from '../connector/settings.js';
-import { getRun, runSync } from '../connector/sync.js';
+import { abandonRuns, getRun, runSync } from '../connector/sync.js';
 import { connectionOf } from '../services/org-setup.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -36,8 +36,19 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
     const segments = listSegments(deps.db, orgId);
     const unknown = input.segment_ids.filter((id) => !segments.some((segment) => segment.id === id));
     if (unknown.length > 0) throw appErrors.validation(`No such segment: ${unknown.join(', ')}.`);
+    // Two mappings writing one Zoho field (a default included) would race: refused.
+    const targets = [...DEFAULT_MAPPINGS.map((mapping) => `${mapping.entity}:${mapping.zohoField}`), ...input.mappings.map((mapping) => `${mapping.entity}:${mapping.zoho_field}`)];
+    const twice = targets.filter((target, index) => targets.indexOf(target) !== index);
+    if (twice.length > 0) throw new AppError(400, 'MAPPING_INCOMPATIBLE', `Each Zoho field takes one property: ${[...new Set(twice)].map((target) => target.replace(':', ' → '))} is mapped more than once.`);
+    // Switching off (or saving while off) needs no Zoho: the checks run when it is switched on.
+    if (!input.enabled) {
+      saveConnectorSettings(deps.db, orgId, input, deps.clock.now());
+      abandonRuns(deps.engine.deps, orgId, 'the connector was switched off');
+      return c.json({ settings: getConnectorSettings(deps.db, orgId) });
+    }
     // Every mapping and the account-ID field are checked against Zoho's own metadata: refused with the reason.
-    const org = getOrg(deps.db, orgId)!;
+    const org = getOrg(deps.db, orgId);
+    if (!org || org.status !== 'active') throw appErrors.orgNotAuthorized(org?.status ?? 'disconnected');
     const [contactFields, accountFields] = await zohoCall(() => Promise.all([deps.gateway.listFields(connectionOf(org), 'Contacts'), deps.gateway.listFields(connectionOf(org), 'Accounts')]));
     const problems = input.mappings
       .map((mapping, index) => {
