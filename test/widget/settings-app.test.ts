@@ -204,5 +204,50 @@ describe('the settings tab against a fake backend', () => {
     });
     await vi.waitFor(() => expect(calls).toContain('GET /connector/runs/7/records?action=reject'));
   });
+
+  it('connector: a new segment is posted with its value in the property\'s own kind', async () => {
+    const posts: unknown[] = [];
+    const settings = { enabled: true, name: 'Zoho CRM', create_contacts: false, create_accounts: false, account_id_field: null, segment_ids: [], mappings: [], schedule_minutes: 60, log_retention_days: 30 };
+    const backend: Backend = {
+      get: async <T,>(path: string) => {
+        if (path === '/crm-details') return { org, assistants: [row('ALL_WORKING_WELL')] } as T;
+        if (path === '/connector') return { settings, default_mappings: [], properties: { contact: [{ name: 'lead_state', type: 'enum', description: '' }, { name: 'emails_sent', type: 'integer', description: '' }], account: [{ name: 'name', type: 'string', description: '' }] } } as T;
+        if (path === '/connector/segments') return { segments: posts.length ? [{ id: 's1', name: 'Engaged leads', entity: 'contact' }] : [] } as T;
+        return { sequences: [], runs: [] } as T;
+      },
+      post: async <T,>(path: string, body?: unknown) => {
+        posts.push({ path, body });
+        return {} as T;
+      },
+      put: async <T,>() => ({}) as T,
+      delete: async <T,>() => ({}) as T,
+    };
+    mount({ backend, authorizeUrl: null, signIn: async () => undefined, isAdmin: () => true, openWindow: () => undefined });
+    const form = () => root.querySelector('form[aria-label="New segment"]')!;
+    await vi.waitFor(() => expect(form()).not.toBeNull());
+    const set = (selector: string, value: string, event: string) => {
+      const element = form().querySelector<HTMLInputElement | HTMLSelectElement>(selector)!;
+      element.value = value;
+      element.dispatchEvent(new Event(event));
+    };
+    act(() => {
+      set('input[placeholder="Name"]', 'Engaged leads', 'input');
+      set('select[aria-label="Segment condition"]', 'in', 'change');
+      set('input[aria-label="Segment value"]', 'Hot, Warm', 'input');
+    });
+    form().dispatchEvent(new Event('submit', { cancelable: true }));
+    await vi.waitFor(() => expect(posts).toHaveLength(1));
+    expect(posts[0]).toEqual({ path: '/connector/segments', body: { name: 'Engaged leads', entity: 'contact', conditions: [{ property: 'lead_state', op: 'in', value: ['Hot', 'Warm'] }] } });
+    await vi.waitFor(() => expect(root.querySelector('section[aria-label="Connector"]')!.textContent).toContain('Engaged leads (leads)'));
+    act(() => {
+      set('input[placeholder="Name"]', 'Busy', 'input');
+      set('select[aria-label="Segment property"]', 'emails_sent', 'change');
+      set('select[aria-label="Segment condition"]', 'gte', 'change');
+      set('input[aria-label="Segment value"]', '3', 'input');
+    });
+    form().dispatchEvent(new Event('submit', { cancelable: true }));
+    await vi.waitFor(() => expect(posts).toHaveLength(2));
+    expect((posts[1] as { body: { conditions: unknown[] } }).body.conditions).toEqual([{ property: 'emails_sent', op: 'gte', value: 3 }]);
+  });
 });
 

@@ -83,6 +83,7 @@ export function ConnectorPanel({ backend, busy, connected, asAdmin }: ConnectorP
   const [newMapping, setNewMapping] = useState<Mapping>({ entity: 'contact', property: 'lead_state', zoho_field: '' });
   const [dryRun, setDryRun] = useState<{ run: Run; records: RunRecord[] } | null>(null);
   const [shown, setShown] = useState<{ run: number; action: string; entity: string; records: RunRecord[] } | null>(null);
+  const [segmentForm, setSegmentForm] = useState({ name: '', entity: 'contact' as Entity, property: 'lead_state', op: 'eq', value: '' });
 
   const load = async () => {
     const [loaded, segmentList, runList] = await Promise.all([
@@ -124,6 +125,27 @@ export function ConnectorPanel({ backend, busy, connected, asAdmin }: ConnectorP
       return 'Sync started; its log appears below.';
     });
 
+  const createSegment = () =>
+    asAdmin(async () => {
+      const property = view.properties[segmentForm.entity].find((candidate) => candidate.name === segmentForm.property);
+      const raw = segmentForm.value.trim();
+      // The value in the property's own kind: numbers for numbers, a list for "in", nothing for "is set".
+      const value =
+        segmentForm.op === 'is_set' || segmentForm.op === 'is_not_set'
+          ? undefined
+          : segmentForm.op === 'in'
+            ? raw.split(',').map((item) => item.trim()).filter(Boolean)
+            : property?.type === 'integer'
+              ? Number(raw)
+              : property?.type === 'boolean'
+                ? raw === 'true'
+                : raw;
+      await backend.post('/connector/segments', { name: segmentForm.name.trim(), entity: segmentForm.entity, conditions: [{ property: segmentForm.property, op: segmentForm.op, ...(value === undefined ? {} : { value }) }] });
+      setSegments((await backend.get<{ segments?: Segment[] }>('/connector/segments')).segments ?? []);
+      setSegmentForm((current) => ({ ...current, name: '', value: '' }));
+      return `Segment "${segmentForm.name.trim()}" created: tick it above and save to use it.`;
+    });
+
   const showRecords = async (run: number, action: string, entity: string) => {
     const query = [action && `action=${action}`, entity && `entity=${entity}`].filter(Boolean).join('&');
     const result = await backend.get<{ records: RunRecord[] }>(`/connector/runs/${run}/records${query ? `?${query}` : ''}`);
@@ -157,7 +179,7 @@ export function ConnectorPanel({ backend, busy, connected, asAdmin }: ConnectorP
         </label>
         <fieldset>
           <legend>Segments (none chosen: everything syncs)</legend>
-          {segments.length === 0 && <p class="muted">No segments yet (POST /api/connector/segments).</p>}
+          {segments.length === 0 && <p class="muted">No segments yet: create one below.</p>}
           {segments.map((segment) => (
             <label class="inline">
               <input
@@ -227,6 +249,48 @@ export function ConnectorPanel({ backend, busy, connected, asAdmin }: ConnectorP
             Run now
           </button>
         </div>
+      </form>
+      <form aria-label="New segment" class="row" onSubmit={(event) => {
+        event.preventDefault();
+        void createSegment();
+      }}>
+        <label>
+          New segment
+          <input required placeholder="Name" value={segmentForm.name} onInput={(event) => {
+            const name = event.currentTarget.value;
+            setSegmentForm((current) => ({ ...current, name }));
+          }} />
+        </label>
+        <select aria-label="Segment of" value={segmentForm.entity} onChange={(event) => {
+          const entity = event.currentTarget.value as Entity;
+          setSegmentForm((current) => ({ ...current, entity, property: view.properties[entity][0]?.name ?? '' }));
+        }}>
+          <option value="contact">leads</option>
+          <option value="account">accounts</option>
+        </select>
+        <select aria-label="Segment property" value={segmentForm.property} onChange={(event) => {
+          const property = event.currentTarget.value;
+          setSegmentForm((current) => ({ ...current, property }));
+        }}>
+          {view.properties[segmentForm.entity].map((property) => (
+            <option value={property.name}>{property.name}</option>
+          ))}
+        </select>
+        <select aria-label="Segment condition" value={segmentForm.op} onChange={(event) => {
+          const op = event.currentTarget.value;
+          setSegmentForm((current) => ({ ...current, op }));
+        }}>
+          {['eq', 'neq', 'in', 'contains', 'gt', 'gte', 'lt', 'lte', 'before', 'after', 'is_set', 'is_not_set'].map((op) => (
+            <option value={op}>{op.replace(/_/g, ' ')}</option>
+          ))}
+        </select>
+        <input aria-label="Segment value" placeholder="value (a, b, c for in)" value={segmentForm.value} onInput={(event) => {
+          const value = event.currentTarget.value;
+          setSegmentForm((current) => ({ ...current, value }));
+        }} />
+        <button type="submit" disabled={busy || !connected}>
+          Create segment
+        </button>
       </form>
       {dryRun && (
         <div aria-label="Dry run">
