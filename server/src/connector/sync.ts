@@ -38,6 +38,7 @@ export interface SyncRun {
 
 /** COQL IN lists are kept short; writes go 100 per call (Zoho's limit). */
 const MATCH_BATCH = 50;
+const COQL_PAGE = 200;
 const WRITE_BATCH = 100;
 /** Values we put into COQL: emails and domains of plain characters only. */
 const SAFE_VALUE = /^[a-z0-9._%+@-]{1,254}$/;
@@ -86,10 +87,14 @@ async function findExisting(context: Context, module: string, matchField: string
   const select = [...new Set(['id', matchField, ...columns])].join(', ');
   for (let start = 0; start < safe.length; start += MATCH_BATCH) {
     const batch = safe.slice(start, start + MATCH_BATCH);
-    const rows = await context.zoho.coql(context.connection, `select ${select} from ${module} where ${matchField} in (${batch.map((value) => `'${value}'`).join(', ')}) limit 2000`);
-    for (const row of rows) {
-      const key = String(row[matchField] ?? '').toLowerCase();
-      if (key) found.set(key, found.has(key) ? AMBIGUOUS : row);
+    // 200 rows cost one credit; a page that comes back full (many duplicates) is followed by the next.
+    for (let offset = 0; ; offset += COQL_PAGE) {
+      const rows = await context.zoho.coql(context.connection, `select ${select} from ${module} where ${matchField} in (${batch.map((value) => `'${value}'`).join(', ')}) order by id limit ${offset}, ${COQL_PAGE}`);
+      for (const row of rows) {
+        const key = String(row[matchField] ?? '').toLowerCase();
+        if (key) found.set(key, found.has(key) ? AMBIGUOUS : row);
+      }
+      if (rows.length < COQL_PAGE) break;
     }
   }
   return found;
