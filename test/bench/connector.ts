@@ -3,6 +3,7 @@
  * credits per 100 records for a first run (everything updated), a second run (everything already
  * up to date) and a dry run, and how long each takes on loopback.
  */
+import { DEFAULT_CONNECTOR_SETTINGS } from '../../server/src/connector/settings.js';
 import { runSync } from '../../server/src/connector/sync.js';
 import { createLead } from '../../server/src/engine/leads.js';
 import { startTestBackend } from '../helpers/backend-harness.js';
@@ -47,19 +48,13 @@ try {
       );
     })();
   }
+  // Saved off, so only the runs below happen (the mappings are checked when it is switched on).
   const saved = await org.api('PUT', '/connector', {
-    enabled: false,
-    name: 'Zoho CRM',
-    create_contacts: false,
-    create_accounts: false,
-    account_id_field: null,
-    segment_ids: [],
+    ...DEFAULT_CONNECTOR_SETTINGS,
     mappings: [
       { entity: 'contact', property: 'lead_state', zoho_field: 'Assistant_State' },
       { entity: 'contact', property: 'engagement_score', zoho_field: 'Engagement_Score' },
     ],
-    schedule_minutes: 60,
-    log_retention_days: 30,
   });
   if (saved.status !== 200) throw new Error(JSON.stringify(saved.body));
   const ledger = backend.sandbox.sandbox.deps.db;
