@@ -1,7 +1,7 @@
 import { listOrgFields } from '../db/org-setup.js';
 import { enqueueJob, requestJob, requestJobSooner } from './jobs.js';
 import type { EngineDeps } from './context.js';
-import type { Lead } from './leads.js';
+import { type Lead, updateLead } from './leads.js';
 import { addToOutbox } from './outbox.js';
 import { requestSyncSoon } from '../connector/sync.js';
 
@@ -43,6 +43,12 @@ export function requestFlush(deps: EngineDeps, orgId: string, now: number): void
 
 export function queueStep(deps: EngineDeps, lead: Lead, step: number, runAt: number, now: number): void {
   enqueueJob(deps.db, { orgId: lead.org_id, kind: 'step', key: `step:${lead.id}:${step}`, payload: { orgId: lead.org_id, leadId: lead.id, step }, runAt }, now);
+}
+
+/** Stops a worked lead at once (paused: no step can send) and plans its handback for now. */
+export function stopAndHandBack(deps: EngineDeps, lead: Lead, reason: string, state: string, now: number): void {
+  if (lead.status === 'active' || lead.status === 'paused') updateLead(deps.db, lead, { status: 'paused', next_send_at: null }, now);
+  queueHandback(deps, lead, reason, state, now, now);
 }
 
 /** Plans the handback; an earlier one (unsubscribe, "hand back now") replaces a later plan. */

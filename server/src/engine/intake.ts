@@ -6,7 +6,7 @@ import { ZohoAuthorizationError } from '../zoho/errors.js';
 import type { ZohoRecord, ZohoUser } from '../zoho/gateway.js';
 import { connectionOf } from '../services/org-setup.js';
 import type { EngineDeps } from './context.js';
-import { queueHandback, queueNote, queueRecordUpdate, queueStep, statusUpdate } from './effects.js';
+import { queueHandback, queueNote, queueRecordUpdate, queueStep, statusUpdate, stopAndHandBack } from './effects.js';
 import { type Lead, addLeadEvent, createLead, findLeadByRecord, updateLead } from './leads.js';
 import { nextSendTime } from './send-window.js';
 import { findSuppression, stateForSuppression, suppress } from './suppression.js';
@@ -196,9 +196,8 @@ function optedOutInZoho(deps: EngineDeps, lead: Lead, now: number): void {
   if (lead.status === 'paused' && lead.email && findSuppression(deps.db, lead.org_id, lead.email)?.reason === 'zoho_opt_out') return;
   deps.db.transaction(() => {
     if (lead.email) suppress(deps.db, lead.org_id, lead.email, 'zoho_opt_out', 'Email_Opt_Out in Zoho', now);
-    if (lead.status === 'active') updateLead(deps.db, lead, { status: 'paused', next_send_at: null }, now);
     addLeadEvent(deps.db, lead, 'opted_out', { source: 'Email_Opt_Out in Zoho' }, now);
-    queueHandback(deps, lead, 'Email opt-out is set on the record in Zoho, so the assistant stopped.', 'Unsubscribed', now, now);
+    stopAndHandBack(deps, lead, 'Email opt-out is set on the record in Zoho, so the assistant stopped.', 'Unsubscribed', now);
   })();
 }
 

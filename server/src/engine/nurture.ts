@@ -4,7 +4,7 @@ import { getSequence } from '../db/sequences.js';
 import { hmac, safeEqual } from '../lib/token-cipher.js';
 import { ZohoAuthorizationError } from '../zoho/errors.js';
 import { FINAL_WAIT_MS, type EngineDeps } from './context.js';
-import { queueHandback, queueNote, queueRecordUpdate, queueStep, statusUpdate } from './effects.js';
+import { queueHandback, queueNote, queueRecordUpdate, queueStep, statusUpdate, stopAndHandBack } from './effects.js';
 import { requestJob } from './jobs.js';
 import { type Lead, addLeadEvent, countSend, getLead, sentOn, updateLead } from './leads.js';
 import type { OutgoingEmail } from './mailer.js';
@@ -174,8 +174,7 @@ function stopIfSuppressed(deps: EngineDeps, lead: Lead, address: string, now: nu
   deps.db.transaction(() => {
     const current = getLead(deps.db, lead.org_id, lead.id);
     if (!current || (current.status !== 'active' && current.status !== 'paused')) return;
-    updateLead(deps.db, current, { status: 'paused', next_send_at: null }, now);
-    queueHandback(deps, current, `${address} is on the suppression list (${suppression.reason.replace('_', ' ')}), so the assistant stopped.`, stateForSuppression(suppression.reason), now, now);
+    stopAndHandBack(deps, current, `${address} is on the suppression list (${suppression.reason.replace('_', ' ')}), so the assistant stopped.`, stateForSuppression(suppression.reason), now);
   })();
   return true;
 }

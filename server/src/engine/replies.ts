@@ -9,7 +9,7 @@ import { connectionOf } from '../services/org-setup.js';
 import { ZohoAuthorizationError } from '../zoho/errors.js';
 import { frameEmail } from './composer.js';
 import type { EngineDeps } from './context.js';
-import { queueHandback, queueNote, queueRecordUpdate, statusUpdate } from './effects.js';
+import { queueNote, queueRecordUpdate, statusUpdate, stopAndHandBack } from './effects.js';
 import { enqueueJob, requestJob, scheduleJob } from './jobs.js';
 import { resumeLead } from './lead-control.js';
 import { type Lead, addLeadEvent, getLead, updateLead } from './leads.js';
@@ -236,12 +236,6 @@ const SUPPRESS: Partial<Record<ReplyIntent, SuppressionReason>> = {
 
 function describeIntent(classification: Classification): string {
   return `${classification.intent} (confidence ${classification.confidence.toFixed(2)}; ${classification.reason})`;
-}
-
-/** Stops the lead at once (paused, so no step can send) and hands it back now with the reply's summary. */
-function stopAndHandBack(deps: EngineDeps, lead: Lead, reason: string, state: LeadState, now: number): void {
-  if (lead.status === 'active') updateLead(deps.db, lead, { status: 'paused', next_send_at: null }, now);
-  queueHandback(deps, lead, reason, state, now, now);
 }
 
 /** What the reply makes the assistant do; answers a short description for the inbound log. */

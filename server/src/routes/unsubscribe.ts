@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { page } from '../http/pages.js';
-import { queueHandback } from '../engine/effects.js';
+import { stopAndHandBack } from '../engine/effects.js';
 import type { Engine } from '../engine/engine.js';
 import { addLeadEvent, getLead, updateLead } from '../engine/leads.js';
 import { isUnsubscribeToken } from '../engine/nurture.js';
@@ -44,10 +44,10 @@ export function unsubscribeRoutes(deps: AppDeps, engine: Engine): Hono<AppEnv> {
       if (lead.email) suppress(deps.db, lead.org_id, lead.email, 'unsubscribed', 'unsubscribe link', now);
       optOutInZoho(engine.deps, lead, now);
       if (lead.status === 'active' || lead.status === 'paused') {
-        // Paused at once, so no step can send before the handback runs.
-        updateLead(deps.db, lead, { status: 'paused', state: 'Unsubscribed', next_send_at: null }, now);
+        // The widget says Unsubscribed at once; the lead pauses so no step can send before the handback runs.
+        updateLead(deps.db, lead, { state: 'Unsubscribed' }, now);
         addLeadEvent(deps.db, lead, 'unsubscribed', {}, now);
-        queueHandback(engine.deps, lead, 'The lead unsubscribed.', 'Unsubscribed', now, now);
+        stopAndHandBack(engine.deps, lead, 'The lead unsubscribed.', 'Unsubscribed', now);
       }
     })();
     engine.runner.poke();
