@@ -19,13 +19,19 @@ export function unsubscribeToken(deps: EngineDeps, lead: Pick<Lead, 'id'>, key =
   return `${lead.id}.${hmac(key, lead.id).slice(0, 22)}`;
 }
 
+/** A lead's unsubscribe link, and the RFC 8058 one-click headers every email carries. */
+export function unsubscribeFor(deps: EngineDeps, lead: Pick<Lead, 'id'>): { url: string; headers: Record<string, string> } {
+  const url = `${deps.publicUrl()}/unsubscribe/${unsubscribeToken(deps, lead)}`;
+  return { url, headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } };
+}
+
 /** Links in mail already sent keep working after ENCRYPTION_KEY rotates: any configured key may have signed them. */
 export function isUnsubscribeToken(deps: EngineDeps, lead: Pick<Lead, 'id'>, token: string): boolean {
   return deps.cipher.deriveKeys('unsubscribe').some((key) => safeEqual(token, unsubscribeToken(deps, lead, key)));
 }
 
-/** Message-IDs are ours and fixed per (lead, step), so replies thread and match. */
-export function messageIdFor(lead: Pick<Lead, 'id'>, step: number, mailbox: string): string {
+/** Message-IDs are ours and fixed per (lead, step), so replies thread and match; `b` is the brochure answer. */
+export function messageIdFor(lead: Pick<Lead, 'id'>, step: number | 'b', mailbox: string): string {
   return `<${lead.id}.${step}@${mailbox.split('@')[1] ?? 'assistant.local'}>`;
 }
 
@@ -60,17 +66,17 @@ export async function runStep(deps: EngineDeps, orgId: string, leadId: string, s
     updateLead(deps.db, lead, { next_send_at: sendAt }, now);
     throw new RetryAfterError(sendAt, 'outside business hours or over the daily cap');
   }
+  const unsubscribe = unsubscribeFor(deps, lead);
   const composed = await deps.composer.compose({
     lead,
     assistant,
     step: definition,
     stepIndex: step,
     stepsTotal: sequence.steps.length,
-    unsubscribeUrl: `${deps.publicUrl()}/unsubscribe/${unsubscribeToken(deps, lead)}`,
+    unsubscribeUrl: unsubscribe.url,
   });
   const messageId = messageIdFor(lead, step, assistant.mailbox_email);
   const thread = lead.thread_message_id;
-  const unsubscribe = `${deps.publicUrl()}/unsubscribe/${unsubscribeToken(deps, lead)}`;
   const email: OutgoingEmail = {
     from: { name: assistant.name, address: assistant.mailbox_email },
     to: lead.email,
@@ -79,7 +85,7 @@ export async function runStep(deps: EngineDeps, orgId: string, leadId: string, s
     messageId,
     inReplyTo: step > 0 && lead.last_message_id ? lead.last_message_id : undefined,
     references: step > 0 && thread ? [thread, ...(lead.last_message_id && lead.last_message_id !== thread ? [lead.last_message_id] : [])] : undefined,
-    headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    headers: unsubscribe.headers,
   };
   deps.db.transaction(() => {
     const existing = deps.db.prepare('SELECT 1 FROM outbox WHERE idempotency_key = ?').get(`email:${leadId}:${step}`);

@@ -14,7 +14,7 @@ import { enqueueJob, requestJob, scheduleJob } from './jobs.js';
 import { resumeLead } from './lead-control.js';
 import { type Lead, addLeadEvent, getLead, updateLead } from './leads.js';
 import type { OutgoingEmail } from './mailer.js';
-import { unsubscribeToken } from './nurture.js';
+import { messageIdFor, unsubscribeFor } from './nurture.js';
 import { addToOutbox } from './outbox.js';
 import { nextSendTime } from './send-window.js';
 import { type SuppressionReason, suppress } from './suppression.js';
@@ -322,17 +322,16 @@ function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, message: In
         return 'handed back: asked for material, no brochure link configured';
       }
       if (lead.status === 'active') updateLead(deps.db, lead, { status: 'paused', next_send_at: null }, now);
-      const unsubscribe = `${deps.publicUrl()}/unsubscribe/${unsubscribeToken(deps, lead)}`;
-      const domain = assistant.mailbox_email.split('@')[1] ?? 'assistant.local';
+      const unsubscribe = unsubscribeFor(deps, lead);
       const email: OutgoingEmail = {
         from: { name: assistant.name, address: assistant.mailbox_email },
         to: lead.email,
         subject: /^re:/i.test(message.subject) ? message.subject : `Re: ${message.subject || 'our conversation'}`,
-        text: frameEmail(`Hi ${lead.first_name || 'there'},\n\nAs promised, here is our brochure: ${assistant.brochure_url}\n\nHappy to answer any questions.`, { assistant, stepIndex: lead.next_step, unsubscribeUrl: unsubscribe }),
-        messageId: `<${lead.id}.b@${domain}>`,
+        text: frameEmail(`Hi ${lead.first_name || 'there'},\n\nAs promised, here is our brochure: ${assistant.brochure_url}\n\nHappy to answer any questions.`, { assistant, stepIndex: lead.next_step, unsubscribeUrl: unsubscribe.url }),
+        messageId: messageIdFor(lead, 'b', assistant.mailbox_email),
         inReplyTo: message.messageId ?? undefined,
         references: [...(lead.thread_message_id ? [lead.thread_message_id] : []), ...(message.messageId ? [message.messageId] : [])],
-        headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+        headers: unsubscribe.headers,
       };
       const outbox = addToOutbox(deps.db, { orgId: lead.org_id, leadId: lead.id, kind: 'email', key: `brochure:${lead.id}`, payload: { step: -1, reply: 'brochure', email } }, now);
       requestJob(deps.db, { orgId: lead.org_id, kind: 'send', key: `send:${outbox.id}`, payload: { orgId: lead.org_id, outboxId: outbox.id }, runAt: now }, now);
