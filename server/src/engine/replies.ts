@@ -86,8 +86,9 @@ export function listInbound(deps: Pick<EngineDeps, 'db'>, orgId: string, filter:
   return deps.db.prepare(`SELECT ${INBOUND_COLUMNS} FROM inbound_messages WHERE ${clauses.join(' AND ')} ORDER BY id DESC LIMIT ?`).all(...args) as InboundRow[];
 }
 
-function rawOf(deps: EngineDeps, id: number): Buffer {
-  return (deps.db.prepare('SELECT raw FROM inbound_messages WHERE id = ?').get(id) as { raw: Buffer }).raw;
+/** A stored message's raw bytes (of this org only). */
+export function rawOf(deps: Pick<EngineDeps, 'db'>, orgId: string, id: number): Buffer {
+  return (deps.db.prepare('SELECT raw FROM inbound_messages WHERE org_id = ? AND id = ?').get(orgId, id) as { raw: Buffer }).raw;
 }
 
 /** Lead ids named by our Message-IDs in the message's thread headers (or, for bounces, in the returned original). */
@@ -194,7 +195,7 @@ export async function handleReply(deps: EngineDeps, orgId: string, inboundId: nu
   if (!row || row.status !== 'received') return;
   const org = getOrg(deps.db, orgId);
   if (!org || org.status === 'disconnected') return;
-  const message = await parseMessage(rawOf(deps, inboundId));
+  const message = await parseMessage(rawOf(deps, orgId, inboundId));
   const ourAddresses = listAssistants(deps.db, orgId).map((assistant) => assistant.mailbox_email);
   let classification = classify(message, { taught: taughtPhrases(deps, orgId), ourAddresses, now: new Date(deps.clock.now()) });
   if (refiner && classification.confidence < REFINE_BELOW && classification.intent !== 'Bounce') {

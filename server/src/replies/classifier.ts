@@ -2,7 +2,7 @@ import type { ReplyIntent } from '../domain/reply-intents.js';
 import { extractDate } from './dates.js';
 import { type InboundMessage, addressesIn } from './message.js';
 import { AUTO_SUBJECT, PHRASES, SUPPORT_PATTERNS } from './phrases.js';
-import { type Language, guessLanguage, normalise, replyText } from './reply-text.js';
+import { type Language, guessLanguage, normalise, readableReply } from './reply-text.js';
 
 export interface Referral {
   name: string | null;
@@ -235,7 +235,7 @@ function supportScore(text: string): number {
 export function classify(message: InboundMessage, options: ClassifyOptions = {}): Classification {
   const sent = message.date ?? options.now ?? new Date();
   // The rules read the first 20,000 characters of what the person wrote: enough for any reply, and a bound on the work.
-  const reply = (replyText(message.text) || message.text.trim().slice(0, 2_000)).slice(0, MAX_RULE_CHARS);
+  const reply = readableReply(message.text, MAX_RULE_CHARS);
   const text = normalise(reply);
   const subject = normalise(message.subject);
   const language = guessLanguage(text);

@@ -54,6 +54,11 @@ export function replyText(text: string): string {
   return kept.join('\n').replace(/\n{3,}/g, '\n\n').trim();
 }
 
+/** What a person reads of a message: the reply (or, when it is all quote, the start of the text). */
+export function readableReply(text: string, max = 2_000): string {
+  return (replyText(text) || text.trim().slice(0, max)).slice(0, max);
+}
+
 /** Lower case, accents folded, quotes and spaces normalised: what the phrase rules read. */
 export function normalise(text: string): string {
   return text

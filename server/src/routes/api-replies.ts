@@ -7,11 +7,11 @@ import type { AppDeps, AppEnv } from '../http/context.js';
 import { AppError, appErrors } from '../http/errors.js';
 import { jsonBody } from '../http/validate.js';
 import { mailboxStatus } from '../engine/mailbox.js';
-import { getInbound, listInbound } from '../engine/replies.js';
+import { getInbound, listInbound, rawOf } from '../engine/replies.js';
 import { listSuppressions, suppress, unsuppress } from '../engine/suppression.js';
 import { mailboxSettingsSchema, openMailbox, sealMailbox, verifyMailbox } from '../mail/imap-reader.js';
-import { classify } from '../replies/classifier.js';
 import { parseMessage } from '../replies/message.js';
+import { readableReply } from '../replies/reply-text.js';
 import { randomUUID } from 'node:crypto';
 
 const phraseSchema = z.object({ phrase: z.string().trim().min(3).max(200), intent: z.enum(TEACHABLE_INTENTS as [ReplyIntent, ...ReplyIntent[]]) }).strict();
@@ -45,9 +45,8 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
     const id = Number(c.req.param('id'));
     const row = Number.isInteger(id) ? getInbound(deps, orgOf(c), id) : undefined;
     if (!row) throw appErrors.notFound('The message');
-    const raw = (deps.db.prepare('SELECT raw FROM inbound_messages WHERE org_id = ? AND id = ?').get(orgOf(c), id) as { raw: Buffer }).raw;
-    const reading = classify(await parseMessage(raw));
-    return c.json({ ...row, received_at: new Date(row.received_at).toISOString(), text: reading.excerpt });
+    const message = await parseMessage(rawOf(deps, orgOf(c), id));
+    return c.json({ ...row, received_at: new Date(row.received_at).toISOString(), text: readableReply(message.text) });
   });
 
   app.get('/reply-phrases', (c) => c.json({ phrases: deps.db.prepare('SELECT id, phrase, intent, created_at FROM reply_phrases WHERE org_id = ? ORDER BY created_at, id').all(orgOf(c)) }));
