@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { type TestBackend, startTestBackend } from '../helpers/backend-harness.js';
+import type { TestBackend } from '../helpers/backend-harness.js';
 import { artifactPath, launchChromium } from '../helpers/browser.js';
-import { type ConnectedOrg, connectOrg } from '../helpers/connected-org.js';
-import { type Scenario, setUpAssistant } from '../helpers/engine-scenario.js';
+import type { ConnectedOrg } from '../helpers/connected-org.js';
+import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
 
 let backend: TestBackend;
 let org: ConnectedOrg;
@@ -12,9 +12,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  backend = await startTestBackend();
-  org = await connectOrg(backend);
-  scenario = await setUpAssistant(backend, org);
+  ({ backend, org, scenario } = await startWithAssistant());
 }, 120_000);
 
 afterAll(async () => {

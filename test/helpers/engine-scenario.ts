@@ -1,7 +1,7 @@
 import { FLUSH_DELAY_MS } from '../../server/src/engine/effects.js';
 import type { Lead } from '../../server/src/engine/leads.js';
-import type { TestBackend } from './backend-harness.js';
-import type { ConnectedOrg } from './connected-org.js';
+import { type TestBackend, startTestBackend } from './backend-harness.js';
+import { type ConnectedOrg, connectOrg } from './connected-org.js';
 import type { Json } from './sandbox-client.js';
 
 export interface Scenario {
@@ -96,4 +96,12 @@ export async function setUpAssistant(backend: TestBackend, org: ConnectedOrg, ov
   };
   void crm;
   return scenario;
+}
+
+/** What most engine tests start from: the backend on a sandbox, an authorized org, and an assistant ready to be assigned records. */
+export async function startWithAssistant(options: { env?: Record<string, string>; assistant?: Record<string, unknown> } = {}): Promise<{ backend: TestBackend; org: ConnectedOrg; scenario: Scenario }> {
+  const backend = await startTestBackend(options.env ? { env: options.env } : {});
+  const org = await connectOrg(backend);
+  const scenario = await setUpAssistant(backend, org, options.assistant ?? {});
+  return { backend, org, scenario };
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type TestBackend, signInAsAdmin, startTestBackend } from '../helpers/backend-harness.js';
-import { type ConnectedOrg, connectOrg } from '../helpers/connected-org.js';
-import { type Scenario, setUpAssistant } from '../helpers/engine-scenario.js';
+import { type TestBackend, signInAsAdmin } from '../helpers/backend-harness.js';
+import type { ConnectedOrg } from '../helpers/connected-org.js';
+import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
 import type { Json } from '../helpers/sandbox-client.js';
 import { runSync as runSyncNow } from '../../server/src/connector/sync.js';
 import { ZohoRateLimitedError } from '../../server/src/zoho/errors.js';
@@ -28,9 +28,7 @@ const SETTINGS = { enabled: true, name: 'Zoho CRM', create_contacts: false, crea
 
 /** An org with custom fields to map to, three Contacts worked by the assistant and one Zoho Lead (not a Contact). */
 async function start(): Promise<{ contacts: string[]; leadEmail: string }> {
-  backend = await startTestBackend();
-  org = await connectOrg(backend);
-  scenario = await setUpAssistant(backend, org);
+  ({ backend, org, scenario } = await startWithAssistant());
   orgId = backend.deps.db.prepare('SELECT id FROM orgs').pluck().get() as string;
   const fields = [
     { module: 'Contacts', field: { field_label: 'Assistant State', data_type: 'text', length: 50 } },

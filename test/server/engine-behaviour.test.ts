@@ -1,18 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FLUSH_DELAY_MS } from '../../server/src/engine/effects.js';
 import { sweepOrg } from '../../server/src/engine/sweep.js';
-import { type TestBackend, startTestBackend } from '../helpers/backend-harness.js';
-import { type ConnectedOrg, connectOrg } from '../helpers/connected-org.js';
-import { type Scenario, setUpAssistant } from '../helpers/engine-scenario.js';
+import type { TestBackend } from '../helpers/backend-harness.js';
+import type { ConnectedOrg } from '../helpers/connected-org.js';
+import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
 
 let backend: TestBackend;
 let org: ConnectedOrg;
 let scenario: Scenario;
 
 beforeEach(async () => {
-  backend = await startTestBackend();
-  org = await connectOrg(backend);
-  scenario = await setUpAssistant(backend, org);
+  ({ backend, org, scenario } = await startWithAssistant());
 });
 
 afterEach(async () => {
@@ -142,9 +140,7 @@ describe('faults', () => {
 
   it('a note write that timed out after Zoho saved it is found by its reference, not written again', async () => {
     await backend.stop();
-    backend = await startTestBackend({ env: { ZOHO_CALL_TIMEOUT_MS: '1000' } });
-    org = await connectOrg(backend);
-    scenario = await setUpAssistant(backend, org);
+    ({ backend, org, scenario } = await startWithAssistant({ env: { ZOHO_CALL_TIMEOUT_MS: '1000' } }));
     const recordId = await scenario.contact();
     await scenario.assign('Contacts', recordId, scenario.assistantUserId);
     await backend.sandbox.sandbox.deps.notifier.idle();

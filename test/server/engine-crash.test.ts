@@ -1,17 +1,13 @@
 import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestBackend, startTestBackend } from '../helpers/backend-harness.js';
-import { type ConnectedOrg, connectOrg } from '../helpers/connected-org.js';
-import { type Scenario, setUpAssistant } from '../helpers/engine-scenario.js';
+import type { TestBackend } from '../helpers/backend-harness.js';
+import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
 
 let backend: TestBackend;
-let org: ConnectedOrg;
 let scenario: Scenario;
 
 beforeEach(async () => {
-  backend = await startTestBackend();
-  org = await connectOrg(backend);
-  scenario = await setUpAssistant(backend, org);
+  ({ backend, scenario } = await startWithAssistant());
 });
 
 afterEach(async () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOrgFields } from '../../server/src/db/org-setup.js';
 import { renewExpiringChannels } from '../../server/src/services/org-setup.js';
-import { type TestBackend, startTestBackend } from '../helpers/backend-harness.js';
-import { type ConnectedOrg, connectOrg } from '../helpers/connected-org.js';
-import { type Scenario, setUpAssistant } from '../helpers/engine-scenario.js';
+import type { TestBackend } from '../helpers/backend-harness.js';
+import type { ConnectedOrg } from '../helpers/connected-org.js';
+import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
 import type { Json } from '../helpers/sandbox-client.js';
 
 let backend: TestBackend;
@@ -11,9 +11,7 @@ let org: ConnectedOrg;
 let scenario: Scenario;
 
 beforeAll(async () => {
-  backend = await startTestBackend();
-  org = await connectOrg(backend);
-  scenario = await setUpAssistant(backend, org);
+  ({ backend, org, scenario } = await startWithAssistant());
 });
 
 afterAll(async () => {

@@ -1,16 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type TestBackend, signInAsAdmin, startTestBackend } from '../helpers/backend-harness.js';
-import { type ConnectedOrg, connectOrg } from '../helpers/connected-org.js';
-import { type Scenario, setUpAssistant } from '../helpers/engine-scenario.js';
+import { type TestBackend, signInAsAdmin } from '../helpers/backend-harness.js';
+import type { ConnectedOrg } from '../helpers/connected-org.js';
+import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
 
 let backend: TestBackend;
 let org: ConnectedOrg;
 let scenario: Scenario;
 
 async function start(overrides: Record<string, unknown> = {}): Promise<void> {
-  backend = await startTestBackend();
-  org = await connectOrg(backend);
-  scenario = await setUpAssistant(backend, org, overrides);
+  ({ backend, org, scenario } = await startWithAssistant({ assistant: overrides }));
 }
 
 afterEach(async () => {

@@ -2,10 +2,10 @@ import { ImapFlow } from 'imapflow';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAILBOX_POLL_MS } from '../../server/src/engine/mailbox.js';
 import { MailboxWatcher } from '../../server/src/mail/mailbox-watcher.js';
-import { type TestBackend, signInAsAdmin, startTestBackend } from '../helpers/backend-harness.js';
-import { type ConnectedOrg, connectOrg } from '../helpers/connected-org.js';
+import { type TestBackend, signInAsAdmin } from '../helpers/backend-harness.js';
+import type { ConnectedOrg } from '../helpers/connected-org.js';
 import { type DovecotServer, startDovecot } from '../helpers/dovecot.js';
-import { type Scenario, setUpAssistant } from '../helpers/engine-scenario.js';
+import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
 import { replyTo } from '../helpers/replies.js';
 
 const PASSWORD = 'nova-mailbox-password-1';
@@ -28,9 +28,7 @@ afterEach(async () => {
 });
 
 async function start(user = 'nova'): Promise<void> {
-  backend = await startTestBackend();
-  org = await connectOrg(backend);
-  scenario = await setUpAssistant(backend, org);
+  ({ backend, org, scenario } = await startWithAssistant());
   mailboxUser = user;
 }
 

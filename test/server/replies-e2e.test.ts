@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { unsubscribeToken } from '../../server/src/engine/nurture.js';
-import { type TestBackend, signInAsAdmin, startTestBackend } from '../helpers/backend-harness.js';
-import { type ConnectedOrg, connectOrg } from '../helpers/connected-org.js';
-import { type Scenario, setUpAssistant } from '../helpers/engine-scenario.js';
+import { type TestBackend, signInAsAdmin } from '../helpers/backend-harness.js';
+import type { ConnectedOrg } from '../helpers/connected-org.js';
+import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
 import { bounceFor, replyTo } from '../helpers/replies.js';
 import type { CapturedMail } from '../helpers/smtp-sink.js';
 
@@ -15,9 +15,7 @@ let org: ConnectedOrg;
 let scenario: Scenario;
 
 async function start(overrides: Record<string, unknown> = {}): Promise<void> {
-  backend = await startTestBackend({ env: { INBOUND_WEBHOOK_TOKEN: INBOUND_TOKEN } });
-  org = await connectOrg(backend);
-  scenario = await setUpAssistant(backend, org, overrides);
+  ({ backend, org, scenario } = await startWithAssistant({ env: { INBOUND_WEBHOOK_TOKEN: INBOUND_TOKEN }, assistant: overrides }));
 }
 
 afterEach(async () => {

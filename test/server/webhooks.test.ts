@@ -1,17 +1,14 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestBackend, startTestBackend } from '../helpers/backend-harness.js';
-import { connectOrg } from '../helpers/connected-org.js';
-import { type Scenario, setUpAssistant } from '../helpers/engine-scenario.js';
+import type { TestBackend } from '../helpers/backend-harness.js';
+import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
 
 let backend: TestBackend;
 let scenario: Scenario;
 let channel: { channel_id: string; token: string };
 
 beforeAll(async () => {
-  backend = await startTestBackend();
-  const org = await connectOrg(backend);
-  scenario = await setUpAssistant(backend, org);
+  ({ backend, scenario } = await startWithAssistant());
   const row = backend.deps.db.prepare('SELECT channel_id, org_id, token_sealed FROM notification_channels').get() as { channel_id: string; org_id: string; token_sealed: string };
   channel = { channel_id: row.channel_id, token: backend.deps.cipher.decrypt(row.token_sealed, `${row.org_id}:channel_token`) };
 });
@@ -81,10 +78,8 @@ describe('POST /webhooks/zoho', () => {
   });
 
   it('an assignment to an assistant created a moment ago (its Zoho user not matched yet) still reaches intake', async () => {
-    const fresh = await startTestBackend();
+    const { backend: fresh, scenario: own } = await startWithAssistant();
     try {
-      const org = await connectOrg(fresh);
-      const own = await setUpAssistant(fresh, org);
       expect(fresh.deps.db.prepare('SELECT zoho_user_id FROM assistants').pluck().get()).toBeNull();
       const row = fresh.deps.db.prepare('SELECT channel_id, org_id, token_sealed FROM notification_channels').get() as { channel_id: string; org_id: string; token_sealed: string };
       const recordId = '5725713000000099001';
