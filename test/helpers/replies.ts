@@ -1,3 +1,4 @@
+import { buildReply } from '../../server/src/replies/reply-message.js';
 import type { CapturedMail } from './smtp-sink.js';
 
 let counter = 0;
@@ -5,30 +6,17 @@ let counter = 0;
 /** A reply to one of our emails as a mail client writes it: threaded, with the original quoted below. */
 export function replyTo(mail: CapturedMail, body: string, options: { at: number; from?: string; headers?: Record<string, string>; threaded?: boolean } = { at: Date.now() }): string {
   counter += 1;
-  const from = options.from ?? mail.to[0]!;
-  const ourId = mail.headers['message-id']!;
-  const quoted = mail.body
-    .split(/\r?\n/)
-    .map((line) => `> ${line}`)
-    .join('\r\n');
-  const lines = [
-    `From: ${from}`,
-    `To: ${mail.headers.from}`,
-    `Subject: Re: ${mail.headers.subject}`,
-    `Date: ${new Date(options.at).toUTCString()}`,
-    `Message-ID: <reply-${counter}-${options.at}@prospect.test>`,
-    ...(options.threaded === false ? [] : [`In-Reply-To: ${ourId}`, `References: ${ourId}`]),
-    ...Object.entries(options.headers ?? {}).map(([name, value]) => `${name}: ${value}`),
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    '',
+  return buildReply({
+    from: options.from ?? mail.to[0]!,
+    to: mail.headers.from!,
+    subject: mail.headers.subject!,
+    messageId: `<reply-${counter}-${options.at}@prospect.test>`,
+    inReplyTo: options.threaded === false ? null : mail.headers['message-id']!,
+    at: options.at,
     body,
-    '',
-    `On ${new Date(options.at - 3_600_000).toUTCString()}, ${mail.headers.from} wrote:`,
-    quoted,
-    '',
-  ];
-  return lines.join('\r\n');
+    quote: { text: mail.body, author: mail.headers.from!, at: options.at - 3_600_000 },
+    ...(options.headers ? { headers: options.headers } : {}),
+  });
 }
 
 /** A delivery status notification (RFC 3464) for one of our emails, as a receiving MTA returns it. */

@@ -5,7 +5,7 @@ import { connectionOf } from '../services/org-setup.js';
 import { ZohoAuthorizationError, ZohoRateLimitedError, ZohoUnavailableError } from '../zoho/errors.js';
 import type { OrgConnection, ZohoField, ZohoGateway } from '../zoho/gateway.js';
 import { DEFAULT_MAPPINGS, type Mapping, ZOHO_MODULE, accountIdFieldProblem, incompatibility, sameValue, zohoValue } from './mapping.js';
-import { type AccountRecord, type ContactRecord, type Entity, type PropertyValues, accountRecords, contactRecords } from './properties.js';
+import { type ContactRecord, type Entity, type PropertyValues, accountRecords, contactRecords } from './properties.js';
 import { type Segment, inSegments, listSegments } from './segments.js';
 import { type ConnectorSettings, connectorEnabled, getConnectorSettings, markSyncWanted } from './settings.js';
 import { requestJob } from '../engine/jobs.js';
@@ -310,4 +310,3 @@ async function write(context: Context, runId: number, rows: PlannedRecord[], acc
   }
 }
 
-export type { AccountRecord };

@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { SMTPServer } from 'smtp-server';
 import type { Db, Migration } from '../db/open-db.js';
 import { parseMessage } from '../replies/message.js';
+import { buildReply, replySubject } from '../replies/reply-message.js';
 
 /** The demo's own mail store: what the assistants sent (captured over SMTP) and what "leads" replied. */
 export const demoMailMigrations: readonly Migration[] = [
@@ -127,27 +128,18 @@ ${sections.length ? sections.join('') : '<p>No emails yet: assign a Lead or Cont
     if (!to || !body) return c.text('Choose an email to answer and write a reply.', 400);
     const now = Date.now();
     const messageId = `<demo-reply-${now.toString(36)}-${randomBytes(4).toString('hex')}@${to.lead_email.split('@')[1] ?? 'lead.example'}>`;
-    const subject = /^re:/i.test(to.subject) ? to.subject : `Re: ${to.subject}`;
-    const quoted = to.body.split('\n').map((line) => `> ${line}`).join('\r\n');
-    const raw = [
-      `From: ${to.lead_email}`,
-      `To: ${to.assistant_name ? `"${to.assistant_name.replace(/"/g, '')}" ` : ''}<${to.assistant_email}>`,
-      `Subject: ${subject}`,
-      `Date: ${new Date(now).toUTCString()}`,
-      `Message-ID: ${messageId}`,
-      ...(to.message_id ? [`In-Reply-To: ${to.message_id}`, `References: ${to.message_id}`] : []),
-      'MIME-Version: 1.0',
-      'Content-Type: text/plain; charset=utf-8',
-      'Content-Transfer-Encoding: 8bit',
-      '',
-      body.replace(/\r?\n/g, '\r\n'),
-      '',
-      `On ${new Date(to.at).toUTCString()}, ${to.assistant_name} <${to.assistant_email}> wrote:`,
-      quoted,
-      '',
-    ].join('\r\n');
+    const raw = buildReply({
+      from: to.lead_email,
+      to: `${to.assistant_name ? `"${to.assistant_name.replace(/"/g, '')}" ` : ''}<${to.assistant_email}>`,
+      subject: to.subject,
+      messageId,
+      inReplyTo: to.message_id,
+      at: now,
+      body,
+      quote: { text: to.body, author: `${to.assistant_name} <${to.assistant_email}>`, at: to.at },
+    });
     await deliver(raw);
-    db.prepare('INSERT INTO mails (direction, lead_email, assistant_email, assistant_name, subject, message_id, body, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run('in', to.lead_email, to.assistant_email, to.assistant_name, subject, messageId, body, now);
+    db.prepare('INSERT INTO mails (direction, lead_email, assistant_email, assistant_name, subject, message_id, body, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run('in', to.lead_email, to.assistant_email, to.assistant_name, replySubject(to.subject), messageId, body, now);
     return c.redirect('/', 303);
   });
 

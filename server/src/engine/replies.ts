@@ -5,6 +5,7 @@ import type { LeadState } from '../domain/lead-states.js';
 import { sha256 } from '../lib/token-cipher.js';
 import { type Classification, type TaughtPhrase, classify } from '../replies/classifier.js';
 import { type InboundMessage, parseMessage } from '../replies/message.js';
+import { replySubject } from '../replies/reply-message.js';
 import { connectionOf } from '../services/org-setup.js';
 import { ZohoAuthorizationError } from '../zoho/errors.js';
 import { frameEmail } from './composer.js';
@@ -327,7 +328,7 @@ function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, message: In
       const email: OutgoingEmail = {
         from: { name: assistant.name, address: assistant.mailbox_email },
         to: lead.email,
-        subject: /^re:/i.test(message.subject) ? message.subject : `Re: ${message.subject || 'our conversation'}`,
+        subject: replySubject(message.subject || 'our conversation'),
         text: frameEmail(`Hi ${lead.first_name || 'there'},\n\nAs promised, here is our brochure: ${assistant.brochure_url}\n\nHappy to answer any questions.`, { assistant, stepIndex: lead.next_step, unsubscribeUrl: unsubscribe.url }),
         messageId: messageIdFor(lead, 'b', assistant.mailbox_email),
         inReplyTo: message.messageId ?? undefined,
