@@ -3,8 +3,8 @@ import type { EngineDeps } from './context.js';
 import { RENEW_INTERVAL_MS, SWEEP_INTERVAL_MS } from './context.js';
 import { flushOrg } from './flush.js';
 import { handBack } from './handback.js';
-import { intakeRecord } from './intake.js';
-import { enqueueJob, hasQueuedJob, requestJob, scheduleJob } from './jobs.js';
+import { intakeRecord, queueIntake } from './intake.js';
+import { enqueueJob, requestJob, scheduleJob } from './jobs.js';
 import { listMailboxAssistants } from '../db/assistants.js';
 import { MAILBOX_POLL_MS, pollMailbox } from './mailbox.js';
 import { createReferral, handleReply, resumeAfterPause } from './replies.js';
@@ -124,10 +124,7 @@ export class Engine {
 
   /** A record changed in Zoho (a notification, or the sweep): decide what it means, soon. */
   recordChanged(orgId: string, module: string, recordId: string, stamp: string): boolean {
-    const now = this.deps.clock.now();
-    // An intake for this record that has not started yet will read its current state: one is enough.
-    if (hasQueuedJob(this.deps.db, `intake:${orgId}:${module}:${recordId}:`)) return false;
-    return enqueueJob(this.deps.db, { orgId, kind: 'intake', key: `intake:${orgId}:${module}:${recordId}:${stamp}`, payload: { orgId, module, recordId }, runAt: now }, now);
+    return queueIntake(this.deps, orgId, module, recordId, stamp, 'changed', this.deps.clock.now());
   }
 
   /** Makes sure every active org has its recurring work (polling sweep, channel renewal) scheduled. */

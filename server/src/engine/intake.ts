@@ -8,6 +8,7 @@ import { connectionOf } from '../services/org-setup.js';
 import type { EngineDeps } from './context.js';
 import { queueHandback, queueNote, queueRecordUpdate, queueStep, statusUpdate, stopAndHandBack } from './effects.js';
 import { type Lead, addLeadEvent, createLead, findLeadByRecord, updateLead } from './leads.js';
+import { enqueueJob, hasQueuedJob } from './jobs.js';
 import { nextSendTime } from './send-window.js';
 import { findSuppression, stateForSuppression, suppress } from './suppression.js';
 
@@ -58,6 +59,16 @@ async function previousOwner(deps: EngineDeps, org: OrgRow, module: string, reco
   // Zoho's timeline names owners; a name two users share cannot be trusted.
   const matches = users.filter((user) => user.fullName === change.from && user.id !== assistantUserId);
   return { id: matches.length === 1 ? matches[0]!.id : null, name: change.from };
+}
+
+/**
+ * Queues an intake for a record (a notification, the sweep). An intake for it that has not started
+ * yet will read the record's current state, so one is enough: answers whether one was queued.
+ */
+export function queueIntake(deps: Pick<EngineDeps, 'db'>, orgId: string, module: string, recordId: string, stamp: string, reason: 'changed' | 'assigned', now: number): boolean {
+  const prefix = `intake:${orgId}:${module}:${recordId}:`;
+  if (hasQueuedJob(deps.db, prefix)) return false;
+  return enqueueJob(deps.db, { orgId, kind: 'intake', key: `${prefix}${stamp}`, payload: { orgId, module, recordId, ...(reason === 'assigned' ? { reason } : {}) }, runAt: now }, now);
 }
 
 /**

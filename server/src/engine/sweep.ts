@@ -3,8 +3,8 @@ import { getOrg } from '../db/orgs.js';
 import { ZohoAuthorizationError } from '../zoho/errors.js';
 import { WORKED_MODULES, connectionOf } from '../services/org-setup.js';
 import { SWEEP_INTERVAL_MS, type EngineDeps } from './context.js';
-import { assistantsWithUsers } from './intake.js';
-import { enqueueJob, hasQueuedJob, scheduleJob } from './jobs.js';
+import { assistantsWithUsers, queueIntake } from './intake.js';
+import { scheduleJob } from './jobs.js';
 
 const OVERLAP_MS = 2 * 60 * 1000;
 
@@ -45,11 +45,7 @@ export async function sweepOrg(deps: EngineDeps, orgId: string): Promise<number>
   const queue = (module: string, rows: Record<string, unknown>[], skipWorking: boolean) => {
     for (const row of rows) {
       if (skipWorking && isRecordWorked(deps.db, orgId, module, String(row.id))) continue;
-      // A notification already queued an intake that has not run yet: it will read the same record.
-      if (hasQueuedJob(deps.db, `intake:${orgId}:${module}:${String(row.id)}:`)) continue;
-      const stamp = String(row.Modified_Time ?? now);
-      const payload = { orgId, module, recordId: String(row.id), reason: skipWorking ? 'assigned' : 'changed' };
-      if (enqueueJob(deps.db, { orgId, kind: 'intake', key: `intake:${orgId}:${module}:${String(row.id)}:${stamp}`, payload, runAt: now }, now)) queued += 1;
+      if (queueIntake(deps, orgId, module, String(row.id), String(row.Modified_Time ?? now), skipWorking ? 'assigned' : 'changed', now)) queued += 1;
     }
   };
   for (const module of WORKED_MODULES) {
