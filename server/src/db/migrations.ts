@@ -354,5 +354,27 @@ CREATE TABLE sync_records (
 CREATE INDEX sync_records_by_run ON sync_records (run_id, id);
 `,
   },
+  {
+    version: 5,
+    name: 'reply-examples-corrections',
+    sql: `
+CREATE TABLE reply_examples (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  inbound_id INTEGER,
+  intent TEXT NOT NULL,
+  text TEXT NOT NULL,
+  features TEXT NOT NULL,
+  created_by TEXT,
+  created_at INTEGER NOT NULL,
+  UNIQUE (org_id, inbound_id)
+);
+
+ALTER TABLE inbound_messages ADD COLUMN decision TEXT;
+ALTER TABLE inbound_messages ADD COLUMN corrected_from TEXT;
+ALTER TABLE inbound_messages ADD COLUMN corrected_by TEXT;
+ALTER TABLE inbound_messages ADD COLUMN corrected_at INTEGER;
+`,
+  },
 ];
 

@@ -50,7 +50,7 @@ export function handBack(deps: EngineDeps, orgId: string, leadId: string, reason
             ...(last.referral ? [`Referred to: ${String((last.referral as { name?: string }).name ?? '')} ${(last.referral as { email?: string }).email ? `<${String((last.referral as { email?: string }).email)}>` : ''}`.trim()] : []),
           ]
         : ['Replies: none.']),
-      `Next step: ${NEXT_STEP[String(last?.intent)]?.(ownerName) ?? `${ownerName} takes it from here.`}`,
+      `Next step: ${last?.unclear ? `${ownerName} reads the reply and decides what it means; nothing was suppressed.` : (NEXT_STEP[String(last?.intent)]?.(ownerName) ?? `${ownerName} takes it from here.`)}`,
     ];
     queueNote(deps, lead, `handback:${lead.id}`, `${assistant?.name ?? 'The assistant'} handed this back`, lines.join('\n'), now);
     queueRecordUpdate(deps, lead, `handback:${lead.id}`, { ...statusUpdate(deps, lead, state), ...(owner ? { Owner: owner } : {}) }, now);

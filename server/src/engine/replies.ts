@@ -3,7 +3,10 @@ import { getOrg } from '../db/orgs.js';
 import type { ReplyIntent } from '../domain/reply-intents.js';
 import type { LeadState } from '../domain/lead-states.js';
 import { sha256 } from '../lib/token-cipher.js';
-import { type Classification, type TaughtPhrase, classify } from '../replies/classifier.js';
+import { type Classification, type TaughtPhrase, classify, isAutomatic } from '../replies/classifier.js';
+import type { MeetingTime } from '../replies/dates.js';
+import type { ReplyExample } from '../replies/examples.js';
+import { type Decision, decide } from '../replies/safety.js';
 import { type InboundMessage, parseMessage } from '../replies/message.js';
 import { replySubject } from '../replies/reply-message.js';
 import { connectionOf } from '../services/org-setup.js';
@@ -64,9 +67,13 @@ export interface InboundRow {
   extracted_date: string | null;
   action: string | null;
   processed_at: number | null;
+  decision: string | null;
+  corrected_from: ReplyIntent | null;
+  corrected_by: string | null;
+  corrected_at: number | null;
 }
 
-const INBOUND_COLUMNS = 'id, org_id, assistant_id, source, message_id, from_address, subject, received_at, status, lead_id, matched_by, intent, confidence, reason, extracted_date, action, processed_at';
+const INBOUND_COLUMNS = 'id, org_id, assistant_id, source, message_id, from_address, subject, received_at, status, lead_id, matched_by, intent, confidence, reason, extracted_date, action, processed_at, decision, corrected_from, corrected_by, corrected_at';
 
 export function getInbound(deps: Pick<EngineDeps, 'db'>, orgId: string, id: number): InboundRow | undefined {
   return deps.db.prepare(`SELECT ${INBOUND_COLUMNS} FROM inbound_messages WHERE org_id = ? AND id = ?`).get(orgId, id) as InboundRow | undefined;
@@ -152,8 +159,24 @@ function taughtPhrases(deps: EngineDeps, orgId: string): TaughtPhrase[] {
   return deps.db.prepare('SELECT phrase, intent FROM reply_phrases WHERE org_id = ? ORDER BY length(phrase) DESC').all(orgId) as TaughtPhrase[];
 }
 
-function findLead(deps: EngineDeps, orgId: string, message: InboundMessage, classification: Classification): { lead: Lead; by: string } | null {
-  const bounce = classification.intent === 'Bounce';
+/** The org's own examples: replies a person corrected (their features stored with them). */
+function orgExamples(deps: EngineDeps, orgId: string): ReplyExample[] {
+  const rows = deps.db.prepare('SELECT intent, text, features FROM reply_examples WHERE org_id = ? ORDER BY id DESC LIMIT 500').all(orgId) as { intent: ReplyExample['intent']; text: string; features: string }[];
+  return rows.map((row) => ({ kind: 'reply', intent: row.intent, text: row.text, features: JSON.parse(row.features) as string[] }));
+}
+
+/** What we sent this lead (the outbox copies): never the sender's own words. */
+export function ourEmailsTo(deps: EngineDeps, orgId: string, leadId: string): string[] {
+  const rows = deps.db.prepare("SELECT payload FROM outbox WHERE org_id = ? AND lead_id = ? AND kind = 'email' ORDER BY id").all(orgId, leadId) as { payload: string }[];
+  return rows.map((row) => (JSON.parse(row.payload) as { email?: { text?: string } }).email?.text ?? '').filter(Boolean);
+}
+
+/** "Thursday 14:00 (2026-12-10)": the proposed time as the note and the widget show it. */
+export function meetingText(meeting: MeetingTime): string {
+  return `${meeting.label} (${meeting.at.slice(0, 10)})`;
+}
+
+function findLead(deps: EngineDeps, orgId: string, message: InboundMessage, bounce: boolean): { lead: Lead; by: string } | null {
   for (const leadId of threadLeadIds(message, bounce)) {
     const lead = getLead(deps.db, orgId, leadId);
     if (lead) return { lead, by: 'thread' };
@@ -198,13 +221,25 @@ export async function handleReply(deps: EngineDeps, orgId: string, inboundId: nu
   if (!org || org.status === 'disconnected') return;
   const message = await parseMessage(rawOf(deps, orgId, inboundId));
   const ourAddresses = listAssistants(deps.db, orgId).map((assistant) => assistant.mailbox_email);
-  let classification = classify(message, { taught: taughtPhrases(deps, orgId), ourAddresses, now: new Date(deps.clock.now()) });
-  if (refiner && classification.confidence < REFINE_BELOW && classification.intent !== 'Bounce') {
+  // The lead first (by thread or sender), so that our own emails to it are known and dropped from the reading.
+  const preliminary = findLead(deps, orgId, message, false);
+  const ours = preliminary ? ourEmailsTo(deps, orgId, preliminary.lead.id) : [];
+  let classification = classify(message, { taught: taughtPhrases(deps, orgId), examples: orgExamples(deps, orgId), ourAddresses, ours, now: new Date(deps.clock.now()) });
+  // The optional model is asked only when the reading is unsure; its answer goes through the same safety rules.
+  if (refiner && classification.confidence < REFINE_BELOW && classification.intent !== 'Bounce' && classification.source !== 'example') {
     classification = await refiner.refine(message, classification);
   }
-  const found = findLead(deps, orgId, message, classification);
+  const found = classification.intent === 'Bounce' ? findLead(deps, orgId, message, true) : preliminary;
   const now = deps.clock.now();
-  const classified = { intent: classification.intent, confidence: classification.confidence, reason: classification.reason, extracted_date: classification.date ?? null, processed_at: now };
+  const decision = decide(classification, isAutomatic(message));
+  const classified = {
+    intent: classification.intent,
+    confidence: classification.confidence,
+    reason: classification.reason,
+    extracted_date: classification.date ?? classification.meeting?.at ?? null,
+    decision: decision.kind === 'act' ? 'act' : `unclear: ${decision.why}`,
+    processed_at: now,
+  };
   if (!found) {
     setInbound(deps, inboundId, { ...classified, status: 'unmatched', action: 'kept: no lead matched' });
     deps.logger.info('inbound email matched no lead; kept as unmatched', { orgId, inboundId, intent: classification.intent });
@@ -212,12 +247,12 @@ export async function handleReply(deps: EngineDeps, orgId: string, inboundId: nu
   }
   deps.db.transaction(() => {
     const lead = getLead(deps.db, orgId, found.lead.id)!;
-    const action = actOnReply(deps, lead, inboundId, message, classification, now);
+    const action = actOnReply(deps, lead, inboundId, message, classification, decision, now);
     setInbound(deps, inboundId, { ...classified, status: 'processed', lead_id: lead.id, matched_by: found.by, action });
   })();
 }
 
-const HANDBACK_STATE: Partial<Record<ReplyIntent, LeadState>> = {
+export const HANDBACK_STATE: Partial<Record<ReplyIntent, LeadState>> = {
   AgreedToMeet: 'Hot',
   InterestedToProceed: 'Hot',
   SeekingMoreInfo: 'Warm',
@@ -229,7 +264,7 @@ const HANDBACK_STATE: Partial<Record<ReplyIntent, LeadState>> = {
   Unsubscribed: 'Unsubscribed',
 };
 
-const SUPPRESS: Partial<Record<ReplyIntent, SuppressionReason>> = {
+export const SUPPRESS: Partial<Record<ReplyIntent, SuppressionReason>> = {
   Unsubscribed: 'unsubscribed',
   Deactivated: 'not_interested',
   MovedOut: 'moved_out',
@@ -241,8 +276,9 @@ function describeIntent(classification: Classification): string {
 }
 
 /** What the reply makes the assistant do; answers a short description for the inbound log. */
-function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, message: InboundMessage, classification: Classification, now: number): string {
+function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, message: InboundMessage, classification: Classification, decision: Decision, now: number): string {
   const { intent } = classification;
+  const unclear = decision.kind === 'unclear' ? decision.why : null;
   const working = lead.status === 'active' || lead.status === 'paused';
   const human = !['Bounce', 'AutoReply', 'SupportAutoResponse', 'OutOfOffice'].includes(intent);
   const soft = intent === 'Bounce' && classification.bounce?.hard === false;
@@ -259,8 +295,9 @@ function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, message: In
       from: message.from?.address ?? null,
       excerpt: classification.excerpt.slice(0, 500),
       ...(classification.date ? { date: classification.date } : {}),
-      ...(classification.meeting ? { meeting: classification.meeting } : {}),
+      ...(classification.meeting ? { meeting: meetingText(classification.meeting), meeting_at: classification.meeting.at } : {}),
       ...(classification.referral ? { referral: classification.referral } : {}),
+      ...(unclear ? { unclear } : {}),
     },
     now,
   );
@@ -271,12 +308,20 @@ function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, message: In
     const lines = [
       `From: ${message.from ? `${message.from.name ? `${message.from.name} ` : ''}<${message.from.address}>` : 'unknown'}`,
       `Understood as: ${describeIntent(classification)}`,
+      ...(unclear ? [`Unclear, please read: ${unclear}.`] : []),
+      ...(classification.meeting ? [`Proposed meeting time: ${meetingText(classification.meeting)}`] : []),
       ...(classification.date ? [`Date mentioned: ${classification.date}`] : []),
       ...(classification.bounce ? [`Delivery status: ${classification.bounce.status ?? 'unknown'}${classification.bounce.diagnostic ? ` — ${classification.bounce.diagnostic}` : ''}`] : []),
       '',
       classification.excerpt.slice(0, 1_500) || '(no text)',
     ];
     queueNote(deps, lead, `reply:${inboundId}`, title, lines.join('\n'), now);
+  }
+  if (unclear) {
+    // Never suppress, opt out or keep emailing on a guess: the lead stops and a person reads it.
+    if (!working) return `logged; unclear (${unclear}); the lead was already ${lead.status.replace('_', ' ')}`;
+    stopAndHandBack(deps, lead, `Unclear, please read: ${unclear}.`, 'Responded', now);
+    return `handed back: unclear, please read (${unclear})`;
   }
   // What a reply says about the address holds whatever the lead's state: a "remove me" after the handback still counts.
   const suppressReason = intent === 'Bounce' ? (soft ? undefined : 'bounced') : SUPPRESS[intent];

@@ -1,8 +1,13 @@
 import type { ReplyIntent } from '../domain/reply-intents.js';
-import { extractDate } from './dates.js';
+import { type MeetingTime, type Reference, extractDate, extractMeeting } from './dates.js';
+import { type ReplyExample, matchExample } from './examples.js';
+import { featuresOf } from './features.js';
+import { type Language, detectLanguage } from './language.js';
 import { type InboundMessage, addressesIn } from './message.js';
-import { AUTO_SUBJECT, PHRASES, SUPPORT_PATTERNS } from './phrases.js';
-import { type Language, guessLanguage, normalise, readableReply } from './reply-text.js';
+import { type ReplyModel, shippedModel } from './model.js';
+import { SUPPORT_PATTERNS } from './phrases.js';
+import { type OwnText, normalise, ownTextOf, replyText } from './reply-text.js';
+import { AUTOMATIC_INTENTS, MIXED_POSITIVE_MIN, POSITIVE_INTENTS } from './safety.js';
 
 export interface Referral {
   name: string | null;
@@ -21,73 +26,72 @@ export interface Classification {
   intent: ReplyIntent;
   /** 0–1: how sure the classifier is. */
   confidence: number;
-  /** The rule or phrase behind the result, readable by a person. */
+  /** The rule, example or model reading behind the result, readable by a person. */
   reason: string;
+  /** What decided: an exact rule, the org's own examples, the shipped model, or the optional refiner. */
+  source: 'rule' | 'example' | 'model' | 'refiner';
   /** YYYY-MM-DD: the return date (OutOfOffice) or when to reconnect (ConnectLater). */
   date?: string;
   language: Language;
-  /** What the person wrote, above the quoted history (at most 2,000 characters). */
+  /** What the person wrote, without quotes, signature or our own text (at most 2,000 characters). */
   excerpt: string;
   referral?: Referral;
   bounce?: BounceInfo;
-  /** The sentence proposing a meeting time, for the handback summary. */
-  meeting?: string;
+  /** The proposed meeting time, when the reply names a day and a time. */
+  meeting?: MeetingTime;
+  /** The sender's own words that ask to stop ("please remove me"): the only thing that can opt a lead out. */
+  optOut?: string;
+  /** Both an opt-out and a positive answer: a person decides. */
+  mixed?: boolean;
+  /** The model's next readings, for a person correcting it. */
+  alternatives: { intent: ReplyIntent; probability: number }[];
 }
 
-/** An org's own phrase → intent mapping ("teach your assistant"). */
+/** An org's own phrase → intent mapping ("teach your assistant"); kept as an example of the phrase kind. */
 export interface TaughtPhrase {
   phrase: string;
   intent: ReplyIntent;
 }
 
 export interface ClassifyOptions {
+  /** The org's own examples: taught phrases and replies a person corrected. */
+  examples?: readonly ReplyExample[];
   taught?: readonly TaughtPhrase[];
   /** Our own mailbox addresses: never a referral, never "the sender". */
   ourAddresses?: readonly string[];
+  /** The emails we sent in this thread (the outbox copies): their lines are never the sender's words. */
+  ours?: readonly string[] | OwnText;
   /** Used when the message has no Date header. */
   now?: Date;
+  /** The model to read with (the shipped one by default). */
+  model?: ReplyModel;
 }
 
 const MAX_RULE_CHARS = 20_000;
-
-/** Taught phrases win when they match at or above this confidence. */
-export const TAUGHT_MIN_CONFIDENCE = 0.9;
-
-/** Human intents in the order they win ties: the most consequential first. */
-const PRIORITY: ReplyIntent[] = [
-  'Unsubscribed',
-  'Retired',
-  'MovedOut',
-  'OutOfOffice',
-  'ReferredSomeone',
-  'BrochureSent',
-  'ConnectLater',
-  'AgreedToMeet',
-  'InterestedToProceed',
-  'Deactivated',
-  'SeekingMoreInfo',
-];
 
 const BOUNCE_SENDER = /^(mailer-daemon|postmaster|mail-daemon|mailerdaemon|mail delivery (system|subsystem))\b/i;
 const BOUNCE_SUBJECT =
   /(undeliver|undelivered|delivery status notification|delivery (has )?failed|delivery failure|failure notice|returned mail|mail delivery failed|returning message to sender|could not be delivered|couldn'?t be delivered|unzustellbar|nicht zugestellt|non remis|non distribu|no se pudo entregar|no entregado|mensagem nao entregue|nao entregue|delivery delayed|delivery incomplete|message not delivered|warning: message)/i;
 const TEMPORARY = /\b(delay(ed)?|still (undelivered|not delivered|trying)|will (retry|continue|keep trying)|temporar(y|ily)|verzogert|retarde|retrasad|atrasad)\b/i;
+const AUTO_SUBJECT = /^(auto(matic|matische|matica|matique)?[ -]?(reply|response|antwort|respuesta|reponse|resposta)|out of (the )?office|abwesenheit(snotiz)?|autoreply|auto:|respuesta automatica|reponse automatique|resposta automatica|automatische antwort)/;
 
-function isAutomatic(message: InboundMessage): boolean {
+/** RFC 3834 and the de-facto auto-reply headers: a machine wrote this. */
+export function isAutomatic(message: InboundMessage): boolean {
   const h = message.headers;
-  const autoSubmitted = (h['auto-submitted'] ?? '').toLowerCase();
+  const autoSubmitted = (h['auto-submitted'] ?? '').toLowerCase().trim();
   if (autoSubmitted && autoSubmitted !== 'no') return true;
   if (h['x-autoreply'] || h['x-autorespond'] || h['x-autoresponder'] || h['x-auto-reply']) return true;
   if (/^(auto_reply|auto-reply|bulk|junk)$/i.test((h['precedence'] ?? '').trim())) return true;
-  if ((h['x-auto-response-suppress'] ?? '') && /oof|autoreply/i.test(h['x-ms-exchange-inbox-rules-loop'] ?? '')) return true;
   return AUTO_SUBJECT.test(normalise(message.subject).replace(/^((re|aw|antw|wg|fw|fwd|tr|rv|sv)\s?:\s*)+/, ''));
 }
 
+/** A delivery failure, by structure: a multipart/report delivery status, or a mail system's bounce. */
 function bounceOf(message: InboundMessage): BounceInfo | null {
   const fromLocal = `${message.from?.address ?? ''} ${message.from?.name ?? ''}`;
   const isReport = message.reportType === 'delivery-status';
   const looksLikeBounce = BOUNCE_SENDER.test(message.from?.address ?? '') || BOUNCE_SENDER.test(message.from?.name ?? '') || /mailer-daemon|postmaster/i.test(fromLocal);
-  if (!isReport && !(looksLikeBounce && BOUNCE_SUBJECT.test(normalise(message.subject))) && !(BOUNCE_SUBJECT.test(normalise(message.subject)) && /\b[45]\.\d{1,3}\.\d{1,3}\b/.test(message.text))) return null;
+  const subject = normalise(message.subject);
+  if (!isReport && !(looksLikeBounce && BOUNCE_SUBJECT.test(subject)) && !(BOUNCE_SUBJECT.test(subject) && /\b[45]\.\d{1,3}\.\d{1,3}\b/.test(message.text.slice(0, MAX_RULE_CHARS)))) return null;
   const report = `${message.attachedText.slice(0, MAX_RULE_CHARS)}\n${message.text.slice(0, MAX_RULE_CHARS)}`;
   const recipient =
     report.match(/final-recipient:\s*rfc822;\s*<?([^\s<>]+@[^\s<>]+)>?/i)?.[1] ??
@@ -98,7 +102,7 @@ function bounceOf(message: InboundMessage): BounceInfo | null {
   // Status codes from the report, or an SMTP reply ("550 5.1.1", "#5.1.10"); never a bare version number.
   const status = report.match(/^status:\s*([245]\.\d{1,3}\.\d{1,3})/im)?.[1] ?? report.match(/\b[245]\d\d[ -]#?([245]\.\d{1,3}\.\d{1,3})\b/)?.[1] ?? report.match(/#([45]\.\d{1,3}\.\d{1,3})\b/)?.[1] ?? null;
   const diagnostic = report.match(/^diagnostic-code:\s*(.+)$/im)?.[1]?.trim() ?? null;
-  const hard = action ? action === 'failed' : status ? status.startsWith('5') : !TEMPORARY.test(`${message.subject}\n${message.text}`);
+  const hard = action ? action === 'failed' : status ? status.startsWith('5') : !TEMPORARY.test(`${message.subject}\n${message.text.slice(0, MAX_RULE_CHARS)}`);
   return { recipient: recipient?.toLowerCase() ?? null, hard: hard && !(status?.startsWith('4') ?? false), status, diagnostic };
 }
 
@@ -110,74 +114,48 @@ function bodyRecipient(text: string): string | null {
     // An address alone on an indented line, as Postfix and many MTAs list failed recipients.
     text.match(/^[ \t]{1,20}<?([^\s<>@]{1,64}@[^\s<>@]{1,255}?)>?[ \t]*$/m);
   if (match?.[1]) return match[1].toLowerCase();
-  // The returned original's To header.
   const to = text.split(/\r?\n/).find((line) => /^to:/i.test(line));
   return to ? (addressesIn(to.slice(3))[0]?.toLowerCase() ?? null) : null;
 }
 
-interface Match {
-  intent: ReplyIntent;
-  weight: number;
-  phrase: string;
-}
+/**
+ * An explicit request to stop, in the sender's own words (five languages). This is the one rule
+ * that can opt a lead out: the model alone never can.
+ */
+const OPT_OUT: RegExp[] = [
+  /\bunsubscrib(e|ed|ing)\b/,
+  /^\s*(stop|remove|remove me|opt out|opt-out|baja|desuscribir|desinscrire|desabonner|abmelden|austragen|descadastrar)\s*[.!]*\s*$/m,
+  /\b(remove|take|delete|drop|strike|scratch) (me|us|my (e-?mail|address|name|details|contact( details)?)|this (e-?mail|address))\b.{0,40}\b(from|off)\b/,
+  /\b(remove|take) me off\b/, /\b(please |kindly |just )?(remove|delete|unlist) me\b/, /\bopt (me )?out\b/, /\bopt-out\b/,
+  /\b(bitte )?(entfernen sie mich|nehmen sie mich (bitte )?(aus|von))\b/, /\b(retirez|enlevez|supprimez|desinscrivez)[- ]moi\b/, /\b(quitenme|quiteme|borrenme|eliminenme|sacadme|sacame)\b/, /\b(removam|remova|retirem|tirem)[- ]me\b/,
+  /\b(stop|cease|quit) (e-?mailing|emailing|contacting|messaging|sending|writing)\b/,
+  /\b(do not|don'?t|never) (e-?mail|contact|write to|message|send (me|us)|bother) (me|us|again|anything)\b/, /\b(do not|don'?t) (e-?mail|contact|write) (me|us) again\b/,
+  /\bno (more|further) (e-?mails|emails|messages|contact|mail)\b/,
+  /\b(dar(me|nos)? de baja|darse de baja|den(me|nos)? de baja|borr(ar|en|e|ad)(me|nos)? de|elimin(ar|en|e|ad)(me|nos)? de (su|la|vuestra|esta|sus)s? (lista|base|listado)|no (me|nos) (vuelvan? a )?(escriba|contacte|envie|mande|escriban|contacten|envien|manden)n?|dej(e|en|ad) de (escribir|enviar|mandar|contactar)(me|nos)?|no (quiero|deseo|queremos) recibir|no volver a (escribir|contactar)(me|nos)?|sac(ar|ad|en|ame|adme)(me|nos)? de)/,
+  /\b(desinscri(re|vez|ption)|desabonn|retir(er|ez)(-moi| moi|-nous)? de (votre|vos|la|cette) (liste|fichier|base|mailing)|ne (plus )?m'(ecri|envoy|contact)ez plus|ne (me|nous) (contactez|ecrivez|sollicitez) plus|ne plus (me |nous )?(recevoir|contacter|ecrire|solliciter)|arret(er|ez) de (m'|nous )(ecrire|envoyer|contacter|solliciter)|supprim(er|ez) (mes donnees|mon adresse|moi|mon contact))/,
+  /\b(abmelden|austragen|aus (ihrem|ihrer|dem|der) (verteiler|liste|newsletter|datenbank|mailingliste)|keine (weiteren )?(e-?mails|emails|nachrichten|werbung|zusendungen)|nicht mehr (kontaktieren|anschreiben|schreiben|zu kontaktieren|anzuschreiben)|kontaktieren sie (mich|uns) nicht|schreiben sie (mir|uns) nicht|loschen sie (meine|mich|unsere)|streichen sie (mich|uns))/,
+  /\b(descadastr|cancelar (a )?(minha )?(inscricao|subscricao)|remov(er|am|a|am)(-me| me|-nos)? da (sua |vossa |vosa )?(lista|base|mailing)|(nao|parem de) (me |nos )?(envi(ar|em)|mand(ar|em)|contact(ar|em)|contat(ar|em)|escrever)(-me)? (mais )?(e-?mails|emails|mensagens)|nao (me |nos )?(enviem|mandem|contactem|contatem|escrevam) mais|nao quero (mais )?receber|deixem de me (enviar|contactar|contatar|escrever)|tir(ar|em|e)(-me| me)? da (lista|base))/,
+  /\bgdpr\b.{0,80}\b(delete|erase|remove)\b|\b(delete|erase) (all )?(my|our) (personal )?data\b/,
+];
 
-function phraseMatches(text: string): Match[] {
-  const matches: Match[] = [];
-  for (const intent of PRIORITY) {
-    let best: Match | null = null;
-    for (const rule of PHRASES[intent] ?? []) {
-      const found = text.match(rule.pattern);
-      if (found && (!best || rule.weight > best.weight)) best = { intent, weight: rule.weight, phrase: found[0].trim() };
-    }
-    if (best) matches.push(best);
+function optOutOf(normalOwn: string): string | undefined {
+  for (const pattern of OPT_OUT) {
+    const found = normalOwn.match(pattern);
+    if (found) return found[0].trim();
   }
-  return matches;
+  return undefined;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+/** A help desk's receipt: a ticket number and support wording, and acknowledgement wording. */
+const AUTO_ACK = /\b(not monitored|unmonitored|do not reply|no-?reply|we (have )?received your (e-?mail|message|request)|thank you for (your (e-?mail|message|request)|contacting|reaching out)|thanks for (your (e-?mail|message)|contacting|reaching out)|(will|we'll) (get back|respond|reply) (to you )?(within|as soon)|your (message|request) (has been|was) (received|read|logged)|has been (opened|created|logged|registered|received)|hemos recibido|se ha (registrado|creado)|foi (registrad[ao]|criad[ao]|aberto)|recebemos|nous avons (bien )?recu|a bien ete (enregistree|recue|creee)|wir haben ihre|ist bei uns eingegangen|wurde (erstellt|angelegt|registriert)|le responderemos|vous repondrons|werden uns .{0,30} melden|responderemos)\b/;
 
-function taughtMatch(text: string, taught: readonly TaughtPhrase[]): { phrase: TaughtPhrase; confidence: number } | null {
-  for (const entry of taught) {
-    const phrase = normalise(entry.phrase).trim();
-    if (!phrase) continue;
-    if (new RegExp(`(^|[^a-z0-9])${escapeRegExp(phrase)}($|[^a-z0-9])`).test(text)) return { phrase: entry, confidence: 0.95 };
-    // Every word of the phrase present, in any order: a weaker match that does not take precedence.
-    const words = phrase.split(/\s+/).filter((word) => word.length > 2);
-    if (words.length > 1 && words.every((word) => new RegExp(`\\b${escapeRegExp(word)}\\b`).test(text))) return { phrase: entry, confidence: 0.75 };
-  }
-  return null;
+function isHelpdeskAck(text: string): boolean {
+  return SUPPORT_PATTERNS.filter((pattern) => pattern.test(text)).length >= 2 && AUTO_ACK.test(text);
 }
 
 const EMAIL = /(?<![a-z0-9._%+-])[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,8}\.[a-z]{2,24}\b/gi;
 const NAME = /((?:[A-ZÀ-Ý][a-zà-ÿ'’-]{0,40})(?:[ \t]{1,3}(?:(?:de|da|do|dos|van|von|der|del|la|le)[ \t]{1,3})?[A-ZÀ-Ý][A-Za-zà-ÿ'’-]{0,40}){1,3})/;
-
-/** The person a reply points to: an address in the reply (not the sender's, not ours), or a Cc. */
-function referralOf(message: InboundMessage, reply: string, ours: readonly string[]): Referral | null {
-  const excluded = new Set([...(message.from ? [message.from.address] : []), ...ours.map((address) => address.toLowerCase())]);
-  const senderDomain = message.from?.address.split('@')[1];
-  const lines = reply.split('\n');
-  for (const [index, fullLine] of lines.entries()) {
-    const line = fullLine.slice(0, 1_000);
-    for (const match of line.matchAll(EMAIL)) {
-      const email = match[0].toLowerCase().replace(/\.$/, '');
-      if (excluded.has(email)) continue;
-      // A generic mailbox in the sender's own signature block is not a person we were pointed to.
-      if (/^(info|sales|office|contact|hello|support|noreply|no-reply)@/.test(email) && email.split('@')[1] === senderDomain && index > lines.length - 4) continue;
-      const before = line.slice(Math.max(0, match.index - 120), match.index).replace(/[(<[:\s-]{1,20}$/, '');
-      const near = before.match(new RegExp(`${NAME.source}[^A-Za-zÀ-ÿ]*$`))?.[1] ?? line.slice(match.index + match[0].length).match(NAME)?.[1] ?? lines[index - 1]?.trim().match(new RegExp(`^${NAME.source}$`))?.[1];
-      const name = nameMatchingAddress(reply, email) ?? cleanName(near ?? null) ?? nameFromAddress(email);
-      return { name, email };
-    }
-  }
-  const cc = message.cc.find((entry) => !excluded.has(entry.address));
-  if (cc) return { name: cc.name || nameFromAddress(cc.address), email: cc.address };
-  const named = reply.match(new RegExp(`(?:contact|reach out to|speak (?:to|with)|talk (?:to|with)|get in touch with|write to|con|a|an|com|avec|mit)\\s+${NAME.source}`));
-  return named ? { name: cleanName(named[1]!), email: null } : null;
-}
-
-const NOT_NAMES = /^(Hi|Hello|Dear|Thanks|Thank|Best|Regards|Kind|Please|Hola|Bonjour|Hallo|Olá|Ola|Sehr|Estimado|Cordialement|Saludos|Obrigado|Grüße|Gruesse|Mit|Our|The|She|He|They|You|Try|Contact|Talk|Ask|Email|Write|Reach|Frau|Herr|Herrn|Mme|Madame|Monsieur|Sr|Sra|Dr|Mr|Mrs|Ms|Facilities|Procurement|Energy|Operations|Purchasing)\b\.?\s*/;
+const NOT_NAMES = /^(Hi|Hello|Dear|Thanks|Thank|Best|Regards|Kind|Please|Hola|Bonjour|Hallo|Olá|Ola|Sehr|Estimado|Cordialement|Saludos|Obrigado|Grüße|Gruesse|Mit|Our|The|She|He|They|You|Try|Contact|Talk|Ask|Email|Write|Reach|Frau|Herr|Herrn|Mme|Madame|Monsieur|Sr|Sra|Dr|Mr|Mrs|Ms|Not|Facilities|Procurement|Energy|Operations|Purchasing|Accounting|Finance)\b\.?,?\s*/;
 
 function cleanName(name: string | null): string | null {
   if (!name) return null;
@@ -192,14 +170,13 @@ function nameMatchingAddress(text: string, email: string): string | null {
   let best: { name: string; score: number } | null = null;
   for (const match of text.matchAll(new RegExp(NAME.source, 'g'))) {
     const full = cleanName(match[1]!)?.split(/\s+/) ?? [];
-    // "Procurement Manager Gregory Olsen": the name is some tail of the capitalised run.
-    for (let start = 0; start <= full.length - 2; start += 1) {
+    for (let start = 0; start <= full.length - 1; start += 1) {
       const name = full.slice(start).join(' ');
       const words = normalise(name).replace(/[^a-z ]/g, '').split(/\s+/).filter(Boolean);
-      const last = words[words.length - 1]!;
-      const first = words[0]!;
-      if (words.length < 2 || !local.includes(last)) continue;
-      const score = (local.includes(first) ? 2 : local.startsWith(first[0]!) ? 1 : 0) + words.length / 10;
+      const last = words[words.length - 1];
+      const first = words[0];
+      if (!last || !first || last.length < 2 || !local.includes(last)) continue;
+      const score = (words.length >= 2 ? (local.includes(first) ? 2 : local.startsWith(first[0]!) ? 1 : 0) : local.startsWith(last) ? 1.5 : 0.5) + words.length / 10;
       if (!best || score > best.score) best = { name, score };
     }
   }
@@ -207,105 +184,162 @@ function nameMatchingAddress(text: string, email: string): string | null {
 }
 
 function nameFromAddress(email: string): string | null {
-  const local = email.split('@')[0] ?? '';
-  const parts = local.split(/[._-]+/).filter((part) => /^[a-z]{2,}$/i.test(part));
+  const parts = (email.split('@')[0] ?? '').split(/[._-]+/).filter((part) => /^[a-z]{2,}$/i.test(part));
   if (parts.length < 2) return null;
   return parts.map((part) => part[0]!.toUpperCase() + part.slice(1).toLowerCase()).join(' ');
 }
 
-const TIME = /\b(\d{1,2}([:.]\d{2})?\s?(am|pm|h|uhr)\b|\d{1,2}:\d{2})/i;
-const DAY_WORDS = /\b(monday|tuesday|wednesday|thursday|friday|tomorrow|next week|lunes|martes|miercoles|jueves|viernes|lundi|mardi|mercredi|jeudi|vendredi|montag|dienstag|mittwoch|donnerstag|freitag|segunda|terca|quarta|quinta|sexta)\b/i;
-
-function meetingSentence(reply: string): string | undefined {
-  const sentences = reply.split(/(?<=[.!?])\s+|\n+/).map((sentence) => sentence.trim()).filter(Boolean);
-  return sentences.find((sentence) => TIME.test(sentence) || DAY_WORDS.test(normalise(sentence)))?.slice(0, 300);
+/** The person a reply points to: an address in the sender's words (not theirs, not ours), or a Cc. */
+function referralOf(message: InboundMessage, reply: string, ours: readonly string[]): Referral | null {
+  const excluded = new Set([...(message.from ? [message.from.address] : []), ...ours.map((address) => address.toLowerCase())]);
+  const senderDomain = message.from?.address.split('@')[1];
+  const lines = reply.split('\n');
+  for (const [index, fullLine] of lines.entries()) {
+    const line = fullLine.slice(0, 1_000);
+    for (const match of line.matchAll(EMAIL)) {
+      const email = match[0].toLowerCase().replace(/\.$/, '');
+      if (excluded.has(email)) continue;
+      if (/^(info|sales|office|contact|hello|support|noreply|no-reply)@/.test(email) && email.split('@')[1] === senderDomain && index > lines.length - 4) continue;
+      const before = line.slice(Math.max(0, match.index - 120), match.index).replace(/[(<[:\s-]{1,20}$/, '');
+      const near = before.match(new RegExp(`${NAME.source}[^A-Za-zÀ-ÿ]*$`))?.[1] ?? line.slice(match.index + match[0].length).match(NAME)?.[1] ?? lines[index - 1]?.trim().match(new RegExp(`^${NAME.source}$`))?.[1];
+      const name = nameMatchingAddress(reply, email) ?? cleanName(near ?? null) ?? nameFromAddress(email);
+      return { name, email };
+    }
+  }
+  const cc = message.cc.find((entry) => !excluded.has(entry.address));
+  if (cc) return { name: cc.name || nameFromAddress(cc.address), email: cc.address };
+  const named = reply.match(new RegExp(`(?:contact|reach out to|speak (?:to|with)|talk (?:to|with)|get in touch with|write to|try|con|a|an|com|avec|mit)\\s+${NAME.source}`));
+  return named ? { name: cleanName(named[1]!), email: null } : null;
 }
 
-/** Signals of an automatic acknowledgement that is not an absence or a ticket. */
-const AUTO_ACK = /\b(not monitored|unmonitored|do not reply|no-?reply|we (have )?received your (e-?mail|message)|thank you for (your (e-?mail|message)|contacting|reaching out)|thanks for (your (e-?mail|message)|contacting|reaching out)|(will|we'll) (get back|respond|reply) (to you )?(within|as soon)|high volume|verify (that )?you are (a )?human|confirm (that )?you are (a )?(human|real)|your message (has been|was) (received|read)|has been (opened|created|logged|registered|received)|hemos recibido|se ha registrado|foi registrad[ao]|recebemos|nous avons (bien )?recu|wir haben ihre|recebemos a sua|le responderemos|vous repondrons|werden uns .{0,30} melden|responderemos)\b/;
+/** What the classifier reads of a message, computed once (the trainer reads the same). */
+export interface ReadMessage {
+  own: string;
+  normal: string;
+  language: Language;
+  automatic: boolean;
+  features: string[];
+}
 
-function supportScore(text: string): number {
-  return SUPPORT_PATTERNS.filter((pattern) => pattern.test(text)).length;
+export function readMessage(message: InboundMessage, options: Pick<ClassifyOptions, 'ours' | 'ourAddresses'> = {}): ReadMessage {
+  const ours = options.ours === undefined ? null : 'lines' in options.ours ? options.ours : ownTextOf(options.ours);
+  const own = replyText(message.text.slice(0, MAX_RULE_CHARS), ours).slice(0, MAX_RULE_CHARS);
+  const normal = normalise(own);
+  const automatic = isAutomatic(message);
+  const ourAddresses = new Set((options.ourAddresses ?? []).map((address) => address.toLowerCase()));
+  const hasCc = message.cc.some((entry) => !ourAddresses.has(entry.address) && entry.address !== message.from?.address);
+  return { own, normal, language: detectLanguage(own, normal), automatic, features: featuresOf({ text: own, subject: message.subject, automatic, hasCc }) };
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+const BESIDES_READINGS = new Set<ReplyIntent>([...POSITIVE_INTENTS, 'Deactivated', 'Unclassified', 'ReferredSomeone']);
+const CLAUSES = /(?<=[.!?;])\s+|\n+|,?\s+(?:but|however|though|aber|jedoch|doch|mais|cependant|pero|sin embargo|mas|porem|contudo)\s+/i;
+
+/**
+ * Mixed answers ("happy to talk, but take me off the list"): the rest of the reply, without the
+ * clause that asks to stop, read on its own. Answers the probability that it shows interest.
+ */
+function interestBesides(own: string, optOut: string, model: ReplyModel): number {
+  const rest = own
+    .split(CLAUSES)
+    .filter((clause) => clause && !normalise(clause).includes(optOut))
+    .join('. ')
+    .trim();
+  if (rest.replace(/[^\p{L}]/gu, '').length < 8) return 0;
+  const { probabilities } = model.score(featuresOf({ text: rest, subject: '', automatic: false, hasCc: false }), BESIDES_READINGS);
+  return POSITIVE_INTENTS.reduce((sum, intent) => sum + (probabilities.get(intent) ?? 0), 0);
 }
 
 /**
- * Reads one inbound message: bounces first (from the report), then the kind of automatic reply,
- * then what a person wrote, by taught phrases and the built-in phrase rules.
+ * Reads one inbound message. Exact rules first, for what must never be wrong: read receipts, bounces
+ * by structure, help-desk acknowledgements, and the sender's own opt-out words; automatic-reply
+ * headers limit the reading to automatic intents. Then the org's own examples (taught phrases,
+ * corrected replies), then the shipped model. Extraction (dates, meeting time, referral) follows.
  */
 export function classify(message: InboundMessage, options: ClassifyOptions = {}): Classification {
-  const sent = message.date ?? options.now ?? new Date();
-  // The rules read the first 20,000 characters of what the person wrote: enough for any reply, and a bound on the work.
-  const reply = readableReply(message.text, MAX_RULE_CHARS);
-  const text = normalise(reply);
-  const subject = normalise(message.subject);
-  const language = guessLanguage(text);
-  const excerpt = reply.slice(0, 2_000);
-  const base = { language, excerpt };
+  const read = readMessage(message, options);
+  const { own, normal, language, automatic } = read;
+  const model = options.model ?? shippedModel();
+  const reference: Reference = { instant: message.date ?? options.now ?? new Date(), offsetMinutes: message.date ? message.dateOffset : null };
+  const base = { language, excerpt: (own || message.text.trim()).slice(0, 2_000), alternatives: [] as Classification['alternatives'] };
 
   if (message.reportType === 'disposition-notification') {
-    return { ...base, intent: 'AutoReply', confidence: 0.98, reason: 'read receipt (disposition notification)' };
+    return { ...base, intent: 'AutoReply', confidence: 0.98, source: 'rule', reason: 'read receipt (disposition notification)' };
   }
   const bounce = bounceOf(message);
   if (bounce) {
     return {
       ...base,
       intent: 'Bounce',
-      confidence: message.reportType === 'delivery-status' ? 0.99 : 0.9,
+      confidence: message.reportType === 'delivery-status' ? 0.99 : 0.92,
+      source: 'rule',
       reason: `${message.reportType === 'delivery-status' ? 'delivery status report' : 'bounce from the mail system'}${bounce.status ? ` (${bounce.status}${bounce.hard ? ', permanent' : ', temporary'})` : bounce.hard ? '' : ' (temporary)'}`,
       bounce,
     };
   }
 
-  const automatic = isAutomatic(message);
-  const taught = options.taught?.length ? taughtMatch(text, options.taught) : null;
-  if (taught && taught.confidence >= TAUGHT_MIN_CONFIDENCE) {
-    return finish({ ...base, intent: taught.phrase.intent, confidence: taught.confidence, reason: `taught phrase "${taught.phrase.phrase}"` });
-  }
+  const allowed = new Set<ReplyIntent>(automatic ? AUTOMATIC_INTENTS : model.classes.filter((intent) => intent !== 'Bounce'));
+  const { probabilities } = model.score(read.features, allowed);
+  const ranked = [...probabilities.entries()].filter(([intent]) => allowed.has(intent)).sort((a, b) => b[1] - a[1]);
+  const alternatives = ranked.slice(0, 3).map(([intent, probability]) => ({ intent, probability: round(probability) }));
+  const withAlternatives = { ...base, alternatives };
+  const optOut = automatic ? undefined : optOutOf(normal);
+  const positive = optOut ? interestBesides(own, optOut, model) : 0;
 
-  const matches = phraseMatches(text);
-  const has = (intent: ReplyIntent) => matches.find((match) => match.intent === intent);
-  const support = supportScore(`${subject}\n${text}`);
-  // A help desk's receipt, with or without automatic-reply headers.
-  if (support >= 2 && AUTO_ACK.test(`${subject}\n${text}`) && !has('Retired') && !has('MovedOut')) {
-    return finish({ ...base, intent: 'SupportAutoResponse', confidence: automatic ? 0.92 : 0.8, reason: 'help desk acknowledgement (ticket number and support wording)' });
+  let result: Classification;
+  const example = matchExample(options.examples ?? [], options.taught ?? [], normal, read.features);
+  if (isHelpdeskAck(`${normalise(message.subject)}\n${normal}`) && !optOut) {
+    result = { ...withAlternatives, intent: 'SupportAutoResponse', confidence: automatic ? 0.95 : 0.9, source: 'rule', reason: 'help desk acknowledgement (ticket number and support wording)' };
+  } else if (example) {
+    const intent = example.example.intent;
+    result = {
+      ...withAlternatives,
+      intent,
+      confidence: round(example.confidence),
+      source: 'example',
+      reason: example.example.kind === 'phrase' ? `taught phrase "${example.example.text}"` : `like a reply a person marked as ${intent} (similarity ${example.similarity.toFixed(2)})`,
+    };
+    if (intent === 'Unsubscribed') result.optOut = optOut ?? (example.example.kind === 'phrase' ? example.example.text : 'like a reply a person marked as an opt-out');
+    else if (optOut) result.optOut = optOut;
+  } else if (optOut) {
+    const mixed = positive >= MIXED_POSITIVE_MIN;
+    result = {
+      ...withAlternatives,
+      intent: 'Unsubscribed',
+      confidence: mixed ? 0.6 : round(Math.max(0.9, probabilities.get('Unsubscribed') ?? 0)),
+      source: 'rule',
+      reason: `the sender asks to stop: "${optOut}"${mixed ? ` (and reads as positive, ${positive.toFixed(2)})` : ''}`,
+      optOut,
+      ...(mixed ? { mixed } : {}),
+    };
+  } else {
+    const [top, probability] = ranked[0] ?? ['Unclassified', 0];
+    if (top === 'Unsubscribed') {
+      // The model alone never opts a lead out: with no opt-out in the sender's words, a person reads it.
+      const next = ranked[1];
+      result = { ...withAlternatives, intent: 'Unclassified', confidence: 0.4, source: 'model', reason: `reads like an opt-out (${probability.toFixed(2)}), but the sender's words hold none${next ? `; next reading ${next[0]} (${next[1].toFixed(2)})` : ''}` };
+    } else if (!own.trim() && !automatic) {
+      result = { ...withAlternatives, intent: 'Unclassified', confidence: 0.5, source: 'rule', reason: 'nothing written above or below the quoted email' };
+    } else {
+      result = { ...withAlternatives, intent: top, confidence: round(probability), source: 'model', reason: `model ${top} ${probability.toFixed(2)}${ranked[1] ? `, then ${ranked[1][0]} ${ranked[1][1].toFixed(2)}` : ''}${automatic ? ' (automatic reply)' : ''}` };
+    }
   }
+  return extract(result);
 
-  if (automatic) {
-    const departed = has('Retired') ?? has('MovedOut');
-    if (departed) return finish({ ...base, intent: departed.intent, confidence: 0.93, reason: `automatic reply: "${departed.phrase}"` });
-    if (support >= 2) return finish({ ...base, intent: 'SupportAutoResponse', confidence: 0.9, reason: 'automatic reply from a help desk (ticket or support wording)' });
-    const away = has('OutOfOffice');
-    if (away || /out of (the )?office|abwesen|absence|ausente|vacation|urlaub|conge|ferias|vacaciones|ooo\b/.test(subject)) {
-      return finish({ ...base, intent: 'OutOfOffice', confidence: away ? 0.95 : 0.85, reason: `automatic reply: ${away ? `"${away.phrase}"` : 'absence subject'}` });
+  function extract(found: Classification): Classification {
+    const text = own || message.text.slice(0, 5_000);
+    if (found.intent === 'OutOfOffice' || found.intent === 'ConnectLater') {
+      const date = extractDate(`${message.subject}\n${text}`, reference, language, found.intent === 'OutOfOffice' ? 'return' : 'later');
+      if (date) found.date = date;
     }
-    return finish({ ...base, intent: 'AutoReply', confidence: 0.85, reason: 'automatic reply (Auto-Submitted, X-Autoreply, Precedence or subject)' });
-  }
-
-  if (matches.length === 0) {
-    if (support >= 2 && AUTO_ACK.test(text)) return finish({ ...base, intent: 'SupportAutoResponse', confidence: 0.75, reason: 'help desk acknowledgement wording' });
-    if (AUTO_ACK.test(text)) return finish({ ...base, intent: 'AutoReply', confidence: 0.7, reason: 'automatic acknowledgement wording' });
-    if (taught) return finish({ ...base, intent: taught.phrase.intent, confidence: taught.confidence, reason: `taught phrase "${taught.phrase.phrase}" (partial match)` });
-    return { ...base, intent: 'Unclassified', confidence: text.length > 0 ? 0.5 : 0.3, reason: text.length > 0 ? 'no known phrase' : 'empty reply' };
-  }
-  const ranked = [...matches].sort((a, b) => b.weight - a.weight || PRIORITY.indexOf(a.intent) - PRIORITY.indexOf(b.intent));
-  const top = ranked[0]!;
-  const rival = ranked[1];
-  const confidence = rival && top.weight - rival.weight < 0.05 ? top.weight - 0.15 : top.weight;
-  return finish({ ...base, intent: top.intent, confidence: Math.round(confidence * 100) / 100, reason: `phrase "${top.phrase}"${rival ? ` (also: ${rival.intent} "${rival.phrase}")` : ''}` });
-
-  function finish(result: Classification): Classification {
-    if (result.intent === 'OutOfOffice' || result.intent === 'ConnectLater') {
-      const date = extractDate(text, sent, language, result.intent === 'OutOfOffice' ? 'return' : 'later');
-      if (date) result.date = date;
+    if (found.intent === 'ReferredSomeone' || found.intent === 'MovedOut' || found.intent === 'Retired') {
+      const referral = referralOf(message, own || message.text.slice(0, MAX_RULE_CHARS), options.ourAddresses ?? []);
+      if (referral) found.referral = referral;
     }
-    if (result.intent === 'ReferredSomeone' || result.intent === 'MovedOut' || result.intent === 'Retired') {
-      const referral = referralOf(message, reply, options.ourAddresses ?? []);
-      if (referral) result.referral = referral;
+    if (found.intent === 'AgreedToMeet' || found.intent === 'InterestedToProceed') {
+      const meeting = extractMeeting(text, reference, language);
+      if (meeting) found.meeting = meeting;
     }
-    if (result.intent === 'AgreedToMeet' || result.intent === 'InterestedToProceed') {
-      const meeting = meetingSentence(reply);
-      if (meeting) result.meeting = meeting;
-    }
-    return result;
+    return found;
   }
 }

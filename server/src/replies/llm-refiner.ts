@@ -45,7 +45,8 @@ export class LlmReplyRefiner implements ReplyRefiner {
         ...rest,
         intent: answer.intent,
         confidence: Math.round(answer.confidence * 100) / 100,
-        reason: `model ${this.endpoint.model} (the rules said ${first.intent}: ${first.reason})`,
+        source: 'refiner',
+        reason: `model ${this.endpoint.model} (the built-in reading was ${first.intent}: ${first.reason})`,
         ...(date ? { date } : {}),
       };
     } catch (error) {

@@ -10,6 +10,8 @@ export interface InboundMessage {
   recipients: string[];
   subject: string;
   date: Date | null;
+  /** The sender's clock: minutes east of UTC in the Date header ("-0500" → -300), null when it says none. */
+  dateOffset: number | null;
   /** The body as text (from the HTML part when there is no text part). */
   text: string;
   /** Lower-cased header name → value, for the headers auto-replies are known by. */
@@ -35,6 +37,15 @@ function addresses(value: AddressObject | AddressObject[] | undefined): { addres
     .flatMap((entry) => (entry.group ? entry.group : [entry]))
     .filter((entry) => entry.address)
     .map((entry) => ({ address: entry.address!.toLowerCase(), name: entry.name ?? '' }));
+}
+
+/** "Tue, 17 Nov 2026 09:02:11 -0500" → -300; "GMT"/"UT"/"Z" → 0; anything else → null. */
+export function offsetOf(dateHeader: string | undefined): number | null {
+  if (!dateHeader) return null;
+  const header = dateHeader.slice(0, 200).trim();
+  const numeric = header.match(/([+-])(\d{2}):?(\d{2})(\s*\([^)]*\))?\s*$/);
+  if (numeric) return (numeric[1] === '-' ? -1 : 1) * (Number(numeric[2]) * 60 + Number(numeric[3]));
+  return /\b(gmt|ut|utc|z)\s*$/i.test(header) ? 0 : null;
 }
 
 function headerText(value: HeaderValue | undefined): string {
@@ -93,6 +104,7 @@ export async function parseMessage(raw: Buffer | string): Promise<InboundMessage
     recipients: [...new Set([...addresses(parsed.to), ...cc].map((entry) => entry.address).concat(deliveredTo.map((value) => value.toLowerCase())))],
     subject: parsed.subject ?? '',
     date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : null,
+    dateOffset: offsetOf(parsed.headerLines.find((line) => line.key === 'date')?.line.replace(/^date:\s*/i, '')),
     text: (parsed.text ?? '').slice(0, MAX_TEXT_CHARS),
     headers,
     reportType,
@@ -120,6 +132,7 @@ function unreadable(text: string): InboundMessage {
     recipients: [...new Set(['to', 'cc', 'delivered-to', 'x-original-to'].flatMap((name) => addressesIn(headers[name] ?? '')).map((address) => address.toLowerCase()))],
     subject: headers.subject ?? '',
     date: date && !Number.isNaN(date.getTime()) ? date : null,
+    dateOffset: offsetOf(headers.date),
     text: split < 0 ? '' : text.slice(split).slice(0, 20_000),
     headers,
     reportType: null,

@@ -1,7 +1,17 @@
+import EmailReplyParser from 'email-reply-parser';
+
 /**
- * What the person actually wrote: the reply above the quoted history, without the signature.
- * Quoted history carries our own email (its footer says "unsubscribe", its body "a short call"),
- * so reading it would misread almost every reply.
+ * What the person actually wrote. Our own email comes back in almost every reply, above or below
+ * the person's words or between them, and it says "unsubscribe" and "a short call": reading it
+ * would misread almost every reply. So, in this order:
+ *  1. lines that are our own text are dropped wherever they are, quoted with `>` or not: we know
+ *     exactly what we sent (the outbox copies of the thread), and our footer is recognisable even
+ *     when we do not;
+ *  2. quote headers ("On … wrote:", Outlook's From:/Sent: block, in five languages) open a quoted
+ *     block, which ends where our quoted email ends (its footer), so a bottom-posted or
+ *     interleaved answer below it is kept;
+ *  3. email-reply-parser then hides what is left of quotes and signatures ("Sent from my iPhone",
+ *     "-- ") in the kept text; legal disclaimers are cut by our own openers.
  */
 
 /** Lines that open the quoted original, in the mail clients and languages we meet. */
@@ -10,56 +20,144 @@ const QUOTE_OPENERS: RegExp[] = [
   /^(on|el|le|am|em|il|op)\s.{4,200}(wrote|escribió|escribio|a écrit|a ecrit|schrieb|escreveu|ha scritto|schreef)\s?:?\s*$/i,
   /^.{0,200}\s(wrote|escribió|a écrit|schrieb|escreveu):\s*$/i,
   /^.{0,120}<[^>\s]+@[^>\s]+>.{0,10}\b(wrote|escreveu|escribió|a écrit|schrieb)\b.{0,60}:\s*$/i,
-  /^-{2,}\s*(original message|forwarded message|mensaje original|message d'origine|ursprüngliche nachricht|mensagem original|messaggio originale)\s*-{2,}/i,
+  /^-{2,}\s*(original message|forwarded message|mensaje original|mensaje reenviado|message d'origine|message transféré|ursprüngliche nachricht|weitergeleitete nachricht|mensagem original|mensagem encaminhada|messaggio originale)\s*-{2,}/i,
+  /^(begin forwarded message|inicio del mensaje reenviado|début du message réexpédié|anfang der weitergeleiteten nachricht|início da mensagem encaminhada)\s*:/i,
   /^-{2,}\s*(on|el|le|am|em)\s.{4,200}(wrote|escribió|a écrit|schrieb|escreveu)\s*-{2,}\s*$/i,
   /^_{10,}\s*$/,
   /^-{5,}\s*$/,
 ];
 
 /** Outlook's header block ("From: … / Sent: …") in several languages. */
-const HEADER_FIELD = /^\*?(from|de|von|da|van|expéditeur|remitente|absender)\s?\*?:\s?\S/i;
-const HEADER_NEXT = /^\*?(sent|date|enviado|envoyé|gesendet|datum|data|inviato|to|para|à|an|subject|asunto|objet|betreff|assunto)\s?\*?:/i;
+const HEADER_FIELD = /^\*?(from|de|von|da|van|expéditeur|remitente|absender)\s?\*?\s?:\s?\S/i;
+const HEADER_NEXT = /^\*?(sent|date|enviado|enviada|envoyé|gesendet|datum|data|inviato|to|para|à|a|an|cc|subject|asunto|objet|betreff|assunto|fecha)( el| em| le)?\s?\*?\s?:/i;
 
 const SIGNATURE_OPENERS: RegExp[] = [
   /^--\s*$/,
-  /^(sent from my|enviado desde mi|envoyé de mon|von meinem|enviado do meu|get outlook for)\b/i,
+  /^(sent from my|sent from outlook|enviado desde mi|envoyé de mon|envoyé depuis|von meinem|gesendet von|enviado do meu|enviado de meu|get outlook for|obtenir outlook)\b/i,
   // Legal disclaimers carry words like "delete", "notify" and "please contact the sender".
-  /^(confidentiality notice|confidential(ity)?:|disclaimer|aviso legal|aviso de confidencialidad|avis de confidentialit|ce message (et|electronique)|this (e-?mail|message) (and any|is intended|may contain|contains)|diese e-?mail (enthält|ist)|vertraulichkeitshinweis|esta mensagem|este mensaje (y|es|puede)|the information (contained|in this))/i,
+  /^(confidentiality notice|confidential(ity)?:|disclaimer|aviso legal|aviso de confidencialidad|avis de confidentialit|ce message (et|electronique|électronique)|this (e-?mail|message) (and any|is intended|may contain|contains|is confidential)|diese e-?mail (enthält|ist|kann)|vertraulichkeitshinweis|esta mensagem|este mensaje (y|es|puede|contiene)|este correo|the information (contained|in this)|le présent message|ce courriel|la información contenida|as informações contidas|esta comunicação)/i,
 ];
 
-function isQuoteOpener(lines: string[], index: number): boolean {
-  // Openers are short lines: only a bounded prefix is ever tested.
-  const line = lines[index]!.slice(0, 400).trim();
-  if (QUOTE_OPENERS.some((pattern) => pattern.test(line))) return true;
-  // "On Tue, Nov 17, 2026 at 9:02 AM Nova <nova@…>" + "wrote:" on the next line.
-  if (/^(on|el|le|am|em)\s.{4,200}$/i.test(line) && /^.{0,80}(wrote|escribió|a écrit|schrieb|escreveu)\s?:\s*$/i.test(lines[index + 1]?.slice(0, 400).trim() ?? '')) return true;
-  if (HEADER_FIELD.test(line)) {
-    const following = lines.slice(index + 1, index + 4).map((candidate) => candidate.slice(0, 400).trim());
-    return following.some((candidate) => HEADER_NEXT.test(candidate));
-  }
-  return false;
+/** Our compliance footer (composer.ts frameEmail): the end of our email, even when we do not have its copy. */
+const OUR_FOOTER = /^(to stop these emails, unsubscribe|unsubscribe|para dejar de recibir|pour ne plus recevoir|um keine e-mails|para deixar de receber)\b.{0,40}https?:\/\/\S+\/unsubscribe\//i;
+
+const QUOTE_MARK = /^(\s*>)+\s?/;
+const MAX_LINE = 400;
+
+function compact(line: string): string {
+  return line.replace(QUOTE_MARK, '').replace(/[*_]/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
-/** The reply above the quoted history, with `>` lines and the signature removed. */
-export function replyText(text: string): string {
+/** Our own text, line by line and as one string, for matching re-wrapped quotes. */
+export interface OwnText {
+  lines: Set<string>;
+  joined: string;
+}
+
+export function ownTextOf(emails: readonly string[]): OwnText {
+  const lines = new Set<string>();
+  const parts: string[] = [];
+  for (const email of emails) {
+    for (const raw of email.replace(/\r\n?/g, '\n').split('\n')) {
+      const line = compact(raw);
+      if (line) {
+        lines.add(line);
+        parts.push(line);
+      }
+    }
+  }
+  return { lines, joined: ` ${parts.join(' ')} ` };
+}
+
+function isOurs(line: string, own: OwnText | null): boolean {
+  if (!own) return false;
+  const text = compact(line);
+  if (!text) return false;
+  if (own.lines.has(text)) return true;
+  // A re-wrapped fragment of one of our lines: long enough not to be a coincidence.
+  return text.length >= 24 && own.joined.includes(text);
+}
+
+function isQuoteOpener(lines: string[], index: number): number {
+  const plain = lines[index]!.slice(0, MAX_LINE).replace(QUOTE_MARK, '').trim();
+  if (QUOTE_OPENERS.some((pattern) => pattern.test(plain))) return 1;
+  // "On Tue, Nov 17, 2026 at 9:02 AM Nova <nova@…>" + "wrote:" on the next line.
+  const next = lines[index + 1]?.slice(0, MAX_LINE).replace(QUOTE_MARK, '').trim() ?? '';
+  if (/^(on|el|le|am|em)\s.{4,200}$/i.test(plain) && /^.{0,80}(wrote|escribió|a écrit|schrieb|escreveu)\s?:\s*$/i.test(next)) return 2;
+  if (HEADER_FIELD.test(plain)) {
+    let end = index + 1;
+    while (end < lines.length && end < index + 8 && (HEADER_NEXT.test(lines[end]!.replace(QUOTE_MARK, '').trim()) || /^\s+\S/.test(lines[end]!))) end += 1;
+    if (end > index + 1) return end - index;
+  }
+  return 0;
+}
+
+const parser = new EmailReplyParser();
+
+/**
+ * The sender's own words. `ours` is what we sent in this thread (the outbox copies), when known.
+ */
+export function replyText(text: string, ours: OwnText | null = null): string {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   const kept: string[] = [];
+  let state: 'reply' | 'quote' | 'signature' = 'reply';
+  // In a quoted block, whether our own email (its footer, or a line we know) has been seen and ended.
+  let quoteEnded = false;
+  let afterFooter = 0;
   for (let index = 0; index < lines.length; index += 1) {
     const line = lines[index]!;
-    if (isQuoteOpener(lines, index)) break;
-    if (/^\s*>/.test(line)) continue;
-    if (SIGNATURE_OPENERS.some((pattern) => pattern.test(line.slice(0, 400).trim()))) break;
-    kept.push(line);
+    const plain = line.slice(0, MAX_LINE).replace(QUOTE_MARK, '').trim();
+    const opener = isQuoteOpener(lines, index);
+    if (opener > 0) {
+      state = 'quote';
+      quoteEnded = false;
+      index += opener - 1;
+      continue;
+    }
+    if (OUR_FOOTER.test(plain)) {
+      // Our footer: the line and the postal address under it are ours; what follows is not our email.
+      afterFooter = 2;
+      quoteEnded = true;
+      continue;
+    }
+    if (afterFooter > 0) {
+      afterFooter -= 1;
+      if (plain && afterFooter === 1 && plain.length < 120 && !/[?!]/.test(plain)) continue;
+    }
+    const quoted = QUOTE_MARK.test(line);
+    if (quoted || isOurs(line, ours)) {
+      if (isOurs(line, ours)) quoteEnded = true;
+      continue;
+    }
+    if (!plain) {
+      if (state === 'reply') kept.push('');
+      continue;
+    }
+    if (state === 'quote') {
+      // Past the end of our quoted email, the person writes again (bottom-posted).
+      if (!quoteEnded) continue;
+      state = 'reply';
+    }
+    if (state === 'signature') continue;
+    if (SIGNATURE_OPENERS.some((pattern) => pattern.test(plain))) {
+      state = 'signature';
+      continue;
+    }
+    kept.push(line.replace(QUOTE_MARK, ''));
   }
-  return kept.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  const joined = kept.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  if (!joined) return '';
+  // The library's pass: signatures ("Sent from my iPhone", "-- ") and any quote left in the kept text.
+  const visible = parser.read(joined).getVisibleText().trim();
+  return visible || joined;
 }
 
 /** What a person reads of a message: the reply (or, when it is all quote, the start of the text). */
-export function readableReply(text: string, max = 2_000): string {
-  return (replyText(text) || text.trim().slice(0, max)).slice(0, max);
+export function readableReply(text: string, max = 2_000, ours: OwnText | null = null): string {
+  return (replyText(text, ours) || text.trim().slice(0, max)).slice(0, max);
 }
 
-/** Lower case, accents folded, quotes and spaces normalised: what the phrase rules read. */
+/** Lower case, accents folded, quotes and spaces normalised: what the rules and the model read. */
 export function normalise(text: string): string {
   return text
     .normalize('NFD')
@@ -72,30 +170,4 @@ export function normalise(text: string): string {
     .replace(/[\u00a0\u2007\u202f]/g, ' ')
     .toLowerCase()
     .replace(/[ \t]+/g, ' ');
-}
-
-export type Language = 'en' | 'es' | 'fr' | 'de' | 'pt';
-
-const STOPWORDS: Record<Language, string[]> = {
-  en: ['the', 'and', 'you', 'for', 'thanks', 'please', 'not', 'with', 'this', 'will', 'have', 'back', 'office', 'our'],
-  es: ['el', 'los', 'las', 'por', 'gracias', 'con', 'para', 'estoy', 'hasta', 'que', 'una', 'usted', 'nos', 'pero'],
-  fr: ['le', 'les', 'des', 'vous', 'merci', 'pour', 'avec', 'je', 'suis', 'pas', 'une', 'nous', 'est', 'mais'],
-  de: ['der', 'die', 'das', 'und', 'sie', 'nicht', 'ich', 'mit', 'bin', 'vielen', 'dank', 'ist', 'wir', 'bis'],
-  pt: ['os', 'obrigado', 'obrigada', 'voce', 'com', 'para', 'estou', 'nao', 'uma', 'ate', 'nos', 'mas', 'sou', 'em'],
-};
-
-/** A rough guess from common words; English when nothing else stands out. */
-export function guessLanguage(normalised: string): Language {
-  const words = normalised.split(/[^a-z]+/).filter(Boolean);
-  let best: Language = 'en';
-  let bestScore = 0;
-  for (const [language, stopwords] of Object.entries(STOPWORDS) as [Language, string[]][]) {
-    const set = new Set(stopwords);
-    const score = words.filter((word) => set.has(word)).length;
-    if (score > bestScore) {
-      best = language;
-      bestScore = score;
-    }
-  }
-  return best;
 }

@@ -11,6 +11,10 @@ import { type Lead, type LeadStatus, addLeadEvent, findLeadByRecord, getLead, li
 import { enqueueJob } from '../engine/jobs.js';
 import { resumeLead } from '../engine/lead-control.js';
 import { outboxOfLead } from '../engine/outbox.js';
+import { correctReply } from '../engine/corrections.js';
+import { getInbound } from '../engine/replies.js';
+import { jsonBody } from '../http/validate.js';
+import { correctionSchema } from './api-replies.js';
 
 const STATUSES: LeadStatus[] = ['active', 'paused', 'handed_back', 'stopped'];
 
@@ -118,6 +122,19 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
       emails,
       nextSendAt: lead.next_send_at === null ? null : new Date(lead.next_send_at).toISOString(),
     });
+  });
+
+  /** "This was: Agreed to meet" from the record widget: any user of the org may correct a reply of the record. */
+  app.post('/leads/:id/replies/:inboundId/correction', async (c) => {
+    const lead = leadOf(c.get('caller').org.id, c.req.param('id'));
+    const inboundId = Number(c.req.param('inboundId'));
+    const row = Number.isInteger(inboundId) ? getInbound(engine.deps, lead.org_id, inboundId) : undefined;
+    if (!row || row.lead_id !== lead.id) throw appErrors.notFound('The reply');
+    const { intent } = await jsonBody(c, correctionSchema);
+    const caller = c.get('caller');
+    const result = await correctReply(engine.deps, lead.org_id, inboundId, intent, caller.admin?.email ?? 'A user (record widget)');
+    engine.runner.poke();
+    return c.json({ correction: result, lead: describe(deps, getLead(deps.db, lead.org_id, lead.id)!) });
   });
 
   const act = (name: string, apply: (lead: Lead, now: number) => void) =>

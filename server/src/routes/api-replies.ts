@@ -8,6 +8,7 @@ import { AppError, appErrors } from '../http/errors.js';
 import { jsonBody } from '../http/validate.js';
 import { mailboxStatus } from '../engine/mailbox.js';
 import { getInbound, listInbound, rawOf } from '../engine/replies.js';
+import { correctReply } from '../engine/corrections.js';
 import { listSuppressions, suppress, unsuppress } from '../engine/suppression.js';
 import { mailboxSettingsSchema, openMailbox, sealMailbox, verifyMailbox } from '../mail/imap-reader.js';
 import { parseMessage } from '../replies/message.js';
@@ -15,6 +16,8 @@ import { readableReply } from '../replies/reply-text.js';
 import { randomUUID } from 'node:crypto';
 
 const phraseSchema = z.object({ phrase: z.string().trim().min(3).max(200), intent: z.enum(TEACHABLE_INTENTS as [ReplyIntent, ...ReplyIntent[]]) }).strict();
+/** What a person says a reply was: any intent but Bounce (bounces are known by their structure). */
+export const correctionSchema = z.object({ intent: z.enum(TEACHABLE_INTENTS as [ReplyIntent, ...ReplyIntent[]]) }).strict();
 const suppressionSchema = z.object({ email: z.email().max(254) }).strict();
 const mailboxBody = mailboxSettingsSchema.extend({ verify: z.boolean().default(true) });
 
@@ -47,6 +50,16 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
     if (!row) throw appErrors.notFound('The message');
     const message = await parseMessage(rawOf(deps, orgOf(c), id));
     return c.json({ ...row, received_at: new Date(row.received_at).toISOString(), text: readableReply(message.text) });
+  });
+
+  app.post('/inbound/:id/correction', async (c) => {
+    requireAdmin(c);
+    const id = Number(c.req.param('id'));
+    const { intent } = await jsonBody(c, correctionSchema);
+    const result = Number.isInteger(id) ? await correctReply(deps.engine.deps, orgOf(c), id, intent, c.get('caller').admin?.email ?? 'operator') : null;
+    if (!result) throw appErrors.notFound('The message');
+    deps.engine.runner.poke();
+    return c.json(result);
   });
 
   app.get('/reply-phrases', (c) => c.json({ phrases: deps.db.prepare('SELECT id, phrase, intent, created_at FROM reply_phrases WHERE org_id = ? ORDER BY created_at, id').all(orgOf(c)) }));

@@ -31,7 +31,7 @@ export interface RecordWidgetData {
   assistants: AssistantOption[];
   sequences: { id: string; name: string; steps: number }[];
   lead: LeadView | null;
-  events: { at: string; kind: string; reason?: string; subject?: string; intent?: string }[];
+  events: { at: string; kind: string; reason?: string; subject?: string; intent?: string; inboundId?: number; meeting?: string; unclear?: string; excerpt?: string; from?: string; to?: string }[];
 }
 
 interface Loaded {
@@ -55,6 +55,7 @@ const EVENT_LABELS: Record<string, string> = {
   reply: 'Reply received',
   referral: 'Referral added to Zoho',
   opted_out: 'Email opt-out set in Zoho',
+  correction: 'Reading corrected',
 };
 
 /** Reply classes in words a salesperson reads at a glance. */
@@ -92,6 +93,7 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
   const [notice, setNotice] = useState<{ text: string; error: boolean } | null>(null);
   const [assistantId, setAssistantId] = useState('');
   const [sequenceId, setSequenceId] = useState('');
+  const [correction, setCorrection] = useState('');
 
   const fetchState = async (): Promise<Loaded> => {
     const page = await host.context();
@@ -179,6 +181,18 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
       const next = await fetchState();
       setView({ kind: 'ready', ...next });
       return done;
+    });
+
+  const lastReply = data.events.find((event) => event.kind === 'reply' && event.inboundId !== undefined);
+  const correct = () =>
+    run(async () => {
+      if (!lead || !lastReply || !correction) throw new Error('Choose what the reply was.');
+      const answer = await backend.post<{ correction: { changes: string[] } }>(`/leads/${lead.id}/replies/${lastReply.inboundId}/correction`, { intent: correction });
+      const next = await fetchState();
+      setView({ kind: 'ready', ...next });
+      setCorrection('');
+      const changes = answer.correction.changes;
+      return `Corrected to ${INTENT_LABELS[correction] ?? correction}.${changes.length > 0 ? ` ${changes.join('; ')}.` : ''} Similar replies will be read this way.`;
     });
 
   return (
@@ -296,6 +310,38 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
           Save context
         </button>
       </form>
+
+      {lead && lastReply && (
+        <section aria-label="Last reply" class="reply">
+          <h2>Last reply</h2>
+          <p>
+            Understood as <strong>{INTENT_LABELS[lastReply.intent ?? ''] ?? lastReply.intent}</strong>
+            {lastReply.meeting ? `, proposed meeting time: ${lastReply.meeting}` : ''}
+          </p>
+          {lastReply.unclear && <p class="notice">Unclear, please read: {lastReply.unclear}.</p>}
+          {lastReply.excerpt && <blockquote>{lastReply.excerpt.slice(0, 300)}</blockquote>}
+          <form
+            class="row"
+            onSubmit={(event) => {
+              event.preventDefault();
+              void correct();
+            }}
+          >
+            <label for="correction">This was</label>
+            <select id="correction" value={correction} onChange={(event) => setCorrection(event.currentTarget.value)}>
+              <option value="">Choose…</option>
+              {Object.entries(INTENT_LABELS)
+                .filter(([intent]) => intent !== 'Bounce' && intent !== lastReply.intent)
+                .map(([intent, label]) => (
+                  <option value={intent}>{label}</option>
+                ))}
+            </select>
+            <button type="submit" disabled={busy || !correction}>
+              Correct
+            </button>
+          </form>
+        </section>
+      )}
 
       {notice && (
         <p role={notice.error ? 'alert' : 'status'} class={notice.error ? 'notice error' : 'notice'}>

@@ -1,0 +1,103 @@
+import type { ReplyIntent } from '../domain/reply-intents.js';
+import { REPLY_INTENTS } from '../domain/reply-intents.js';
+import { type ModelFile, ReplyModel, featureScale, featureValue } from './model.js';
+
+/**
+ * Trains the reply model: multinomial logistic regression by stochastic gradient descent with L2,
+ * over binary features scaled by 1/√n, in a fixed order drawn from a seeded generator, so the
+ * same corpus gives the same weights byte for byte.
+ */
+export interface TrainingExample {
+  features: readonly string[];
+  intent: ReplyIntent;
+}
+
+export interface TrainingOptions {
+  seed: number;
+  epochs: number;
+  learningRate: number;
+  l2: number;
+  /** Features seen in fewer training messages than this are left out. */
+  minCount: number;
+  /** Weights smaller than this are left out of the file. */
+  prune: number;
+}
+
+export const TRAINING: TrainingOptions = {
+  seed: 7,
+  epochs: Number(process.env.REPLY_EPOCHS ?? 40),
+  learningRate: Number(process.env.REPLY_LR ?? 0.5),
+  l2: Number(process.env.REPLY_L2 ?? 1e-4),
+  minCount: Number(process.env.REPLY_MINCOUNT ?? 2),
+  prune: 0.02,
+};
+
+/** mulberry32: a small, fast, seeded generator. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export function train(examples: readonly TrainingExample[], options: TrainingOptions = TRAINING): ModelFile {
+  const classes = [...REPLY_INTENTS];
+  const k = classes.length;
+  const counts = new Map<string, number>();
+  for (const example of examples) for (const feature of new Set(example.features)) counts.set(feature, (counts.get(feature) ?? 0) + 1);
+  const vocabulary = [...counts.entries()].filter(([, count]) => count >= options.minCount).map(([feature]) => feature).sort();
+  const indexOf = new Map(vocabulary.map((feature, index) => [feature, index]));
+  const weights = new Float64Array(vocabulary.length * k);
+  const values = vocabulary.map((feature) => featureValue(feature));
+  const rows = examples.map((example) => ({
+    features: [...new Set(example.features)].map((feature) => indexOf.get(feature)).filter((index): index is number => index !== undefined),
+    scale: featureScale(new Set(example.features).size),
+    target: classes.indexOf(example.intent),
+  }));
+  const next = random(options.seed);
+  const order = rows.map((_, index) => index);
+  const logits = new Float64Array(k);
+  for (let epoch = 0; epoch < options.epochs; epoch += 1) {
+    for (let index = order.length - 1; index > 0; index -= 1) {
+      const swap = Math.floor(next() * (index + 1));
+      [order[index], order[swap]] = [order[swap]!, order[index]!];
+    }
+    const rate = options.learningRate / (1 + epoch * 0.1);
+    for (const position of order) {
+      const row = rows[position]!;
+      logits.fill(0);
+      for (const feature of row.features) for (let c = 0; c < k; c += 1) logits[c]! += weights[feature * k + c]! * row.scale * values[feature]!;
+      let max = -Infinity;
+      for (let c = 0; c < k; c += 1) max = Math.max(max, logits[c]!);
+      let sum = 0;
+      for (let c = 0; c < k; c += 1) {
+        logits[c] = Math.exp(logits[c]! - max);
+        sum += logits[c]!;
+      }
+      for (const feature of row.features) {
+        for (let c = 0; c < k; c += 1) {
+          const gradient = (logits[c]! / sum - (c === row.target ? 1 : 0)) * row.scale * values[feature]! + options.l2 * weights[feature * k + c]!;
+          weights[feature * k + c]! -= rate * gradient;
+        }
+      }
+    }
+  }
+  const packed: Record<string, string> = {};
+  for (const [index, feature] of vocabulary.entries()) {
+    const parts: string[] = [];
+    for (let c = 0; c < k; c += 1) {
+      const weight = Math.round(weights[index * k + c]! * 100) / 100;
+      if (Math.abs(weight) >= options.prune) parts.push(`${c}:${weight}`);
+    }
+    if (parts.length > 0) packed[feature] = parts.join(' ');
+  }
+  return { version: 1, classes, weights: packed, trainedOn: { messages: examples.length, seed: options.seed, epochs: options.epochs } };
+}
+
+export function modelOf(file: ModelFile): ReplyModel {
+  return new ReplyModel(file);
+}
