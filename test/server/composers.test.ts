@@ -102,12 +102,12 @@ describe('the reply refiner (an OpenAI-compatible model as a second opinion)', (
 
   it('takes the model\'s answer when it is surer, saying so in the reason', async () => {
     const { message, first } = await unsure();
-    expect(first.intent).toBe('Unclassified');
+    expect(first.confidence).toBeLessThan(0.7);
     answers = [chat('Here you go: {"intent": "ConnectLater", "confidence": 0.82, "date": "2026-12-01"}')];
     prompts.length = 0;
     const refined = await new LlmReplyRefiner({ baseUrl, model: 'test-model', apiKey: 'k' }, silentLogger).refine(message, first);
     expect(refined).toMatchObject({ intent: 'ConnectLater', confidence: 0.82, date: '2026-12-01' });
-    expect(refined.reason).toBe(`model test-model (the rules said Unclassified: ${first.reason})`);
+    expect(refined.reason).toBe(`model test-model (the built-in reading was ${first.intent}: ${first.reason})`);
     // The model sees what the person wrote, not our quoted email, and never the raw headers.
     expect(prompts[0]).toContain('Let me mull it over with Bob');
   });
@@ -119,7 +119,7 @@ describe('the reply refiner (an OpenAI-compatible model as a second opinion)', (
     expect(await refiner.refine(message, first)).toBe(first);
     answers = [chat('{"intent": "BuyNow", "confidence": 0.99}')];
     expect(await refiner.refine(message, first)).toBe(first);
-    answers = [chat('{"intent": "Deactivated", "confidence": 0.2}')];
+    answers = [chat('{"intent": "Deactivated", "confidence": 0}')];
     expect(await refiner.refine(message, first)).toBe(first);
   });
 });

@@ -256,7 +256,7 @@ describe('replies through the whole pipeline (inbound webhook → match → clas
     const note = (await scenario.notes('Contacts', recordId)).find((entry) => String(entry.Note_Title).includes('handed this back'));
     const content = String(note?.Note_Content);
     expect(content).toContain('Last understood as AgreedToMeet');
-    expect(content).toContain('Proposed meeting time: Thursday at 2pm works for me, send an invite.');
+    expect(content).toMatch(/Proposed meeting time: Thursday 14:00 \(\d{4}-\d{2}-\d{2}\)/);
     expect(content).toContain('Next step: Sam Sales confirms the meeting time with the lead.');
     expect((await scenario.record('Contacts', recordId)).Owner.id).toBe(org.repId);
     for (let round = 0; round < 5; round += 1) await scenario.advanceToNextWork();

@@ -87,7 +87,21 @@ function chronoDates(text: string, language: Language, reference: Reference): Fo
   const ref = { instant: reference.instant, timezone: reference.offsetMinutes ?? 0 };
   const results: Found[] = [];
   const today = localDay(reference);
-  for (const result of parserFor(language, reference).parse(text, ref, { forwardDate: true })) {
+  // The sender's language first, then English: short replies are often misjudged, and English dates turn up everywhere.
+  const parsed = parserFor(language, reference).parse(text, ref, { forwardDate: true });
+  if (language !== 'en') {
+    const english = parserFor('en', reference).parse(text, ref, { forwardDate: true });
+    // Where both read the same words, the longer reading wins ("Tuesday at 11am" over "11am").
+    for (const candidate of english) {
+      const overlapping = parsed.filter((found) => candidate.index < found.index + found.text.length && found.index < candidate.index + candidate.text.length);
+      if (overlapping.every((found) => found.text.length < candidate.text.length)) {
+        for (const found of overlapping) parsed.splice(parsed.indexOf(found), 1);
+        parsed.push(candidate);
+      }
+    }
+    parsed.sort((a, b) => a.index - b.index);
+  }
+  for (const result of parsed) {
     const start = result.start;
     const day: Day = { year: start.get('year') ?? today.year, month: start.get('month') ?? 1, day: start.get('day') ?? 1 };
     const dayCertain = start.isCertain('day') || start.isCertain('weekday');

@@ -14,14 +14,14 @@ const STOPWORDS: Record<Language, string[]> = {
   pt: ['os', 'obrigado', 'obrigada', 'voce', 'com', 'para', 'estou', 'nao', 'uma', 'ate', 'nos', 'mas', 'sou', 'em', 'me', 'o'],
 };
 
-function byStopwords(normalised: string): Language | null {
+function byStopwords(normalised: string, atLeast = 1): Language | null {
   const words = normalised.split(/[^a-z]+/).filter(Boolean);
   let best: Language | null = null;
   let bestScore = 0;
   for (const language of LANGUAGES) {
     const set = new Set(STOPWORDS[language]);
     const score = words.filter((word) => set.has(word)).length;
-    if (score > bestScore) {
+    if (score > bestScore && score >= atLeast) {
       best = language;
       bestScore = score;
     }
@@ -36,6 +36,9 @@ function byStopwords(normalised: string): Language | null {
  */
 export function detectLanguage(text: string, normalised: string): Language {
   const sample = text.slice(0, 2_000);
+  // Short text: franc's trigrams guess wildly ("Could we meet next Tuesday?" as Portuguese); common words are surer.
+  const counted = byStopwords(normalised, 2);
+  if (counted && sample.length < 300) return counted;
   if (sample.replace(/\s+/g, '').length >= 20) {
     const code = franc(sample, { only: Object.keys(ISO3), minLength: 10 });
     const found = ISO3[code];

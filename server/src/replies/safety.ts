@@ -30,8 +30,9 @@ export const MIXED_POSITIVE_MIN = 0.5;
  * - Deactivated 0.7, MovedOut and Retired 0.75: they suppress the address. In cross-validation the
  *   model's wrong readings of these intents sit below these values far more often than its right ones.
  * - Bounce 0.9: a bounce by structure is 0.92 or more; anything less is not acted on.
- * - OutOfOffice and ConnectLater 0.55, AutoReply and SupportAutoResponse 0.6 (or an automatic-reply
- *   header): they keep or park the sequence, so a misread would email or ignore a person who answered.
+ * - OutOfOffice 0.55, AutoReply and SupportAutoResponse 0.6 (or an automatic-reply header): they keep
+ *   or pause the sequence, so a misread would email or ignore a person who answered. ConnectLater 0.4:
+ *   it only moves the next email later, and the lead is not lost.
  * - Every other human intent 0.4: the action is a handback either way; below it the note says unclear.
  */
 export const MIN_CONFIDENCE: Record<ReplyIntent, number> = {
@@ -41,7 +42,7 @@ export const MIN_CONFIDENCE: Record<ReplyIntent, number> = {
   Retired: 0.75,
   Bounce: 0.9,
   OutOfOffice: 0.55,
-  ConnectLater: 0.55,
+  ConnectLater: 0.4,
   AutoReply: 0.6,
   SupportAutoResponse: 0.6,
   AgreedToMeet: 0.4,
