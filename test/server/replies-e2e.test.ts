@@ -328,4 +328,36 @@ describe('replies through the whole pipeline (inbound webhook → match → clas
     for (let round = 0; round < 20 && backend.smtp.messages.length < 38; round += 1) await scenario.advanceToNextWork(10 * DAY);
     expect(backend.smtp.messages).toHaveLength(38);
   });
+
+  it('a correction from the record widget lifts a misread opt-out, and a similar reply from another lead is then read the corrected way', async () => {
+    await start();
+    const first = await firstEmail();
+    const { body } = await deliver(replyTo(first.mail, "Please take me off this email chain, I've forwarded it to our CFO Dana Reyes.", { at: now() }));
+    const lead = scenario.leadOf(first.recordId)!;
+    expect(inbound(body.id)).toMatchObject({ intent: 'Unsubscribed' });
+    expect(backend.deps.db.prepare('SELECT reason FROM suppressions WHERE email = ?').get(lead.email)).toMatchObject({ reason: 'unsubscribed' });
+    await scenario.settle();
+    expect((await scenario.record('Contacts', first.recordId)).Email_Opt_Out).toBe(true);
+
+    // A salesperson, in the record widget (widget key only): "This was: Referred someone".
+    const corrected = await org.api('POST', `/leads/${lead.id}/replies/${body.id}/correction`, { intent: 'ReferredSomeone' });
+    expect(corrected.status).toBe(200);
+    expect(corrected.body).toMatchObject({ correction: { from: 'Unsubscribed', to: 'ReferredSomeone' } });
+    await scenario.settle();
+    expect(backend.deps.db.prepare('SELECT COUNT(*) AS n FROM suppressions WHERE email = ?').get(lead.email)).toEqual({ n: 0 });
+    expect((await scenario.record('Contacts', first.recordId)).Email_Opt_Out).toBe(false);
+    expect(scenario.leadOf(first.recordId)).toMatchObject({ status: 'handed_back', state: 'Responded' });
+    expect(await noteTitles(first.recordId)).toContain('Reply reading corrected: ReferredSomeone');
+    // Bad input changes nothing.
+    expect((await org.api('POST', `/leads/${lead.id}/replies/${body.id}/correction`, { intent: 'Bounce' })).status).toBe(400);
+    expect((await org.api('POST', `/leads/${lead.id}/replies/999999/correction`, { intent: 'AgreedToMeet' })).status).toBe(404);
+
+    // Another lead of the same org writes much the same: read the corrected way, nothing suppressed.
+    const second = await firstEmail();
+    const again = await deliver(replyTo(second.mail, "Please take me off this email chain, I've forwarded it to our COO Sam Ortiz.", { at: now() }));
+    expect(inbound(again.body.id)).toMatchObject({ intent: 'ReferredSomeone' });
+    const secondLead = scenario.leadOf(second.recordId)!;
+    expect(backend.deps.db.prepare('SELECT COUNT(*) AS n FROM suppressions WHERE email = ?').get(secondLead.email)).toEqual({ n: 0 });
+    expect(secondLead.state).not.toBe('Unsubscribed');
+  });
 });
