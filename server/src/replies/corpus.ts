@@ -60,13 +60,11 @@ export async function loadCorpus(root: string): Promise<CorpusEntry[]> {
   for (const file of emlFiles(root)) {
     const folder = dirname(file);
     if (!labels.has(folder)) {
-      let parsed: Record<string, Label> = {};
       try {
-        parsed = z.record(z.string(), Label).parse(JSON.parse(readFileSync(join(folder, 'labels.json'), 'utf8')));
+        labels.set(folder, z.record(z.string(), Label).parse(JSON.parse(readFileSync(join(folder, 'labels.json'), 'utf8'))));
       } catch (error) {
-        throw new Error(`${join(folder, 'labels.json')}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(`${join(folder, 'labels.json')}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
-      labels.set(folder, parsed);
     }
     const label = labels.get(folder)![basename(file)];
     if (!label) throw new Error(`no label for ${file}`);

@@ -53,9 +53,9 @@ export function featuresOf(input: FeatureInput): string[] {
     const word = tokens[index]!;
     features.add(`w:${word}`);
     if (index + 1 < tokens.length) features.add(`b:${word}_${tokens[index + 1]}`);
-    if (process.env.REPLY_NGRAM !== '0' && word.length >= 3 && word.length <= 30) {
+    if (word.length >= 3 && word.length <= 30) {
       const padded = `<${word}>`;
-      for (let n = 3; n <= Number(process.env.REPLY_NGRAM ?? 4); n += 1) for (let start = 0; start + n <= padded.length; start += 1) features.add(`c:${padded.slice(start, start + n)}`);
+      for (let n = 3; n <= 4; n += 1) for (let start = 0; start + n <= padded.length; start += 1) features.add(`c:${padded.slice(start, start + n)}`);
     }
   }
   for (const word of words(normalise(input.subject.replace(SUBJECT_PREFIX, '').slice(0, 300)))) features.add(`s:${word}`);

@@ -26,7 +26,7 @@ export function featureScale(count: number): number {
 
 /** The old phrase rules and the automatic-reply header speak louder than one word among hundreds. */
 export const STRONG_FEATURE = /^(rule:|has:auto-header|has:ticket)/;
-export const STRONG_VALUE = Number(process.env.REPLY_STRONG ?? 4);
+export const STRONG_VALUE = 4;
 
 export function featureValue(feature: string): number {
   return STRONG_FEATURE.test(feature) ? STRONG_VALUE : 1;

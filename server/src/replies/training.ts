@@ -25,10 +25,10 @@ export interface TrainingOptions {
 
 export const TRAINING: TrainingOptions = {
   seed: 7,
-  epochs: Number(process.env.REPLY_EPOCHS ?? 40),
-  learningRate: Number(process.env.REPLY_LR ?? 0.5),
-  l2: Number(process.env.REPLY_L2 ?? 1e-4),
-  minCount: Number(process.env.REPLY_MINCOUNT ?? 2),
+  epochs: 40,
+  learningRate: 0.5,
+  l2: 1e-4,
+  minCount: 2,
   prune: 0.02,
 };
 
