@@ -124,4 +124,71 @@ describe('npm start: the demo, end to end in chromium', () => {
     await page.goto(again);
     await expect.poll(() => page.getByRole('link', { name: 'Jane Doe' }).count()).toBe(1);
   }, 240_000);
+
+  it("the README's example replies do what it says, and a correction in the widget lifts a misread opt-out for good", async () => {
+    await stopDemo();
+    rmSync(dataDir, { recursive: true, force: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'demo-'));
+    const crmUrl = await startDemo();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const mail = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    await page.goto(crmUrl);
+    const mailUrl = (await page.getByRole('link', { name: 'Mail (demo)' }).getAttribute('href'))!;
+    const widget = page.frameLocator('#widget');
+    const notes = page.locator('#notes');
+    const field = (name: string) => page.locator(`#fields td[data-field="${name}"]`);
+
+    /** Assign a Contact to Nova, wait for the first email, reply as the lead, and wait for the assistant to act. */
+    const replyAs = async (name: string, email: string, text: string, until: string) => {
+      await page.goto(crmUrl);
+      await page.getByRole('link', { name }).first().click();
+      const owner = page.getByLabel('Owner');
+      await expect.poll(() => owner.locator('option:checked').textContent(), { timeout: 15_000 }).not.toBe('Nova Assistant');
+      await owner.selectOption({ label: 'Nova Assistant' });
+      await page.getByRole('button', { name: 'Change owner' }).click();
+      await mail.goto(mailUrl);
+      const thread = mail.getByRole('region', { name: `Thread with ${email}` });
+      await reloadUntil(mail, async () => (await thread.count()) > 0, `the first email to ${email}`);
+      await thread.getByLabel(`Reply as ${email}`).fill(text);
+      await thread.getByRole('button', { name: 'Send reply' }).click();
+      await page.bringToFront();
+      await reloadUntil(page, async () => ((await notes.textContent()) ?? '').includes(until), `"${until}" on ${name}`);
+    };
+
+    // "please remove me": suppressed and Email_Opt_Out set in Zoho.
+    await replyAs('Olivia Grant', 'olivia.grant@harborview-textiles.example', 'please remove me', 'Nova handed this back');
+    await reloadUntil(page, async () => (await field('Email_Opt_Out').textContent()) === 'true', 'Email_Opt_Out set for Olivia Grant');
+    expect(await notes.textContent()).toContain('Understood as: Unsubscribed');
+
+    // A one-line referral: Maria Lopez becomes a Contact in Zoho.
+    await replyAs('Martin Hale', 'martin.hale@pennine-glass.example', 'Not me, talk to Maria Lopez, maria.lopez@pennine-glass.example', 'Nova handed this back');
+    expect(await notes.textContent()).toContain('Referred to: Maria Lopez <maria.lopez@pennine-glass.example>');
+    await page.goto(crmUrl);
+    await reloadUntil(page, async () => (await page.getByRole('link', { name: 'Maria Lopez' }).count()) === 1, 'the referred Contact Maria Lopez in the CRM');
+
+    // A meeting proposal: handed back as Hot with the time.
+    await replyAs('Carlos Mendes', 'carlos.mendes@porto-real-ceramics.example', "Yes, we'd like to see a demo. Could we meet next Tuesday at 11am?", 'Nova handed this back');
+    expect(await notes.textContent()).toMatch(/Proposed meeting time: Tuesday 11:00 \(\d{4}-\d{2}-\d{2}\)/);
+    await reloadUntil(page, async () => ((await page.locator('#fields').textContent()) ?? '').includes('Hot'), 'Carlos Mendes as Hot');
+    await page.screenshot({ path: artifactPath('demo', '5-meeting-hot.png'), fullPage: true });
+
+    // A misread: "take me off this email chain" read as an opt-out. The salesperson corrects it in the widget.
+    await replyAs('Hannah Weber', 'hannah.weber@weber-metallbau.example', "Please take me off this email chain, I've forwarded it to our CFO Dana Reyes.", 'Nova handed this back');
+    await reloadUntil(page, async () => (await field('Email_Opt_Out').textContent()) === 'true', 'the misread opt-out for Hannah Weber');
+    await widget.getByLabel('This was').selectOption({ label: 'Referred someone' });
+    await widget.getByRole('button', { name: 'Correct' }).click();
+    await expect.poll(() => widget.getByRole('status').textContent(), { timeout: 15_000 }).toContain('Corrected to Referred someone');
+    expect(await widget.getByRole('status').textContent()).toContain('lifted the suppression');
+    await reloadUntil(page, async () => (await field('Email_Opt_Out').textContent()) === 'false' && ((await notes.textContent()) ?? '').includes('Reply reading corrected: ReferredSomeone'), 'the opt-out lifted in Zoho');
+    await reloadUntil(page, async () => ((await widget.getByRole('region', { name: 'Last reply' }).textContent({ timeout: 10_000 })) ?? '').includes('Corrected to Referred someone'), 'the widget showing the corrected reading');
+    expect(await widget.locator('body').textContent()).toContain('A person corrected the reading');
+    await page.screenshot({ path: artifactPath('demo', '6-corrected.png'), fullPage: true });
+
+    // Another lead of the same org writes much the same: read the corrected way, not suppressed.
+    await replyAs('Sophie Dubois', 'sophie.dubois@plastiques-du-rhone.example', "Please take me off this email chain, I've forwarded it to our COO Luc Bernard.", 'Nova handed this back');
+    expect(await notes.textContent()).toContain('Understood as: ReferredSomeone');
+    // Never set: the sandbox shows no Email_Opt_Out row for a record that has none.
+    const optOut = field('Email_Opt_Out');
+    expect((await optOut.count()) === 0 ? 'unset' : await optOut.textContent()).not.toBe('true');
+  }, 240_000);
 });

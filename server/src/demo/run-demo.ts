@@ -114,7 +114,7 @@ async function provision(state: DemoState, urls: { sandbox: string; backend: str
     const data = PEOPLE.filter((person) => person[3] === module).map(([first, last, company], index) => ({
       First_Name: first,
       Last_Name: last,
-      Email: `${first.toLowerCase()}.${last.toLowerCase().replace(/[^a-z]/g, '')}@${company.toLowerCase().normalize('NFD').replace(/[^a-z]+/g, '-').replace(/-$/, '')}.example`,
+      Email: `${first.toLowerCase()}.${last.toLowerCase().replace(/[^a-z]/g, '')}@${company.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z]+/g, '-').replace(/-$/, '')}.example`,
       ...(module === 'Leads' ? { Company: company } : { Account_Name: { id: accounts.data[index]!.details.id } }),
       Owner: { id: reps[index % reps.length]!.id },
     }));

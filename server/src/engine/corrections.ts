@@ -58,8 +58,11 @@ export async function correctReply(deps: EngineDeps, orgId: string, inboundId: n
         changes.push('set Email_Opt_Out in Zoho');
       }
       const state = HANDBACK_STATE[intent] ?? 'Responded';
+      // The lead's last reading follows the correction when this was its latest reply.
+      const latest = deps.db.prepare("SELECT MAX(id) AS id FROM inbound_messages WHERE org_id = ? AND lead_id = ? AND status = 'processed'").get(orgId, lead.id) as { id: number | null };
+      if (latest.id === inboundId) updateLead(deps.db, lead, { last_intent: intent }, now);
       if (lead.status === 'handed_back' && HANDBACK_STATE[intent] && lead.state !== state) {
-        updateLead(deps.db, lead, { state }, now);
+        updateLead(deps.db, lead, { state, close_reason: `A person corrected the reading of the lead's reply to ${intent} (it was read as ${previous ?? 'nothing'}).` }, now);
         queueRecordUpdate(deps, lead, `state:${lead.id}:corrected:${inboundId}:${now}`, statusUpdate(deps, lead, state), now);
         changes.push(`set the state to ${state}`);
       } else if ((lead.status === 'active' || lead.status === 'paused') && HANDBACK_STATE[intent]) {

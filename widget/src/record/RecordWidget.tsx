@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Backend } from '../shared/backend.js';
 import { useHost } from '../shared/context.js';
+import { CORRECTABLE_INTENTS, INTENT_LABELS } from '../shared/intents.js';
 
 export interface LeadView {
   id: string;
@@ -58,24 +59,6 @@ const EVENT_LABELS: Record<string, string> = {
   correction: 'Reading corrected',
 };
 
-/** Reply classes in words a salesperson reads at a glance. */
-const INTENT_LABELS: Record<string, string> = {
-  OutOfOffice: 'Out of office',
-  Deactivated: 'Not interested',
-  AgreedToMeet: 'Agreed to meet',
-  BrochureSent: 'Asked for material',
-  ConnectLater: 'Asked to connect later',
-  Unsubscribed: 'Unsubscribed',
-  InterestedToProceed: 'Wants to go ahead',
-  ReferredSomeone: 'Referred someone',
-  MovedOut: 'Left the company',
-  Retired: 'Retired',
-  SeekingMoreInfo: 'Asked questions',
-  SupportAutoResponse: 'Help desk auto-reply',
-  Bounce: 'Bounced',
-  AutoReply: 'Auto-reply',
-  Unclassified: 'Replied',
-};
 
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const isWorking = (lead: LeadView | null) => lead?.status === 'active' || lead?.status === 'paused';
@@ -183,7 +166,10 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
       return done;
     });
 
-  const lastReply = data.events.find((event) => event.kind === 'reply' && event.inboundId !== undefined);
+  const replyEvent = data.events.find((event) => event.kind === 'reply' && event.inboundId !== undefined);
+  // A person's correction of that reply is its reading from then on.
+  const correctedTo = replyEvent ? data.events.find((event) => event.kind === 'correction' && event.inboundId === replyEvent.inboundId)?.to : undefined;
+  const lastReply = replyEvent && correctedTo ? { ...replyEvent, intent: correctedTo, unclear: undefined } : replyEvent;
   const correct = () =>
     run(async () => {
       if (!lead || !lastReply || !correction) throw new Error('Choose what the reply was.');
@@ -315,7 +301,7 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
         <section aria-label="Last reply" class="reply">
           <h2>Last reply</h2>
           <p>
-            Understood as <strong>{INTENT_LABELS[lastReply.intent ?? ''] ?? lastReply.intent}</strong>
+            {correctedTo ? 'Corrected to' : 'Understood as'} <strong>{INTENT_LABELS[lastReply.intent ?? ''] ?? lastReply.intent}</strong>
             {lastReply.meeting ? `, proposed meeting time: ${lastReply.meeting}` : ''}
           </p>
           {lastReply.unclear && <p class="notice">Unclear, please read: {lastReply.unclear}.</p>}
@@ -330,11 +316,9 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
             <label for="correction">This was</label>
             <select id="correction" value={correction} onChange={(event) => setCorrection(event.currentTarget.value)}>
               <option value="">Choose…</option>
-              {Object.entries(INTENT_LABELS)
-                .filter(([intent]) => intent !== 'Bounce' && intent !== lastReply.intent)
-                .map(([intent, label]) => (
-                  <option value={intent}>{label}</option>
-                ))}
+              {CORRECTABLE_INTENTS.filter((intent) => intent !== lastReply.intent).map((intent) => (
+                <option value={intent}>{INTENT_LABELS[intent]}</option>
+              ))}
             </select>
             <button type="submit" disabled={busy || !correction}>
               Correct

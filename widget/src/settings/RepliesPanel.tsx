@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Backend } from '../shared/backend.js';
+import { CORRECTABLE_INTENTS, intentLabel } from '../shared/intents.js';
 
 interface Assistant {
   id: string;
@@ -24,6 +25,10 @@ interface InboundRow {
   subject: string;
   received_at: string;
   intent: string | null;
+  confidence: number | null;
+  reason: string | null;
+  decision: string | null;
+  corrected_from: string | null;
 }
 
 interface Phrase {
@@ -38,7 +43,6 @@ interface Suppression {
   created_at: string;
 }
 
-const INTENTS = ['OutOfOffice', 'Deactivated', 'AgreedToMeet', 'BrochureSent', 'ConnectLater', 'Unsubscribed', 'InterestedToProceed', 'ReferredSomeone', 'MovedOut', 'Retired', 'SeekingMoreInfo', 'SupportAutoResponse', 'AutoReply', 'Unclassified'];
 
 export interface RepliesPanelProps {
   backend: Backend;
@@ -65,6 +69,8 @@ export function RepliesPanel({ backend, busy, connected, asAdmin }: RepliesPanel
   const [phrases, setPhrases] = useState<Phrase[]>([]);
   const [phraseForm, setPhraseForm] = useState({ phrase: '', intent: 'Deactivated' });
   const [blocked, setBlocked] = useState('');
+  const [recent, setRecent] = useState<InboundRow[] | null>(null);
+  const [corrections, setCorrections] = useState<Record<number, string>>({});
 
   const loadAssistants = async () => {
     const list = await backend.get<{ assistants?: Assistant[] }>('/assistants');
@@ -120,6 +126,22 @@ export function RepliesPanel({ backend, busy, connected, asAdmin }: RepliesPanel
       const list = await backend.get<{ messages: InboundRow[] }>('/inbound?status=unmatched&limit=50');
       setUnmatched(list.messages);
       return `${list.messages.length} message${list.messages.length === 1 ? '' : 's'} matched no lead.`;
+    });
+
+  const loadRecent = () =>
+    asAdmin(async () => {
+      const list = await backend.get<{ messages: InboundRow[] }>('/inbound?status=processed&limit=30');
+      setRecent(list.messages);
+      return `${list.messages.length} recent repl${list.messages.length === 1 ? 'y' : 'ies'}.`;
+    });
+
+  const correct = (row: InboundRow) =>
+    asAdmin(async () => {
+      const intent = corrections[row.id];
+      if (!intent) throw new Error('Choose what the reply was.');
+      const answer = await backend.post<{ changes: string[] }>(`/inbound/${row.id}/correction`, { intent });
+      setRecent((await backend.get<{ messages: InboundRow[] }>('/inbound?status=processed&limit=30')).messages);
+      return `"${row.subject}" is now read as ${intentLabel(intent)}.${answer.changes.length > 0 ? ` ${answer.changes.join('; ')}.` : ''} Similar replies will be read this way.`;
     });
 
   const loadSuppressions = () =>
@@ -260,7 +282,7 @@ export function RepliesPanel({ backend, busy, connected, asAdmin }: RepliesPanel
       <ul>
         {phrases.map((phrase) => (
           <li>
-            "{phrase.phrase}" → {phrase.intent}{' '}
+            "{phrase.phrase}" → {intentLabel(phrase.intent)}{' '}
             <button type="button" disabled={busy} aria-label={`Forget ${phrase.phrase}`} onClick={() => void forget(phrase)}>
               Forget
             </button>
@@ -284,8 +306,8 @@ export function RepliesPanel({ backend, busy, connected, asAdmin }: RepliesPanel
             const value = event.currentTarget.value;
             setPhraseForm((current) => ({ ...current, intent: value }));
           }}>
-            {INTENTS.map((intent) => (
-              <option value={intent}>{intent}</option>
+            {CORRECTABLE_INTENTS.map((intent) => (
+              <option value={intent}>{intentLabel(intent)}</option>
             ))}
           </select>
         </label>
@@ -293,6 +315,34 @@ export function RepliesPanel({ backend, busy, connected, asAdmin }: RepliesPanel
           Teach
         </button>
       </form>
+
+      <h3>Recent replies</h3>
+      <p class="muted">How the assistant read each reply. Correct a misreading: what it did is undone where that is safe, and similar replies are read your way from then on.</p>
+      <button type="button" disabled={busy || !connected} onClick={() => void loadRecent()}>
+        Show recent replies
+      </button>
+      {recent && (
+        <ul aria-label="Recent replies">
+          {recent.map((row) => (
+            <li>
+              {when(row.received_at)}: {row.from_address ?? 'unknown sender'}, "{row.subject}": <strong>{intentLabel(row.intent)}</strong>
+              {row.corrected_from ? ` (corrected from ${intentLabel(row.corrected_from)})` : row.decision?.startsWith('unclear') ? ` (${row.decision})` : ''}{' '}
+              <select aria-label={`What "${row.subject}" was`} value={corrections[row.id] ?? ''} onChange={(event) => {
+                const value = event.currentTarget.value;
+                setCorrections((current) => ({ ...current, [row.id]: value }));
+              }}>
+                <option value="">This was…</option>
+                {CORRECTABLE_INTENTS.filter((intent) => intent !== row.intent).map((intent) => (
+                  <option value={intent}>{intentLabel(intent)}</option>
+                ))}
+              </select>{' '}
+              <button type="button" disabled={busy || !corrections[row.id]} onClick={() => void correct(row)}>
+                Correct
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
 
       <h3>Mail that matched no lead</h3>
       <button type="button" disabled={busy || !connected} onClick={() => void loadUnmatched()}>
@@ -302,7 +352,7 @@ export function RepliesPanel({ backend, busy, connected, asAdmin }: RepliesPanel
         <ul>
           {unmatched.map((row) => (
             <li>
-              {when(row.received_at)}: {row.from_address ?? 'unknown sender'}, "{row.subject}" ({row.intent ?? 'unread'})
+              {when(row.received_at)}: {row.from_address ?? 'unknown sender'}, "{row.subject}" ({intentLabel(row.intent)})
             </li>
           ))}
         </ul>
