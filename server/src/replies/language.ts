@@ -35,7 +35,7 @@ function byStopwords(normalised: string, atLeast = 1): Language | null {
  * `text` is the sender's own words as written (accents kept: they are what tells pt from es).
  */
 export function detectLanguage(text: string, normalised: string): Language {
-  const sample = text.slice(0, 2_000);
+  const sample = text.slice(0, 600);
   // Short text: franc's trigrams guess wildly ("Could we meet next Tuesday?" as Portuguese); common words are surer.
   const counted = byStopwords(normalised, 2);
   if (counted && sample.length < 300) return counted;

@@ -33,40 +33,43 @@ export function featureValue(feature: string): number {
 }
 
 export class ReplyModel {
-  private readonly weights = new Map<string, [number, number][]>();
+  /** Per feature, its weight for every class (dense: a few MB at most, and a plain sum to score). */
+  private readonly weights = new Map<string, Float64Array>();
   readonly classes: ReplyIntent[];
 
   constructor(file: ModelFile) {
     this.classes = file.classes;
     for (const [feature, packed] of Object.entries(file.weights)) {
-      this.weights.set(
-        feature,
-        packed.split(' ').map((pair) => {
-          const [index, weight] = pair.split(':');
-          return [Number(index), Number(weight)] as [number, number];
-        }),
-      );
+      const row = new Float64Array(this.classes.length);
+      // The feature's value is folded into its weights once.
+      const value = featureValue(feature);
+      for (const pair of packed.split(' ')) {
+        const colon = pair.indexOf(':');
+        row[Number(pair.slice(0, colon))] = Number(pair.slice(colon + 1)) * value;
+      }
+      this.weights.set(feature, row);
     }
   }
 
   /** Probabilities over the classes, restricted to `allowed` when given (the others get 0). */
   score(features: readonly string[], allowed?: ReadonlySet<ReplyIntent>): Scores {
-    const logits = new Float64Array(this.classes.length);
+    const k = this.classes.length;
+    const logits = new Float64Array(k);
     const scale = featureScale(features.length);
     for (const feature of features) {
-      for (const [index, weight] of this.weights.get(feature) ?? []) logits[index]! += weight * scale * featureValue(feature);
+      const row = this.weights.get(feature);
+      if (row) for (let c = 0; c < k; c += 1) logits[c]! += row[c]! * scale;
     }
+    const open = this.classes.map((intent) => !allowed || allowed.has(intent));
     let max = -Infinity;
-    for (const [index, intent] of this.classes.entries()) if (!allowed || allowed.has(intent)) max = Math.max(max, logits[index]!);
+    for (let c = 0; c < k; c += 1) if (open[c]) max = Math.max(max, logits[c]!);
     let sum = 0;
-    const exp = new Float64Array(this.classes.length);
-    for (const [index, intent] of this.classes.entries()) {
-      if (allowed && !allowed.has(intent)) continue;
-      exp[index] = Math.exp(logits[index]! - max);
-      sum += exp[index]!;
+    for (let c = 0; c < k; c += 1) {
+      logits[c] = open[c] ? Math.exp(logits[c]! - max) : 0;
+      sum += logits[c]!;
     }
     const probabilities = new Map<ReplyIntent, number>();
-    for (const [index, intent] of this.classes.entries()) probabilities.set(intent, sum > 0 ? exp[index]! / sum : 0);
+    for (let c = 0; c < k; c += 1) probabilities.set(this.classes[c]!, sum > 0 ? logits[c]! / sum : 0);
     return { probabilities };
   }
 }
