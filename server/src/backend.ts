@@ -19,7 +19,7 @@ export async function startBackend(env: AppEnv) {
   deps.engine.ensureRecurringWork();
   deps.engine.runner.start();
   // IMAP IDLE where servers offer it: new mail asks for a poll at once.
-  const watcher = env.MAIL_IDLE ? new MailboxWatcher(deps.db, deps.cipher, deps.logger, (orgId, assistantId) => deps.engine.pollMailboxSoon(orgId, assistantId)) : undefined;
+  const watcher = env.MAIL_IDLE ? new MailboxWatcher(deps.db, deps.cipher, deps.logger, (orgId, assistantId) => deps.engine.pollMailboxSoon(orgId, assistantId), deps.config.mailboxPrivateHosts) : undefined;
   if (watcher) {
     deps.mailboxesChanged = () => watcher.refresh();
     watcher.refresh();

@@ -57,6 +57,7 @@ export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logg
       backendUrlVariable: env.ZOHO_BACKEND_URL_VARIABLE,
       widgetDir: resolve(env.WIDGET_DIR),
       inboundToken: env.INBOUND_WEBHOOK_TOKEN,
+      mailboxPrivateHosts: env.MAILBOX_PRIVATE_HOSTS === 'allow',
     },
     engine: undefined as unknown as Engine,
   };
@@ -71,6 +72,7 @@ export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logg
       ? new LlmComposer({ baseUrl: env.LLM_BASE_URL, model: env.LLM_MODEL, apiKey: env.LLM_API_KEY }, new TemplateComposer(), logger)
       : new TemplateComposer(),
     publicUrl: () => deps.config.publicUrl,
+    mailboxPrivateHosts: env.MAILBOX_PRIVATE_HOSTS === 'allow',
     refiner: env.LLM_BASE_URL ? new LlmReplyRefiner({ baseUrl: env.LLM_BASE_URL, model: env.LLM_MODEL, apiKey: env.LLM_API_KEY }, logger) : undefined,
     renewChannel: async (orgId) => void (await renewChannelIfExpiring(deps, orgId)),
   });

@@ -82,6 +82,8 @@ const appSchema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   /** Bearer token for POST /webhooks/inbound (raw RFC 822 mail forwarded by HTTP); unset disables it. */
   INBOUND_WEBHOOK_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** `allow` lets assistant mailboxes live on private, loopback or link-local addresses (the demo, a mail server on your network). */
+  MAILBOX_PRIVATE_HOSTS: z.enum(['refuse', 'allow']).default('refuse'),
   /** Keep an IMAP IDLE connection per assistant mailbox so replies arrive in seconds (polling runs anyway). */
   MAIL_IDLE: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   /** An OpenAI-compatible endpoint for writing emails (optional; templates otherwise). */

@@ -188,6 +188,7 @@ export async function runDemo(env: DemoEnv, options: { reset: boolean }): Promis
       ENCRYPTION_KEY: state.encryptionKey,
       ADMIN_TOKEN: state.adminToken,
       INBOUND_WEBHOOK_TOKEN: state.inboundToken,
+      MAILBOX_PRIVATE_HOSTS: 'allow',
       SMTP_URL: capture.url,
       TIME_SCALE: String(env.TIME_SCALE),
       LOG_LEVEL: env.LOG_LEVEL,

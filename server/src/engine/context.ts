@@ -16,6 +16,8 @@ export interface EngineDeps {
   mailer: Mailer;
   composer: Composer;
   publicUrl: () => string;
+  /** Assistant mailboxes may be on private addresses (MAILBOX_PRIVATE_HOSTS=allow); refused otherwise, at every connection. */
+  mailboxPrivateHosts?: boolean;
   /** An optional model that refines replies the built-in classifier is unsure of. */
   refiner?: ReplyRefiner | undefined;
   /** Renews the org's notification channel when it expires soon (services/org-setup.ts). */

@@ -43,6 +43,7 @@ export async function pollMailbox(deps: EngineDeps, orgId: string, assistantId: 
       async (raw) => void (await ingestMessage(deps, { raw, source: 'imap', orgId, assistantId })),
       (next) => saveCursor(deps, orgId, assistantId, next, null),
       deps.logger,
+      { allowPrivate: deps.mailboxPrivateHosts ?? false },
     );
     if (read > 0) deps.logger.info('mailbox read', { orgId, assistantId, messages: read });
   } catch (error) {

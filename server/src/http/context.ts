@@ -25,6 +25,8 @@ export interface AppConfig {
   widgetDir: string;
   /** Bearer token of the inbound-mail webhook; undefined when it is off. */
   inboundToken: string | undefined;
+  /** Assistant mailboxes may be on private, loopback or link-local addresses (MAILBOX_PRIVATE_HOSTS=allow). */
+  mailboxPrivateHosts: boolean;
 }
 
 /** Everything the HTTP app needs; only main.ts (and tests) build these. */

@@ -4,6 +4,7 @@ import { getAssistantMailboxSealed } from '../db/assistants.js';
 import type { Db } from '../db/open-db.js';
 import type { Logger } from '../lib/logger.js';
 import type { TokenCipher } from '../lib/token-cipher.js';
+import { checkMailboxHost } from './mailbox-host.js';
 
 /** An assistant's IMAP mailbox. The password is sealed at rest with the org id as associated data. */
 export const mailboxSettingsSchema = z
@@ -77,8 +78,11 @@ export async function readNewMessages(
   accept: (raw: Buffer, uid: number) => Promise<void>,
   save: (cursor: Cursor) => void,
   logger: Logger,
-  limit = 200,
+  options: { allowPrivate?: boolean; limit?: number } = {},
 ): Promise<number> {
+  const limit = options.limit ?? 200;
+  // Checked at every connection, not only when saved: a name can be pointed elsewhere later.
+  await checkMailboxHost(settings.host, options.allowPrivate ?? false);
   const client = imapClient(settings);
   let read = 0;
   try {

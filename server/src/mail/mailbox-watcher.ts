@@ -4,6 +4,7 @@ import type { Db } from '../db/open-db.js';
 import type { Logger } from '../lib/logger.js';
 import type { TokenCipher } from '../lib/token-cipher.js';
 import { imapClient, openMailbox } from './imap-reader.js';
+import { checkMailboxHost } from './mailbox-host.js';
 
 const RECONNECT_MIN_MS = 5_000;
 const RECONNECT_MAX_MS = 5 * 60_000;
@@ -23,6 +24,7 @@ export class MailboxWatcher {
     private readonly cipher: TokenCipher,
     private readonly logger: Logger,
     private readonly onNewMail: (orgId: string, assistantId: string) => void,
+    private readonly allowPrivate = false,
   ) {}
 
   /** Watches every configured mailbox not yet watched; call again after settings change. */
@@ -42,6 +44,14 @@ export class MailboxWatcher {
   private async watch(orgId: string, assistantId: string, backoff: number): Promise<void> {
     const settings = openMailbox(this.db, this.cipher, orgId, assistantId);
     if (!settings || this.stopped) return;
+    const allowed = await checkMailboxHost(settings.host, this.allowPrivate).then(
+      () => true,
+      () => false,
+    );
+    if (!allowed || this.stopped) {
+      this.logger.warn('mailbox watch refused: the server is on a private address', { orgId, assistantId });
+      return;
+    }
     const client = imapClient(settings, { idleSoon: true });
     this.clients.set(assistantId, client);
     client.on('exists', () => this.onNewMail(orgId, assistantId));

@@ -11,6 +11,7 @@ import { getInbound, listInbound, rawOf } from '../engine/replies.js';
 import { correctReply } from '../engine/corrections.js';
 import { listSuppressions, suppress, unsuppress } from '../engine/suppression.js';
 import { mailboxSettingsSchema, openMailbox, sealMailbox, verifyMailbox } from '../mail/imap-reader.js';
+import { MailboxHostRefused, checkMailboxHost } from '../mail/mailbox-host.js';
 import { parseMessage } from '../replies/message.js';
 import { readableReply } from '../replies/reply-text.js';
 import { randomUUID } from 'node:crypto';
@@ -118,12 +119,19 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
     const orgId = orgOf(c);
     const assistant = assistantOf(orgId, c.req.param('id'));
     const { verify, ...settings } = await jsonBody(c, mailboxBody);
+    try {
+      await checkMailboxHost(settings.host, deps.config.mailboxPrivateHosts);
+    } catch (error) {
+      if (error instanceof MailboxHostRefused) throw new AppError(400, 'MAILBOX_HOST_REFUSED', error.message);
+      throw error;
+    }
     if (verify) {
       try {
         await verifyMailbox(settings);
       } catch (error) {
-        const reason = error instanceof Error ? ((error as Error & { responseText?: string }).responseText ?? error.message) : String(error);
-        throw new AppError(400, 'MAILBOX_UNREACHABLE', `Could not sign in to ${settings.host}:${settings.port} as ${settings.user}: ${reason}`);
+        // One fixed answer: the server's own words would tell a caller what listens where.
+        deps.logger.info('mailbox sign-in failed', { orgId, assistantId: assistant.id, error: error instanceof Error ? error.message.slice(0, 200) : String(error) });
+        throw new AppError(400, 'MAILBOX_UNREACHABLE', 'Could not sign in to the mailbox with these settings: check the server, port, TLS, user name and password.');
       }
     }
     setAssistantMailbox(deps.db, orgId, assistant.id, sealMailbox(deps.cipher, orgId, settings), deps.clock.now());
