@@ -15,7 +15,8 @@ export interface ConnectedOrg {
 let counter = 0;
 
 /** A sandbox org authorized through the real OAuth flow, with its widget key read from Zoho. */
-export async function connectOrg(backend: TestBackend, input: Record<string, unknown> = {}): Promise<ConnectedOrg> {
+/** Creates a sandbox org and authorizes the backend for it; `fromOrigin` is the settings tab's origin the authorization starts from. */
+export async function connectOrg(backend: TestBackend, input: Record<string, unknown> = {}, fromOrigin?: string): Promise<ConnectedOrg> {
   counter += 1;
   const zoho = await backend.sandbox.createOrg({
     name: `Org ${counter}`,
@@ -26,7 +27,7 @@ export async function connectOrg(backend: TestBackend, input: Record<string, unk
     ],
     ...input,
   });
-  const result = await authorizeInBrowser(backend, { userEmail: zoho.admin.email });
+  const result = await authorizeInBrowser(backend, { userEmail: zoho.admin.email, ...(fromOrigin ? { startQuery: `?origin=${encodeURIComponent(fromOrigin)}` } : {}) });
   if (result.status !== 200) throw new Error(`authorization failed: ${result.html}`);
   const token = (await backend.sandbox.token(zoho)).access_token;
   const variable = await backend.sandbox.crm(token, 'GET', '/settings/variables/salesassist__Widget_Key', undefined, zoho.api_domain);

@@ -123,9 +123,24 @@ describe('security of every /api route', () => {
     expect(refused.html).toContain('administrator must authorize');
     const foreign = await fetch(`${backend.url}/oauth/zoho/start?purpose=admin&origin=${encodeURIComponent('https://evil.example')}`, { redirect: 'manual' });
     expect(foreign.status).toBe(400);
-    const signedIn = await signInAsAdmin(backend, orgA.zoho.admin.email, 'https://123.zappscontents.com');
+    // Another extension's widget is a zappscontents.com origin too: before the org registered its own, nothing is posted.
+    const early = await signInAsAdmin(backend, orgA.zoho.admin.email, 'https://123.zappscontents.com');
+    expect(early.status).toBe(400);
+    expect(early.token).toBe('');
+    // Authorizing from the settings tab registers its origin with the org.
+    const orgC = await connectOrg(backend, {}, 'https://123.zappscontents.com');
+    const signedIn = await signInAsAdmin(backend, orgC.zoho.admin.email, 'https://123.zappscontents.com');
     expect(signedIn.html).toContain('"https://123.zappscontents.com"');
     expect(signedIn.token).toMatch(/^[\w-]+\.[\w-]+$/);
+    const attacker = await signInAsAdmin(backend, orgC.zoho.admin.email, 'https://attacker-extension.zappscontents.com');
+    expect(attacker.status).toBe(400);
+    expect(attacker.token).toBe('');
+    expect(attacker.html).not.toContain('salesassist:admin-session');
+    expect(attacker.html).toContain('is not where this org');
+    // Org A never authorized from 123.zappscontents.com: its admin's session does not go there.
+    expect((await signInAsAdmin(backend, orgA.zoho.admin.email, 'https://123.zappscontents.com')).token).toBe('');
+    // A connect flow from a page that is not a widget is refused before Zoho is asked.
+    expect((await fetch(`${backend.url}/oauth/zoho/start?origin=${encodeURIComponent('https://evil.example')}`, { redirect: 'manual' })).status).toBe(400);
   });
 
   it('lets reads through for any user of the org holding the key', async () => {

@@ -370,6 +370,8 @@ CREATE TABLE reply_examples (
   UNIQUE (org_id, inbound_id)
 );
 
+ALTER TABLE orgs ADD COLUMN widget_origins TEXT NOT NULL DEFAULT '[]';
+
 ALTER TABLE inbound_messages ADD COLUMN decision TEXT;
 ALTER TABLE inbound_messages ADD COLUMN corrected_from TEXT;
 ALTER TABLE inbound_messages ADD COLUMN corrected_by TEXT;

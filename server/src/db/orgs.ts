@@ -17,6 +17,8 @@ export interface OrgRow {
   authorized_at: number;
   status_reason: string | null;
   last_notification_at: number | null;
+  /** JSON array of the widget origins the org's settings tab authorized from (admin sessions go only there). */
+  widget_origins: string;
   created_at: number;
   updated_at: number;
 }
@@ -46,6 +48,18 @@ export function upsertAuthorizedOrg(db: Db, input: AuthorizedOrg, now: number): 
        status_reason = NULL, updated_at = excluded.updated_at`,
   ).run({ ...input, id, now });
   return getOrg(db, id)!;
+}
+
+/** Remembers the origin of the org's settings tab, as it was when an administrator authorized the backend. */
+export function registerWidgetOrigin(db: Db, id: string, origin: string): void {
+  const row = db.prepare('SELECT widget_origins FROM orgs WHERE id = ?').get(id) as { widget_origins: string } | undefined;
+  if (!row) return;
+  const origins = (JSON.parse(row.widget_origins) as string[]).filter((known) => known !== origin);
+  db.prepare('UPDATE orgs SET widget_origins = ? WHERE id = ?').run(JSON.stringify([origin, ...origins].slice(0, 10)), id);
+}
+
+export function widgetOriginsOf(org: Pick<OrgRow, 'widget_origins'>): string[] {
+  return JSON.parse(org.widget_origins) as string[];
 }
 
 export function getOrg(db: Db, id: string): OrgRow | undefined {

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AdminSessions } from '../auth/admin-sessions.js';
 import { type OAuthPurpose, consumeOAuthState, countLiveOAuthStates, saveOAuthState } from '../db/oauth-states.js';
+import { registerWidgetOrigin, widgetOriginsOf } from '../db/orgs.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { isAllowedOrigin } from '../http/cors.js';
 import { type PageInput, page } from '../http/pages.js';
@@ -39,8 +40,12 @@ export function oauthRoutes(deps: AppDeps, sessions: AdminSessions, extraOrigins
     const purpose: OAuthPurpose = c.req.query('purpose') === 'admin' ? 'admin' : 'connect';
     const opener = c.req.query('origin');
     // Our own /app/ (an externally hosted widget) is a widget origin too.
-    if (purpose === 'admin' && (!opener || !isAllowedOrigin(opener, [...extraOrigins, new URL(deps.config.publicUrl).origin]))) {
+    const widgetOrigin = opener !== undefined && isAllowedOrigin(opener, [...extraOrigins, new URL(deps.config.publicUrl).origin]);
+    if (purpose === 'admin' && !widgetOrigin) {
       return fail(c, 'Sign-in must start from the settings tab', 'The page that asked for this sign-in is not a Zoho CRM widget.');
+    }
+    if (purpose === 'connect' && opener !== undefined && !widgetOrigin) {
+      return fail(c, 'Authorization must start from the settings tab', 'The page that asked for this authorization is not a Zoho CRM widget.');
     }
     const now = deps.clock.now();
     if (countLiveOAuthStates(deps.db, now) >= MAX_LIVE_STATES) return fail(c, 'Too many sign-ins in progress', 'Try again in a few minutes.', 503);
@@ -50,7 +55,8 @@ export function oauthRoutes(deps: AppDeps, sessions: AdminSessions, extraOrigins
       state_hash: sha256(state),
       browser_binding_hash: sha256(binding),
       purpose,
-      opener_origin: purpose === 'admin' ? opener! : null,
+      // For `connect`, the settings tab's origin is registered with the org; for `admin`, the session goes only there.
+      opener_origin: widgetOrigin ? opener! : null,
       created_at: now,
       expires_at: now + STATE_TTL_MS,
     });
@@ -85,6 +91,13 @@ export function oauthRoutes(deps: AppDeps, sessions: AdminSessions, extraOrigins
     try {
       if (state.purpose === 'admin') {
         const { org, user } = await completeAdminLogin(deps, input);
+        // The session is posted only to this org's own settings tab: its origin was registered when the
+        // backend was authorized (or is configured), so another extension's widget never receives it.
+        const ours = [...extraOrigins, new URL(deps.config.publicUrl).origin, ...widgetOriginsOf(org)];
+        if (!ours.includes(state.opener_origin!)) {
+          c.get('logger').warn('admin sign-in from an origin not registered for the org', { orgId: org.id, origin: state.opener_origin });
+          return fail(c, "Sign-in must start from this org's settings tab", `${state.opener_origin!} is not where this org's settings tab was authorized from. An administrator authorizes the backend again from the settings tab to register it.`);
+        }
         const session = sessions.issue({ orgId: org.id, zohoUserId: user.id, email: user.email });
         c.get('logger').info('admin signed in', { orgId: org.id, zohoUserId: user.id });
         return show(c, {
@@ -95,6 +108,7 @@ export function oauthRoutes(deps: AppDeps, sessions: AdminSessions, extraOrigins
         });
       }
       const result = await completeAuthorization(deps, input);
+      if (state.opener_origin) registerWidgetOrigin(deps.db, result.org.id, state.opener_origin);
       const problems = result.setup.filter((step) => !step.ok);
       return show(c, {
         title: result.reauthorized ? 'Zoho CRM authorized again' : 'Zoho CRM connected',

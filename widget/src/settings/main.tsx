@@ -35,7 +35,7 @@ async function start(root: HTMLElement): Promise<void> {
   render(
     <SettingsApp
       backend={key && backendUrl ? createBackend(backendUrl, key, () => session) : null}
-      authorizeUrl={backendUrl ? `${backendUrl}/oauth/zoho/start` : null}
+      authorizeUrl={backendUrl ? `${backendUrl}/oauth/zoho/start?origin=${encodeURIComponent(location.origin)}` : null}
       signIn={signIn}
       isAdmin={() => session !== null}
       openWindow={(target) => void window.open(target, 'salesassist-authorize', 'width=520,height=640')}
