@@ -5,6 +5,7 @@ import { authenticate } from './http/auth.js';
 import { apiCors } from './http/cors.js';
 import { AppError, type ErrorEnvelope } from './http/errors.js';
 import { requestId, requestLog, securityHeaders } from './http/middleware.js';
+import { limitPerClient } from './http/rate-limits.js';
 import { assistantsApi } from './routes/api-assistants.js';
 import { orgApi } from './routes/api-org.js';
 import { leadsApi } from './routes/api-leads.js';
@@ -45,13 +46,22 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return c.json({ status: 'ok', time: new Date(deps.clock.now()).toISOString() });
   });
 
+  const limits = deps.config.rateLimits;
+  // A sign-in that shows it is an org's (a ticket from the settings tab, which holds the widget key) skips the per-client limit.
+  app.use('/oauth/zoho/start', limitPerClient('/oauth', limits.oauth, limits.trustProxy, (c) => sessions.verifyTicket(c.req.query('ticket')) !== undefined));
+  app.use('/oauth/zoho/callback', limitPerClient('/oauth', limits.oauth, limits.trustProxy));
+  app.use('/webhooks/inbound', limitPerClient('/webhooks/inbound', limits.webhook, limits.trustProxy));
+  app.use('/unsubscribe/*', limitPerClient('/unsubscribe', limits.unsubscribe, limits.trustProxy));
   app.route('/oauth/zoho', oauthRoutes(deps, sessions, extraOrigins));
   app.route('/webhooks', webhookRoutes(deps, deps.engine));
   app.route('/unsubscribe', unsubscribeRoutes(deps, deps.engine));
   app.route('/app', widgetFiles(deps, extraOrigins));
 
   app.use('/api/*', apiCors(extraOrigins));
+  app.use('/api/*', limitPerClient('/api', limits.api, limits.trustProxy, (c) => c.req.method === 'OPTIONS'));
   app.use('/api/*', authenticate(deps, sessions));
+  // A ticket for the settings tab's admin sign-in (any holder of the widget key; it only proves that).
+  app.post('/api/sign-in-ticket', (c) => c.json(sessions.issueTicket(c.get('caller').org.id)));
   app.route('/api', orgApi(deps));
   app.route('/api', assistantsApi(deps));
   app.route('/api', leadsApi(deps, deps.engine));

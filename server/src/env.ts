@@ -82,6 +82,13 @@ const appSchema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   /** Bearer token for POST /webhooks/inbound (raw RFC 822 mail forwarded by HTTP); unset disables it. */
   INBOUND_WEBHOOK_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Requests per client address per minute (0: no limit) on /oauth, /webhooks/inbound, /unsubscribe and /api. */
+  RATE_LIMIT_OAUTH: z.coerce.number().int().min(0).max(1_000_000).default(30),
+  RATE_LIMIT_WEBHOOK: z.coerce.number().int().min(0).max(1_000_000).default(1_200),
+  RATE_LIMIT_UNSUBSCRIBE: z.coerce.number().int().min(0).max(1_000_000).default(60),
+  RATE_LIMIT_API: z.coerce.number().int().min(0).max(1_000_000).default(1_200),
+  /** Behind our own reverse proxy: the client is the last X-Forwarded-For entry. */
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   /** `allow` lets assistant mailboxes live on private, loopback or link-local addresses (the demo, a mail server on your network). */
   MAILBOX_PRIVATE_HOSTS: z.enum(['refuse', 'allow']).default('refuse'),
   /** Keep an IMAP IDLE connection per assistant mailbox so replies arrive in seconds (polling runs anyway). */

@@ -1,3 +1,4 @@
+import type { RateLimits } from './rate-limits.js';
 import type { Db } from '../db/open-db.js';
 import type { OrgRow } from '../db/orgs.js';
 import type { Clock } from '../lib/clock.js';
@@ -27,6 +28,7 @@ export interface AppConfig {
   inboundToken: string | undefined;
   /** Assistant mailboxes may be on private, loopback or link-local addresses (MAILBOX_PRIVATE_HOSTS=allow). */
   mailboxPrivateHosts: boolean;
+  rateLimits: RateLimits;
 }
 
 /** Everything the HTTP app needs; only main.ts (and tests) build these. */

@@ -12,8 +12,10 @@ import { ZohoOAuthError, ZohoRateLimitedError, ZohoUnavailableError } from '../z
 import { ADMIN_LOGIN_SCOPES, ConnectError, ZOHO_SCOPES, completeAdminLogin, completeAuthorization } from '../services/connect-org.js';
 
 const STATE_TTL_MS = 10 * 60 * 1000;
-/** Unauthenticated starts cannot fill the database: past this many live states, new ones wait. */
+/** Starts cannot fill the database: past this many live states, new ones wait. */
 const MAX_LIVE_STATES = 10_000;
+/** Anonymous starts may use this much of it; the rest is kept for sign-ins with a ticket from an org's settings tab. */
+const ANONYMOUS_LIVE_STATES = 8_000;
 const SETTINGS_HINT = 'Go back to the settings tab in Zoho CRM and press Refresh.';
 
 /** One cookie per flow, named after its state, so two tabs can authorize side by side. */
@@ -48,7 +50,8 @@ export function oauthRoutes(deps: AppDeps, sessions: AdminSessions, extraOrigins
       return fail(c, 'Authorization must start from the settings tab', 'The page that asked for this authorization is not a Zoho CRM widget.');
     }
     const now = deps.clock.now();
-    if (countLiveOAuthStates(deps.db, now) >= MAX_LIVE_STATES) return fail(c, 'Too many sign-ins in progress', 'Try again in a few minutes.', 503);
+    const ticketed = sessions.verifyTicket(c.req.query('ticket')) !== undefined;
+    if (countLiveOAuthStates(deps.db, now) >= (ticketed ? MAX_LIVE_STATES : ANONYMOUS_LIVE_STATES)) return fail(c, 'Too many sign-ins in progress', 'Try again in a few minutes.', 503);
     const state = randomToken(32);
     const binding = randomToken(32);
     saveOAuthState(deps.db, {

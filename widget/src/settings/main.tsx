@@ -18,11 +18,17 @@ async function start(root: HTMLElement): Promise<void> {
   const backendUrl = backendUrlOf(url);
   // The administrator session lives in this page's memory only: never in storage, never in a URL.
   let session: string | null = null;
+  const backend = key && backendUrl ? createBackend(backendUrl, key, () => session) : null;
   const signIn = () =>
     new Promise<void>((resolve, reject) => {
       if (!backendUrl) return reject(new Error("The assistant's server address is not known."));
-      const popup = window.open(`${backendUrl}/oauth/zoho/start?purpose=admin&origin=${encodeURIComponent(location.origin)}`, 'salesassist-signin', 'width=520,height=640');
+      // Opened at once (a pop-up must open on the click), then sent to the sign-in with a ticket that shows it is this org's.
+      const popup = window.open('about:blank', 'salesassist-signin', 'width=520,height=640');
       if (!popup) return reject(new Error('The sign-in window was blocked: allow pop-ups for Zoho CRM and try again.'));
+      const start = `${backendUrl}/oauth/zoho/start?purpose=admin&origin=${encodeURIComponent(location.origin)}`;
+      void (backend ? backend.post<{ ticket: string }>('/sign-in-ticket').then((answer) => `${start}&ticket=${encodeURIComponent(answer.ticket)}`, () => start) : Promise.resolve(start)).then((url) => {
+        popup.location.href = url;
+      });
       const listener = (event: MessageEvent) => {
         const data = event.data as { type?: string; token?: string } | null;
         if (event.origin !== new URL(backendUrl).origin || data?.type !== 'salesassist:admin-session' || !data.token) return;
@@ -34,7 +40,7 @@ async function start(root: HTMLElement): Promise<void> {
     });
   render(
     <SettingsApp
-      backend={key && backendUrl ? createBackend(backendUrl, key, () => session) : null}
+      backend={backend}
       authorizeUrl={backendUrl ? `${backendUrl}/oauth/zoho/start?origin=${encodeURIComponent(location.origin)}` : null}
       signIn={signIn}
       isAdmin={() => session !== null}
