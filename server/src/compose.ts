@@ -4,6 +4,7 @@ import { SqliteTokenVault } from './auth/token-vault.js';
 import { appMigrations } from './db/migrations.js';
 import { type Db, openDb } from './db/open-db.js';
 import type { AppEnv } from './env.js';
+import type { DnsResolver } from './mail/authentication.js';
 import type { AppDeps } from './http/context.js';
 import { type Clock, scaledClock, systemClock } from './lib/clock.js';
 import { type Logger, createLogger } from './lib/logger.js';
@@ -21,7 +22,7 @@ import { LlmReplyRefiner } from './replies/llm-refiner.js';
 
 
 /** Builds the backend's dependencies from its configuration (the composition root). */
-export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logger; db?: Db; mailer?: Mailer } = {}): { deps: AppDeps; close(): Promise<void> } {
+export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logger; db?: Db; mailer?: Mailer; dnsResolver?: DnsResolver } = {}): { deps: AppDeps; close(): Promise<void> } {
   const dataDir = resolve(env.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   // Tokens, leases on Zoho and HTTP live in real time; only the engine's schedule may run faster.
@@ -74,6 +75,8 @@ export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logg
       : new TemplateComposer(),
     publicUrl: () => deps.config.publicUrl,
     mailboxPrivateHosts: env.MAILBOX_PRIVATE_HOSTS === 'allow',
+    inboundAuth: env.INBOUND_AUTH,
+    ...(overrides.dnsResolver ? { dnsResolver: overrides.dnsResolver } : {}),
     refiner: env.LLM_BASE_URL ? new LlmReplyRefiner({ baseUrl: env.LLM_BASE_URL, model: env.LLM_MODEL, apiKey: env.LLM_API_KEY }, logger) : undefined,
     renewChannel: async (orgId) => void (await renewChannelIfExpiring(deps, orgId)),
   });

@@ -89,6 +89,8 @@ const appSchema = z.object({
   RATE_LIMIT_API: z.coerce.number().int().min(0).max(1_000_000).default(1_200),
   /** Behind our own reverse proxy: the client is the last X-Forwarded-For entry. */
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  /** `require` (default): a reply acts only when its sender is authenticated (DKIM/DMARC); unverified replies pause the lead for a person. `off`: trust every reply. */
+  INBOUND_AUTH: z.enum(['require', 'off']).default('require'),
   /** `allow` lets assistant mailboxes live on private, loopback or link-local addresses (the demo, a mail server on your network). */
   MAILBOX_PRIVATE_HOSTS: z.enum(['refuse', 'allow']).default('refuse'),
   /** Keep an IMAP IDLE connection per assistant mailbox so replies arrive in seconds (polling runs anyway). */

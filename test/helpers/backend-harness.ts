@@ -6,6 +6,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from '../../server/src/app.js';
 import { buildDeps } from '../../server/src/compose.js';
 import { loadAppEnv } from '../../server/src/env.js';
+import type { DnsResolver } from '../../server/src/mail/authentication.js';
 import type { AppDeps } from '../../server/src/http/context.js';
 import { createLogger } from '../../server/src/lib/logger.js';
 import { type TestSandbox, startTestSandbox } from './sandbox-client.js';
@@ -25,7 +26,7 @@ export interface TestBackend {
 }
 
 /** The real backend on a loopback port, wired to a sandbox as its Zoho, with a file database. */
-export async function startTestBackend(options: { sandbox?: TestSandbox; env?: Record<string, string>; dbPath?: string } = {}): Promise<TestBackend> {
+export async function startTestBackend(options: { sandbox?: TestSandbox; env?: Record<string, string>; dbPath?: string; dnsResolver?: DnsResolver } = {}): Promise<TestBackend> {
   const sandbox = options.sandbox ?? (await startTestSandbox());
   const dataDir = mkdtempSync(join(tmpdir(), 'backend-'));
   const dbPath = options.dbPath ?? join(dataDir, 'app.sqlite');
@@ -48,10 +49,12 @@ export async function startTestBackend(options: { sandbox?: TestSandbox; env?: R
     RATE_LIMIT_WEBHOOK: '0',
     RATE_LIMIT_OAUTH: '0',
     RATE_LIMIT_UNSUBSCRIBE: '0',
+    // Most suites read replies they wrote themselves; test/server/inbound-auth.test.ts requires authentication.
+    INBOUND_AUTH: 'off',
     ...options.env,
   });
   const logLines: string[] = [];
-  const { deps, close } = buildDeps(env, { clock: sandbox.clock, logger: createLogger('debug', (line) => logLines.push(line)) });
+  const { deps, close } = buildDeps(env, { clock: sandbox.clock, logger: createLogger('debug', (line) => logLines.push(line)), ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}) });
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const instance = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(instance));

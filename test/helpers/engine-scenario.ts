@@ -1,3 +1,4 @@
+import type { DnsResolver } from '../../server/src/mail/authentication.js';
 import { FLUSH_DELAY_MS } from '../../server/src/engine/effects.js';
 import type { Lead } from '../../server/src/engine/leads.js';
 import { type TestBackend, startTestBackend } from './backend-harness.js';
@@ -99,8 +100,8 @@ export async function setUpAssistant(backend: TestBackend, org: ConnectedOrg, ov
 }
 
 /** What most engine tests start from: the backend on a sandbox, an authorized org, and an assistant ready to be assigned records. */
-export async function startWithAssistant(options: { env?: Record<string, string>; assistant?: Record<string, unknown> } = {}): Promise<{ backend: TestBackend; org: ConnectedOrg; scenario: Scenario }> {
-  const backend = await startTestBackend(options.env ? { env: options.env } : {});
+export async function startWithAssistant(options: { env?: Record<string, string>; assistant?: Record<string, unknown>; dnsResolver?: DnsResolver } = {}): Promise<{ backend: TestBackend; org: ConnectedOrg; scenario: Scenario }> {
+  const backend = await startTestBackend({ ...(options.env ? { env: options.env } : {}), ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}) });
   const org = await connectOrg(backend);
   const scenario = await setUpAssistant(backend, org, options.assistant ?? {});
   return { backend, org, scenario };

@@ -373,6 +373,8 @@ CREATE TABLE reply_examples (
 ALTER TABLE orgs ADD COLUMN widget_origins TEXT NOT NULL DEFAULT '[]';
 
 ALTER TABLE inbound_messages ADD COLUMN decision TEXT;
+ALTER TABLE inbound_messages ADD COLUMN auth TEXT;
+ALTER TABLE inbound_messages ADD COLUMN auth_detail TEXT;
 ALTER TABLE inbound_messages ADD COLUMN corrected_from TEXT;
 ALTER TABLE inbound_messages ADD COLUMN corrected_by TEXT;
 ALTER TABLE inbound_messages ADD COLUMN corrected_at INTEGER;

@@ -189,6 +189,8 @@ export async function runDemo(env: DemoEnv, options: { reset: boolean }): Promis
       ADMIN_TOKEN: state.adminToken,
       INBOUND_WEBHOOK_TOKEN: state.inboundToken,
       MAILBOX_PRIVATE_HOSTS: 'allow',
+      // The demo's replies come from its own mail view, not the internet.
+      INBOUND_AUTH: 'off',
       SMTP_URL: capture.url,
       TIME_SCALE: String(env.TIME_SCALE),
       LOG_LEVEL: env.LOG_LEVEL,

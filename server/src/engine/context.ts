@@ -6,6 +6,7 @@ import type { ZohoGateway } from '../zoho/gateway.js';
 import type { Composer } from './composer.js';
 import type { Mailer } from './mailer.js';
 import type { ReplyRefiner } from './replies.js';
+import type { DnsResolver } from '../mail/authentication.js';
 
 export interface EngineDeps {
   db: Db;
@@ -18,6 +19,10 @@ export interface EngineDeps {
   publicUrl: () => string;
   /** Assistant mailboxes may be on private addresses (MAILBOX_PRIVATE_HOSTS=allow); refused otherwise, at every connection. */
   mailboxPrivateHosts?: boolean;
+  /** `require`: replies must be authenticated (DKIM/DMARC) before they suppress, hand back or create records. */
+  inboundAuth?: 'require' | 'off';
+  /** DNS for DKIM and DMARC checks (the system resolver by default; tests inject their own). */
+  dnsResolver?: DnsResolver;
   /** An optional model that refines replies the built-in classifier is unsure of. */
   refiner?: ReplyRefiner | undefined;
   /** Renews the org's notification channel when it expires soon (services/org-setup.ts). */

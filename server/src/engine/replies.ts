@@ -7,6 +7,7 @@ import { type Classification, type TaughtPhrase, classify, isAutomatic } from '.
 import type { MeetingTime } from '../replies/dates.js';
 import type { ReplyExample } from '../replies/examples.js';
 import { type Decision, decide } from '../replies/safety.js';
+import { type MailAuthResult, providerVerdict, verifyMessage } from '../mail/authentication.js';
 import { type InboundMessage, parseMessage } from '../replies/message.js';
 import { replySubject } from '../replies/reply-message.js';
 import { connectionOf } from '../services/org-setup.js';
@@ -71,9 +72,12 @@ export interface InboundRow {
   corrected_from: ReplyIntent | null;
   corrected_by: string | null;
   corrected_at: number | null;
+  /** pass / fail / none (DKIM and DMARC of the From: domain), off (not checked), null (stored before checks existed). */
+  auth: string | null;
+  auth_detail: string | null;
 }
 
-const INBOUND_COLUMNS = 'id, org_id, assistant_id, source, message_id, from_address, subject, received_at, status, lead_id, matched_by, intent, confidence, reason, extracted_date, action, processed_at, decision, corrected_from, corrected_by, corrected_at';
+const INBOUND_COLUMNS = 'id, org_id, assistant_id, source, message_id, from_address, subject, received_at, status, lead_id, matched_by, intent, confidence, reason, extracted_date, action, processed_at, decision, corrected_from, corrected_by, corrected_at, auth, auth_detail';
 
 export function getInbound(deps: Pick<EngineDeps, 'db'>, orgId: string, id: number): InboundRow | undefined {
   return deps.db.prepare(`SELECT ${INBOUND_COLUMNS} FROM inbound_messages WHERE org_id = ? AND id = ?`).get(orgId, id) as InboundRow | undefined;
@@ -138,6 +142,12 @@ export async function ingestMessage(deps: EngineDeps, input: { raw: Buffer; sour
       }
     }
   }
+  const auth: MailAuthResult =
+    deps.inboundAuth !== 'require'
+      ? { verdict: 'off', detail: 'not checked (INBOUND_AUTH=off)' }
+      : input.source === 'imap'
+        ? providerVerdict(message.authenticationResults ?? undefined, message.from?.address ?? null)
+        : await verifyMessage(raw, message.from?.address ?? null, deps.dnsResolver);
   const now = deps.clock.now();
   const dedupeKey = `${orgId ?? '-'}:${message.messageId ?? `sha256:${sha256(raw.toString('base64'))}`}`;
   return deps.db.transaction(() => {
@@ -145,10 +155,10 @@ export async function ingestMessage(deps: EngineDeps, input: { raw: Buffer; sour
     if (existing) return { id: existing.id, duplicate: true, orgId };
     const result = deps.db
       .prepare(
-        `INSERT INTO inbound_messages (org_id, assistant_id, source, dedupe_key, message_id, from_address, subject, raw, received_at, status)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO inbound_messages (org_id, assistant_id, source, dedupe_key, message_id, from_address, subject, raw, received_at, status, auth, auth_detail)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(orgId, assistantId, input.source, dedupeKey, message.messageId, message.from?.address ?? null, message.subject.slice(0, 500), raw, now, orgId ? 'received' : 'unmatched');
+      .run(orgId, assistantId, input.source, dedupeKey, message.messageId, message.from?.address ?? null, message.subject.slice(0, 500), raw, now, orgId ? 'received' : 'unmatched', auth.verdict, auth.detail.slice(0, 500));
     const id = Number(result.lastInsertRowid);
     if (orgId) enqueueJob(deps.db, { orgId, kind: 'reply', key: `reply:${id}`, payload: { orgId, inboundId: id }, runAt: now }, now);
     return { id, duplicate: false, orgId };
@@ -247,7 +257,9 @@ export async function handleReply(deps: EngineDeps, orgId: string, inboundId: nu
   }
   deps.db.transaction(() => {
     const lead = getLead(deps.db, orgId, found.lead.id)!;
-    const action = actOnReply(deps, lead, inboundId, message, classification, decision, now);
+    // A reply whose sender is not authenticated informs a person, and acts on nothing by itself.
+    const verified = row.auth === null || row.auth === 'pass' || row.auth === 'off';
+    const action = actOnReply(deps, lead, inboundId, message, classification, decision, now, verified ? null : (row.auth_detail ?? 'not authenticated'));
     setInbound(deps, inboundId, { ...classified, status: 'processed', lead_id: lead.id, matched_by: found.by, action });
   })();
 }
@@ -276,7 +288,7 @@ function describeIntent(classification: Classification): string {
 }
 
 /** What the reply makes the assistant do; answers a short description for the inbound log. */
-function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, message: InboundMessage, classification: Classification, decision: Decision, now: number): string {
+function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, message: InboundMessage, classification: Classification, decision: Decision, now: number, unverified: string | null): string {
   const { intent } = classification;
   const unclear = decision.kind === 'unclear' ? decision.why : null;
   const working = lead.status === 'active' || lead.status === 'paused';
@@ -309,6 +321,7 @@ function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, message: In
       `From: ${message.from ? `${message.from.name ? `${message.from.name} ` : ''}<${message.from.address}>` : 'unknown'}`,
       `Understood as: ${describeIntent(classification)}`,
       ...(unclear ? [`Unclear, please read: ${unclear}.`] : []),
+      ...(unverified && intent !== 'Bounce' ? [`Sender not verified (${unverified}): nothing was suppressed or handed back; please read.`] : []),
       ...(classification.meeting ? [`Proposed meeting time: ${meetingText(classification.meeting)}`] : []),
       ...(classification.date ? [`Date mentioned: ${classification.date}`] : []),
       ...(classification.bounce ? [`Delivery status: ${classification.bounce.status ?? 'unknown'}${classification.bounce.diagnostic ? ` — ${classification.bounce.diagnostic}` : ''}`] : []),
@@ -316,6 +329,14 @@ function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, message: In
       classification.excerpt.slice(0, 1_500) || '(no text)',
     ];
     queueNote(deps, lead, `reply:${inboundId}`, title, lines.join('\n'), now);
+  }
+  // Unauthenticated mail (a forged From: costs nothing) may inform a person, never act: no suppression,
+  // no opt-out, no handback, no record. Bounces are trusted only with our own original inside (findLead).
+  if (unverified && intent !== 'Bounce' && intent !== 'AutoReply' && intent !== 'SupportAutoResponse') {
+    if (lead.status !== 'active') return `logged; sender not verified (${unverified})`;
+    updateLead(deps.db, lead, { status: 'paused', next_send_at: null }, now);
+    addLeadEvent(deps.db, lead, 'paused', { reason: 'unverified reply', inboundId }, now);
+    return `paused: sender not verified (${unverified}); a person reads it`;
   }
   if (unclear) {
     // Never suppress, opt out or keep emailing on a guess: the lead stops and a person reads it.

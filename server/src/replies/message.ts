@@ -12,6 +12,8 @@ export interface InboundMessage {
   date: Date | null;
   /** The sender's clock: minutes east of UTC in the Date header ("-0500" → -300), null when it says none. */
   dateOffset: number | null;
+  /** The topmost Authentication-Results header: the receiving server's verdict (IMAP). */
+  authenticationResults: string | null;
   /** The body as text (from the HTML part when there is no text part). */
   text: string;
   /** Lower-cased header name → value, for the headers auto-replies are known by. */
@@ -105,6 +107,7 @@ export async function parseMessage(raw: Buffer | string): Promise<InboundMessage
     subject: parsed.subject ?? '',
     date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : null,
     dateOffset: offsetOf(parsed.headerLines.find((line) => line.key === 'date')?.line.replace(/^date:\s*/i, '')),
+    authenticationResults: parsed.headerLines.find((line) => line.key === 'authentication-results')?.line.replace(/^authentication-results:\s*/i, '').slice(0, 2_000) ?? null,
     text: (parsed.text ?? '').slice(0, MAX_TEXT_CHARS),
     headers,
     reportType,
@@ -133,6 +136,7 @@ function unreadable(text: string): InboundMessage {
     subject: headers.subject ?? '',
     date: date && !Number.isNaN(date.getTime()) ? date : null,
     dateOffset: offsetOf(headers.date),
+    authenticationResults: headers['authentication-results'] ?? null,
     text: split < 0 ? '' : text.slice(split).slice(0, 20_000),
     headers,
     reportType: null,
