@@ -91,6 +91,9 @@ const appSchema = z.object({
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   /** `require` (default): a reply acts only when its sender is authenticated (DKIM/DMARC); unverified replies pause the lead for a person. `off`: trust every reply. */
   INBOUND_AUTH: z.enum(['require', 'off']).default('require'),
+  /** Days raw inbound mail is kept (the log of what was read and done stays), and days notification bodies are kept. */
+  RETENTION_RAW_MAIL_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
+  RETENTION_INBOX_DAYS: z.coerce.number().int().min(1).max(3_650).default(14),
   /** `allow` lets assistant mailboxes live on private, loopback or link-local addresses (the demo, a mail server on your network). */
   MAILBOX_PRIVATE_HOSTS: z.enum(['refuse', 'allow']).default('refuse'),
   /** Keep an IMAP IDLE connection per assistant mailbox so replies arrive in seconds (polling runs anyway). */

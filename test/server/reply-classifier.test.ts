@@ -12,8 +12,7 @@ import { parseMessage } from '../../server/src/replies/message.js';
 import { extractDate } from '../../server/src/replies/dates.js';
 import { ownTextOf, replyText } from '../../server/src/replies/reply-text.js';
 import { MIN_CONFIDENCE, decide } from '../../server/src/replies/safety.js';
-import { TRAINING, train } from '../../server/src/replies/training.js';
-import { serialise } from '../../server/src/replies/train-cli.js';
+import { TRAINING, serialise, train } from '../../server/src/replies/training.js';
 
 const ROOT = join(import.meta.dirname, '..', 'fixtures');
 const TRAINING_ROOT = join(ROOT, 'replies');

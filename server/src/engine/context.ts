@@ -7,6 +7,7 @@ import type { Composer } from './composer.js';
 import type { Mailer } from './mailer.js';
 import type { ReplyRefiner } from './replies.js';
 import type { DnsResolver } from '../mail/authentication.js';
+import type { Retention } from './retention.js';
 
 export interface EngineDeps {
   db: Db;
@@ -23,6 +24,8 @@ export interface EngineDeps {
   inboundAuth?: 'require' | 'off';
   /** DNS for DKIM and DMARC checks (the system resolver by default; tests inject their own). */
   dnsResolver?: DnsResolver;
+  /** How long raw inbound mail and notification bodies are kept (retention.ts). */
+  retention?: Retention;
   /** An optional model that refines replies the built-in classifier is unsure of. */
   refiner?: ReplyRefiner | undefined;
   /** Renews the org's notification channel when it expires soon (services/org-setup.ts). */

@@ -28,11 +28,13 @@ export async function correctReply(deps: EngineDeps, orgId: string, inboundId: n
   const message = await parseMessage(rawOf(deps, orgId, inboundId));
   const ours = row.lead_id ? ourEmailsTo(deps, orgId, row.lead_id) : [];
   const read = readMessage(message, { ours });
+  // Raw mail past its retention is gone: the correction still counts, but teaches no example.
+  const teach = read.own.trim().length > 0;
   const now = deps.clock.now();
   return deps.db.transaction((): CorrectionResult => {
     const previous = row.intent;
     const changes: string[] = [];
-    deps.db
+    if (teach) deps.db
       .prepare('INSERT INTO reply_examples (org_id, inbound_id, intent, text, features, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, inbound_id) DO UPDATE SET intent = excluded.intent, created_by = excluded.created_by, created_at = excluded.created_at')
       .run(orgId, inboundId, intent, read.own.slice(0, 4_000), JSON.stringify(read.features), by, now);
     deps.db

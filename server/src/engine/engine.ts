@@ -17,6 +17,7 @@ import { getLead } from './leads.js';
 import { getOutbox } from './outbox.js';
 import type { JobRow } from './jobs.js';
 import { scheduleSweep, sweepOrg } from './sweep.js';
+import { pruneOrg } from './retention.js';
 
 interface OrgPayload {
   orgId: string;
@@ -94,6 +95,7 @@ export class Engine {
           throw new RunAgainAt(deps.clock.now() + next, 'next sync');
         },
         renew: async (_job, payload) => {
+          pruneOrg(deps, (payload as OrgPayload).orgId);
           await deps.renewChannel((payload as OrgPayload).orgId);
           throw new RunAgainAt(deps.clock.now() + RENEW_INTERVAL_MS, 'next renewal check');
         },

@@ -3,14 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { loadCorpus } from './corpus.js';
 import { trainingExamples } from './evaluation.js';
 import { MODEL_PATH } from './model.js';
-import { TRAINING, train } from './training.js';
+import { TRAINING, serialise, train } from './training.js';
 
 /** `npm run train-replies`: trains the reply model from test/fixtures/replies and writes its weights. */
-export const TRAINING_CORPUS = 'test/fixtures/replies';
-
-export function serialise(file: ReturnType<typeof train>): string {
-  return `${JSON.stringify(file)}\n`;
-}
+const TRAINING_CORPUS = 'test/fixtures/replies';
 
 async function main(): Promise<void> {
   const entries = await loadCorpus(TRAINING_CORPUS);

@@ -98,6 +98,11 @@ export function train(examples: readonly TrainingExample[], options: TrainingOpt
   return { version: 1, classes, weights: packed, trainedOn: { messages: examples.length, seed: options.seed, epochs: options.epochs } };
 }
 
+/** The weights file exactly as `npm run train-replies` writes it. */
+export function serialise(file: ModelFile): string {
+  return `${JSON.stringify(file)}\n`;
+}
+
 export function modelOf(file: ModelFile): ReplyModel {
   return new ReplyModel(file);
 }

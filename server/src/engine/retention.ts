@@ -1,0 +1,28 @@
+import type { EngineDeps } from './context.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface Retention {
+  /** Raw inbound messages are emptied after this many days (the log row, reading and action stay). */
+  rawMailDays: number;
+  /** Notification bodies (the inbox, kept for diagnosis) are deleted after this many days. */
+  inboxDays: number;
+}
+
+export const DEFAULT_RETENTION: Retention = { rawMailDays: 90, inboxDays: 14 };
+
+/**
+ * Keeps what grows with traffic bounded: run hourly per org with the channel renewal. Raw mail
+ * holds people's words and signatures, so it is not kept longer than it is useful for reading
+ * and correcting a reply. Answers what was pruned.
+ */
+export function pruneOrg(deps: EngineDeps, orgId: string): { rawMail: number; inbox: number } {
+  const retention = deps.retention ?? DEFAULT_RETENTION;
+  const now = deps.clock.now();
+  const rawMail = deps.db
+    .prepare("UPDATE inbound_messages SET raw = X'' WHERE org_id = ? AND received_at < ? AND length(raw) > 0 AND status IN ('processed', 'unmatched', 'ignored')")
+    .run(orgId, now - retention.rawMailDays * DAY_MS).changes;
+  const inbox = deps.db.prepare('DELETE FROM inbox WHERE org_id = ? AND received_at < ?').run(orgId, now - retention.inboxDays * DAY_MS).changes;
+  if (rawMail + inbox > 0) deps.logger.info('pruned old data', { orgId, rawMail, inbox });
+  return { rawMail, inbox };
+}

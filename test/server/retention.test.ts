@@ -1,0 +1,37 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { pruneOrg } from '../../server/src/engine/retention.js';
+import type { TestBackend } from '../helpers/backend-harness.js';
+import { startWithAssistant } from '../helpers/engine-scenario.js';
+
+let backend: TestBackend | undefined;
+
+afterEach(async () => {
+  await backend?.stop();
+  backend = undefined;
+});
+
+const DAY = 24 * 60 * 60 * 1000;
+
+describe('retention', () => {
+  it('empties raw inbound mail past RETENTION_RAW_MAIL_DAYS and deletes old notification bodies, keeping the log and everything newer', async () => {
+    ({ backend } = await startWithAssistant({ env: { RETENTION_RAW_MAIL_DAYS: '30', RETENTION_INBOX_DAYS: '7' } }));
+    const db = backend.deps.db;
+    const orgId = (db.prepare('SELECT id FROM orgs').get() as { id: string }).id;
+    const now = backend.deps.engine.deps.clock.now();
+    const insert = db.prepare("INSERT INTO inbound_messages (org_id, source, dedupe_key, subject, raw, received_at, status, intent) VALUES (?, 'webhook', ?, 'Re: hi', ?, ?, ?, 'AgreedToMeet')");
+    insert.run(orgId, 'old', Buffer.from('From: a@b.test\r\n\r\nold words'), now - 31 * DAY, 'processed');
+    insert.run(orgId, 'new', Buffer.from('From: a@b.test\r\n\r\nnew words'), now - 29 * DAY, 'processed');
+    insert.run(orgId, 'waiting', Buffer.from('From: a@b.test\r\n\r\nnot read yet'), now - 40 * DAY, 'received');
+    db.prepare("INSERT INTO inbox (org_id, channel_id, received_at, body) VALUES (?, 'c', ?, 'old'), (?, 'c', ?, 'new')").run(orgId, now - 8 * DAY, orgId, now - DAY);
+    expect(pruneOrg(backend.deps.engine.deps, orgId)).toEqual({ rawMail: 1, inbox: 1 });
+    const rows = db.prepare('SELECT dedupe_key, length(raw) AS bytes, intent FROM inbound_messages WHERE org_id = ? ORDER BY id').all(orgId);
+    expect(rows).toEqual([
+      { dedupe_key: 'old', bytes: 0, intent: 'AgreedToMeet' },
+      { dedupe_key: 'new', bytes: 27, intent: 'AgreedToMeet' },
+      { dedupe_key: 'waiting', bytes: 30, intent: 'AgreedToMeet' },
+    ]);
+    expect(db.prepare('SELECT body FROM inbox WHERE org_id = ?').all(orgId)).toEqual([{ body: 'new' }]);
+    // Running it again prunes nothing more.
+    expect(pruneOrg(backend.deps.engine.deps, orgId)).toEqual({ rawMail: 0, inbox: 0 });
+  });
+});
