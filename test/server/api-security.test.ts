@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, type TestBackend, signInAsAdmin, startTestBackend } from '../helpers/backend-harness.js';
 import { type ConnectedOrg, connectOrg } from '../helpers/connected-org.js';
+import { createApp } from '../../server/src/app.js';
+import { createLead } from '../../server/src/engine/leads.js';
 
 /** Every /api route refuses callers without the right key, or without Zoho admin rights for admin actions. */
 
@@ -15,33 +17,78 @@ const sequence = { name: 'Short', steps: [{ after_days: 0 }] };
 
 interface Route {
   method: string;
+  /** The route as Hono registers it, for the completeness check. */
+  pattern: string;
   path: () => string;
   body?: unknown;
   admin: boolean;
+  /** Names a resource of org A: another org gets 404. */
+  owned?: boolean;
 }
 
+let leadId: string;
+let inboundId: number;
+let segmentId: string;
+const record = '5725713000000009999';
+
+const route = (method: string, pattern: string, path: () => string, admin: boolean, extra: Partial<Route> = {}): Route => ({ method, pattern, path, admin, ...extra });
+
+/** Every /api route: the completeness test fails when a new route is not listed here. */
 const routes: Route[] = [
-  { method: 'GET', path: () => '/crm-details', admin: false },
-  { method: 'POST', path: () => '/crm-details/refresh', admin: true },
-  { method: 'GET', path: () => '/org', admin: false },
-  { method: 'POST', path: () => '/org/setup', admin: true },
-  { method: 'POST', path: () => '/org/widget-key/rotate', admin: true },
-  { method: 'POST', path: () => '/org/disconnect', admin: true },
-  { method: 'GET', path: () => '/assistants', admin: false },
-  { method: 'POST', path: () => '/assistants', body: { ...assistant, mailbox_email: 'other@a.test' }, admin: true },
-  { method: 'GET', path: () => `/assistants/${assistantId}`, admin: false },
-  { method: 'PUT', path: () => `/assistants/${assistantId}`, body: { ...assistant, name: 'Changed' }, admin: true },
-  { method: 'DELETE', path: () => `/assistants/${assistantId}`, admin: true },
-  { method: 'GET', path: () => '/sequences', admin: false },
-  { method: 'POST', path: () => '/sequences', body: { ...sequence, name: 'Another' }, admin: true },
-  { method: 'GET', path: () => `/sequences/${sequenceId}`, admin: false },
-  { method: 'PUT', path: () => `/sequences/${sequenceId}`, body: { ...sequence, name: 'Changed' }, admin: true },
-  { method: 'DELETE', path: () => `/sequences/${sequenceId}`, admin: true },
+  route('GET', '/api/crm-details', () => '/crm-details', false),
+  route('POST', '/api/crm-details/refresh', () => '/crm-details/refresh', true),
+  route('GET', '/api/org', () => '/org', false),
+  route('POST', '/api/org/setup', () => '/org/setup', true),
+  route('POST', '/api/org/widget-key/rotate', () => '/org/widget-key/rotate', true),
+  route('POST', '/api/org/disconnect', () => '/org/disconnect', true),
+  route('GET', '/api/assistants', () => '/assistants', false),
+  route('POST', '/api/assistants', () => '/assistants', true, { body: { ...assistant, mailbox_email: 'other@a.test' } }),
+  route('GET', '/api/assistants/:id', () => `/assistants/${assistantId}`, false, { owned: true }),
+  route('PUT', '/api/assistants/:id', () => `/assistants/${assistantId}`, true, { body: { ...assistant, name: 'Changed' }, owned: true }),
+  route('DELETE', '/api/assistants/:id', () => `/assistants/${assistantId}`, true, { owned: true }),
+  route('GET', '/api/sequences', () => '/sequences', false),
+  route('POST', '/api/sequences', () => '/sequences', true, { body: { ...sequence, name: 'Another' } }),
+  route('GET', '/api/sequences/:id', () => `/sequences/${sequenceId}`, false, { owned: true }),
+  route('PUT', '/api/sequences/:id', () => `/sequences/${sequenceId}`, true, { body: { ...sequence, name: 'Changed' }, owned: true }),
+  route('DELETE', '/api/sequences/:id', () => `/sequences/${sequenceId}`, true, { owned: true }),
+  route('GET', '/api/leads', () => '/leads', false),
+  route('GET', '/api/leads/by-record/:module/:recordId', () => `/leads/by-record/Contacts/${record}`, false, { owned: true }),
+  route('GET', '/api/record-widget/:module/:recordId', () => `/record-widget/Contacts/${record}`, false),
+  route('GET', '/api/leads/:id', () => `/leads/${leadId}`, false, { owned: true }),
+  route('GET', '/api/leads/:id/timeline', () => `/leads/${leadId}/timeline`, false, { owned: true }),
+  route('POST', '/api/leads/:id/replies/:inboundId/correction', () => `/leads/${leadId}/replies/${inboundId}/correction`, false, { body: { intent: 'AgreedToMeet' }, owned: true }),
+  route('POST', '/api/leads/:id/pause', () => `/leads/${leadId}/pause`, false, { owned: true }),
+  route('POST', '/api/leads/:id/resume', () => `/leads/${leadId}/resume`, false, { owned: true }),
+  route('POST', '/api/leads/:id/hand-back', () => `/leads/${leadId}/hand-back`, false, { owned: true }),
+  route('POST', '/api/leads/:id/send-now', () => `/leads/${leadId}/send-now`, false, { owned: true }),
+  route('GET', '/api/inbound', () => '/inbound', true),
+  route('GET', '/api/inbound/:id', () => `/inbound/${inboundId}`, true, { owned: true }),
+  route('POST', '/api/inbound/:id/correction', () => `/inbound/${inboundId}/correction`, true, { body: { intent: 'AgreedToMeet' }, owned: true }),
+  route('GET', '/api/reply-phrases', () => '/reply-phrases', false),
+  route('POST', '/api/reply-phrases', () => '/reply-phrases', true, { body: { phrase: 'kindly desist', intent: 'Unsubscribed' } }),
+  route('DELETE', '/api/reply-phrases/:id', () => '/reply-phrases/00000000-0000-4000-8000-000000000000', true),
+  route('GET', '/api/suppressions', () => '/suppressions', true),
+  route('POST', '/api/suppressions', () => '/suppressions', true, { body: { email: 'x@y.test' } }),
+  route('DELETE', '/api/suppressions/:email', () => '/suppressions/x%40y.test', true),
+  route('GET', '/api/assistants/:id/mailbox', () => `/assistants/${assistantId}/mailbox`, true, { owned: true }),
+  route('PUT', '/api/assistants/:id/mailbox', () => `/assistants/${assistantId}/mailbox`, true, { body: { host: 'imap.example.com', user: 'u', password: 'p', verify: false }, owned: true }),
+  route('DELETE', '/api/assistants/:id/mailbox', () => `/assistants/${assistantId}/mailbox`, true, { owned: true }),
+  route('POST', '/api/assistants/:id/resume-sending', () => `/assistants/${assistantId}/resume-sending`, true, { owned: true }),
+  route('GET', '/api/connector', () => '/connector', false),
+  route('PUT', '/api/connector', () => '/connector', true, { body: {} }),
+  route('GET', '/api/connector/segments', () => '/connector/segments', false),
+  route('POST', '/api/connector/segments', () => '/connector/segments', true, { body: {} }),
+  route('DELETE', '/api/connector/segments/:id', () => `/connector/segments/${segmentId}`, true, { owned: true }),
+  route('POST', '/api/connector/dry-run', () => '/connector/dry-run', true),
+  route('POST', '/api/connector/run', () => '/connector/run', true),
+  route('GET', '/api/connector/runs', () => '/connector/runs', false),
+  route('GET', '/api/connector/runs/:id/records', () => '/connector/runs/1/records', false),
+  route('POST', '/api/sign-in-ticket', () => '/sign-in-ticket', false),
 ];
 
 function snapshot(): string {
   const db = backend.deps.db;
-  const tables = ['orgs', 'zoho_tokens', 'widget_keys', 'notification_channels', 'assistants', 'sequences', 'sequence_steps', 'org_fields'];
+  const tables = ['orgs', 'zoho_tokens', 'widget_keys', 'notification_channels', 'assistants', 'sequences', 'sequence_steps', 'org_fields', 'leads', 'lead_events', 'inbound_messages', 'suppressions', 'reply_phrases', 'reply_examples', 'segments', 'connector_settings', 'outbox'];
   return JSON.stringify(tables.map((table) => db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all()));
 }
 
@@ -62,6 +109,17 @@ beforeAll(async () => {
   sequenceId = (await orgA.api('POST', '/sequences', sequence)).body.id;
   expect(assistantId).toBeTruthy();
   expect(sequenceId).toBeTruthy();
+  // A lead, a reply and a segment of org A, so that every route naming one can be tried by org B.
+  const orgIdA = (backend.deps.db.prepare('SELECT id FROM orgs WHERE zoho_org_id = ?').get(orgA.zoho.org_id) as { id: string }).id;
+  leadId = createLead(backend.deps.db, { org_id: orgIdA, assistant_id: assistantId, zoho_module: 'Contacts', zoho_record_id: record, email: 'lead@a.test', first_name: 'Lea', last_name: 'D', company: 'A', context: 'x', sequence_id: sequenceId, steps_total: 1, previous_owner_id: null, previous_owner_name: null }, Date.now()).id;
+  inboundId = Number(
+    backend.deps.db
+      .prepare("INSERT INTO inbound_messages (org_id, source, dedupe_key, subject, raw, received_at, status, lead_id, intent) VALUES (?, 'webhook', 'sec-1', 'Re: hi', ?, ?, 'processed', ?, 'Unclassified')")
+      .run(orgIdA, Buffer.from('From: lead@a.test\r\n\r\nhello'), Date.now(), leadId).lastInsertRowid,
+  );
+  const segment = await orgA.api('POST', '/connector/segments', { name: 'With email', entity: 'contact', conditions: [{ property: 'email', op: 'is_set' }] });
+  segmentId = String((segment.body as { id?: string }).id);
+  expect(segment.status, JSON.stringify(segment.body)).toBe(201);
 });
 
 afterAll(async () => {
@@ -69,6 +127,12 @@ afterAll(async () => {
 });
 
 describe('security of every /api route', () => {
+  it('lists every /api route the app registers (a new route must be added here)', () => {
+    const registered = new Set(createApp(backend.deps).routes.filter((entry) => entry.path.startsWith('/api/') && entry.method !== 'ALL').map((entry) => `${entry.method} ${entry.path}`));
+    expect([...registered].sort()).toEqual(routes.map((entry) => `${entry.method} ${entry.pattern}`).sort());
+    expect(routes.length).toBe(49);
+  });
+
   it('refuses a missing key, a malformed header and a wrong key with 401 and changes nothing', async () => {
     const before = snapshot();
     for (const route of routes) {
@@ -84,7 +148,7 @@ describe('security of every /api route', () => {
 
   it("never lets another org's key see or change this org's assistants and sequences", async () => {
     const before = snapshot();
-    const own = routes.filter((route) => route.path().includes(assistantId) || route.path().includes(sequenceId));
+    const own = routes.filter((candidate) => candidate.owned);
     for (const route of own) {
       const response = await call(route, { authorization: `Bearer ${orgB.widgetKey}`, 'x-admin-session': orgB.adminSession });
       expect(response.status, `${route.method} ${route.path()}`).toBe(404);
@@ -144,9 +208,10 @@ describe('security of every /api route', () => {
   });
 
   it('lets reads through for any user of the org holding the key', async () => {
-    for (const route of routes.filter((candidate) => !candidate.admin)) {
+    for (const route of routes.filter((candidate) => !candidate.admin && candidate.method === 'GET')) {
       const response = await call(route, { authorization: `Bearer ${orgA.widgetKey}` });
-      expect(response.status, `${route.method} ${route.path()}`).toBe(200);
+      // A read of a run that does not exist is a 404, never a refusal.
+      expect(response.status, `${route.method} ${route.path()}`).toBe(route.pattern === '/api/connector/runs/:id/records' ? 404 : 200);
     }
   });
 
