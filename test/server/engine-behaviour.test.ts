@@ -71,6 +71,22 @@ describe('intake decisions', () => {
     expect(scenario.leadOf(recordId)).toMatchObject({ status: 'active', previous_owner_id: org.repId });
   });
 
+  it("the sweep's window follows Zoho's clock, not a sped-up engine clock: an assignment made while notifications were lost is found", async () => {
+    await backend.sandbox.crm(scenario.zohoToken, 'DELETE', `/actions/watch?channel_ids=${backend.deps.db.prepare('SELECT channel_id FROM notification_channels').pluck().get() as string}`);
+    const engineDeps = backend.deps.engine.deps;
+    const zoho = backend.sandbox.clock;
+    // The engine runs three days ahead of Zoho, as TIME_SCALE makes it do.
+    engineDeps.zohoClock = zoho;
+    engineDeps.clock = { now: () => zoho.now() + 3 * 24 * 60 * 60 * 1000 };
+    const recordId = await scenario.contact();
+    await scenario.assign('Contacts', recordId, scenario.assistantUserId);
+    const orgId = backend.deps.db.prepare('SELECT id FROM orgs').pluck().get() as string;
+    expect(await sweepOrg(engineDeps, orgId)).toBe(1);
+    zoho.advance(60_000);
+    // The next sweep starts where this one ended, in Zoho's time: the same record is not queued twice.
+    expect(await sweepOrg(engineDeps, orgId)).toBe(0);
+  });
+
   it('the sweep pages through a bulk reassignment of more than one COQL page', async () => {
     await backend.sandbox.crm(scenario.zohoToken, 'DELETE', `/actions/watch?channel_ids=${backend.deps.db.prepare('SELECT channel_id FROM notification_channels').pluck().get() as string}`);
     for (let batch = 0; batch < 3; batch += 1) {

@@ -12,6 +12,11 @@ import type { Retention } from './retention.js';
 export interface EngineDeps {
   db: Db;
   clock: Clock;
+  /**
+   * The clock Zoho's own timestamps (Modified_Time) follow: the wall clock, never the engine's sped-up
+   * clock (TIME_SCALE), so that the sweep's window matches what Zoho wrote. The engine clock when absent.
+   */
+  zohoClock?: Clock;
   logger: Logger;
   gateway: ZohoGateway;
   cipher: TokenCipher;

@@ -39,7 +39,11 @@ export async function sweepOrg(deps: EngineDeps, orgId: string): Promise<number>
   if (!org || org.status === 'disconnected') return 0;
   if (org.status !== 'active') throw new ZohoAuthorizationError(`org ${orgId} needs re-authorization`);
   const now = deps.clock.now();
-  const since = (lastSwept(deps, orgId) ?? now - SWEEP_INTERVAL_MS) - OVERLAP_MS;
+  // The window is in Zoho's time: with a sped-up engine clock (the demo, black-box runs) a window in
+  // engine time would lie in Zoho's future and find nothing, and assignments made while the backend
+  // was down would be lost.
+  const zohoNow = (deps.zohoClock ?? deps.clock).now();
+  const since = (lastSwept(deps, orgId) ?? zohoNow - SWEEP_INTERVAL_MS) - OVERLAP_MS;
   const userIds = (await assistantsWithUsers(deps, org)).map((assistant) => assistant.zoho_user_id).filter((id): id is string => Boolean(id));
   let queued = 0;
   const queue = (module: string, rows: Record<string, unknown>[], skipWorking: boolean) => {
@@ -73,6 +77,6 @@ export async function sweepOrg(deps: EngineDeps, orgId: string): Promise<number>
       queue(module, await deps.gateway.coql(connectionOf(org), `select id, Modified_Time from ${module} where id in (${ids}) and ${changed} limit 200`), false);
     }
   }
-  saveSwept(deps, orgId, now);
+  saveSwept(deps, orgId, zohoNow);
   return queued;
 }
