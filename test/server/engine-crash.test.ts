@@ -2,12 +2,14 @@ import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestBackend } from '../helpers/backend-harness.js';
 import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
+import type { ConnectedOrg } from '../helpers/connected-org.js';
 
 let backend: TestBackend;
 let scenario: Scenario;
+let org: ConnectedOrg;
 
 beforeEach(async () => {
-  ({ backend, scenario } = await startWithAssistant());
+  ({ backend, scenario, org } = await startWithAssistant());
 });
 
 afterEach(async () => {
@@ -68,7 +70,14 @@ describe('crash safety', () => {
     expect(backend.deps.db.prepare("SELECT status FROM outbox WHERE kind = 'email'").pluck().get()).toBe('unconfirmed');
     expect(scenario.leadOf(recordId)).toMatchObject({ next_step: 1, state: 'Pending' });
     const titles = (await scenario.notes('Contacts', recordId)).map((note) => note.Note_Title);
-    expect(titles.filter((title) => title.startsWith('Email 1 of 4'))).toHaveLength(1);
+    expect(titles.filter((title) => title.startsWith('Email 1 of 4 sent'))).toHaveLength(1);
+    // A person learns of it: a note on the record, the lead's timeline and CRM Details in the settings tab.
+    expect(titles).toContain('Email 1 of 4 may not have been sent');
+    const lead = scenario.leadOf(recordId)!;
+    const timeline = await org.api('GET', `/leads/${lead.id}/timeline`);
+    expect((timeline.body as { events: { kind: string }[] }).events.map((event) => event.kind)).toContain('delivery_unconfirmed');
+    const details = await org.api('GET', '/crm-details');
+    expect((details.body as { org: { unconfirmedEmails: { leadId: string; subject: string }[] } }).org.unconfirmedEmails).toEqual([expect.objectContaining({ leadId: lead.id, subject: expect.any(String) })]);
   });
 
   it('killed while writing the email: the restart writes and sends it exactly once', async () => {

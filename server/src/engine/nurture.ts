@@ -107,7 +107,22 @@ export async function sendEmail(deps: EngineDeps, orgId: string, outboxId: numbe
   const { step, email, reply, force } = JSON.parse(row.payload) as { step: number; email: OutgoingEmail; reply?: 'brochure'; force?: boolean };
   let now = deps.clock.now();
   if (row.status === 'sending') {
-    moveOutbox(deps.db, row, 'sending', 'unconfirmed', now, { error: 'interrupted after handing to SMTP; not sent again' });
+    deps.db.transaction(() => {
+      if (!moveOutbox(deps.db, row, 'sending', 'unconfirmed', now, { error: 'interrupted after handing to SMTP; not sent again' })) return;
+      // A person must be able to learn of it: on the lead's timeline, as a note on the record, and in CRM Details.
+      const lead = getLead(deps.db, orgId, row.lead_id);
+      if (!lead) return;
+      const what = reply ? 'The brochure email' : `Email ${step + 1} of ${lead.steps_total}`;
+      addLeadEvent(deps.db, lead, 'delivery_unconfirmed', { outboxId, step: step + 1, subject: email.subject, to: email.to }, now);
+      queueNote(
+        deps,
+        lead,
+        `unconfirmed:${outboxId}`,
+        `${what} may not have been sent`,
+        `The assistant stopped while handing "${email.subject}" to the mail server, so it cannot tell whether ${email.to} received it. It was not sent again (an email is never sent twice). Check the assistant's Sent folder, and send it by hand if it is not there.`,
+        now,
+      );
+    })();
     deps.logger.warn('email delivery unconfirmed after an interruption; not resending', { orgId, outboxId });
   } else if (row.status === 'pending') {
     const lead = getLead(deps.db, orgId, row.lead_id);

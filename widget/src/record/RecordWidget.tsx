@@ -57,6 +57,7 @@ const EVENT_LABELS: Record<string, string> = {
   referral: 'Referral added to Zoho',
   opted_out: 'Email opt-out set in Zoho',
   correction: 'Reading corrected',
+  delivery_unconfirmed: 'An email may not have been sent (the assistant stopped while sending; not sent again)',
 };
 
 

@@ -14,6 +14,7 @@ export interface OrgHealth {
   authorizedAt: string | null;
   notificationChannel: { expiresAt: string | null; expired: boolean } | null;
   lastNotificationAt: string | null;
+  unconfirmedEmails?: { leadId: string; name: string; to: string; subject: string; at: string | null }[];
 }
 
 export interface AssistantDetails {
@@ -343,6 +344,19 @@ export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, openWindow
             <dt>Last notification</dt>
             <dd>{when(org.lastNotificationAt)}</dd>
           </dl>
+          {org.unconfirmedEmails && org.unconfirmedEmails.length > 0 && (
+            <>
+              <h3>Emails that may not have been sent</h3>
+              <p class="muted">The backend stopped while handing these to the mail server. They were not sent again; check the assistant's Sent folder and send by hand any that are missing.</p>
+              <ul aria-label="Emails that may not have been sent">
+                {org.unconfirmedEmails.map((email) => (
+                  <li>
+                    {email.name} ({email.to}): "{email.subject}", {when(email.at)}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
         </section>
       )}
     </main>
