@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SqliteTokenVault } from './auth/token-vault.js';
 import { appMigrations } from './db/migrations.js';
@@ -22,12 +22,28 @@ import { LlmReplyRefiner } from './replies/llm-refiner.js';
 
 
 /** Builds the backend's dependencies from its configuration (the composition root). */
+/** The wall-clock moment a sped-up clock started, kept in DATA_DIR/time-origin (made on first use). */
+function timeOrigin(dataDir: string): number {
+  const file = join(dataDir, 'time-origin');
+  try {
+    const kept = Number(readFileSync(file, 'utf8'));
+    if (Number.isFinite(kept) && kept > 0) return kept;
+  } catch {
+    // first run: made below
+  }
+  const now = systemClock.now();
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, String(now));
+  return now;
+}
+
 export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logger; db?: Db; mailer?: Mailer; dnsResolver?: DnsResolver } = {}): { deps: AppDeps; close(): Promise<void> } {
   const dataDir = resolve(env.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   // Tokens, leases on Zoho and HTTP live in real time; only the engine's schedule may run faster.
   const clock = overrides.clock ?? systemClock;
-  const engineClock = overrides.clock ?? (env.TIME_SCALE === 1 ? systemClock : scaledClock(env.TIME_SCALE));
+  // A sped-up clock counts from an origin kept in DATA_DIR, so a restart goes on from where the last process was.
+  const engineClock = overrides.clock ?? (env.TIME_SCALE === 1 ? systemClock : scaledClock(env.TIME_SCALE, systemClock, timeOrigin(dataDir)));
   const logger = overrides.logger ?? createLogger(env.LOG_LEVEL);
   const db = overrides.db ?? openDb(env.DATABASE_PATH ?? join(dataDir, 'app.sqlite'), appMigrations);
   const cipher = new TokenCipher(env.ENCRYPTION_KEY, env.ENCRYPTION_KEY_PREVIOUS);

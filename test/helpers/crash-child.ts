@@ -22,8 +22,8 @@ const { deps } = buildDeps(env, {
   clock,
   logger: silentLogger,
   mailer: {
-    async send(email) {
-      await smtp.send(email);
+    async send(email, claim) {
+      await smtp.send(email, claim);
       // The SMTP server has accepted the message; the outbox has not been marked yet.
       if (point === 'after-accept') die();
     },

@@ -21,7 +21,7 @@ interface DemoState {
 
 const STATE_FILE = 'demo.json';
 /** Everything the demo writes in DATA_DIR; `--reset` removes exactly these. */
-const DEMO_FILES = [STATE_FILE, 'sandbox.sqlite', 'sandbox.sqlite-wal', 'sandbox.sqlite-shm', 'app.sqlite', 'app.sqlite-wal', 'app.sqlite-shm', 'demo-mail.sqlite', 'demo-mail.sqlite-wal', 'demo-mail.sqlite-shm', 'zoho-sdk'];
+const DEMO_FILES = [STATE_FILE, 'sandbox.sqlite', 'sandbox.sqlite-wal', 'sandbox.sqlite-shm', 'app.sqlite', 'app.sqlite-wal', 'app.sqlite-shm', 'demo-mail.sqlite', 'demo-mail.sqlite-wal', 'demo-mail.sqlite-shm', 'zoho-sdk', 'time-origin'];
 
 const token = (bytes = 32) => randomBytes(bytes).toString('base64url');
 

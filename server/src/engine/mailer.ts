@@ -1,4 +1,5 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import SMTPConnection from 'nodemailer/lib/smtp-connection';
 
 export interface OutgoingEmail {
   from: { name: string; address: string };
@@ -11,21 +12,39 @@ export interface OutgoingEmail {
   headers: Record<string, string>;
 }
 
-/** Sends email; answers once the SMTP server has accepted the message (250). */
+/**
+ * Sends email; answers once the SMTP server has accepted the message (250). `claim` is called once
+ * the server is ready to take the message (connected, greeted, signed in): it records that the
+ * email is being sent, and answers false when it must not go after all (nothing is sent then).
+ * So the window in which a crash leaves an email unconfirmed is only the message transfer itself.
+ */
 export interface Mailer {
-  send(email: OutgoingEmail): Promise<void>;
+  send(email: OutgoingEmail, claim: () => boolean): Promise<void>;
 }
 
-/** Nodemailer over SMTP (`SMTP_URL`), with our own Message-ID so replies thread and match. */
+const TIMEOUT_MS = 30_000;
+
+/** Over SMTP (`SMTP_URL`) with nodemailer's composer and connection, with our own Message-ID so replies thread and match. */
 export class SmtpMailer implements Mailer {
-  private readonly transport: Transporter;
+  private readonly options: NonNullable<ConstructorParameters<typeof SMTPConnection>[0]>;
+  private readonly auth: { user: string; pass: string } | undefined;
 
   constructor(smtpUrl: string) {
-    this.transport = nodemailer.createTransport(smtpUrl);
+    const url = new URL(smtpUrl);
+    const secure = url.protocol === 'smtps:';
+    this.options = {
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: url.port ? Number(url.port) : secure ? 465 : 587,
+      secure,
+      connectionTimeout: TIMEOUT_MS,
+      greetingTimeout: TIMEOUT_MS,
+      socketTimeout: TIMEOUT_MS,
+    };
+    this.auth = url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined;
   }
 
-  async send(email: OutgoingEmail): Promise<void> {
-    await this.transport.sendMail({
+  async send(email: OutgoingEmail, claim: () => boolean): Promise<void> {
+    const raw = await new MailComposer({
       from: email.from,
       to: email.to,
       subject: email.subject,
@@ -34,11 +53,32 @@ export class SmtpMailer implements Mailer {
       ...(email.inReplyTo ? { inReplyTo: email.inReplyTo } : {}),
       ...(email.references?.length ? { references: email.references } : {}),
       headers: email.headers,
-    });
+    })
+      .compile()
+      .build();
+    const auth = this.auth;
+    const connection = new SMTPConnection(this.options);
+    const step = <T>(run: (done: (error: Error | null, value?: T) => void) => void) =>
+      new Promise<T>((resolve, reject) => {
+        run((error, value) => (error ? reject(error) : resolve(value as T)));
+      });
+    const failed = new Promise<never>((_, reject) => connection.once('error', reject));
+    try {
+      await Promise.race([step<void>((done) => connection.connect(() => done(null))), failed]);
+      if (auth) await Promise.race([step((done) => connection.login(auth, (error) => done(error ?? null))), failed]);
+      if (!claim()) return;
+      await Promise.race([step((done) => connection.send({ from: email.from.address, to: [email.to] }, raw, (error, info) => done(error ?? null, info))), failed]);
+    } finally {
+      try {
+        connection.quit();
+      } catch {
+        connection.close();
+      }
+    }
   }
 
   close(): void {
-    this.transport.close();
+    // One connection per message: nothing stays open.
   }
 }
 

@@ -132,28 +132,32 @@ export async function sendEmail(deps: EngineDeps, orgId: string, outboxId: numbe
       moveOutbox(deps.db, row, 'pending', 'failed', now, { error: 'the lead closed before the email went out' });
       return;
     }
-    // The suppression list is checked in the same step that claims the send: an unsubscribe always wins.
-    const claimed = deps.db.transaction(() => {
-      if (findSuppression(deps.db, orgId, email.to)) {
-        moveOutbox(deps.db, row, 'pending', 'failed', now, { error: 'the address is on the suppression list' });
-        return false;
-      }
-      return moveOutbox(deps.db, row, 'pending', 'sending', now);
-    })();
-    if (!claimed) {
-      stopIfSuppressed(deps, lead, email.to, now);
-      return;
-    }
     // Sending hours and the sending pause hold at send time too (an email can wait in the outbox).
     const assistant = getAssistant(deps.db, orgId, lead.assistant_id);
     const sendAt = assistant && !reply && !force ? nextSendTime(now, assistant) : now;
     if (assistant && (sendAt > now || (assistant.sending_paused_at !== null && !reply))) {
-      moveOutbox(deps.db, row, 'sending', 'pending', now);
       throw new RetryAfterError(sendAt > now ? sendAt : now + SENDING_PAUSED_RECHECK_MS, sendAt > now ? 'outside sending hours' : 'sending paused');
     }
+    // The send is claimed (pending → sending) only once the mail server is ready to take the message,
+    // and the suppression list is checked in that same step: an unsubscribe always wins, and a crash
+    // can leave an email unconfirmed only during the transfer itself.
+    let claimed = false;
+    let suppressed = false;
+    const claim = () =>
+      (claimed = deps.db.transaction(() => {
+        const at = deps.clock.now();
+        if (findSuppression(deps.db, orgId, email.to)) {
+          moveOutbox(deps.db, row, 'pending', 'failed', at, { error: 'the address is on the suppression list' });
+          suppressed = true;
+          return false;
+        }
+        return moveOutbox(deps.db, row, 'pending', 'sending', at);
+      })());
     try {
-      await deps.mailer.send(email);
+      await deps.mailer.send(email, claim);
     } catch (error) {
+      // Nothing claimed: the server was never handed the message, and the row is still pending.
+      if (!claimed) throw error;
       // Refused or never reached the server: nothing was accepted, so it may go again.
       const message = error instanceof Error ? error.message : String(error);
       const code = (error as { responseCode?: unknown }).responseCode;
@@ -164,6 +168,10 @@ export async function sendEmail(deps: EngineDeps, orgId: string, outboxId: numbe
       }
       moveOutbox(deps.db, row, 'sending', 'pending', deps.clock.now(), { error: message });
       throw error;
+    }
+    if (!claimed) {
+      if (suppressed) stopIfSuppressed(deps, lead, email.to, deps.clock.now());
+      return;
     }
     now = deps.clock.now();
     moveOutbox(deps.db, row, 'sending', 'done', now, { externalId: email.messageId });

@@ -27,8 +27,7 @@ export class ManualClock implements Clock {
   }
 }
 
-/** Runs `scale` times faster than the wall clock from the moment it is made (the demo's clock). */
-export function scaledClock(scale: number, base: Clock = systemClock): Clock {
-  const origin = base.now();
+/** Runs `scale` times faster than the wall clock from `origin` (by default the moment it is made): the demo's clock. */
+export function scaledClock(scale: number, base: Clock = systemClock, origin = base.now()): Clock {
   return { now: () => origin + (base.now() - origin) * scale };
 }
