@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { appMigrations } from '../../server/src/db/migrations.js';
+import { openDb } from '../../server/src/db/open-db.js';
 import { type RunningSandbox, startSandbox } from '../../server/src/sandbox/start-sandbox.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 
@@ -182,7 +183,9 @@ describe('kill -9 during a sped-up run', () => {
       await pause(1_000);
     }
 
-    const db = new Database(join(dataDir, 'app.sqlite'), { readonly: true, fileMustExist: true });
+    // The backend's own database, read as it left it (the last process stops first).
+    await kill();
+    const db = openDb(join(dataDir, 'app.sqlite'), appMigrations);
     const leads = db.prepare('SELECT zoho_record_id, status, close_reason FROM leads').all() as { zoho_record_id: string; status: string; close_reason: string | null }[];
     const outbox = db.prepare("SELECT lead_id, idempotency_key, status FROM outbox WHERE kind = 'email'").all() as { lead_id: string; idempotency_key: string; status: string }[];
     const unconfirmed = outbox.filter((row) => row.status === 'unconfirmed');
