@@ -93,7 +93,7 @@ export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logg
     mailboxPrivateHosts: env.MAILBOX_PRIVATE_HOSTS === 'allow',
     inboundAuth: env.INBOUND_AUTH,
     zohoClock: overrides.clock ?? systemClock,
-    retention: { rawMailDays: env.RETENTION_RAW_MAIL_DAYS, inboxDays: env.RETENTION_INBOX_DAYS },
+    retention: { rawMailDays: env.RETENTION_RAW_MAIL_DAYS, inboxDays: env.RETENTION_INBOX_DAYS, doneJobsDays: env.RETENTION_DONE_JOBS_DAYS },
     ...(overrides.dnsResolver ? { dnsResolver: overrides.dnsResolver } : {}),
     refiner: env.LLM_BASE_URL ? new LlmReplyRefiner({ baseUrl: env.LLM_BASE_URL, model: env.LLM_MODEL, apiKey: env.LLM_API_KEY }, logger) : undefined,
     renewChannel: async (orgId) => void (await renewChannelIfExpiring(deps, orgId)),

@@ -94,6 +94,7 @@ const appSchema = z.object({
   /** Days raw inbound mail is kept (the log of what was read and done stays), and days notification bodies are kept. */
   RETENTION_RAW_MAIL_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
   RETENTION_INBOX_DAYS: z.coerce.number().int().min(1).max(3_650).default(14),
+  RETENTION_DONE_JOBS_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
   /** `allow` lets assistant mailboxes live on private, loopback or link-local addresses (the demo, a mail server on your network). */
   MAILBOX_PRIVATE_HOSTS: z.enum(['refuse', 'allow']).default('refuse'),
   /** Keep an IMAP IDLE connection per assistant mailbox so replies arrive in seconds (polling runs anyway). */

@@ -14,7 +14,7 @@ const DAY = 24 * 60 * 60 * 1000;
 
 describe('retention', () => {
   it('empties raw inbound mail past RETENTION_RAW_MAIL_DAYS and deletes old notification bodies, keeping the log and everything newer', async () => {
-    ({ backend } = await startWithAssistant({ env: { RETENTION_RAW_MAIL_DAYS: '30', RETENTION_INBOX_DAYS: '7' } }));
+    ({ backend } = await startWithAssistant({ env: { RETENTION_RAW_MAIL_DAYS: '30', RETENTION_INBOX_DAYS: '7', RETENTION_DONE_JOBS_DAYS: '10' } }));
     const db = backend.deps.db;
     const orgId = (db.prepare('SELECT id FROM orgs').get() as { id: string }).id;
     const now = backend.deps.engine.deps.clock.now();
@@ -23,7 +23,12 @@ describe('retention', () => {
     insert.run(orgId, 'new', Buffer.from('From: a@b.test\r\n\r\nnew words'), now - 29 * DAY, 'processed');
     insert.run(orgId, 'waiting', Buffer.from('From: a@b.test\r\n\r\nnot read yet'), now - 40 * DAY, 'received');
     db.prepare("INSERT INTO inbox (org_id, channel_id, received_at, body) VALUES (?, 'c', ?, 'old'), (?, 'c', ?, 'new')").run(orgId, now - 8 * DAY, orgId, now - DAY);
-    expect(pruneOrg(backend.deps.engine.deps, orgId)).toEqual({ rawMail: 1, inbox: 1 });
+    const jobs = db.prepare("INSERT INTO jobs (org_id, kind, job_key, payload, status, run_at, max_attempts, created_at, updated_at) VALUES (?, 'reply', ?, '{}', ?, 0, 1, 0, ?)");
+    jobs.run(orgId, 'reply:old', 'done', now - 11 * DAY);
+    jobs.run(orgId, 'reply:recent', 'done', now - 9 * DAY);
+    jobs.run(orgId, 'reply:failed-old', 'failed', now - 11 * DAY);
+    expect(pruneOrg(backend.deps.engine.deps, orgId)).toEqual({ rawMail: 1, inbox: 1, jobs: 1 });
+    expect(db.prepare("SELECT job_key FROM jobs WHERE job_key LIKE 'reply:%' ORDER BY job_key").pluck().all()).toEqual(['reply:failed-old', 'reply:recent']);
     const rows = db.prepare('SELECT dedupe_key, length(raw) AS bytes, intent FROM inbound_messages WHERE org_id = ? ORDER BY id').all(orgId);
     expect(rows).toEqual([
       { dedupe_key: 'old', bytes: 0, intent: 'AgreedToMeet' },
@@ -32,6 +37,6 @@ describe('retention', () => {
     ]);
     expect(db.prepare('SELECT body FROM inbox WHERE org_id = ?').all(orgId)).toEqual([{ body: 'new' }]);
     // Running it again prunes nothing more.
-    expect(pruneOrg(backend.deps.engine.deps, orgId)).toEqual({ rawMail: 0, inbox: 0 });
+    expect(pruneOrg(backend.deps.engine.deps, orgId)).toEqual({ rawMail: 0, inbox: 0, jobs: 0 });
   });
 });

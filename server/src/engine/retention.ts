@@ -7,22 +7,25 @@ export interface Retention {
   rawMailDays: number;
   /** Notification bodies (the inbox, kept for diagnosis) are deleted after this many days. */
   inboxDays: number;
+  /** Finished jobs are deleted after this many days. Safe: every handler is idempotent, and every effect is keyed in the outbox or Zoho. */
+  doneJobsDays: number;
 }
 
-export const DEFAULT_RETENTION: Retention = { rawMailDays: 90, inboxDays: 14 };
+export const DEFAULT_RETENTION: Retention = { rawMailDays: 90, inboxDays: 14, doneJobsDays: 30 };
 
 /**
  * Keeps what grows with traffic bounded: run hourly per org with the channel renewal. Raw mail
  * holds people's words and signatures, so it is not kept longer than it is useful for reading
  * and correcting a reply. Answers what was pruned.
  */
-export function pruneOrg(deps: EngineDeps, orgId: string): { rawMail: number; inbox: number } {
+export function pruneOrg(deps: EngineDeps, orgId: string): { rawMail: number; inbox: number; jobs: number } {
   const retention = deps.retention ?? DEFAULT_RETENTION;
   const now = deps.clock.now();
   const rawMail = deps.db
     .prepare("UPDATE inbound_messages SET raw = X'' WHERE org_id = ? AND received_at < ? AND length(raw) > 0 AND status IN ('processed', 'unmatched', 'ignored')")
     .run(orgId, now - retention.rawMailDays * DAY_MS).changes;
   const inbox = deps.db.prepare('DELETE FROM inbox WHERE org_id = ? AND received_at < ?').run(orgId, now - retention.inboxDays * DAY_MS).changes;
-  if (rawMail + inbox > 0) deps.logger.info('pruned old data', { orgId, rawMail, inbox });
-  return { rawMail, inbox };
+  const jobs = deps.db.prepare("DELETE FROM jobs WHERE org_id = ? AND status = 'done' AND updated_at < ?").run(orgId, now - retention.doneJobsDays * DAY_MS).changes;
+  if (rawMail + inbox + jobs > 0) deps.logger.info('pruned old data', { orgId, rawMail, inbox, jobs });
+  return { rawMail, inbox, jobs };
 }
