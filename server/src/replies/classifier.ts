@@ -5,7 +5,7 @@ import { featuresOf } from './features.js';
 import { type Language, detectLanguage } from './language.js';
 import { type InboundMessage, addressesIn } from './message.js';
 import { type ReplyModel, shippedModel } from './model.js';
-import { SUPPORT_PATTERNS } from './phrases.js';
+import { PHRASES, SUPPORT_PATTERNS } from './phrases.js';
 import { type OwnText, normalise, ownTextOf, replyText } from './reply-text.js';
 import { AUTOMATIC_INTENTS, MIXED_POSITIVE_MIN, POSITIVE_INTENTS } from './safety.js';
 
@@ -136,10 +136,19 @@ const OPT_OUT: RegExp[] = [
   /\b(abmelden|austragen|aus (ihrem|ihrer|dem|der) (verteiler|liste|newsletter|datenbank|mailingliste)|keine (weiteren )?(e-?mails|emails|nachrichten|werbung|zusendungen)|nicht mehr (kontaktieren|anschreiben|schreiben|zu kontaktieren|anzuschreiben)|kontaktieren sie (mich|uns) nicht|schreiben sie (mir|uns) nicht|loschen sie (meine|mich|unsere)|streichen sie (mich|uns))/,
   /\b(descadastr|cancelar (a )?(minha )?(inscricao|subscricao)|remov(er|am|a|am)(-me| me|-nos)? da (sua |vossa |vosa )?(lista|base|mailing)|(nao|parem de) (me |nos )?(envi(ar|em)|mand(ar|em)|contact(ar|em)|contat(ar|em)|escrever)(-me)? (mais )?(e-?mails|emails|mensagens)|nao (me |nos )?(enviem|mandem|contactem|contatem|escrevam) mais|nao quero (mais )?receber|deixem de me (enviar|contactar|contatar|escrever)|tir(ar|em|e)(-me| me)? da (lista|base))/,
   /\bgdpr\b.{0,80}\b(delete|erase|remove)\b|\b(delete|erase) (all )?(my|our) (personal )?data\b/,
+  // "Remove my address" in each language, whatever list or database follows.
+  /\b(remove|delete|take|drop|erase) (my|our) (e-?mail( address)?|address|name|details|contact( details)?)\b/,
+  /\b(retir|supprim|enlev|effac|radi)\w* (mon|mes|notre|nos) (adresse|courriel|e-?mail|coordonnees|contact|nom)\b/, /\bne plus (m'|nous |me )?(ecrire|envoyer|contacter|solliciter)\b/, /\bne (m'|me |nous )?(ecrivez|contactez|envoyez|sollicitez) plus\b/,
+  /\b(quit|elimin|borr|retir|sac)\w* (mi|mis|nuestro|nuestra|nuestros) (correo|e-?mail|direccion|contacto|datos|nombre)\b/, /\b(no|nunca) (me|nos) (vuelvan? a )?(escrib|contact|envi|mand)\w*\b/,
+  /\b(remov|retir|tir|exclu|apag|elimin)\w* (o |a |os )?(meu|minha|meus|nosso|nossa) (e-?mail|endereco|contacto|contato|nome|cadastro|dados)\b/, /\bnao (me |nos )?(voltem a |volte a )?(envi|mand|contact|contat|escrev)\w* mais\b/,
+  /\b(entfernen|loschen|streichen|austragen|herausnehmen)\b.{0,40}\b(verteiler|liste|adresse|e-?mail|datenbank)\b/, /\b(verteiler|liste|adresse|e-?mail|datenbank)\b.{0,40}\b(entfernen|loschen|streichen|austragen|herausnehmen|nehmen)\b/,
 ];
 
+/** Our own list, then the earlier release's tuned opt-out phrases (phrases.ts), all in the sender's words only. */
+const OPT_OUT_ALL: RegExp[] = [...OPT_OUT, ...(PHRASES.Unsubscribed ?? []).map((rule) => rule.pattern)];
+
 function optOutOf(normalOwn: string): string | undefined {
-  for (const pattern of OPT_OUT) {
+  for (const pattern of OPT_OUT_ALL) {
     const found = normalOwn.match(pattern);
     if (found) return found[0].trim();
   }

@@ -19,6 +19,8 @@ const QUOTE_OPENERS: RegExp[] = [
   // Gmail and Apple Mail: "On Tue, Nov 17, 2026 at 9:02 AM Nova <…> wrote:" (also wrapped over two lines).
   /^(on|el|le|am|em|il|op)\s.{4,200}(wrote|escribió|escribio|a écrit|a ecrit|schrieb|escreveu|ha scritto|schreef)\s?:?\s*$/i,
   /^.{0,200}\s(wrote|escribió|a écrit|schrieb|escreveu):\s*$/i,
+  // "Am 05.11.2026 um 10:02 schrieb Nova:", "Le 5 nov. 2026, Nova a écrit :": the name after the verb or before it.
+  /^(am|le|el|em|on)\s.{4,200}\s(schrieb|a écrit|a ecrit|escribió|escribio|escreveu|wrote)\s.{1,120}:\s*$/i,
   /^.{0,120}<[^>\s]+@[^>\s]+>.{0,10}\b(wrote|escreveu|escribió|a écrit|schrieb)\b.{0,60}:\s*$/i,
   /^-{2,}\s*(original message|forwarded message|mensaje original|mensaje reenviado|message d'origine|message transféré|ursprüngliche nachricht|weitergeleitete nachricht|mensagem original|mensagem encaminhada|messaggio originale)\s*-{2,}/i,
   /^(begin forwarded message|inicio del mensaje reenviado|début du message réexpédié|anfang der weitergeleiteten nachricht|início da mensagem encaminhada)\s*:/i,
@@ -42,6 +44,18 @@ const SIGNATURE_OPENERS: RegExp[] = [
 const OUR_FOOTER = /^(to stop these emails, unsubscribe|unsubscribe|para dejar de recibir|pour ne plus recevoir|um keine e-mails|para deixar de receber)\b.{0,40}https?:\/\/\S+\/unsubscribe\//i;
 
 const QUOTE_MARK = /^(\s*>)+\s?/;
+
+/** Words legal disclaimers are made of, in five languages: a paragraph with three of them is one. */
+const DISCLAIMER_WORDS = /\b(confidential|confidentiality|privileged|intended (solely |only )?for|intended recipient|not the intended|notify the sender|delete (this|it|the)|disclos|unauthori[sz]ed|liability|virus|vertraulich|empfanger|irrtumlich|unbefugt|weitergabe|confidenti|destinataire|divulg|supprimer ce|confidencial|destinatario|prohibid|eliminar este|destinatário|proibid|apague|elimine|sigilo)/g;
+
+function isDisclaimer(paragraph: string): boolean {
+  const words = paragraph
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .match(DISCLAIMER_WORDS);
+  return (words ? new Set(words).size : 0) >= 3;
+}
 const MAX_LINE = 400;
 
 function compact(line: string): string {
@@ -145,10 +159,27 @@ export function replyText(text: string, ours: OwnText | null = null): string {
     }
     kept.push(line.replace(QUOTE_MARK, ''));
   }
-  const joined = kept.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  // Legal disclaimers are dropped by what they say, wherever they start ("IMPORTANT: The contents of this email…").
+  const joined = kept
+    .join('\n')
+    .split(/\n\s*\n/)
+    .filter((paragraph) => !isDisclaimer(paragraph.slice(0, 3_000)))
+    .join('\n\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
   if (!joined) return '';
-  // The library's pass: signatures ("Sent from my iPhone", "-- ") and any quote left in the kept text.
-  const visible = parser.read(joined).getVisibleText().trim();
+  // The library's pass. With our own text known, every quote of ours is already gone, so what
+  // follows a quote header it still sees is the person's (bottom-posted): only its signatures go.
+  // Without it, the library's top-posting reading (hide quotes and signatures) is the better guess.
+  const email = parser.read(joined);
+  const visible = ours
+    ? email
+        .getFragments()
+        .filter((fragment) => !fragment.isSignature())
+        .map((fragment) => fragment.getContent())
+        .join('\n')
+        .trim()
+    : email.getVisibleText().trim();
   return visible || joined;
 }
 

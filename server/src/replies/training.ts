@@ -25,11 +25,13 @@ export interface TrainingOptions {
 
 export const TRAINING: TrainingOptions = {
   seed: 7,
-  epochs: 40,
-  learningRate: 0.5,
-  l2: 1e-4,
-  minCount: 2,
-  prune: 0.02,
+  // Chosen by 5-fold cross-validation over the training corpus (never the held-out set): accuracy
+  // barely moves with these, the confidence of right readings does (0.63 → 0.75).
+  epochs: 60,
+  learningRate: 1.5,
+  l2: 1e-5,
+  minCount: 3,
+  prune: 0.1,
 };
 
 /** mulberry32: a small, fast, seeded generator. */
