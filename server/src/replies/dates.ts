@@ -74,6 +74,8 @@ function parserFor(language: Language, reference: Reference): Parser {
 interface Found {
   day: Day;
   dayCertain: boolean;
+  /** The month was said ("in March"), not merely implied ("the year"). */
+  monthCertain: boolean;
   hour: number | null;
   minute: number;
   index: number;
@@ -90,7 +92,10 @@ function chronoDates(text: string, language: Language, reference: Reference): Fo
   // The sender's language first, then English: short replies are often misjudged, and English dates turn up everywhere.
   const parsed = parserFor(language, reference).parse(text, ref, { forwardDate: true });
   if (language !== 'en') {
-    const english = parserFor('en', reference).parse(text, ref, { forwardDate: true });
+    // Only English readings that name something definite: an English parser reads stray words of other languages.
+    const english = parserFor('en', reference)
+      .parse(text, ref, { forwardDate: true })
+      .filter((candidate) => candidate.start.isCertain('day') || candidate.start.isCertain('weekday') || candidate.start.isCertain('hour') || candidate.start.isCertain('month'));
     // Where both read the same words, the longer reading wins ("Tuesday at 11am" over "11am").
     for (const candidate of english) {
       const overlapping = parsed.filter((found) => candidate.index < found.index + found.text.length && found.index < candidate.index + candidate.text.length);
@@ -119,7 +124,19 @@ function chronoDates(text: string, language: Language, reference: Reference): Fo
     // A weekday alone, said on that weekday, is next week's ("Thursday?" written on a Thursday).
     if (!start.isCertain('day') && start.isCertain('weekday') && dayMs(resolved) <= dayMs(today)) resolved = addDays(resolved, 7);
     const end = result.end ? { year: result.end.get('year') ?? day.year, month: result.end.get('month') ?? day.month, day: result.end.get('day') ?? day.day } : null;
-    results.push({ day: resolved, dayCertain, hour, minute, index: result.index, text: result.text, end });
+    // Nobody means a date more than two years away in a reply; such a reading is a misparse.
+    if (dayMs(resolved) > dayMs(today) + 730 * 86_400_000) continue;
+    results.push({ day: resolved, dayCertain, monthCertain: start.isCertain('month'), hour, minute, index: result.index, text: result.text, end });
+  }
+  // "el martes 24 a las 14:30": chrono may read the day and the time as two results; a day without a
+  // time followed closely by a time without a day is one moment.
+  for (let index = 0; index + 1 < results.length; index += 1) {
+    const day = results[index]!;
+    const time = results[index + 1]!;
+    const gap = time.index - (day.index + day.text.length);
+    if (day.dayCertain && day.hour === null && time.hour !== null && gap >= 0 && gap <= 12) {
+      results.splice(index, 2, { ...day, hour: time.hour, minute: time.minute, text: text.slice(day.index, time.index + time.text.length) });
+    }
   }
   return results;
 }
@@ -154,10 +171,29 @@ const NEXT_QUARTER = /\b(next quarter|following quarter|nachste[nms]? quartal|pr
 const NEXT_MONTH = /\b(next month|nachste[nm]? monat|im nachsten monat|el mes que viene|el proximo mes|le mois prochain|mois prochain|no proximo mes|mes que vem|proximo mes)\b/;
 const NEXT_WEEK = /\b(next week|nachste woche|la semana que viene|la proxima semana|la semaine prochaine|semaine prochaine|semana que vem|proxima semana)\b/;
 const AFTER_EASTER = /\b(after easter|nach ostern|despues de (semana santa|pascua)|apres paques|depois da pascoa|apos a pascoa)\b/;
-const NEW_YEAR = /\b(after the holidays|after christmas|after new year|in the new year|new year|nach (den feiertagen|neujahr|weihnachten|dem jahreswechsel)|im neuen jahr|anfang (des )?nachsten jahres|despues de (las fiestas|navidad|ano nuevo|reyes)|el ano que viene|apres les fetes|apres le nouvel an|debut d'annee|l'annee prochaine|depois das festas|depois do ano novo|ano que vem|no proximo ano|next year)\b/;
+/** The first working week of the new year: its Monday. */
+const NEW_YEAR = /\b(after the holidays|after christmas|after new year|in the new year|nach (den feiertagen|neujahr|weihnachten|dem jahreswechsel)|im neuen jahr|despues de (las fiestas|navidad|ano nuevo|reyes)|apres les fetes|apres le nouvel an|depois das festas|depois do ano novo)\b/;
+/** Next year as a whole: its first day. */
+const NEXT_YEAR = /\b(next year|nachste[ns]? jahr|im nachsten jahr|anfang (des )?nachsten jahres|el ano que viene|el proximo ano|l'annee prochaine|debut d'annee|ano que vem|no proximo ano|proximo ano)\b/;
+const AFTER_CARNIVAL = /\b(after carnival|depois do carnaval|apos o carnaval|despues del carnaval|nach (dem )?(karneval|fasching)|apres (le )?carnaval)\b/;
 const AFTER_SUMMER = /\b(after the summer|after summer|nach den sommerferien|nach dem sommer|despues del verano|a la rentree|apres l'ete|depois do verao|apos o verao)\b/;
 const INCLUSIVE = /^\W{0,3}(inclusive|inclusively|einschliesslich|inklusive|inclus|inclusivement|incluido|inclusive|incluso)\b/;
 const BACK_WORD = /(back|return|returning|reopen|wieder|zuruck|ab dem|ab|retour|partir du|regres|vuelta|volver|a partir del|a partir de|volta|retorno|retorn|regresso|de volta|reabr)\W{0,12}(\S+\W{0,3}){0,4}$/;
+
+const NUMBER_WORDS: Record<string, number> = {
+  one: 1, a: 1, two: 2, three: 3, four: 4, five: 5, six: 6, couple: 2, few: 3,
+  ein: 1, einer: 1, eine: 1, zwei: 2, drei: 3, vier: 4, funf: 5, sechs: 6,
+  un: 1, une: 1, deux: 2, trois: 3, quatre: 4, cinq: 5, six_: 6,
+  uno: 1, una: 1, dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6,
+  um: 1, uma: 1, dois: 2, duas: 2, quatro_: 4,
+};
+const RELATIVE = /\b(?:in|within|dans|en|dentro de|daqui a|em|nos proximos|in den nachsten)\s+(\d{1,2}|[a-z]+)\s+(days?|weeks?|months?|tagen?|wochen?|monaten?|jours?|semaines?|mois|dias?|semanas?|meses?)\b/;
+const MONTH_NAMES: [number, RegExp][] = [
+  [1, /^(january|januar|janvier|enero|janeiro)$/], [2, /^(february|februar|fevrier|febrero|fevereiro)$/], [3, /^(march|marz|mars|marzo|marco)$/], [4, /^(april|avril|abril)$/],
+  [5, /^(may|mai|mayo|maio)$/], [6, /^(june|juni|juin|junio|junho)$/], [7, /^(july|juli|juillet|julio|julho)$/], [8, /^(august|aout|agosto)$/],
+  [9, /^(september|septembre|septiembre|setembro)$/], [10, /^(october|oktober|octobre|octubre|outubro)$/], [11, /^(november|novembre|noviembre|novembro)$/], [12, /^(december|dezember|decembre|diciembre|dezembro)$/],
+];
+const MID_MONTH = /\b(?:mid[- ]|mitte |mi-|a mediados de |em meados de |meados de |a la mitad de )([a-z]+)\b/;
 
 /** Lead-in phrases that say when to reconnect; ordered before chrono, which would read "next month" as a day. */
 function relativeLater(normal: string, today: Day): Day | null {
@@ -172,16 +208,34 @@ function relativeLater(normal: string, today: Day): Day | null {
     const candidate = quarterStart(today.year, q);
     return dayMs(candidate) > dayMs(today) ? candidate : quarterStart(today.year + 1, q);
   }
+  const relative = normal.match(RELATIVE);
+  if (relative) {
+    const count = /^\d+$/.test(relative[1]!) ? Number(relative[1]) : (NUMBER_WORDS[relative[1]!] ?? NUMBER_WORDS[`${relative[1]!}_`]);
+    if (count && count <= 24) {
+      const unit = relative[2]!;
+      if (/^(day|tag|jour|dia)/.test(unit)) return addDays(today, count);
+      if (/^(week|woche|semaine|semana)/.test(unit)) return addDays(today, 7 * count);
+      const month = today.month - 1 + count;
+      return { year: today.year + Math.floor(month / 12), month: (month % 12) + 1, day: Math.min(today.day, 28) };
+    }
+  }
+  const mid = normal.match(MID_MONTH);
+  const midMonth = mid ? MONTH_NAMES.find(([, pattern]) => pattern.test(mid[1]!))?.[0] : undefined;
+  if (midMonth) {
+    const candidate = { year: today.year, month: midMonth, day: 15 };
+    return dayMs(candidate) > dayMs(today) ? candidate : { ...candidate, year: today.year + 1 };
+  }
   if (NEXT_MONTH.test(normal)) return today.month === 12 ? { year: today.year + 1, month: 1, day: 1 } : { year: today.year, month: today.month + 1, day: 1 };
   if (NEXT_WEEK.test(normal)) return addDays(today, ((8 - weekday(today)) % 7) || 7);
   if (AFTER_EASTER.test(normal)) return nextYearly(today, (year) => addDays(easterSunday(year), 2));
+  // Carnival ends on Shrove Tuesday: after it is Ash Wednesday, 46 days before Easter.
+  if (AFTER_CARNIVAL.test(normal)) return nextYearly(today, (year) => addDays(easterSunday(year), -46));
   if (AFTER_SUMMER.test(normal)) return nextYearly(today, (year) => ({ year, month: 9, day: 1 }));
   if (NEW_YEAR.test(normal)) {
-    const next = today.year + 1;
-    const january = { year: next, month: 1, day: 1 };
-    // "After the holidays" is the first working week: its Monday. "Next year" is the year's first day.
-    return /holidays|christmas|feiertagen|weihnachten|fiestas|navidad|reyes|fetes|festas|jahreswechsel/.test(normal.match(NEW_YEAR)![0]) ? addDays(january, (8 - weekday(january)) % 7) : january;
+    const january = { year: today.year + 1, month: 1, day: 1 };
+    return addDays(january, (8 - weekday(january)) % 7);
   }
+  if (NEXT_YEAR.test(normal)) return { year: today.year + 1, month: 1, day: 1 };
   return null;
 }
 
@@ -197,7 +251,7 @@ export function extractDate(text: string, reference: Reference, language: Langua
   if (kind === 'later') {
     const relative = relativeLater(normal, today);
     if (relative) return formatDay(relative);
-    const first = found.find((entry) => dayMs(entry.day) > dayMs(today));
+    const first = found.find((entry) => (entry.dayCertain || entry.monthCertain) && dayMs(entry.day) > dayMs(today));
     if (!first) return null;
     return formatDay(first.dayCertain ? first.day : { ...first.day, day: 1 });
   }
