@@ -37,6 +37,7 @@ const hostile: Record<string, string> = {
   'fake bounce, 200 KB headers': `From: MAILER-DAEMON@x.test\r\nTo: nova@x.test\r\nSubject: Undelivered Mail Returned to Sender\r\nX-Failed-Recipients: ${'a'.repeat(200_000)}\r\n\r\n5.1.1 fail\r\nTo: ${'b'.repeat(200_000)}\r\n`,
   '300 KB of spaces before an address': `From: a@b.test\r\nTo: nova@x.test\r\nSubject: hi\r\n\r\nplease contact ${' '.repeat(300_000)}x@y.test\r\n`,
   '100,000 capitalised words': `From: a@b.test\r\nTo: nova@x.test\r\nSubject: hi\r\n\r\nwrong person, talk to ${'Ab '.repeat(100_000)}\r\n`,
+  'punctuation runs before a return date': `From: a@b.test\r\nTo: nova@x.test\r\nSubject: Out of office\r\nAuto-Submitted: auto-replied\r\n\r\nI am out of the office. ${`ab${'.'.repeat(45)} a b c d e `.repeat(67)} 3 December 2026\r\n`,
   '20,000 return cues and dates': `From: a@b.test\r\nTo: nova@x.test\r\nSubject: Out of office\r\nAuto-Submitted: auto-replied\r\n\r\nI am out of the office. ${'back until 3 December '.repeat(20_000)}\r\n`,
 };
 console.log('adversarial messages (parse + classify):');

@@ -121,5 +121,8 @@ describe('the verdicts', () => {
     expect(providerVerdict('mx.google.com; dkim=pass header.i=@prospect.test header.s=sel; spf=pass; dmarc=pass (p=REJECT) header.from=prospect.test', 'jane@prospect.test').verdict).toBe('pass');
     expect(providerVerdict('mx.google.com; dkim=pass header.d=evil.test; dmarc=none', 'jane@prospect.test').verdict).toBe('none');
     expect(providerVerdict(undefined, 'jane@prospect.test').verdict).toBe('none');
+    // "dmarc=pass" in a comment or an envelope address is no result.
+    expect(providerVerdict('mx.google.com; spf=pass (google.com: domain of dmarc=pass@evil.example designates 1.2.3.4) smtp.mailfrom=dmarc=pass@evil.example; dmarc=fail (p=REJECT) header.from=prospect.test', 'jane@prospect.test').verdict).toBe('fail');
+    expect(providerVerdict('mx.google.com; dmarc=pass header.from=evil.test', 'jane@prospect.test').verdict).toBe('none');
   });
 });

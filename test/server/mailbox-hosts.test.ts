@@ -22,7 +22,11 @@ describe('mailbox servers the backend may connect to', () => {
   it('a name that resolves to loopback is refused; with MAILBOX_PRIVATE_HOSTS=allow it passes', async () => {
     await expect(checkMailboxHost('localhost', false)).rejects.toBeInstanceOf(MailboxHostRefused);
     await expect(checkMailboxHost('[::1]', false)).rejects.toBeInstanceOf(MailboxHostRefused);
-    await expect(checkMailboxHost('localhost', true)).resolves.toBeUndefined();
+    await expect(checkMailboxHost('localhost', true)).resolves.toBe('localhost');
+    // Fail closed: a name that does not resolve is not checked, so it is not used.
+    await expect(checkMailboxHost('no-such-host.invalid', false)).rejects.toBeInstanceOf(MailboxHostRefused);
+    // The answer is the checked address itself, so the connection cannot be sent elsewhere afterwards.
+    await expect(checkMailboxHost('93.184.216.34', false)).resolves.toBe('93.184.216.34');
   });
 
   it('PUT /assistants/:id/mailbox refuses 127.0.0.1, 10.x, 169.254.169.254 and [::1] with one fixed message, and stores nothing', async () => {

@@ -113,6 +113,25 @@ describe("the sender's own words", () => {
     expect(decide(out)).toEqual({ kind: 'act', intent: 'Unsubscribed' });
   });
 
+  it('our footer with a link rewritten by a scanner (Outlook Safe Links) is still ours', async () => {
+    const safe = first.replace(/https:\/\/\S+/, (url) => `https://eur01.safelinks.protection.outlook.example/?url=${encodeURIComponent(url)}&data=05%7C01`);
+    const body = `Who is this?\n\n________________________________\nFrom: Nova <nova@acme-energy.test>\nSent: Thursday, November 12, 2026 9:02 AM\nTo: Laura Bennett <laura.bennett@granite.example>\nSubject: A quick question\n\n${safe}`;
+    for (const ours of [[first], []]) {
+      const result = await read(body, {}, ours);
+      expect(result.optOut).toBeUndefined();
+      expect(decide(result)).not.toEqual({ kind: 'act', intent: 'Unsubscribed' });
+    }
+  });
+
+  it('an example or taught phrase never overrides a request to stop, and a similar but negated reply cannot close the lead', async () => {
+    const taught = classify(await parseMessage(raw('Not interested. Please remove me from your list.')), { taught: [{ phrase: 'interested', intent: 'InterestedToProceed' }] });
+    expect(decide(taught).kind).toBe('unclear');
+    const no = await parseMessage(raw('We are not interested in switching suppliers this year, our current contract runs on.'));
+    const example = { kind: 'reply' as const, intent: 'Deactivated' as const, text: 'x', features: readMessage(no).features };
+    const yes = classify(await parseMessage(raw('We are interested in switching suppliers this year, our current contract runs out. Call me.')), { examples: [example] });
+    expect(decide(yes)).not.toEqual({ kind: 'act', intent: 'Deactivated' });
+  });
+
   it('a reply that is both positive and an opt-out goes to a person, never suppressed', async () => {
     const result = await read('Happy to talk, but please take me off the marketing list.');
     expect(result).toMatchObject({ intent: 'Unsubscribed', mixed: true });

@@ -371,6 +371,7 @@ CREATE TABLE reply_examples (
 );
 
 ALTER TABLE orgs ADD COLUMN widget_origins TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE oauth_states ADD COLUMN ticket_org_id TEXT;
 
 ALTER TABLE inbound_messages ADD COLUMN decision TEXT;
 ALTER TABLE inbound_messages ADD COLUMN auth TEXT;

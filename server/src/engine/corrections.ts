@@ -45,7 +45,13 @@ export async function correctReply(deps: EngineDeps, orgId: string, inboundId: n
       const email = lead.email?.toLowerCase() ?? null;
       const suppression = email ? findSuppression(deps.db, orgId, email) : undefined;
       // Lift only what this reply's misreading put there: a person's or another reply's suppression stays.
-      if (email && suppression && suppression.source === `reply ${inboundId}` && !SUPPRESS[intent]) {
+      // Other grounds to keep it: the unsubscribe link, or another reply of the lead read as a request to stop or a "no".
+      const otherGrounds =
+        deps.db.prepare("SELECT 1 FROM lead_events WHERE org_id = ? AND lead_id = ? AND kind IN ('unsubscribed', 'opted_out') LIMIT 1").get(orgId, lead.id) !== undefined ||
+        deps.db
+          .prepare("SELECT 1 FROM inbound_messages WHERE org_id = ? AND lead_id = ? AND id <> ? AND intent IN ('Unsubscribed', 'Deactivated', 'MovedOut', 'Retired') LIMIT 1")
+          .get(orgId, lead.id, inboundId) !== undefined;
+      if (email && suppression && (suppression.source === `reply ${inboundId}` || suppression.source === `correction ${inboundId}`) && !SUPPRESS[intent] && !otherGrounds) {
         unsuppress(deps.db, orgId, email);
         changes.push(`lifted the suppression of ${email} (${suppression.reason})`);
         if (suppression.reason === 'unsubscribed' && (lead.zoho_module === 'Leads' || lead.zoho_module === 'Contacts')) {

@@ -50,7 +50,9 @@ export async function pollMailbox(deps: EngineDeps, orgId: string, assistantId: 
     const message = error instanceof Error ? (error as Error & { responseText?: string }).responseText ?? error.message : String(error);
     // The cursor stays where the last message read left it (never rewound); only the error is recorded.
     const reached = mailboxStatus(deps, orgId, assistantId);
-    saveCursor(deps, orgId, assistantId, reached ? { uidValidity: reached.uid_validity, lastUid: reached.last_uid } : { uidValidity: '', lastUid: -1 }, message.slice(0, 300));
+    // What the settings tab shows is our own words: the server's answer stays in the log, never read back through the API.
+    const shown = /MailboxHostRefused|private, loopback/.test(message) ? 'The mailbox server is on a private, loopback or link-local address.' : /auth|login|credential|password/i.test(message) ? 'The mailbox refused the user name or password.' : 'Could not read the mailbox (connection or server error); see the backend log.';
+    saveCursor(deps, orgId, assistantId, reached ? { uidValidity: reached.uid_validity, lastUid: reached.last_uid } : { uidValidity: '', lastUid: -1 }, shown);
     deps.logger.warn('mailbox poll failed', { orgId, assistantId, error: message.slice(0, 300) });
   }
   return true;

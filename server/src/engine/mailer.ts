@@ -23,6 +23,8 @@ export interface Mailer {
 }
 
 const TIMEOUT_MS = 30_000;
+/** After DATA a server may take minutes to answer (RFC 5321 allows 10): giving up sooner would send twice. */
+const SOCKET_TIMEOUT_MS = 10 * 60_000;
 
 /** Over SMTP (`SMTP_URL`) with nodemailer's composer and connection, with our own Message-ID so replies thread and match. */
 export class SmtpMailer implements Mailer {
@@ -38,7 +40,7 @@ export class SmtpMailer implements Mailer {
       secure,
       connectionTimeout: TIMEOUT_MS,
       greetingTimeout: TIMEOUT_MS,
-      socketTimeout: TIMEOUT_MS,
+      socketTimeout: SOCKET_TIMEOUT_MS,
     };
     this.auth = url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined;
   }
@@ -64,7 +66,7 @@ export class SmtpMailer implements Mailer {
       });
     const failed = new Promise<never>((_, reject) => connection.once('error', reject));
     try {
-      await Promise.race([step<void>((done) => connection.connect(() => done(null))), failed]);
+      await Promise.race([step<void>((done) => connection.connect((error?: Error | null) => done(error ?? null))), failed]);
       if (auth) await Promise.race([step((done) => connection.login(auth, (error) => done(error ?? null))), failed]);
       if (!claim()) return;
       await Promise.race([step((done) => connection.send({ from: email.from.address, to: [email.to] }, raw, (error, info) => done(error ?? null, info))), failed]);

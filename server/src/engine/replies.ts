@@ -7,7 +7,7 @@ import { type Classification, type TaughtPhrase, classify, isAutomatic } from '.
 import type { MeetingTime } from '../replies/dates.js';
 import type { ReplyExample } from '../replies/examples.js';
 import { type Decision, decide } from '../replies/safety.js';
-import { type MailAuthResult, providerVerdict, verifyMessage } from '../mail/authentication.js';
+import { type MailAuthResult, domainOf, providerVerdict, verifyMessage } from '../mail/authentication.js';
 import { type InboundMessage, parseMessage } from '../replies/message.js';
 import { replySubject } from '../replies/reply-message.js';
 import { connectionOf } from '../services/org-setup.js';
@@ -258,7 +258,8 @@ export async function handleReply(deps: EngineDeps, orgId: string, inboundId: nu
   deps.db.transaction(() => {
     const lead = getLead(deps.db, orgId, found.lead.id)!;
     // A reply whose sender is not authenticated informs a person, and acts on nothing by itself.
-    const verified = row.auth === null || row.auth === 'pass' || row.auth === 'off';
+    // Authenticated, and for the lead's own domain: a signed message from another domain that carries our thread ids proves nothing about the lead.
+    const verified = row.auth === null || row.auth === 'off' || (row.auth === 'pass' && classification.intent !== 'Bounce' && domainOf(message.from?.address) !== null && domainOf(message.from?.address) === domainOf(lead.email)) || (row.auth === 'pass' && classification.intent === 'Bounce');
     const action = actOnReply(deps, lead, inboundId, message, classification, decision, now, verified ? null : (row.auth_detail ?? 'not authenticated'));
     setInbound(deps, inboundId, { ...classified, status: 'processed', lead_id: lead.id, matched_by: found.by, action });
   })();
@@ -332,7 +333,8 @@ function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, message: In
   }
   // Unauthenticated mail (a forged From: costs nothing) may inform a person, never act: no suppression,
   // no opt-out, no handback, no record. Bounces are trusted only with our own original inside (findLead).
-  if (unverified && intent !== 'Bounce' && intent !== 'AutoReply' && intent !== 'SupportAutoResponse') {
+  const benign = !unclear && (intent === 'AutoReply' || intent === 'SupportAutoResponse');
+  if (unverified && intent !== 'Bounce' && !benign) {
     if (lead.status !== 'active') return `logged; sender not verified (${unverified})`;
     updateLead(deps.db, lead, { status: 'paused', next_send_at: null }, now);
     addLeadEvent(deps.db, lead, 'paused', { reason: 'unverified reply', inboundId }, now);

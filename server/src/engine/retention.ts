@@ -23,7 +23,9 @@ export function pruneOrg(deps: EngineDeps, orgId: string): { rawMail: number; in
   const now = deps.clock.now();
   const rawMail = deps.db
     .prepare("UPDATE inbound_messages SET raw = X'' WHERE org_id = ? AND received_at < ? AND length(raw) > 0 AND status IN ('processed', 'unmatched', 'ignored')")
-    .run(orgId, now - retention.rawMailDays * DAY_MS).changes;
+    .run(orgId, now - retention.rawMailDays * DAY_MS).changes +
+    // Mail that matched no org has no org to prune it with: every org's pass takes it too.
+    deps.db.prepare("UPDATE inbound_messages SET raw = X'' WHERE org_id IS NULL AND received_at < ? AND length(raw) > 0").run(now - retention.rawMailDays * DAY_MS).changes;
   const inbox = deps.db.prepare('DELETE FROM inbox WHERE org_id = ? AND received_at < ?').run(orgId, now - retention.inboxDays * DAY_MS).changes;
   const jobs = deps.db.prepare("DELETE FROM jobs WHERE org_id = ? AND status = 'done' AND updated_at < ?").run(orgId, now - retention.doneJobsDays * DAY_MS).changes;
   if (rawMail + inbox + jobs > 0) deps.logger.info('pruned old data', { orgId, rawMail, inbox, jobs });

@@ -23,8 +23,29 @@ const DNS_TIMEOUT_MS = 5_000;
 export const systemResolver: DnsResolver = (name, rrtype) =>
   Promise.race([dnsResolve(name, rrtype), new Promise((_, fail) => setTimeout(() => fail(Object.assign(new Error('DNS timeout'), { code: 'ETIMEOUT' })), DNS_TIMEOUT_MS).unref())]);
 
-function domainOf(address: string | undefined | null): string | null {
-  return address?.split('@')[1]?.toLowerCase().replace(/>$/, '') ?? null;
+export function domainOf(address: string | undefined | null): string | null {
+  if (!address) return null;
+  const at = address.lastIndexOf('@');
+  return at < 0 ? null : address.slice(at + 1).toLowerCase().replace(/>$/, '') || null;
+}
+
+/** The results of an Authentication-Results header, comments removed: "dmarc=pass" counts only as a result of its own. */
+function resultsOf(header: string): { method: string; result: string; properties: string }[] {
+  let plain = '';
+  let depth = 0;
+  for (const char of header.slice(0, 2_000)) {
+    if (char === '(') depth += 1;
+    else if (char === ')') depth = Math.max(0, depth - 1);
+    else if (depth === 0) plain += char;
+  }
+  // The first part is the server that wrote it (authserv-id); each later part is "method=result properties".
+  return plain
+    .toLowerCase()
+    .split(';')
+    .slice(1)
+    .map((part) => /^\s*([a-z-]+)\s*=\s*([a-z]+)\b(.*)$/s.exec(part))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => ({ method: match[1]!, result: match[2]!, properties: match[3]! }));
 }
 
 /** A pass when DMARC passes, or a DKIM signature of the From: domain (or its parent) verifies. */
@@ -50,11 +71,18 @@ export async function verifyMessage(raw: Buffer, fromAddress: string | null, res
 export function providerVerdict(authenticationResults: string | undefined, fromAddress: string | null): MailAuthResult {
   const fromDomain = domainOf(fromAddress);
   if (!authenticationResults) return { verdict: 'none', detail: 'no Authentication-Results from the mail provider' };
-  const header = authenticationResults.slice(0, 2_000).toLowerCase();
-  const dmarc = /\bdmarc=(\w+)/.exec(header)?.[1] ?? 'none';
-  const dkimPassDomains = [...header.matchAll(/\bdkim=pass\b[^;]*?header\.(?:d|i)=@?([a-z0-9.-]+)/g)].map((match) => match[1]!);
+  const results = resultsOf(authenticationResults);
+  const dmarcResult = results.find((entry) => entry.method === 'dmarc');
+  const dmarc = dmarcResult?.result ?? 'none';
+  // DMARC passes for the From: domain it names (header.from), not for another one.
+  const dmarcFrom = /\bheader\.from\s*=\s*([a-z0-9.-]+)/.exec(dmarcResult?.properties ?? '')?.[1];
+  const dmarcPass = dmarc === 'pass' && (dmarcFrom === undefined || dmarcFrom === fromDomain);
+  const dkimPassDomains = results
+    .filter((entry) => entry.method === 'dkim' && entry.result === 'pass')
+    .map((entry) => /\bheader\.(?:d|i)\s*=\s*@?([a-z0-9.-]+)/.exec(entry.properties)?.[1])
+    .filter((domain): domain is string => Boolean(domain));
   const aligned = fromDomain !== null && dkimPassDomains.some((domain) => domain === fromDomain || fromDomain.endsWith(`.${domain}`));
   const detail = `provider: dmarc=${dmarc}${dkimPassDomains.length > 0 ? ` dkim=pass (${dkimPassDomains.join(', ')})` : ''} header.from=${fromDomain ?? 'unknown'}`;
-  if (dmarc === 'pass' || aligned) return { verdict: 'pass', detail };
-  return { verdict: dmarc === 'fail' || /\bdkim=fail\b/.test(header) ? 'fail' : 'none', detail };
+  if (dmarcPass || aligned) return { verdict: 'pass', detail };
+  return { verdict: dmarc === 'fail' || results.some((entry) => entry.method === 'dkim' && entry.result === 'fail') ? 'fail' : 'none', detail };
 }

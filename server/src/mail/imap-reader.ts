@@ -35,11 +35,14 @@ export function openMailbox(db: Db, cipher: TokenCipher, orgId: string, assistan
 const CONNECT_TIMEOUT_MS = 15_000;
 const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 
-export function imapClient(settings: MailboxSettings, options: { idleSoon?: boolean } = {}): ImapFlow {
+export function imapClient(settings: MailboxSettings, options: { idleSoon?: boolean; address?: string } = {}): ImapFlow {
+  const address = options.address ?? settings.host;
   return new ImapFlow({
     // A watching connection does nothing but IDLE, so it starts idling almost at once.
     ...(options.idleSoon ? { autoIdleDelay: 1_000 } : {}),
-    host: settings.host,
+    // The checked address, with the name for TLS (SNI and the certificate check).
+    host: address,
+    ...(address !== settings.host ? { servername: settings.host } : {}),
     port: settings.port,
     secure: settings.secure,
     auth: { user: settings.user, pass: settings.password },
@@ -51,8 +54,8 @@ export function imapClient(settings: MailboxSettings, options: { idleSoon?: bool
 }
 
 /** Signs in and out once: used when an admin saves the settings, so a typo is caught at once. */
-export async function verifyMailbox(settings: MailboxSettings): Promise<void> {
-  const client = imapClient(settings);
+export async function verifyMailbox(settings: MailboxSettings, address?: string): Promise<void> {
+  const client = imapClient(settings, address ? { address } : {});
   try {
     await client.connect();
     await client.mailboxOpen(settings.folder, { readOnly: true });
@@ -82,8 +85,8 @@ export async function readNewMessages(
 ): Promise<number> {
   const limit = options.limit ?? 200;
   // Checked at every connection, not only when saved: a name can be pointed elsewhere later.
-  await checkMailboxHost(settings.host, options.allowPrivate ?? false);
-  const client = imapClient(settings);
+  const address = await checkMailboxHost(settings.host, options.allowPrivate ?? false);
+  const client = imapClient(settings, { address });
   let read = 0;
   try {
     await client.connect();

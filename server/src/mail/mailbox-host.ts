@@ -26,11 +26,16 @@ export function isPublicAddress(address: string): boolean {
   return !NOT_PUBLIC.has(parsed.range());
 }
 
-/** Throws MailboxHostRefused unless every address of `host` is public (or private hosts are allowed). */
-export async function checkMailboxHost(host: string, allowPrivate: boolean): Promise<void> {
-  if (allowPrivate) return;
+/**
+ * Throws MailboxHostRefused unless every address of `host` is public (or private hosts are allowed).
+ * Answers the address to connect to: the one checked, so a name cannot be pointed elsewhere between
+ * the check and the connection (DNS rebinding).
+ */
+export async function checkMailboxHost(host: string, allowPrivate: boolean): Promise<string> {
+  if (allowPrivate) return host;
   const bare = host.replace(/^\[|\]$/g, '');
   const addresses = isIP(bare) ? [bare] : (await lookup(bare, { all: true, verbatim: true }).catch(() => [])).map((entry) => entry.address);
-  // A name that resolves to nothing cannot be reached either; the sign-in check says so in its own words.
-  if (addresses.some((address) => !isPublicAddress(address))) throw new MailboxHostRefused();
+  // Fail closed: a name that does not resolve now is not checked, so it is not used.
+  if (addresses.length === 0 || addresses.some((address) => !isPublicAddress(address))) throw new MailboxHostRefused();
+  return addresses[0]!;
 }

@@ -44,15 +44,12 @@ export class MailboxWatcher {
   private async watch(orgId: string, assistantId: string, backoff: number): Promise<void> {
     const settings = openMailbox(this.db, this.cipher, orgId, assistantId);
     if (!settings || this.stopped) return;
-    const allowed = await checkMailboxHost(settings.host, this.allowPrivate).then(
-      () => true,
-      () => false,
-    );
-    if (!allowed || this.stopped) {
+    const address = await checkMailboxHost(settings.host, this.allowPrivate).catch(() => null);
+    if (!address || this.stopped) {
       this.logger.warn('mailbox watch refused: the server is on a private address', { orgId, assistantId });
       return;
     }
-    const client = imapClient(settings, { idleSoon: true });
+    const client = imapClient(settings, { idleSoon: true, address });
     this.clients.set(assistantId, client);
     client.on('exists', () => this.onNewMail(orgId, assistantId));
     client.on('error', (error: Error) => this.logger.warn('mailbox watch error', { orgId, assistantId, error: error.message }));

@@ -112,7 +112,7 @@ function bodyRecipient(text: string): string | null {
     text.match(/<([^\s<>@]+@[^\s<>]+)>\s*:/) ??
     text.match(/\b(?:to|an|a|para)\s+<?([^\s<>@]+@[^\s<>,;]+?)>?\s+(?:could not|couldn'?t|konnte|n'a pas|no se|nao)/i) ??
     // An address alone on an indented line, as Postfix and many MTAs list failed recipients.
-    text.match(/^[ \t]{1,20}<?([^\s<>@]{1,64}@[^\s<>@]{1,255}?)>?[ \t]*$/m);
+    text.match(/^[ \t]{0,20}<?([^\s<>@]{1,64}@[^\s<>@]{1,255}?)>?[ \t]*$/m);
   if (match?.[1]) return match[1].toLowerCase();
   const to = text.split(/\r?\n/).find((line) => /^to:/i.test(line));
   return to ? (addressesIn(to.slice(3))[0]?.toLowerCase() ?? null) : null;
@@ -133,22 +133,26 @@ const OPT_OUT: RegExp[] = [
   /\bno (more|further) (e-?mails|emails|messages|contact|mail)\b/,
   /\b(dar(me|nos)? de baja|darse de baja|den(me|nos)? de baja|borr(ar|en|e|ad)(me|nos)? de|elimin(ar|en|e|ad)(me|nos)? de (su|la|vuestra|esta|sus)s? (lista|base|listado)|no (me|nos) (vuelvan? a )?(escriba|contacte|envie|mande|escriban|contacten|envien|manden)n?|dej(e|en|ad) de (escribir|enviar|mandar|contactar)(me|nos)?|no (quiero|deseo|queremos) recibir|no volver a (escribir|contactar)(me|nos)?|sac(ar|ad|en|ame|adme)(me|nos)? de)/,
   /\b(desinscri(re|vez|ption)|desabonn|retir(er|ez)(-moi| moi|-nous)? de (votre|vos|la|cette) (liste|fichier|base|mailing)|ne (plus )?m'(ecri|envoy|contact)ez plus|ne (me|nous) (contactez|ecrivez|sollicitez) plus|ne plus (me |nous )?(recevoir|contacter|ecrire|solliciter)|arret(er|ez) de (m'|nous )(ecrire|envoyer|contacter|solliciter)|supprim(er|ez) (mes donnees|mon adresse|moi|mon contact))/,
-  /\b(abmelden|austragen|aus (ihrem|ihrer|dem|der) (verteiler|liste|newsletter|datenbank|mailingliste)|keine (weiteren )?(e-?mails|emails|nachrichten|werbung|zusendungen)|nicht mehr (kontaktieren|anschreiben|schreiben|zu kontaktieren|anzuschreiben)|kontaktieren sie (mich|uns) nicht|schreiben sie (mir|uns) nicht|loschen sie (meine|mich|unsere)|streichen sie (mich|uns))/,
+  /\b(abmelden|austragen|aus (ihrem|ihrer|dem|der) (verteiler|liste|newsletter|datenbank|mailingliste)|keine (weiteren )?(e-?mails|emails|nachrichten|werbung|zusendungen) mehr|(mochte|wunsche|will|wollen) keine (weiteren )?(e-?mails|emails|nachrichten|werbung|zusendungen)|nicht mehr (kontaktieren|anschreiben|schreiben|zu kontaktieren|anzuschreiben)|kontaktieren sie (mich|uns) nicht|schreiben sie (mir|uns) nicht|loschen sie (meine|mich|unsere)|streichen sie (mich|uns))/,
   /\b(descadastr|cancelar (a )?(minha )?(inscricao|subscricao)|remov(er|am|a|am)(-me| me|-nos)? da (sua |vossa |vosa )?(lista|base|mailing)|(nao|parem de) (me |nos )?(envi(ar|em)|mand(ar|em)|contact(ar|em)|contat(ar|em)|escrever)(-me)? (mais )?(e-?mails|emails|mensagens)|nao (me |nos )?(enviem|mandem|contactem|contatem|escrevam) mais|nao quero (mais )?receber|deixem de me (enviar|contactar|contatar|escrever)|tir(ar|em|e)(-me| me)? da (lista|base))/,
   /\bgdpr\b.{0,80}\b(delete|erase|remove)\b|\b(delete|erase) (all )?(my|our) (personal )?data\b/,
+  // Separable German verbs: "schreiben Sie mich nicht mehr an", "kontaktieren Sie uns bitte nicht mehr".
+  /\b(schreiben|kontaktieren|mailen|senden|schicken) sie (mich|uns|mir) (bitte )?(nicht mehr|keine (e-?mails|emails|nachrichten) mehr)\b/,
   // "Remove my address" in each language, whatever list or database follows.
   /\b(remove|delete|take|drop|erase) (my|our) (e-?mail( address)?|address|name|details|contact( details)?)\b/,
   /\b(retir|supprim|enlev|effac|radi)\w* (mon|mes|notre|nos) (adresse|courriel|e-?mail|coordonnees|contact|nom)\b/, /\bne plus (m'|nous |me )?(ecrire|envoyer|contacter|solliciter)\b/, /\bne (m'|me |nous )?(ecrivez|contactez|envoyez|sollicitez) plus\b/,
   /\b(quit|elimin|borr|retir|sac)\w* (mi|mis|nuestro|nuestra|nuestros) (correo|e-?mail|direccion|contacto|datos|nombre)\b/, /\b(no|nunca) (me|nos) (vuelvan? a )?(escrib|contact|envi|mand)\w*\b/,
   /\b(remov|retir|tir|exclu|apag|elimin)\w* (o |a |os )?(meu|minha|meus|nosso|nossa) (e-?mail|endereco|contacto|contato|nome|cadastro|dados)\b/, /\bnao (me |nos )?(voltem a |volte a )?(envi|mand|contact|contat|escrev)\w* mais\b/,
-  /\b(entfernen|loschen|streichen|austragen|herausnehmen)\b.{0,40}\b(verteiler|liste|adresse|e-?mail|datenbank)\b/, /\b(verteiler|liste|adresse|e-?mail|datenbank)\b.{0,40}\b(entfernen|loschen|streichen|austragen|herausnehmen|nehmen)\b/,
+  /\b(mich|uns)\b.{0,30}\b(aus|von) (ihrem|ihrer|dem|der|ihren) (verteiler|liste|mailingliste|datenbank|adressliste)\b/, /\b(meine|unsere) (e-?mail-?adresse|adresse|kontaktdaten|daten|e-?mail)\b.{0,40}\b(entfernen|loschen|streichen|austragen)\b/,
+  /\b(dad|da|den|de)(me|nos) de baja\b/, /\b(me|nos) (deis|den|de|da|des|dais) de baja\b/, /\bno (me|nos) (volvais|vuelvan|vuelvas|vuelva) a (escribir|contactar|enviar|mandar)\b/,
 ];
 
 /** Our own list, then the earlier release's tuned opt-out phrases (phrases.ts), all in the sender's words only. */
 const OPT_OUT_ALL: RegExp[] = [...OPT_OUT, ...(PHRASES.Unsubscribed ?? []).map((rule) => rule.pattern)];
 
-function optOutOf(normalOwn: string): string | undefined {
-  for (const pattern of OPT_OUT_ALL) {
+function optOutOf(normalOwn: string, automatic = false): string | undefined {
+  // An automatic message's prose ("ich kann keine E-Mails lesen") is held to our own, stricter list.
+  for (const pattern of automatic ? OPT_OUT : OPT_OUT_ALL) {
     const found = normalOwn.match(pattern);
     if (found) return found[0].trim();
   }
@@ -217,6 +221,9 @@ function referralOf(message: InboundMessage, reply: string, ours: readonly strin
   }
   const cc = message.cc.find((entry) => !excluded.has(entry.address));
   if (cc) return { name: cc.name || nameFromAddress(cc.address), email: cc.address };
+  // Forwarded to a colleague with us in copy: the colleague is in To.
+  const to = message.recipients.find((address) => !excluded.has(address) && !/^(info|sales|noreply|no-reply)@/.test(address));
+  if (to) return { name: nameMatchingAddress(reply, to) ?? nameFromAddress(to), email: to };
   const named = reply.match(new RegExp(`(?:contact|reach out to|speak (?:to|with)|talk (?:to|with)|get in touch with|write to|try|con|a|an|com|avec|mit)\\s+${NAME.source}`));
   return named ? { name: cleanName(named[1]!), email: null } : null;
 }
@@ -250,6 +257,8 @@ const CLAUSES = /(?<=[.!?;])\s+|\n+|,?\s+(?:but|however|though|aber|jedoch|doch|
  */
 function interestBesides(own: string, optOut: string, model: ReplyModel): number {
   const rest = own
+    .slice(0, 5_000)
+    .replace(/[ \t]+/g, ' ')
     .split(CLAUSES)
     .filter((clause) => clause && !normalise(clause).includes(optOut))
     .join('. ')
@@ -292,7 +301,11 @@ export function classify(message: InboundMessage, options: ClassifyOptions = {})
   const ranked = [...probabilities.entries()].filter(([intent]) => allowed.has(intent)).sort((a, b) => b[1] - a[1]);
   const alternatives = ranked.slice(0, 3).map(([intent, probability]) => ({ intent, probability: round(probability) }));
   const withAlternatives = { ...base, alternatives };
-  const optOut = automatic ? undefined : optOutOf(normal);
+  // Links are nobody's words: an unsubscribe URL (ours, or a newsletter's in a signature) is no request to stop.
+  // Automatic-reply headers are the sender's claim too: "remove me" under Precedence: bulk still counts (it then goes to a person).
+  const words = optOutOf(normal.replace(/(https?:\/\/|www\.)\S+/g, ' '), automatic);
+  // In an automatic message a bare "unsubscribe" is its own footer ("to unsubscribe from these notifications"), not a request.
+  const optOut = automatic && words !== undefined && /^(to )?unsubscrib/.test(words) ? undefined : words;
   const positive = optOut ? interestBesides(own, optOut, model) : 0;
 
   let result: Classification;
@@ -310,6 +323,9 @@ export function classify(message: InboundMessage, options: ClassifyOptions = {})
     };
     if (intent === 'Unsubscribed') result.optOut = optOut ?? (example.example.kind === 'phrase' ? example.example.text : 'like a reply a person marked as an opt-out');
     else if (optOut) result.optOut = optOut;
+  } else if (optOut && automatic) {
+    // An automatic message that carries opt-out words (a newsletter footer, or a person behind a bulk header): a person reads it.
+    result = { ...withAlternatives, intent: 'Unclassified', confidence: 0.4, source: 'rule', reason: `automatic message with opt-out words ("${optOut}")`, optOut };
   } else if (optOut) {
     const mixed = positive >= MIXED_POSITIVE_MIN;
     result = {

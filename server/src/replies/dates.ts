@@ -89,18 +89,23 @@ function chronoDates(text: string, language: Language, reference: Reference): Fo
   const ref = { instant: reference.instant, timezone: reference.offsetMinutes ?? 0 };
   const results: Found[] = [];
   const today = localDay(reference);
-  // The sender's language first, then English: short replies are often misjudged, and English dates turn up everywhere.
-  const parsed = parserFor(language, reference).parse(text, ref, { forwardDate: true });
+  // The sender's language first. Nothing found: the neighbouring languages (a short Portuguese reply
+  // is easily taken for Spanish). Then English, where it names something definite and the others did
+  // not read the same words: English dates turn up in every language.
+  const read = (lang: Language) => parserFor(lang, reference).parse(text, ref, { forwardDate: true }).filter((result) => !DURATION.test(result.text) && !/^\d{1,2}\s?[-–]\s?\d{1,2}$/.test(result.text));
+  let parsed = read(language);
+  for (const other of LANGUAGE_ORDER) {
+    if (parsed.length > 0) break;
+    if (other !== language && other !== 'en') parsed = read(other);
+  }
   if (language !== 'en') {
-    // Only English readings that name something definite: an English parser reads stray words of other languages.
-    const english = parserFor('en', reference)
-      .parse(text, ref, { forwardDate: true })
-      .filter((candidate) => candidate.start.isCertain('day') || candidate.start.isCertain('weekday') || candidate.start.isCertain('hour') || candidate.start.isCertain('month'));
-    // Where both read the same words, the longer reading wins ("Tuesday at 11am" over "11am").
-    for (const candidate of english) {
+    // Only a named weekday or month: English reads "15h" as fifteen hours from now and "a m" as a time.
+    const definite = read('en').filter((candidate) => EN_DEFINITE.test(candidate.text));
+    // Where both read the same words, the longer reading wins ("Monday 11:30 AM" over "11:30").
+    for (const candidate of definite) {
       const overlapping = parsed.filter((found) => candidate.index < found.index + found.text.length && found.index < candidate.index + candidate.text.length);
       if (overlapping.every((found) => found.text.length < candidate.text.length)) {
-        for (const found of overlapping) parsed.splice(parsed.indexOf(found), 1);
+        parsed = parsed.filter((found) => !overlapping.includes(found));
         parsed.push(candidate);
       }
     }
@@ -108,10 +113,19 @@ function chronoDates(text: string, language: Language, reference: Reference): Fo
   }
   for (const result of parsed) {
     const start = result.start;
-    const day: Day = { year: start.get('year') ?? today.year, month: start.get('month') ?? 1, day: start.get('day') ?? 1 };
-    const dayCertain = start.isCertain('day') || start.isCertain('weekday');
+    let day: Day = { year: start.get('year') ?? today.year, month: start.get('month') ?? 1, day: start.get('day') ?? 1 };
+    let dayCertain = start.isCertain('day') || start.isCertain('weekday');
     let hour = start.isCertain('hour') ? (start.get('hour') ?? null) : null;
     let minute = start.isCertain('minute') ? (start.get('minute') ?? 0) : 0;
+    // "Dienstag, 17.11." is the 17th of November, not 17:11: day-first languages write dates with dots.
+    const dotted = /(\d{1,2})\.(\d{1,2})\.?$/.exec(result.text);
+    if (dotted && hour !== null && Number(dotted[1]) === hour && Number(dotted[2]) === minute && Number(dotted[2]) >= 1 && Number(dotted[2]) <= 12 && Number(dotted[1]) <= 31) {
+      const candidate = { year: today.year, month: Number(dotted[2]), day: Number(dotted[1]) };
+      day = dayMs(candidate) >= dayMs(today) ? candidate : { ...candidate, year: today.year + 1 };
+      dayCertain = true;
+      hour = null;
+      minute = 0;
+    }
     if (hour === null) {
       // "quinta às 15h30", "Donnerstag 14 Uhr": a time chrono left unread right after the day.
       const loose = text.slice(result.index + result.text.length, result.index + result.text.length + 30).match(LOOSE_TIME);
@@ -134,12 +148,17 @@ function chronoDates(text: string, language: Language, reference: Reference): Fo
     const day = results[index]!;
     const time = results[index + 1]!;
     const gap = time.index - (day.index + day.text.length);
-    if (day.dayCertain && day.hour === null && time.hour !== null && gap >= 0 && gap <= 12) {
+    if (day.dayCertain && day.hour === null && time.hour !== null && gap >= 0 && gap <= 20) {
       results.splice(index, 2, { ...day, hour: time.hour, minute: time.minute, text: text.slice(day.index, time.index + time.text.length) });
     }
   }
   return results;
 }
+
+/** Durations ("30 minutes max", "eine halbe Stunde") are no moments. */
+const DURATION = /\b\d+\s*(minutes?|mins?|minuten|minutos|heures?|hours?|stunden|horas)\b|^\s*(in|dans|en|em|daqui a)\s+\d+\s*(minutes?|minuten|minutos)/i;
+const EN_DEFINITE = /\b(mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(january|february|march|april|june|july|august|september|october|november|december)\b|\d{1,2}[/.-]\d{1,2}/i;
+const LANGUAGE_ORDER: readonly Language[] = ['pt', 'es', 'fr', 'de', 'en'];
 
 function easterSunday(year: number): Day {
   // The anonymous Gregorian computus.
@@ -166,19 +185,30 @@ function nextYearly(today: Day, make: (year: number) => Day): Day {
   return dayMs(thisYear) > dayMs(today) ? thisYear : make(today.year + 1);
 }
 
-const QUARTER = /\b(?:q|quarter\s*|trimestre\s*|quartal\s*)([1-4])\b|\b([1-4])(?:st|nd|rd|th|er|e|o|º|\.)?\s*(?:quarter|trimestre|quartal)\b/;
+const QUARTER = /\b(?:q|quarter\s*|trimestre\s*|quartal\s*)([1-4])\b|\b([1-4])(?:st|nd|rd|th|er|e|o|º|\.)?\s*(?:quarter|trimestre|quartal)\b|\b(first|second|third|fourth|premier|deuxieme|second|troisieme|quatrieme|primer|segundo|tercer|cuarto|primeiro|terceiro|quarto|erste[ns]?|zweite[ns]?|dritte[ns]?|vierte[ns]?)\s+(?:quarter|trimestre|quartal)\b/;
+const ORDINAL_QUARTER: Record<string, number> = { first: 1, premier: 1, primer: 1, primeiro: 1, erste: 1, ersten: 1, erstes: 1, second: 2, deuxieme: 2, segundo: 2, zweite: 2, zweiten: 2, zweites: 2, third: 3, troisieme: 3, tercer: 3, terceiro: 3, dritte: 3, dritten: 3, drittes: 3, fourth: 4, quatrieme: 4, cuarto: 4, quarto: 4, vierte: 4, vierten: 4, viertes: 4 };
 const NEXT_QUARTER = /\b(next quarter|following quarter|nachste[nms]? quartal|proximo trimestre|le trimestre prochain|trimestre prochain|el proximo trimestre|no proximo trimestre)\b/;
 const NEXT_MONTH = /\b(next month|nachste[nm]? monat|im nachsten monat|el mes que viene|el proximo mes|le mois prochain|mois prochain|no proximo mes|mes que vem|proximo mes)\b/;
 const NEXT_WEEK = /\b(next week|nachste woche|la semana que viene|la proxima semana|la semaine prochaine|semaine prochaine|semana que vem|proxima semana)\b/;
 const AFTER_EASTER = /\b(after easter|nach ostern|despues de (semana santa|pascua)|apres paques|depois da pascoa|apos a pascoa)\b/;
 /** The first working week of the new year: its Monday. */
-const NEW_YEAR = /\b(after the holidays|after christmas|after new year|in the new year|nach (den feiertagen|neujahr|weihnachten|dem jahreswechsel)|im neuen jahr|despues de (las fiestas|navidad|ano nuevo|reyes)|apres les fetes|apres le nouvel an|depois das festas|depois do ano novo)\b/;
+const NEW_YEAR = /\b(after the holidays|after christmas|after new year|in the new year|en el nuevo ano|en el ano nuevo|no ano novo|au nouvel an|a la nouvelle annee|nach (den feiertagen|neujahr|weihnachten|dem jahreswechsel)|im neuen jahr|despues de (las fiestas|navidad|ano nuevo|reyes)|apres les fetes|apres le nouvel an|depois das festas|depois do ano novo)\b/;
 /** Next year as a whole: its first day. */
 const NEXT_YEAR = /\b(next year|nachste[ns]? jahr|im nachsten jahr|anfang (des )?nachsten jahres|el ano que viene|el proximo ano|l'annee prochaine|debut d'annee|ano que vem|no proximo ano|proximo ano)\b/;
 const AFTER_CARNIVAL = /\b(after carnival|depois do carnaval|apos o carnaval|despues del carnaval|nach (dem )?(karneval|fasching)|apres (le )?carnaval)\b/;
 const AFTER_SUMMER = /\b(after the summer|after summer|nach den sommerferien|nach dem sommer|despues del verano|a la rentree|apres l'ete|depois do verao|apos o verao)\b/;
 const INCLUSIVE = /^\W{0,3}(inclusive|inclusively|einschliesslich|inklusive|inclus|inclusivement|incluido|inclusive|incluso)\b/;
-const BACK_WORD = /(back|return|returning|reopen|wieder|zuruck|ab dem|ab|retour|partir du|regres|vuelta|volver|a partir del|a partir de|volta|retorno|retorn|regresso|de volta|reabr)\W{0,12}(\S+\W{0,3}){0,4}$/;
+/** Words that say the date after them is the first day back; looked for among the last five words before it. */
+const BACK_WORDS = /^(back|return|returning|returns|reopen|reopens|reopening|wieder|zuruck|ab|retour|partir|regreso|regresare|vuelta|vuelvo|volver|volta|volto|retorno|retorna|retornarei|regresso|reabre|reabrimos|reincorporo)$/;
+
+function saysBack(before: string): boolean {
+  // Split, not a regex over the window: hostile mail controls this text, and nested quantifiers backtrack.
+  return before
+    .split(/[^a-z]+/)
+    .filter(Boolean)
+    .slice(-5)
+    .some((word) => BACK_WORDS.test(word));
+}
 
 const NUMBER_WORDS: Record<string, number> = {
   one: 1, a: 1, two: 2, three: 3, four: 4, five: 5, six: 6, couple: 2, few: 3,
@@ -193,6 +223,21 @@ const MONTH_NAMES: [number, RegExp][] = [
   [5, /^(may|mai|mayo|maio)$/], [6, /^(june|juni|juin|junio|junho)$/], [7, /^(july|juli|juillet|julio|julho)$/], [8, /^(august|aout|agosto)$/],
   [9, /^(september|septembre|septiembre|setembro)$/], [10, /^(october|oktober|octobre|octubre|outubro)$/], [11, /^(november|novembre|noviembre|novembro)$/], [12, /^(december|dezember|decembre|diciembre|dezembro)$/],
 ];
+/** The first month named in the text, as the 1st of its next occurrence. English "may" counts only after a preposition. */
+function monthNamed(normal: string, today: Day): Day | null {
+  // The month named last: a reply says what is in the way first ("December is full") and when to come back after.
+  let found: Day | null = null;
+  for (const word of normal.matchAll(/(?:(in|early|mid|late|end of|until|after|from) )?\b([a-z]{3,10})\b/g)) {
+    const name = word[2]!;
+    if (name === 'may' && !word[1]) continue;
+    const month = MONTH_NAMES.find(([, pattern]) => pattern.test(name))?.[0];
+    if (!month) continue;
+    const candidate = { year: today.year, month, day: 1 };
+    found = dayMs(candidate) > dayMs(today) ? candidate : { ...candidate, year: today.year + 1 };
+  }
+  return found;
+}
+
 const MID_MONTH = /\b(?:mid[- ]|mitte |mi-|a mediados de |em meados de |meados de |a la mitad de )([a-z]+)\b/;
 
 /** Lead-in phrases that say when to reconnect; ordered before chrono, which would read "next month" as a day. */
@@ -204,7 +249,7 @@ function relativeLater(normal: string, today: Day): Day | null {
   }
   const quarter = normal.match(QUARTER);
   if (quarter) {
-    const q = Number(quarter[1] ?? quarter[2]);
+    const q = quarter[3] ? ORDINAL_QUARTER[quarter[3]]! : Number(quarter[1] ?? quarter[2]);
     const candidate = quarterStart(today.year, q);
     return dayMs(candidate) > dayMs(today) ? candidate : quarterStart(today.year + 1, q);
   }
@@ -243,15 +288,29 @@ function relativeLater(normal: string, today: Day): Day | null {
  * A calendar day (YYYY-MM-DD) in the sender's words: for an absence, the first day back; for
  * "later", the day to reconnect (a month alone is its first day).
  */
+/** What chrono reads: the first 2,000 characters with runs of punctuation and spaces collapsed (hostile mail makes chrono slow on them). */
+function sampleOf(text: string): string {
+  return text
+    .slice(0, 4_000)
+    .replace(/([^\p{L}\p{N}\s])\1{2,}/gu, '$1')
+    .replace(/[ \t]{2,}/g, ' ')
+    .slice(0, 2_000);
+}
+
 export function extractDate(text: string, reference: Reference, language: Language, kind: 'return' | 'later'): string | null {
-  const sample = text.slice(0, 5_000);
+  const sample = sampleOf(text);
   const normal = normalise(sample);
   const today = localDay(reference);
   const found = chronoDates(sample, language, reference).filter((entry) => dayMs(entry.end ?? entry.day) >= dayMs(today));
   if (kind === 'later') {
     const relative = relativeLater(normal, today);
     if (relative) return formatDay(relative);
-    const first = found.find((entry) => (entry.dayCertain || entry.monthCertain) && dayMs(entry.day) > dayMs(today));
+    const dated = found.find((entry) => entry.dayCertain && dayMs(entry.day) > dayMs(today));
+    if (dated) return formatDay(dated.day);
+    // A month alone ("Recontactez-moi en janvier", "im März", "em janeiro"): chrono reads few of them outside English.
+    const month = monthNamed(normal, today);
+    if (month) return formatDay(month);
+    const first = found.find((entry) => entry.monthCertain && dayMs(entry.day) > dayMs(today));
     if (!first) return null;
     return formatDay(first.dayCertain ? first.day : { ...first.day, day: 1 });
   }
@@ -263,7 +322,7 @@ export function extractDate(text: string, reference: Reference, language: Langua
       const before = normalise(sample.slice(Math.max(0, entry.index - 60), entry.index));
       const inclusive = INCLUSIVE.test(after) || /einschliesslich\W*$|inklusive\W*$/.test(before);
       // "Back on the 7th" names the first day back; "until the 4th inclusive" the last day away.
-      return { day: inclusive ? addDays(last, 1) : last, back: BACK_WORD.test(before) };
+      return { day: inclusive ? addDays(last, 1) : last, back: saysBack(before) };
     });
   if (days.length === 0) {
     if (/\b(tomorrow|morgen|manana|demain|amanha)\b/.test(normal)) return formatDay(addDays(today, 1));
@@ -290,7 +349,7 @@ const pad = (value: number) => String(value).padStart(2, '0');
 /** The first proposed day and time in the sender's words ("next Tuesday at 10:30"). */
 export function extractMeeting(text: string, reference: Reference, language: Language): MeetingTime | null {
   const today = localDay(reference);
-  const candidates = chronoDates(text.slice(0, 5_000), language, reference).filter((entry) => entry.hour !== null && entry.dayCertain && dayMs(entry.day) >= dayMs(today));
+  const candidates = chronoDates(sampleOf(text), language, reference).filter((entry) => entry.hour !== null && entry.dayCertain && dayMs(entry.day) >= dayMs(today));
   const first = candidates[0];
   if (!first || first.hour === null) return null;
   const time = `${pad(first.hour)}:${pad(first.minute)}`;

@@ -18,6 +18,11 @@ export interface ReplyExample {
 
 /** A corrected reply decides a new one at this cosine similarity of their feature sets or above. */
 export const EXAMPLE_MIN_SIMILARITY = 0.5;
+/** Negation words (features.ts word features) in our five languages. */
+const NEGATIONS = new Set(['w:not', "w:don't", "w:doesn't", "w:isn't", "w:aren't", "w:won't", 'w:no', 'w:never', 'w:nicht', 'w:kein', 'w:keine', 'w:keinen', 'w:nie', 'w:pas', 'w:jamais', 'w:ne', 'w:nunca', 'w:nao', 'w:nada']);
+
+/** A corrected reply this similar may decide an intent that suppresses or closes the lead. */
+export const NEAR_IDENTICAL = 0.85;
 /** A taught phrase found in the sender's words. */
 export const PHRASE_CONFIDENCE = 0.95;
 
@@ -51,11 +56,20 @@ export function matchExample(
     if (phrase && new RegExp(`(^|[^a-z0-9])${escapeRegExp(phrase)}($|[^a-z0-9])`).test(normalOwn)) return { example, similarity: 1, confidence: PHRASE_CONFIDENCE };
   }
   const set = new Set(features);
+  const negated = (list: Iterable<string>) => [...list].some((feature) => NEGATIONS.has(feature));
+  const negatedNow = negated(set);
   let best: { example: ReplyExample; similarity: number } | null = null;
   for (const example of examples) {
     if (example.kind !== 'reply' || !example.features) continue;
+    // "We are not interested" and "We are interested" share nearly every word piece: a negation on one side only means they differ.
+    if (negated(example.features) !== negatedNow) continue;
     const score = similarity(example.features, set);
     if (score >= EXAMPLE_MIN_SIMILARITY && (!best || score > best.similarity)) best = { example, similarity: score };
   }
-  return best ? { ...best, confidence: Math.min(0.95, 0.45 + best.similarity / 2) } : null;
+  if (!best) return null;
+  // Word pieces do not see negation ("we are not interested" / "we are interested"): a corrected reply
+  // may make a similar one suppress or close the lead only when they are nearly the same words.
+  const closing = ['Unsubscribed', 'Deactivated', 'MovedOut', 'Retired'].includes(best.example.intent);
+  const confidence = closing && best.similarity < NEAR_IDENTICAL ? 0.6 : Math.min(0.95, 0.45 + best.similarity / 2);
+  return { ...best, confidence };
 }

@@ -41,7 +41,7 @@ const SIGNATURE_OPENERS: RegExp[] = [
 ];
 
 /** Our compliance footer (composer.ts frameEmail): the end of our email, even when we do not have its copy. */
-const OUR_FOOTER = /^(to stop these emails, unsubscribe|unsubscribe|para dejar de recibir|pour ne plus recevoir|um keine e-mails|para deixar de receber)\b.{0,40}https?:\/\/\S+\/unsubscribe\//i;
+const OUR_FOOTER = /^(to stop these emails, unsubscribe\b|(unsubscribe|para dejar de recibir|pour ne plus recevoir|um keine e-mails|para deixar de receber)\b.{0,40}https?:\/\/\S+(\/|%2f)unsubscribe(\/|%2f))/i;
 
 const QUOTE_MARK = /^(\s*>)+\s?/;
 
@@ -66,30 +66,41 @@ function compact(line: string): string {
 export interface OwnText {
   lines: Set<string>;
   joined: string;
+  /** The last line of each of our emails: where a quote of it ends. */
+  last: Set<string>;
 }
 
 export function ownTextOf(emails: readonly string[]): OwnText {
   const lines = new Set<string>();
+  const last = new Set<string>();
   const parts: string[] = [];
   for (const email of emails) {
+    let final = '';
     for (const raw of email.replace(/\r\n?/g, '\n').split('\n')) {
       const line = compact(raw);
       if (line) {
         lines.add(line);
         parts.push(line);
+        final = line;
       }
     }
+    if (final) last.add(final);
   }
-  return { lines, joined: ` ${parts.join(' ')} ` };
+  return { lines, joined: ` ${parts.join(' ')} `, last };
 }
 
-function isOurs(line: string, own: OwnText | null): boolean {
-  if (!own) return false;
+/** Our unsubscribe link on a line of its own, however a client renders or rewrites it ("[https://…]", Safe Links' "?url=https%3A%2F%2F…%2Funsubscribe%2F…"). */
+const OUR_LINK_LINE = /^\W{0,3}https?:\/\/\S{1,2000}(\/|%2f)unsubscribe(\/|%2f)\S{0,2000}$/i;
+
+function isOurs(line: string, own: OwnText | null, afterOurs = false): boolean {
   const text = compact(line);
   if (!text) return false;
+  if (OUR_LINK_LINE.test(text)) return true;
+  if (!own) return false;
   if (own.lines.has(text)) return true;
-  // A re-wrapped fragment of one of our lines: long enough not to be a coincidence.
-  return text.length >= 24 && own.joined.includes(text);
+  // A re-wrapped fragment of one of our lines: long enough not to be a coincidence, or the tail
+  // of a line of ours that a client wrapped ("… see results" / "within weeks.").
+  return (text.length >= 24 || (afterOurs && text.length >= 3)) && own.joined.includes(text);
 }
 
 function isQuoteOpener(lines: string[], index: number): number {
@@ -118,6 +129,9 @@ export function replyText(text: string, ours: OwnText | null = null): string {
   // In a quoted block, whether our own email (its footer, or a line we know) has been seen and ended.
   let quoteEnded = false;
   let afterFooter = 0;
+  let previousOurs = false;
+  // Whether this quote block quotes with "> ": then an unquoted line inside it is an interleaved answer.
+  let markedQuote = false;
   for (let index = 0; index < lines.length; index += 1) {
     const line = lines[index]!;
     const plain = line.slice(0, MAX_LINE).replace(QUOTE_MARK, '').trim();
@@ -125,6 +139,7 @@ export function replyText(text: string, ours: OwnText | null = null): string {
     if (opener > 0) {
       state = 'quote';
       quoteEnded = false;
+      markedQuote = false;
       index += opener - 1;
       continue;
     }
@@ -139,8 +154,12 @@ export function replyText(text: string, ours: OwnText | null = null): string {
       if (plain && afterFooter === 1 && plain.length < 120 && !/[?!]/.test(plain)) continue;
     }
     const quoted = QUOTE_MARK.test(line);
-    if (quoted || isOurs(line, ours)) {
-      if (isOurs(line, ours)) quoteEnded = true;
+    const mine = isOurs(line, ours, previousOurs);
+    if (plain) previousOurs = mine;
+    if (quoted) markedQuote = true;
+    if (quoted || mine) {
+      // An unprefixed quote of our email ends with its last line (or the footer); a "> " quote may be answered line by line.
+      if (mine && (markedQuote || ours?.last.has(compact(line)))) quoteEnded = true;
       continue;
     }
     if (!plain) {

@@ -27,8 +27,9 @@ export const MIXED_POSITIVE_MIN = 0.5;
  * The confidence each action needs. Why each number:
  * - Unsubscribed 0.85: suppression and Email_Opt_Out are hard to take back and lose the lead; the
  *   opt-out rule (the sender's own words) gives 0.9, so only the rule or a person's example passes.
- * - Deactivated 0.7, MovedOut and Retired 0.75: they suppress the address. In cross-validation the
- *   model's wrong readings of these intents sit below these values far more often than its right ones.
+ * - Deactivated 0.85, MovedOut and Retired 0.8: they suppress the address and close the lead, and a
+ *   learned model reads "I'll pass this on" or a curt question as a "no" often enough (0.7–0.8 in
+ *   cross-validation) that anything less goes to a person, who loses only a minute.
  * - Bounce 0.9: a bounce by structure is 0.92 or more; anything less is not acted on.
  * - OutOfOffice 0.55, AutoReply and SupportAutoResponse 0.6 (or an automatic-reply header): they keep
  *   or pause the sequence, so a misread would email or ignore a person who answered. ConnectLater 0.4:
@@ -37,9 +38,9 @@ export const MIXED_POSITIVE_MIN = 0.5;
  */
 export const MIN_CONFIDENCE: Record<ReplyIntent, number> = {
   Unsubscribed: 0.85,
-  Deactivated: 0.7,
-  MovedOut: 0.75,
-  Retired: 0.75,
+  Deactivated: 0.85,
+  MovedOut: 0.8,
+  Retired: 0.8,
   Bounce: 0.9,
   OutOfOffice: 0.55,
   ConnectLater: 0.4,
@@ -62,8 +63,9 @@ export function decide(classification: Classification, automaticHeaders = false)
     if (!classification.optOut) return { kind: 'unclear', why: 'it reads like an opt-out, but the sender did not ask to stop in their own words' };
     if (classification.mixed) return { kind: 'unclear', why: `the sender asks to stop ("${classification.optOut}") and also sounds interested: please read and decide; the address is not suppressed` };
   }
-  // Asked to stop, but read as something that keeps the sequence going: never email on a guess.
-  if (classification.optOut && CONTINUING_INTENTS.includes(intent)) return { kind: 'unclear', why: `the sender wrote "${classification.optOut}", but the reply reads as ${intent}` };
+  // Asked to stop, but read as something else (an example, a taught phrase or the refiner said so):
+  // never act on a reading that ignores a request to stop. A person decides.
+  if (classification.optOut && intent !== 'Unsubscribed') return { kind: 'unclear', why: `the sender wrote "${classification.optOut}", but the reply reads as ${intent}` };
   if (intent === 'Bounce' && !classification.bounce) return { kind: 'unclear', why: 'it reads like a bounce, but it is not a delivery report' };
   const automaticOk = automaticHeaders && (intent === 'AutoReply' || intent === 'SupportAutoResponse' || intent === 'OutOfOffice');
   if (!automaticOk && confidence < MIN_CONFIDENCE[intent]) {

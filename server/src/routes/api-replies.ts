@@ -119,15 +119,16 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
     const orgId = orgOf(c);
     const assistant = assistantOf(orgId, c.req.param('id'));
     const { verify, ...settings } = await jsonBody(c, mailboxBody);
+    let address: string;
     try {
-      await checkMailboxHost(settings.host, deps.config.mailboxPrivateHosts);
+      address = await checkMailboxHost(settings.host, deps.config.mailboxPrivateHosts);
     } catch (error) {
       if (error instanceof MailboxHostRefused) throw new AppError(400, 'MAILBOX_HOST_REFUSED', error.message);
       throw error;
     }
     if (verify) {
       try {
-        await verifyMailbox(settings);
+        await verifyMailbox(settings, address);
       } catch (error) {
         // One fixed answer: the server's own words would tell a caller what listens where.
         deps.logger.info('mailbox sign-in failed', { orgId, assistantId: assistant.id, error: error instanceof Error ? error.message.slice(0, 200) : String(error) });

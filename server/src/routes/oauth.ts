@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AdminSessions } from '../auth/admin-sessions.js';
-import { type OAuthPurpose, consumeOAuthState, countLiveOAuthStates, saveOAuthState } from '../db/oauth-states.js';
+import { type OAuthPurpose, consumeOAuthState, countLiveOAuthStates, countTicketedStarts, saveOAuthState } from '../db/oauth-states.js';
 import { registerWidgetOrigin, widgetOriginsOf } from '../db/orgs.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { isAllowedOrigin } from '../http/cors.js';
@@ -16,6 +16,8 @@ const STATE_TTL_MS = 10 * 60 * 1000;
 const MAX_LIVE_STATES = 10_000;
 /** Anonymous starts may use this much of it; the rest is kept for sign-ins with a ticket from an org's settings tab. */
 const ANONYMOUS_LIVE_STATES = 8_000;
+/** Live sign-ins one org's tickets may hold at once. */
+const MAX_TICKETED_STARTS = 20;
 const SETTINGS_HINT = 'Go back to the settings tab in Zoho CRM and press Refresh.';
 
 /** One cookie per flow, named after its state, so two tabs can authorize side by side. */
@@ -50,7 +52,9 @@ export function oauthRoutes(deps: AppDeps, sessions: AdminSessions, extraOrigins
       return fail(c, 'Authorization must start from the settings tab', 'The page that asked for this authorization is not a Zoho CRM widget.');
     }
     const now = deps.clock.now();
-    const ticketed = sessions.verifyTicket(c.req.query('ticket')) !== undefined;
+    const ticketOrg = sessions.verifyTicket(c.req.query('ticket'));
+    // A ticket lets one org's sign-ins past the anonymous share, a bounded number of times (it is reusable for two minutes).
+    const ticketed = ticketOrg !== undefined && countTicketedStarts(deps.db, ticketOrg, now) < MAX_TICKETED_STARTS;
     if (countLiveOAuthStates(deps.db, now) >= (ticketed ? MAX_LIVE_STATES : ANONYMOUS_LIVE_STATES)) return fail(c, 'Too many sign-ins in progress', 'Try again in a few minutes.', 503);
     const state = randomToken(32);
     const binding = randomToken(32);
@@ -60,6 +64,7 @@ export function oauthRoutes(deps: AppDeps, sessions: AdminSessions, extraOrigins
       purpose,
       // For `connect`, the settings tab's origin is registered with the org; for `admin`, the session goes only there.
       opener_origin: widgetOrigin ? opener! : null,
+      ticket_org_id: ticketed ? ticketOrg! : null,
       created_at: now,
       expires_at: now + STATE_TTL_MS,
     });
@@ -111,7 +116,9 @@ export function oauthRoutes(deps: AppDeps, sessions: AdminSessions, extraOrigins
         });
       }
       const result = await completeAuthorization(deps, input);
-      if (state.opener_origin) registerWidgetOrigin(deps.db, result.org.id, state.opener_origin);
+      // The tab's origin is registered on the first authorization, or later when the start carried a
+      // ticket from this org's own tab: a crafted link naming another extension's origin registers nothing.
+      if (state.opener_origin && (widgetOriginsOf(result.org).length === 0 || state.ticket_org_id === result.org.id)) registerWidgetOrigin(deps.db, result.org.id, state.opener_origin);
       const problems = result.setup.filter((step) => !step.ok);
       return show(c, {
         title: result.reauthorized ? 'Zoho CRM authorized again' : 'Zoho CRM connected',
