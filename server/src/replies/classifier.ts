@@ -303,14 +303,15 @@ export function classify(message: InboundMessage, options: ClassifyOptions = {})
   const withAlternatives = { ...base, alternatives };
   // Links are nobody's words: an unsubscribe URL (ours, or a newsletter's in a signature) is no request to stop.
   // Automatic-reply headers are the sender's claim too: "remove me" under Precedence: bulk still counts (it then goes to a person).
-  const words = optOutOf(normal.replace(/(https?:\/\/|www\.)\S+/g, ' '), automatic);
+  // A request to stop is at the top of what the person wrote: the first 5,000 characters bound the work.
+  const words = optOutOf(normal.slice(0, 5_000).replace(/(https?:\/\/|www\.)\S+/g, ' '), automatic);
   // In an automatic message a bare "unsubscribe" is its own footer ("to unsubscribe from these notifications"), not a request.
   const optOut = automatic && words !== undefined && /^(to )?unsubscrib/.test(words) ? undefined : words;
   const positive = optOut ? interestBesides(own, optOut, model) : 0;
 
   let result: Classification;
   const example = matchExample(options.examples ?? [], options.taught ?? [], normal, read.features);
-  if (isHelpdeskAck(`${normalise(message.subject)}\n${normal}`) && !optOut) {
+  if (isHelpdeskAck(`${normalise(message.subject)}\n${normal.slice(0, 5_000)}`) && !optOut) {
     result = { ...withAlternatives, intent: 'SupportAutoResponse', confidence: automatic ? 0.95 : 0.9, source: 'rule', reason: 'help desk acknowledgement (ticket number and support wording)' };
   } else if (example) {
     const intent = example.example.intent;
