@@ -37,12 +37,18 @@ function words(normal: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * Each intent's phrase rules as one alternation per set of flags: a single scan answers whether any
+ * of them matches, which is all a feature needs (the same answer as testing them one by one).
+ */
+const RULE_GROUPS: [string, RegExp[]][] = Object.entries(PHRASES).map(([intent, rules]) => {
+  const byFlags = new Map<string, string[]>();
+  for (const rule of rules ?? []) byFlags.set(rule.pattern.flags, [...(byFlags.get(rule.pattern.flags) ?? []), `(?:${rule.pattern.source})`]);
+  return [intent, [...byFlags.entries()].map(([flags, sources]) => new RegExp(sources.join('|'), flags))];
+});
+
 function ruleHits(normal: string): string[] {
-  const hits: string[] = [];
-  for (const [intent, rules] of Object.entries(PHRASES)) {
-    if (rules?.some((rule) => rule.pattern.test(normal))) hits.push(`rule:${intent}`);
-  }
-  return hits;
+  return RULE_GROUPS.filter(([, patterns]) => patterns.some((pattern) => pattern.test(normal))).map(([intent]) => `rule:${intent}`);
 }
 
 export function featuresOf(input: FeatureInput): string[] {
