@@ -1,7 +1,6 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { classify } from './classifier.js';
-import { loadCorpus } from './corpus.js';
+import { TRAINING_CORPUS, emlFiles, loadCorpus } from './corpus.js';
 import { classifyAll, crossValidate, printSummary, summarise, suppressingMisreads } from './evaluation.js';
 import { parseMessage } from './message.js';
 
@@ -11,15 +10,6 @@ import { parseMessage } from './message.js';
  * intent, per language, dates, confusions, suppressing misreads), then k-fold cross-validation
  * over the training corpus (test/fixtures/replies; `--no-cv` skips it).
  */
-
-export const TRAINING_CORPUS = 'test/fixtures/replies';
-
-function emlFiles(path: string): string[] {
-  if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path, { withFileTypes: true })
-    .flatMap((entry) => (entry.isDirectory() ? emlFiles(join(path, entry.name)) : entry.name.endsWith('.eml') ? [join(path, entry.name)] : []))
-    .sort();
-}
 
 async function report(root: string, cv: boolean): Promise<boolean> {
   const entries = await loadCorpus(root);

@@ -35,7 +35,11 @@ export interface CorpusEntry {
   ours: string[];
 }
 
-function emlFiles(path: string): string[] {
+/** The training corpus, relative to the project root (test/fixtures/replies-holdout is never trained on). */
+export const TRAINING_CORPUS = 'test/fixtures/replies';
+
+/** Every .eml under a file or folder, sorted. */
+export function emlFiles(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
   return readdirSync(path, { withFileTypes: true })
     .flatMap((entry) => (entry.isDirectory() ? emlFiles(join(path, entry.name)) : entry.name.endsWith('.eml') ? [join(path, entry.name)] : []))

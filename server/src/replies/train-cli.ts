@@ -1,12 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadCorpus } from './corpus.js';
+import { TRAINING_CORPUS, loadCorpus } from './corpus.js';
 import { trainingExamples } from './evaluation.js';
 import { MODEL_PATH } from './model.js';
 import { TRAINING, serialise, train } from './training.js';
 
 /** `npm run train-replies`: trains the reply model from test/fixtures/replies and writes its weights. */
-const TRAINING_CORPUS = 'test/fixtures/replies';
 
 async function main(): Promise<void> {
   const entries = await loadCorpus(TRAINING_CORPUS);
