@@ -1,10 +1,9 @@
-import { REPLY_INTENTS, type ReplyIntent } from '../domain/reply-intents.js';
-import { type Classification, classify, readMessage } from './classifier.js';
+import { REPLY_INTENTS } from '../domain/reply-intents.js';
+import { type Classification, classify, isAutomatic, readMessage } from './classifier.js';
 import type { CorpusEntry } from './corpus.js';
-import type { ReplyModel } from './model.js';
+import { ReplyModel } from './model.js';
 import { decide } from './safety.js';
-import { type TrainingExample, TRAINING, modelOf, train } from './training.js';
-import { isAutomatic } from './classifier.js';
+import { type TrainingExample, TRAINING, train } from './training.js';
 
 /** Scores a reading of a labelled corpus: per intent, per language, dates, confusions, safety. */
 export interface Scored {
@@ -79,7 +78,7 @@ export function crossValidate(entries: readonly CorpusEntry[], k = 5): Summary {
   const rows: Scored[] = [];
   for (let fold = 0; fold < k; fold += 1) {
     const trainOn = examples.filter((_, index) => index % k !== fold);
-    const model = modelOf(train(trainOn, TRAINING));
+    const model = new ReplyModel(train(trainOn, TRAINING));
     rows.push(...classifyAll(entries.filter((_, index) => index % k === fold), model));
   }
   return summarise(rows);
@@ -99,8 +98,4 @@ export function printSummary(title: string, summary: Summary, log: (line: string
   log(`dates exact (return, reconnect and meeting dates, intent right): ${summary.dates.right} of ${summary.dates.total} (${pct(summary.dates.right, summary.dates.total).trim()})`);
   const confusions = [...summary.confusions.entries()].sort((a, b) => b[1] - a[1]);
   if (confusions.length > 0) log(`confusions (expected → read): ${confusions.map(([pair, count]) => `${pair} ×${count}`).join(', ')}`);
-}
-
-export function isIntent(value: string): value is ReplyIntent {
-  return (REPLY_INTENTS as readonly string[]).includes(value);
 }

@@ -87,8 +87,3 @@ export function shippedModel(): ReplyModel {
   }
   return shipped;
 }
-
-/** For tests and the trainer: use this model instead of the shipped file. */
-export function useModel(model: ReplyModel | null): void {
-  shipped = model;
-}

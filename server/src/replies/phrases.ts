@@ -154,6 +154,3 @@ export const SUPPORT_PATTERNS: RegExp[] = [
   /\b(reply above this line|type your reply above|responda por encima de esta linea|escriba su respuesta por encima|repondez au-dessus de cette ligne|bitte oberhalb dieser zeile antworten|responda acima desta linha)\b/,
   /\b(zendesk|freshdesk|jira service|servicenow|help scout|helpscout|zoho desk|kayako|hubspot service|otrs|osticket)\b/,
 ];
-
-/** Signals of an absence notice in an automatic reply's subject. */
-export const AUTO_SUBJECT = /^(auto(matic|matische|matica|matique)?[ -]?(reply|response|antwort|respuesta|reponse|resposta)|out of (the )?office|abwesenheit(snotiz)?|abwesend|autoreply|auto:|respuesta automatica|reponse automatique|resposta automatica|absence|ausente|fuera de la oficina|vacation|urlaub|ooo\b)/;

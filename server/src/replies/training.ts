@@ -1,6 +1,6 @@
 import type { ReplyIntent } from '../domain/reply-intents.js';
 import { REPLY_INTENTS } from '../domain/reply-intents.js';
-import { type ModelFile, ReplyModel, featureScale, featureValue } from './model.js';
+import { type ModelFile, featureScale, featureValue } from './model.js';
 
 /**
  * Trains the reply model: multinomial logistic regression by stochastic gradient descent with L2,
@@ -103,8 +103,4 @@ export function train(examples: readonly TrainingExample[], options: TrainingOpt
 /** The weights file exactly as `npm run train-replies` writes it. */
 export function serialise(file: ModelFile): string {
   return `${JSON.stringify(file)}\n`;
-}
-
-export function modelOf(file: ModelFile): ReplyModel {
-  return new ReplyModel(file);
 }
