@@ -9,7 +9,7 @@ import { type CorpusEntry, loadCorpus } from '../../server/src/replies/corpus.js
 import { classifyAll, suppressingMisreads, trainingExamples } from '../../server/src/replies/evaluation.js';
 import { MODEL_PATH } from '../../server/src/replies/model.js';
 import { parseMessage } from '../../server/src/replies/message.js';
-import { extractDate } from '../../server/src/replies/dates.js';
+import { extractDate, extractMeeting } from '../../server/src/replies/dates.js';
 import { ownTextOf, replyText } from '../../server/src/replies/reply-text.js';
 import { MIN_CONFIDENCE, decide } from '../../server/src/replies/safety.js';
 import { TRAINING, serialise, train } from '../../server/src/replies/training.js';
@@ -168,6 +168,51 @@ describe('extraction', () => {
     expect(extractDate('back at my desk tomorrow', reference, 'en', 'return')).toBe('2026-11-18');
     const german = classify(await parseMessage(raw('Gerne, passt Ihnen Donnerstag um 14:00 Uhr?', {}).replace('Date: Tue, 17 Nov 2026 10:00:00 +0000', 'Date: Tue, 17 Nov 2026 23:30:00 -0800')));
     expect(german.meeting).toMatchObject({ at: '2026-11-19 14:00', offsetMinutes: -480 });
+  });
+});
+
+describe('meeting times and reconnect dates as people write them', () => {
+  // A Thursday morning in Berlin (the sender's clock is the Date header's).
+  const thursday = { instant: new Date('2026-11-19T07:03:00Z'), offsetMinutes: 60 };
+
+  it('reads the day written after a weekday and the time after it, in five languages', () => {
+    expect(extractMeeting('jetzt passt es besser. Wie wäre es mit Dienstag, 24.11., um 14:30 Uhr?', thursday, 'de')?.at).toBe('2026-11-24 14:30');
+    expect(extractMeeting('Guten Morgen, passt Ihnen Dienstag um 10:30 Uhr?', thursday, 'de')?.at).toBe('2026-11-24 10:30');
+    expect(extractMeeting('Ok, morgen um 14 Uhr?', thursday, 'de')?.at).toBe('2026-11-20 14:00');
+    expect(extractMeeting('Pode ser na quarta-feira, dia 25, às 15h00?', thursday, 'pt')?.at).toBe('2026-11-25 15:00');
+    expect(extractMeeting('Je serais disponible jeudi prochain à 13 h 30.', { ...thursday, instant: new Date('2026-11-16T13:40:00Z') }, 'fr')?.at).toBe('2026-11-19 13:30');
+    // "Wed to Fri" names days, not the meeting: the time belongs to the day said with it.
+    expect(extractMeeting('Not this week, we have an audit Wed to Fri. Maybe next Tuesday at 10?', thursday, 'en')?.at).toBe('2026-11-24 10:00');
+    expect(extractMeeting('Tuesday the 24th at 2:00 pm works.', thursday, 'en')?.at).toBe('2026-11-24 14:00');
+  });
+
+  it('"next <weekday>" is the coming one, unless that is a day or two away', () => {
+    const tuesday = { instant: new Date('2026-11-10T10:00:00Z'), offsetMinutes: 0 };
+    expect(extractMeeting('Pode ser na próxima quarta às 15h?', tuesday, 'pt')?.at).toBe('2026-11-18 15:00');
+    expect(extractMeeting('How about next Friday at 9am?', tuesday, 'en')?.at).toBe('2026-11-13 09:00');
+  });
+
+  it('a dotted date chrono does not read is the return day; a past one in the same notice is not', () => {
+    expect(extractDate('bin bis 04.12. auf montage in polen, ab 07.12. wieder im büro', thursday, 'de', 'return')).toBe('2026-12-07');
+    expect(extractDate('Ich bin vom 09.11. bis einschließlich 24.11.2026 nicht im Hause.', { ...thursday, instant: new Date('2026-11-11T09:00:00Z') }, 'de', 'return')).toBe('2026-11-25');
+  });
+
+  it('the period named where the sender asks to be contacted again wins over what is in the way', () => {
+    expect(extractDate("Half the team is on leave from mid-December. Reach out again in February and I'll see.", thursday, 'en', 'later')).toBe('2027-02-01');
+    expect(extractDate("On tourne jusqu'à la mi-décembre. Recontactez-moi après les fêtes.", thursday, 'fr', 'later')).toBe('2027-01-04');
+    expect(extractDate('Melden Sie sich bitte im Februar noch einmal, dann weiß ich, was wir nächstes Jahr investieren.', thursday, 'de', 'later')).toBe('2027-02-01');
+    expect(extractDate('Bitte melden Sie sich nach dem 15. Januar noch einmal.', thursday, 'de', 'later')).toBe('2027-01-15');
+    expect(extractDate('Bitte kommen Sie nach dem\nSommer wieder auf uns zu.', thursday, 'de', 'later')).toBe('2027-09-01');
+  });
+
+  it('answers written between the lines of our email quoted without ">" (Outlook) are the sender\'s words', () => {
+    const ours = SENT['<seq-weber-2@acme-energy.test>']!.text;
+    const lines = ours.split('\n');
+    const ask = lines.findIndex((line) => line.startsWith('Is this something'));
+    const body = ['Hallo,', '', 'meine Antworten stehen unten im Text [KW].', '', '-----Ursprüngliche Nachricht-----', 'Von: Nova <nova@acme-energy.test>', 'Gesendet: Donnerstag, 5. November 2026 10:02', 'Betreff: Re: A quick question', '', ...lines.slice(0, ask + 1), '', '[KW] Dieses Quartal nicht mehr. Melden Sie sich bitte im Februar noch einmal.', '', ...lines.slice(ask + 1)].join('\n');
+    const own = replyText(body, ownTextOf([ours]));
+    expect(own).toContain('[KW] Dieses Quartal nicht mehr. Melden Sie sich bitte im Februar noch einmal.');
+    expect(own).not.toMatch(/unsubscribe|Acme Energy|smart meters/i);
   });
 });
 

@@ -83,7 +83,7 @@ interface Found {
   end: Day | null;
 }
 
-const LOOSE_TIME = /^[\s,]*(?:at|à|a las|as|às|um|ab|a partir das|vers|gegen|alle)?\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(h|hs|hrs|uhr|horas|heures)\b/i;
+const LOOSE_TIME = /^[\s,]*(?:at|à|a las|as|às|um|ab|a partir das|vers|gegen|alle)?\s*(?:(\d{1,2})[:h](\d{2})\b(?!\s*[ap]\.?m\b)|(\d{1,2})(?:[:.](\d{2}))?\s*(?:h|hs|hrs|uhr|horas|heures)\b)/i;
 
 function chronoDates(text: string, language: Language, reference: Reference): Found[] {
   const ref = { instant: reference.instant, timezone: reference.offsetMinutes ?? 0 };
@@ -112,47 +112,118 @@ function chronoDates(text: string, language: Language, reference: Reference): Fo
     parsed.sort((a, b) => a.index - b.index);
   }
   for (const result of parsed) {
+    // "jetzt passt es" is no moment, "Guten Morgen" no tomorrow.
+    if (NOW_WORDS.test(normalise(result.text.trim()))) continue;
+    if (/^\s*morgen\b/i.test(result.text) && /\bguten\s*$/i.test(text.slice(Math.max(0, result.index - 8), result.index))) continue;
     const start = result.start;
     let day: Day = { year: start.get('year') ?? today.year, month: start.get('month') ?? 1, day: start.get('day') ?? 1 };
     let dayCertain = start.isCertain('day') || start.isCertain('weekday');
     let hour = start.isCertain('hour') ? (start.get('hour') ?? null) : null;
     let minute = start.isCertain('minute') ? (start.get('minute') ?? 0) : 0;
+    let end = result.index + result.text.length;
+    // "morgen um 14 Uhr": chrono's German reads the word as "morning" of today.
+    if (!dayCertain && /\bmorgen\b/i.test(result.text) && !/\b(am|den|jeden)\s+morgen\b/i.test(result.text)) {
+      day = addDays(today, 1);
+      dayCertain = true;
+    }
     // "Dienstag, 17.11." is the 17th of November, not 17:11: day-first languages write dates with dots.
     const dotted = /(\d{1,2})\.(\d{1,2})\.?$/.exec(result.text);
     if (dotted && hour !== null && Number(dotted[1]) === hour && Number(dotted[2]) === minute && Number(dotted[2]) >= 1 && Number(dotted[2]) <= 12 && Number(dotted[1]) <= 31) {
-      const candidate = { year: today.year, month: Number(dotted[2]), day: Number(dotted[1]) };
-      day = dayMs(candidate) >= dayMs(today) ? candidate : { ...candidate, year: today.year + 1 };
+      day = nextDayOf(today, Number(dotted[2]), Number(dotted[1]));
       dayCertain = true;
       hour = null;
       minute = 0;
     }
-    if (hour === null) {
-      // "quinta às 15h30", "Donnerstag 14 Uhr": a time chrono left unread right after the day.
-      const loose = text.slice(result.index + result.text.length, result.index + result.text.length + 30).match(LOOSE_TIME);
-      if (loose && Number(loose[1]) <= 23) {
-        hour = Number(loose[1]);
-        minute = loose[2] ? Number(loose[2]) : 0;
+    let resolved = day;
+    const weekdayOnly = !start.isCertain('day') && start.isCertain('weekday');
+    if (weekdayOnly) {
+      // "Mittwoch, 25.11.", "quarta-feira, dia 18", "mardi 24": the date said right after the weekday.
+      const after = text.slice(end, end + 16).match(DAY_AFTER_WEEKDAY);
+      const dayOfMonth = after ? Number(after[1]) : 0;
+      if (after && dayOfMonth >= 1 && dayOfMonth <= 31) {
+        const month = after[2] ? Number(after[2]) : 0;
+        resolved = month >= 1 && month <= 12 ? nextDayOf(today, month, dayOfMonth) : nextDayOfMonth(today, dayOfMonth);
+        end += after[0].length;
+      } else if (NEXT_WEEKDAY.test(normalise(result.text)) || NEXT_BEFORE.test(normalise(text.slice(Math.max(0, result.index - 14), result.index)))) {
+        // "next Tuesday", "jeudi prochain", "próxima quarta": the coming one, unless it is a day or two away (then the week after).
+        let ahead = (start.get('weekday')! - weekday(today) + 7) % 7 || 7;
+        if (ahead <= 2) ahead += 7;
+        resolved = addDays(today, ahead);
+      } else if (dayMs(resolved) <= dayMs(today)) {
+        // A weekday alone, said on that weekday, is next week's ("Thursday?" written on a Thursday).
+        resolved = addDays(resolved, 7);
       }
     }
-    let resolved = day;
-    // A weekday alone, said on that weekday, is next week's ("Thursday?" written on a Thursday).
-    if (!start.isCertain('day') && start.isCertain('weekday') && dayMs(resolved) <= dayMs(today)) resolved = addDays(resolved, 7);
-    const end = result.end ? { year: result.end.get('year') ?? day.year, month: result.end.get('month') ?? day.month, day: result.end.get('day') ?? day.day } : null;
+    if (hour === null) {
+      // "quinta às 15h30", "Donnerstag 14 Uhr": a time chrono left unread right after the day.
+      const loose = text.slice(end, end + 30).match(LOOSE_TIME);
+      if (loose && Number(loose[1] ?? loose[3]) <= 23) {
+        hour = Number(loose[1] ?? loose[3]);
+        minute = Number(loose[2] ?? loose[4] ?? 0);
+        end += loose[0].length;
+      }
+    }
+    const endDay = result.end ? { year: result.end.get('year') ?? day.year, month: result.end.get('month') ?? day.month, day: result.end.get('day') ?? day.day } : null;
     // Nobody means a date more than two years away in a reply; such a reading is a misparse.
     if (dayMs(resolved) > dayMs(today) + 730 * 86_400_000) continue;
-    results.push({ day: resolved, dayCertain, monthCertain: start.isCertain('month'), hour, minute, index: result.index, text: result.text, end });
+    results.push({ day: resolved, dayCertain, monthCertain: start.isCertain('month'), hour, minute, index: result.index, text: text.slice(result.index, end), end: endDay });
   }
+  // "ab 07.12.", "bis 4.12.2026": dotted dates chrono's languages do not read, where it read nothing.
+  for (const match of text.matchAll(DOTTED_DATE)) {
+    const [whole, d, m, y] = match;
+    const index = match.index;
+    const month = Number(m);
+    const dayOfMonth = Number(d);
+    if (month < 1 || month > 12 || dayOfMonth < 1 || dayOfMonth > 31) continue;
+    if (results.some((found) => index < found.index + found.text.length && found.index < index + whole.length)) continue;
+    const year = y ? (y.length === 2 ? 2000 + Number(y) : Number(y)) : null;
+    // Without a year, a date of the last half year is past ("vom 09.11. bis …"), a later one next year's.
+    const thisYear = { year: today.year, month, day: dayOfMonth };
+    const day = year ? { year, month, day: dayOfMonth } : dayMs(thisYear) >= dayMs(today) - 183 * 86_400_000 ? thisYear : { ...thisYear, year: today.year + 1 };
+    let hour: number | null = null;
+    let minute = 0;
+    let length = whole.length;
+    const loose = text.slice(index + length, index + length + 30).match(LOOSE_TIME);
+    if (loose && Number(loose[1] ?? loose[3]) <= 23) {
+      hour = Number(loose[1] ?? loose[3]);
+      minute = Number(loose[2] ?? loose[4] ?? 0);
+      length += loose[0].length;
+    }
+    results.push({ day, dayCertain: true, monthCertain: true, hour, minute, index, text: text.slice(index, index + length), end: null });
+  }
+  results.sort((a, b) => a.index - b.index);
   // "el martes 24 a las 14:30": chrono may read the day and the time as two results; a day without a
   // time followed closely by a time without a day is one moment.
   for (let index = 0; index + 1 < results.length; index += 1) {
     const day = results[index]!;
     const time = results[index + 1]!;
     const gap = time.index - (day.index + day.text.length);
-    if (day.dayCertain && day.hour === null && time.hour !== null && gap >= 0 && gap <= 20) {
+    if (day.dayCertain && day.hour === null && time.hour !== null && !time.dayCertain && gap >= 0 && gap <= 20) {
       results.splice(index, 2, { ...day, hour: time.hour, minute: time.minute, text: text.slice(day.index, time.index + time.text.length) });
     }
   }
   return results;
+}
+
+const NOW_WORDS = /^(jetzt|now|right now|just now|maintenant|ahora|agora|ya|gerade|heute noch)$/;
+/** "next Tuesday", "nächsten Dienstag", "jeudi prochain", "el próximo martes", "martes que viene", "próxima quarta". */
+const NEXT_WEEKDAY = /\b(next|this coming|nachste[nmrs]?|kommende[nmrs]?|prochain|proxim[oa]|que viene|que vem)\b/;
+/** After a weekday: "25.11.", "dia 18", "den 24.", "le 19", "el 24", "the 24th". */
+/** The same words right before a weekday chrono read without them. */
+const NEXT_BEFORE = /\b(next|this coming|nachste[nmrs]?|kommende[nmrs]?|proxim[oa]|el proximo|la proxima|na proxima|no proximo)\s*$/;
+const DAY_AFTER_WEEKDAY = /^[\s,]{0,3}(?:(?:dia|den|der|le|el|the|am)\s+)?(\d{1,2})(?:\.(\d{1,2})\.?|st|nd|rd|th|er|º|o|\.)?(?![\d:h])/i;
+const DOTTED_DATE = /(?<![\d.:,])(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2}(?!\d))?(?!\d)/g;
+
+/** The next day (today or later) with this month and day of month. */
+function nextDayOf(today: Day, month: number, dayOfMonth: number): Day {
+  const candidate = { year: today.year, month, day: dayOfMonth };
+  return dayMs(candidate) >= dayMs(today) ? candidate : { ...candidate, year: today.year + 1 };
+}
+
+/** The next day (today or later) with this day of month: this month's, else next month's. */
+function nextDayOfMonth(today: Day, dayOfMonth: number): Day {
+  if (dayOfMonth >= today.day) return { ...today, day: dayOfMonth };
+  return today.month === 12 ? { year: today.year + 1, month: 1, day: dayOfMonth } : { year: today.year, month: today.month + 1, day: dayOfMonth };
 }
 
 /** Durations ("30 minutes max", "eine halbe Stunde") are no moments. */
@@ -223,66 +294,80 @@ const MONTH_NAMES: [number, RegExp][] = [
   [5, /^(may|mai|mayo|maio)$/], [6, /^(june|juni|juin|junio|junho)$/], [7, /^(july|juli|juillet|julio|julho)$/], [8, /^(august|aout|agosto)$/],
   [9, /^(september|septembre|septiembre|setembro)$/], [10, /^(october|oktober|octobre|octubre|outubro)$/], [11, /^(november|novembre|noviembre|novembro)$/], [12, /^(december|dezember|decembre|diciembre|dezembro)$/],
 ];
-/** The first month named in the text, as the 1st of its next occurrence. English "may" counts only after a preposition. */
-function monthNamed(normal: string, today: Day): Day | null {
-  // The month named last: a reply says what is in the way first ("December is full") and when to come back after.
-  let found: Day | null = null;
+/** Each month named in the text, as the 1st of its next occurrence, where it is named. English "may" counts only after a preposition. */
+function monthsNamed(normal: string, today: Day): Later[] {
+  const found: Later[] = [];
   for (const word of normal.matchAll(/(?:(in|early|mid|late|end of|until|after|from) )?\b([a-z]{3,10})\b/g)) {
     const name = word[2]!;
     if (name === 'may' && !word[1]) continue;
     const month = MONTH_NAMES.find(([, pattern]) => pattern.test(name))?.[0];
     if (!month) continue;
     const candidate = { year: today.year, month, day: 1 };
-    found = dayMs(candidate) > dayMs(today) ? candidate : { ...candidate, year: today.year + 1 };
+    found.push({ day: dayMs(candidate) > dayMs(today) ? candidate : { ...candidate, year: today.year + 1 }, index: word.index, end: word.index + word[0].length });
   }
   return found;
 }
 
 const MID_MONTH = /\b(?:mid[- ]|mitte |mi-|a mediados de |em meados de |meados de |a la mitad de )([a-z]+)\b/;
 
-/** Lead-in phrases that say when to reconnect; ordered before chrono, which would read "next month" as a day. */
-function relativeLater(normal: string, today: Day): Day | null {
+interface Later {
+  day: Day;
+  index: number;
+  /** Where the words that name it end. */
+  end: number;
+}
+
+/** Where a pattern first matches, as a candidate. */
+function at(normal: string, pattern: RegExp, day: (match: RegExpMatchArray) => Day | null): Later[] {
+  const match = normal.match(pattern);
+  if (!match || match.index === undefined) return [];
+  const found = day(match);
+  return found ? [{ day: found, index: match.index, end: match.index + match[0].length }] : [];
+}
+
+/** Lead-in phrases that say when to reconnect, each where it is said (chrono would read "next month" as a day). In order of preference when nothing else decides. */
+function relativeLater(normal: string, today: Day): Later[] {
   const quarterStart = (year: number, quarter: number): Day => ({ year, month: (quarter - 1) * 3 + 1, day: 1 });
-  if (NEXT_QUARTER.test(normal)) {
-    const quarter = Math.floor((today.month - 1) / 3) + 1;
-    return quarter === 4 ? quarterStart(today.year + 1, 1) : quarterStart(today.year, quarter + 1);
-  }
-  const quarter = normal.match(QUARTER);
-  if (quarter) {
-    const q = quarter[3] ? ORDINAL_QUARTER[quarter[3]]! : Number(quarter[1] ?? quarter[2]);
-    const candidate = quarterStart(today.year, q);
-    return dayMs(candidate) > dayMs(today) ? candidate : quarterStart(today.year + 1, q);
-  }
-  const relative = normal.match(RELATIVE);
-  if (relative) {
-    const count = /^\d+$/.test(relative[1]!) ? Number(relative[1]) : (NUMBER_WORDS[relative[1]!] ?? NUMBER_WORDS[`${relative[1]!}_`]);
-    if (count && count <= 24) {
+  const upcoming = (candidate: Day): Day => (dayMs(candidate) > dayMs(today) ? candidate : { ...candidate, year: candidate.year + 1 });
+  return [
+    ...at(normal, NEXT_QUARTER, () => {
+      const quarter = Math.floor((today.month - 1) / 3) + 1;
+      return quarter === 4 ? quarterStart(today.year + 1, 1) : quarterStart(today.year, quarter + 1);
+    }),
+    ...at(normal, QUARTER, (quarter) => {
+      const q = quarter[3] ? ORDINAL_QUARTER[quarter[3]]! : Number(quarter[1] ?? quarter[2]);
+      const candidate = quarterStart(today.year, q);
+      return dayMs(candidate) > dayMs(today) ? candidate : quarterStart(today.year + 1, q);
+    }),
+    ...at(normal, RELATIVE, (relative) => {
+      const count = /^\d+$/.test(relative[1]!) ? Number(relative[1]) : (NUMBER_WORDS[relative[1]!] ?? NUMBER_WORDS[`${relative[1]!}_`]);
+      if (!count || count > 24) return null;
       const unit = relative[2]!;
       if (/^(day|tag|jour|dia)/.test(unit)) return addDays(today, count);
       if (/^(week|woche|semaine|semana)/.test(unit)) return addDays(today, 7 * count);
       const month = today.month - 1 + count;
       return { year: today.year + Math.floor(month / 12), month: (month % 12) + 1, day: Math.min(today.day, 28) };
-    }
-  }
-  const mid = normal.match(MID_MONTH);
-  const midMonth = mid ? MONTH_NAMES.find(([, pattern]) => pattern.test(mid[1]!))?.[0] : undefined;
-  if (midMonth) {
-    const candidate = { year: today.year, month: midMonth, day: 15 };
-    return dayMs(candidate) > dayMs(today) ? candidate : { ...candidate, year: today.year + 1 };
-  }
-  if (NEXT_MONTH.test(normal)) return today.month === 12 ? { year: today.year + 1, month: 1, day: 1 } : { year: today.year, month: today.month + 1, day: 1 };
-  if (NEXT_WEEK.test(normal)) return addDays(today, ((8 - weekday(today)) % 7) || 7);
-  if (AFTER_EASTER.test(normal)) return nextYearly(today, (year) => addDays(easterSunday(year), 2));
-  // Carnival ends on Shrove Tuesday: after it is Ash Wednesday, 46 days before Easter.
-  if (AFTER_CARNIVAL.test(normal)) return nextYearly(today, (year) => addDays(easterSunday(year), -46));
-  if (AFTER_SUMMER.test(normal)) return nextYearly(today, (year) => ({ year, month: 9, day: 1 }));
-  if (NEW_YEAR.test(normal)) {
-    const january = { year: today.year + 1, month: 1, day: 1 };
-    return addDays(january, (8 - weekday(january)) % 7);
-  }
-  if (NEXT_YEAR.test(normal)) return { year: today.year + 1, month: 1, day: 1 };
-  return null;
+    }),
+    ...at(normal, MID_MONTH, (mid) => {
+      const month = MONTH_NAMES.find(([, pattern]) => pattern.test(mid[1]!))?.[0];
+      return month ? upcoming({ year: today.year, month, day: 15 }) : null;
+    }),
+    ...at(normal, NEXT_MONTH, () => (today.month === 12 ? { year: today.year + 1, month: 1, day: 1 } : { year: today.year, month: today.month + 1, day: 1 })),
+    ...at(normal, NEXT_WEEK, () => addDays(today, ((8 - weekday(today)) % 7) || 7)),
+    ...at(normal, AFTER_EASTER, () => nextYearly(today, (year) => addDays(easterSunday(year), 2))),
+    // Carnival ends on Shrove Tuesday: after it is Ash Wednesday, 46 days before Easter.
+    ...at(normal, AFTER_CARNIVAL, () => nextYearly(today, (year) => addDays(easterSunday(year), -46))),
+    ...at(normal, AFTER_SUMMER, () => nextYearly(today, (year) => ({ year, month: 9, day: 1 }))),
+    ...at(normal, NEW_YEAR, () => {
+      const january = { year: today.year + 1, month: 1, day: 1 };
+      return addDays(january, (8 - weekday(january)) % 7);
+    }),
+    ...at(normal, NEXT_YEAR, () => ({ year: today.year + 1, month: 1, day: 1 })),
+  ];
 }
+
+/** Words that ask to be contacted again: the period named nearest to them is the one meant ("busy until mid-December, reach out again in February"). */
+const RECONNECT_CUE = /\b(again|reach out|get in touch|try (me|us)|follow up|ping|circle back|touch base|reconnect|revisit|wieder|melden|erneut|noch ?(ein)?mal|recontact\w*|revenez|relance[rz]?|reprendre contact|rappel\w*|reviens|volver|vuelva\w*|escrib\w*|contact\w*|retom\w*|voltar|volte|falar|procur\w*|kontakt\w*)\b/g;
 
 /**
  * A calendar day (YYYY-MM-DD) in the sender's words: for an absence, the first day back; for
@@ -294,6 +379,8 @@ function sampleOf(text: string): string {
     .slice(0, 4_000)
     .replace(/([^\p{L}\p{N}\s])\1{2,}/gu, '$1')
     .replace(/[ \t]{2,}/g, ' ')
+    // "à 13 h 30" (French typography) as chrono reads it: "13h30".
+    .replace(/\b(\d{1,2}) h ?(\d{2})\b/g, '$1h$2')
     .slice(0, 2_000);
 }
 
@@ -303,16 +390,25 @@ export function extractDate(text: string, reference: Reference, language: Langua
   const today = localDay(reference);
   const found = chronoDates(sample, language, reference).filter((entry) => dayMs(entry.end ?? entry.day) >= dayMs(today));
   if (kind === 'later') {
-    const relative = relativeLater(normal, today);
-    if (relative) return formatDay(relative);
-    const dated = found.find((entry) => entry.dayCertain && dayMs(entry.day) > dayMs(today));
-    if (dated) return formatDay(dated.day);
-    // A month alone ("Recontactez-moi en janvier", "im März", "em janeiro"): chrono reads few of them outside English.
-    const month = monthNamed(normal, today);
-    if (month) return formatDay(month);
-    const first = found.find((entry) => entry.monthCertain && dayMs(entry.day) > dayMs(today));
-    if (!first) return null;
-    return formatDay(first.dayCertain ? first.day : { ...first.day, day: 1 });
+    const flat = normal.replace(/[\r\n]/g, ' ');
+    // In order of preference: the phrases above, a named day, a month named (the last: a reply says
+    // what is in the way first and when to come back after), a month chrono read.
+    const candidates: Later[] = [
+      ...relativeLater(flat, today),
+      ...found.filter((entry) => entry.dayCertain && dayMs(entry.day) > dayMs(today)).map((entry) => ({ day: entry.day, index: entry.index, end: entry.index + entry.text.length })),
+      ...monthsNamed(flat, today).reverse(),
+      ...found.filter((entry) => entry.monthCertain && dayMs(entry.day) > dayMs(today)).map((entry) => ({ day: entry.dayCertain ? entry.day : { ...entry.day, day: 1 }, index: entry.index, end: entry.index + entry.text.length })),
+    ];
+    if (candidates.length === 0) return null;
+    // The period said in a sentence that asks to be contacted again, nearest to those words; else the first by preference.
+    const cues = [...flat.matchAll(RECONNECT_CUE)].map((match) => match.index);
+    const sentenceOf = (index: number) => flat.slice(0, index).split(/(?<!\b\d{1,2})[.!?;]\s/).length;
+    const distance = (entry: Later) => Math.min(...cues.filter((cue) => sentenceOf(cue) === sentenceOf(entry.index)).map((cue) => (cue < entry.index ? entry.index - cue : Math.max(0, cue - entry.end))));
+    const cued = candidates.filter((entry) => Number.isFinite(distance(entry)));
+    if (cued.length === 0) return formatDay(candidates[0]!.day);
+    // The first of the nearest wins, so the order of preference breaks ties.
+    const nearest = cued.reduce((best, entry) => (distance(entry) < distance(best) ? entry : best));
+    return formatDay(nearest.day);
   }
   const days = found
     .filter((entry) => entry.dayCertain || entry.end)

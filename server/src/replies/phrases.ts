@@ -44,6 +44,16 @@ export const PHRASES: Partial<Record<ReplyIntent, PhraseRule[]>> = {
       /\b(ne fait plus partie|ne travaille plus|a quitte|ai quitte|n'est plus (chez|dans|au sein)|ne suis plus (chez|dans|au sein))\b/,
       /\b(nicht mehr (bei|im unternehmen|fur|in unserem)|hat (das unternehmen|uns) verlassen|habe (das unternehmen )?verlassen|ist ausgeschieden|nicht mehr tatig|scheidet aus|ausgeschieden)\b/,
       /\b(nao (faz|trabalha) mais|ja nao (faz parte|trabalha|esta)|deixou a empresa|saiu da empresa|deixei a empresa|nao pertence mais|nao esta mais)\b/,
+
+    ),
+    // A change of role in the same company, with a successor named: the person this was meant for is gone from the role.
+    ...rules(
+      0.9,
+      /\b(i('ve| have)|i) (moved|transferred|switched) (over )?(to|from|into)\b/, /\b(changed|changing|switched) (roles?|positions?|jobs?|departments?)\b/, /\b(a|my) (different|new) (role|position)\b/, /\bno longer (involved|handle|handling|responsible|in charge|cover|covering|look after|looking after|deal with)\b/, /\b(my|his|her) (successor|replacement)\b/, /\b(taken|took) over (my|his|her) (role|responsibilities|duties|position)\b/,
+      /\b(change de (poste|fonction|service)|nouvelles fonctions|ne m'occupe plus|ne (suis|est) plus (en charge|responsable)|a repris (mes|ses) (anciennes )?fonctions|mon successeur|ma successeure?)\b/,
+      /\b(nicht mehr zustandig|(intern|in eine andere abteilung|in einen anderen bereich) gewechselt|neue (aufgabe|position|funktion)|mein(e)? nachfolger(in)?|die nachfolge)\b/,
+      /\b(ya no (me ocupo|llevo|soy (el )?responsable|estoy a cargo)|cambie de (puesto|area|departamento|funciones)|nuevo puesto|mi (sucesor|sucesora|sustitut[oa]))\b/,
+      /\b(mudei de (funcoes|funcao|area|cargo|departamento)|deixei de (acompanhar|tratar)|ja nao (acompanho|sou (o |a )?responsavel|trato)|novas funcoes|(o )?meu sucessor|a minha sucessora)\b/,
     ),
   ],
   ReferredSomeone: [

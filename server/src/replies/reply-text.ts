@@ -132,6 +132,8 @@ export function replyText(text: string, ours: OwnText | null = null): string {
   let previousOurs = false;
   // Whether this quote block quotes with "> ": then an unquoted line inside it is an interleaved answer.
   let markedQuote = false;
+  // Whether this quote block has shown a line of ours: then it quotes our email.
+  let quotesOurs = false;
   for (let index = 0; index < lines.length; index += 1) {
     const line = lines[index]!;
     const plain = line.slice(0, MAX_LINE).replace(QUOTE_MARK, '').trim();
@@ -140,6 +142,7 @@ export function replyText(text: string, ours: OwnText | null = null): string {
       state = 'quote';
       quoteEnded = false;
       markedQuote = false;
+      quotesOurs = false;
       index += opener - 1;
       continue;
     }
@@ -149,7 +152,9 @@ export function replyText(text: string, ours: OwnText | null = null): string {
       quoteEnded = true;
       continue;
     }
-    if (afterFooter > 0) {
+    // The link may follow the footer's words on a line of its own (HTML mail rendered as text).
+    if (afterFooter > 0 && OUR_LINK_LINE.test(compact(line))) continue;
+    if (afterFooter > 0 && plain) {
       afterFooter -= 1;
       if (plain && afterFooter === 1 && plain.length < 120 && !/[?!]/.test(plain)) continue;
     }
@@ -157,6 +162,7 @@ export function replyText(text: string, ours: OwnText | null = null): string {
     const mine = isOurs(line, ours, previousOurs);
     if (plain) previousOurs = mine;
     if (quoted) markedQuote = true;
+    if (mine && state === 'quote') quotesOurs = true;
     if (quoted || mine) {
       // An unprefixed quote of our email ends with its last line (or the footer); a "> " quote may be answered line by line.
       if (mine && (markedQuote || ours?.last.has(compact(line)))) quoteEnded = true;
@@ -167,6 +173,11 @@ export function replyText(text: string, ours: OwnText | null = null): string {
       continue;
     }
     if (state === 'quote') {
+      // Inside an unprefixed quote of our email (Outlook), a line that is not ours is an answer written between our lines.
+      if (!quoteEnded && quotesOurs && !markedQuote) {
+        kept.push(line);
+        continue;
+      }
       // Past the end of our quoted email, the person writes again (bottom-posted).
       if (!quoteEnded) continue;
       state = 'reply';
