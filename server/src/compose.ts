@@ -97,7 +97,7 @@ export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logg
     ...(overrides.dnsResolver ? { dnsResolver: overrides.dnsResolver } : {}),
     refiner: env.LLM_BASE_URL ? new LlmReplyRefiner({ baseUrl: env.LLM_BASE_URL, model: env.LLM_MODEL, apiKey: env.LLM_API_KEY }, logger) : undefined,
     renewChannel: async (orgId) => void (await renewChannelIfExpiring(deps, orgId)),
-  });
+  }, { concurrency: env.JOB_CONCURRENCY });
   return {
     deps,
     async close() {

@@ -91,6 +91,8 @@ const appSchema = z.object({
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   /** `require` (default): a reply acts only when its sender is authenticated (DKIM/DMARC); unverified replies pause the lead for a person. `off`: trust every reply. */
   INBOUND_AUTH: z.enum(['require', 'off']).default('require'),
+  /** Jobs the runner works on at once, each for a different org (an org's jobs run one at a time); Zoho calls share the gateway's lanes. */
+  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   /** Days raw inbound mail is kept (the log of what was read and done stays), and days notification bodies are kept. */
   RETENTION_RAW_MAIL_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
   RETENTION_INBOX_DAYS: z.coerce.number().int().min(1).max(3_650).default(14),

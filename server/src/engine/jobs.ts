@@ -70,15 +70,21 @@ export function requestJob(db: Db, job: NewJob, now: number): void {
   ).run(job.orgId, job.kind, job.key, JSON.stringify(job.payload), job.runAt, job.maxAttempts ?? 12, now, now);
 }
 
-export function claimJob(db: Db, now: number, leaseMs: number): JobRow | undefined {
+/**
+ * Claims the next due job (or one whose lease ran out), passing over `busyOrgs` (orgs this runner
+ * is working for now: an org's jobs run one at a time) and, when any other org has due work,
+ * `lastOrg` (the org served last), so one org's queue holds another's due work back by one job at most.
+ */
+export function claimJob(db: Db, now: number, leaseMs: number, busyOrgs: readonly string[] = [], lastOrg: string | null = null): JobRow | undefined {
   return db.transaction(() => {
-    const job = db
-      .prepare(
-        `SELECT * FROM jobs
-         WHERE (status = 'queued' AND run_at <= ?) OR (status = 'running' AND lease_until <= ?)
-         ORDER BY run_at, id LIMIT 1`,
-      )
-      .get(now, now) as JobRow | undefined;
+    const next = (skip: readonly string[]) =>
+      db
+        .prepare(
+          `SELECT * FROM jobs WHERE ((status = 'queued' AND run_at <= ?) OR (status = 'running' AND lease_until <= ?))
+           ${skip.length > 0 ? `AND org_id NOT IN (${skip.map(() => '?').join(', ')})` : ''} ORDER BY run_at, id LIMIT 1`,
+        )
+        .get(now, now, ...skip) as JobRow | undefined;
+    const job = (lastOrg !== null ? next([...busyOrgs, lastOrg]) : undefined) ?? next(busyOrgs);
     if (!job) return undefined;
     const token = randomUUID();
     db.prepare("UPDATE jobs SET status = 'running', lease_token = ?, lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?").run(

@@ -31,11 +31,15 @@ export interface RunnerOptions {
   random?: () => number;
   /** Told when a job has failed for good, so nothing it was doing is left hanging (e.g. hand the lead back). */
   onFinalFailure?: (job: JobRow, error: string) => void;
+  /** Jobs run at once, each for a different org (an org's jobs run one at a time). Default 1. */
+  concurrency?: number;
 }
 
 /**
  * Runs due jobs from the jobs table with the injected clock. `runUntilIdle()` drives it in tests;
- * `start()` polls in production.
+ * `start()` polls in production. Up to `concurrency` jobs run at once, never two of one org; orgs
+ * take turns (see claimJob), so a bulk reassignment in one org delays another org's due email by
+ * one job at most.
  */
 export class JobRunner {
   private readonly leaseMs: number;
@@ -43,10 +47,13 @@ export class JobRunner {
   private readonly maxBackoffMs: number;
   private readonly authorizationPauseMs: number;
   private readonly random: () => number;
+  private readonly concurrency: number;
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly workers = new Set<Promise<void>>();
+  /** Orgs a job is running for now, and the org served last. */
+  private readonly busyOrgs = new Set<string>();
+  private lastOrg: string | null = null;
   private stopped = true;
-  private busy = false;
   private again = false;
   private pollMs = 1_000;
   private readonly onFinalFailure: ((job: JobRow, error: string) => void) | undefined;
@@ -64,12 +71,15 @@ export class JobRunner {
     this.authorizationPauseMs = options.authorizationPauseMs ?? 60 * 60 * 1000;
     this.random = options.random ?? Math.random;
     this.onFinalFailure = options.onFinalFailure;
+    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
   }
 
   /** Claims and runs one due job; answers false when none is due. */
   async runOnce(): Promise<boolean> {
-    const job = claimJob(this.db, this.clock.now(), this.leaseMs);
+    const job = claimJob(this.db, this.clock.now(), this.leaseMs, [...this.busyOrgs], this.lastOrg);
     if (!job) return false;
+    this.busyOrgs.add(job.org_id);
+    this.lastOrg = job.org_id;
     const handler = this.handlers[job.kind];
     // A long job keeps its lease, so no other runner takes it over while it still works.
     const heartbeat = setInterval(() => renewLease(this.db, job, this.clock.now(), this.leaseMs), Math.max(1_000, Math.floor(this.leaseMs / 3)));
@@ -81,6 +91,7 @@ export class JobRunner {
       this.settle(job, error);
     } finally {
       clearInterval(heartbeat);
+      this.busyOrgs.delete(job.org_id);
     }
     return true;
   }
@@ -114,50 +125,75 @@ export class JobRunner {
     retryJob(this.db, job, now + jittered, message, now, true);
   }
 
-  /** Runs every job due now (including jobs those jobs make due now); answers how many ran. */
+  /** Runs every job due now (including jobs those jobs make due now), `concurrency` at a time; answers how many ran. */
   async runUntilIdle(limit = 100_000): Promise<number> {
     let count = 0;
-    while (count < limit && (await this.runOnce())) count += 1;
-    return count;
+    for (;;) {
+      let ran = 0;
+      const lane = async () => {
+        while (count < limit && (await this.runOnce())) {
+          count += 1;
+          ran += 1;
+        }
+      };
+      // A lane finds nothing when the only due work is for an org another lane is serving: then a later round takes it.
+      await Promise.all(Array.from({ length: this.concurrency }, lane));
+      if (ran === 0 || count >= limit) return count;
+    }
   }
 
-  /** Polls for due work until stopped, one loop only; `poke()` says new work arrived. */
+  /** Polls for due work until stopped; `poke()` says new work arrived. */
   start(pollMs = 1_000): void {
     this.stopped = false;
     this.pollMs = pollMs;
-    void this.tick();
+    this.fill();
   }
 
-  private async tick(): Promise<void> {
-    if (this.stopped || this.busy) return;
-    this.busy = true;
-    this.timer = undefined;
-    do {
-      this.again = false;
-      this.running = this.runUntilIdle().catch((error: unknown) => this.logger.error('job runner failed', { error }));
-      await this.running;
-    } while (this.again && !this.stopped);
-    this.busy = false;
+  /** Starts lanes up to `concurrency`; each runs due jobs until none is left for it. */
+  private fill(): void {
     if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.workers.size < this.concurrency) {
+      const worker: Promise<void> = this.lane().finally(() => {
+        this.workers.delete(worker);
+        if (this.workers.size === 0) this.schedule();
+      });
+      this.workers.add(worker);
+    }
+  }
+
+  private async lane(): Promise<void> {
+    try {
+      for (;;) {
+        if (this.stopped) return;
+        if (await this.runOnce()) continue;
+        // New work arrived while this lane looked: one more look before it rests.
+        if (!this.again) return;
+        this.again = false;
+      }
+    } catch (error) {
+      this.logger.error('job runner failed', { error });
+    }
+  }
+
+  private schedule(): void {
+    if (this.stopped || this.timer) return;
     const due = nextDueAt(this.db);
     const wait = due === undefined ? this.pollMs : Math.max(0, Math.min(this.pollMs, due - this.clock.now()));
-    this.timer = setTimeout(() => void this.tick(), wait);
+    this.timer = setTimeout(() => this.fill(), wait);
   }
 
-  /** New work arrived: run it now, or as soon as the current pass ends (never a second loop). */
+  /** New work arrived: run it now, in a free lane or as soon as a busy one looks again. */
   poke(): void {
     if (this.stopped) return;
-    if (this.busy) {
-      this.again = true;
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    void this.tick();
+    this.again = true;
+    this.fill();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await Promise.all(this.workers);
   }
 }
