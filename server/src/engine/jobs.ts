@@ -71,11 +71,13 @@ export function requestJob(db: Db, job: NewJob, now: number): void {
 }
 
 /**
- * Claims the next due job (or one whose lease ran out), passing over `busyOrgs` (orgs this runner
- * is working for now: an org's jobs run one at a time) and, when any other org has due work,
- * `lastOrg` (the org served last), so one org's queue holds another's due work back by one job at most.
+ * Claims the next due job (or one whose lease ran out), never for one of `busyOrgs` (orgs this
+ * runner is working for now: an org's jobs run one at a time). Orgs take turns: `recentOrgs` are
+ * the orgs served lately, the most recent first, and the claim goes to the org served longest ago
+ * (or never) among those with due work, so one org's queue holds another's due work back by one
+ * job at most. Within an org, by `run_at`.
  */
-export function claimJob(db: Db, now: number, leaseMs: number, busyOrgs: readonly string[] = [], lastOrg: string | null = null): JobRow | undefined {
+export function claimJob(db: Db, now: number, leaseMs: number, busyOrgs: readonly string[] = [], recentOrgs: readonly string[] = []): JobRow | undefined {
   return db.transaction(() => {
     const next = (skip: readonly string[]) =>
       db
@@ -84,7 +86,8 @@ export function claimJob(db: Db, now: number, leaseMs: number, busyOrgs: readonl
            ${skip.length > 0 ? `AND org_id NOT IN (${skip.map(() => '?').join(', ')})` : ''} ORDER BY run_at, id LIMIT 1`,
         )
         .get(now, now, ...skip) as JobRow | undefined;
-    const job = (lastOrg !== null ? next([...busyOrgs, lastOrg]) : undefined) ?? next(busyOrgs);
+    let job: JobRow | undefined;
+    for (let keep = recentOrgs.length; keep >= 0 && !job; keep -= 1) job = next([...busyOrgs, ...recentOrgs.slice(0, keep)]);
     if (!job) return undefined;
     const token = randomUUID();
     db.prepare("UPDATE jobs SET status = 'running', lease_token = ?, lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?").run(

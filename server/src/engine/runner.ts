@@ -17,6 +17,9 @@ export class RetryAfterError extends Error {
 /** A recurring job (a sweep, a flush with more to do) asks to run again at `retryAt`. */
 export class RunAgainAt extends RetryAfterError {}
 
+/** How many orgs the turn-taking remembers; beyond that, orgs with due work are served by age. */
+const RECENT_ORGS = 32;
+
 /** Never retry: the job cannot succeed (bad input, a deleted record). */
 export class PermanentJobError extends Error {}
 
@@ -50,9 +53,9 @@ export class JobRunner {
   private readonly concurrency: number;
   private timer: NodeJS.Timeout | undefined;
   private readonly workers = new Set<Promise<void>>();
-  /** Orgs a job is running for now, and the org served last. */
+  /** Orgs a job is running for now, and the orgs served lately (the most recent first). */
   private readonly busyOrgs = new Set<string>();
-  private lastOrg: string | null = null;
+  private recentOrgs: string[] = [];
   private stopped = true;
   private again = false;
   private pollMs = 1_000;
@@ -76,10 +79,10 @@ export class JobRunner {
 
   /** Claims and runs one due job; answers false when none is due. */
   async runOnce(): Promise<boolean> {
-    const job = claimJob(this.db, this.clock.now(), this.leaseMs, [...this.busyOrgs], this.lastOrg);
+    const job = claimJob(this.db, this.clock.now(), this.leaseMs, [...this.busyOrgs], this.recentOrgs);
     if (!job) return false;
     this.busyOrgs.add(job.org_id);
-    this.lastOrg = job.org_id;
+    this.recentOrgs = [job.org_id, ...this.recentOrgs.filter((org) => org !== job.org_id)].slice(0, RECENT_ORGS);
     const handler = this.handlers[job.kind];
     // A long job keeps its lease, so no other runner takes it over while it still works.
     const heartbeat = setInterval(() => renewLease(this.db, job, this.clock.now(), this.leaseMs), Math.max(1_000, Math.floor(this.leaseMs / 3)));
