@@ -150,11 +150,22 @@ const OPT_OUT: RegExp[] = [
 /** Our own list, then the earlier release's tuned opt-out phrases (phrases.ts), all in the sender's words only. */
 const OPT_OUT_ALL: RegExp[] = [...OPT_OUT, ...(PHRASES.Unsubscribed ?? []).map((rule) => rule.pattern)];
 
+/** "Nada de darse de baja", "I don't want to unsubscribe": an opt-out phrase the sender negates right before it. */
+const NEGATED_BEFORE = /\b(no|not|nada de|sin|pas|pas de|jamais|nicht|kein|nao|nem|never|don'?t|won'?t|no need to|pas besoin de|no hace falta|nao precisa)\s+((to|de|d'|me|vous|se|mich|sich|a|need|want|wanna|going|gonna|intend|plan|will|ich|je|yo|eu|vou|voy|veux|will|mochte)\s+){0,3}$/;
+/** "the unsubscribe link", "votre lien « unsubscribe »": the word naming our link, not asking for it. */
+const LINK_BEFORE = /\b(the|your|this|that|votre|vos|le|ce|lien|ihr|ihren|den|dem|el|su|ese|o|seu|esse)\s*["'\[(]?\s*$/;
+const LINK_AFTER = /^\s*["'\])]?\s*(link|links|button|lien|bouton|knopf|schaltflache|enlace|boton|botao|footer)\b/;
+
 function optOutOf(normalOwn: string, automatic = false): string | undefined {
   // An automatic message's prose ("ich kann keine E-Mails lesen") is held to our own, stricter list.
   for (const pattern of automatic ? OPT_OUT : OPT_OUT_ALL) {
-    const found = normalOwn.match(pattern);
-    if (found) return found[0].trim();
+    for (const found of normalOwn.matchAll(new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`))) {
+      const before = normalOwn.slice(Math.max(0, found.index - 40), found.index);
+      const after = normalOwn.slice(found.index + found[0].length, found.index + found[0].length + 20);
+      if (NEGATED_BEFORE.test(before)) continue;
+      if (/^unsubscrib/.test(found[0]) && (LINK_BEFORE.test(before) || LINK_AFTER.test(after))) continue;
+      return found[0].trim();
+    }
   }
   return undefined;
 }
@@ -203,27 +214,44 @@ function nameFromAddress(email: string): string | null {
 }
 
 /** The person a reply points to: an address in the sender's words (not theirs, not ours), or a Cc. */
+/** Quote header lines ("De : Pierre Martin <…>", "To: …", "On … wrote:"): the addresses on them are the thread's, not a referral. */
+const HEADER_LINE = /^\s*>?\s*\*?(from|de|von|da|to|para|à|a|an|cc|sent|envoyé|gesendet|enviado|objet|subject|betreff|asunto|assunto)\s?\*?\s?:|\b(wrote|a écrit|schrieb|escribió|escreveu)\s?:?\s*$/i;
+
 function referralOf(message: InboundMessage, reply: string, ours: readonly string[]): Referral | null {
   const excluded = new Set([...(message.from ? [message.from.address] : []), ...ours.map((address) => address.toLowerCase())]);
   const senderDomain = message.from?.address.split('@')[1];
-  const lines = reply.split('\n');
-  for (const [index, fullLine] of lines.entries()) {
-    const line = fullLine.slice(0, 1_000);
-    for (const match of line.matchAll(EMAIL)) {
-      const email = match[0].toLowerCase().replace(/\.$/, '');
-      if (excluded.has(email)) continue;
-      if (/^(info|sales|office|contact|hello|support|noreply|no-reply)@/.test(email) && email.split('@')[1] === senderDomain && index > lines.length - 4) continue;
-      const before = line.slice(Math.max(0, match.index - 120), match.index).replace(/[(<[:\s-]{1,20}$/, '');
-      const near = before.match(new RegExp(`${NAME.source}[^A-Za-zÀ-ÿ]*$`))?.[1] ?? line.slice(match.index + match[0].length).match(NAME)?.[1] ?? lines[index - 1]?.trim().match(new RegExp(`^${NAME.source}$`))?.[1];
-      const name = nameMatchingAddress(reply, email) ?? cleanName(near ?? null) ?? nameFromAddress(email);
-      return { name, email };
+  const addressIn = (text: string): Referral | null => {
+    const lines = text.split('\n');
+    for (const [index, fullLine] of lines.entries()) {
+      const line = fullLine.slice(0, 1_000);
+      for (const match of line.matchAll(EMAIL)) {
+        const email = match[0].toLowerCase().replace(/\.$/, '');
+        if (excluded.has(email)) continue;
+        if (/^(info|sales|office|contact|hello|support|noreply|no-reply)@/.test(email) && email.split('@')[1] === senderDomain && index > lines.length - 4) continue;
+        const before = line.slice(Math.max(0, match.index - 120), match.index).replace(/[(<[:\s-]{1,20}$/, '');
+        const near = before.match(new RegExp(`${NAME.source}[^A-Za-zÀ-ÿ]*$`))?.[1] ?? line.slice(match.index + match[0].length).match(NAME)?.[1] ?? lines[index - 1]?.trim().match(new RegExp(`^${NAME.source}$`))?.[1];
+        const name = nameMatchingAddress(text, email) ?? cleanName(near ?? null) ?? nameFromAddress(email);
+        return { name, email };
+      }
     }
-  }
+    return null;
+  };
+  const inReply = addressIn(reply);
+  if (inReply) return inReply;
   const cc = message.cc.find((entry) => !excluded.has(entry.address));
   if (cc) return { name: cc.name || nameFromAddress(cc.address), email: cc.address };
   // Forwarded to a colleague with us in copy: the colleague is in To.
   const to = message.recipients.find((address) => !excluded.has(address) && !/^(info|sales|noreply|no-reply)@/.test(address));
   if (to) return { name: nameMatchingAddress(reply, to) ?? nameFromAddress(to), email: to };
+  // "See the answer below": the colleague's note in the forwarded part names the person.
+  const forwarded = addressIn(
+    message.text
+      .slice(0, MAX_RULE_CHARS)
+      .split('\n')
+      .filter((line) => !HEADER_LINE.test(line.slice(0, 300)))
+      .join('\n'),
+  );
+  if (forwarded) return forwarded;
   const named = reply.match(new RegExp(`(?:contact|reach out to|speak (?:to|with)|talk (?:to|with)|get in touch with|write to|try|con|a|an|com|avec|mit)\\s+${NAME.source}`));
   return named ? { name: cleanName(named[1]!), email: null } : null;
 }

@@ -137,16 +137,35 @@ function chronoDates(text: string, language: Language, reference: Reference): Fo
     let resolved = day;
     const weekdayOnly = !start.isCertain('day') && start.isCertain('weekday');
     if (weekdayOnly) {
+      const wanted = start.get('weekday')!;
+      const before = normalise(text.slice(Math.max(0, result.index - 24), result.index));
+      const inside = result.text.match(DAY_IN_WEEKDAY_TEXT);
       // "Mittwoch, 25.11.", "quarta-feira, dia 18", "mardi 24": the date said right after the weekday.
-      const after = text.slice(end, end + 16).match(DAY_AFTER_WEEKDAY);
-      const dayOfMonth = after ? Number(after[1]) : 0;
-      if (after && dayOfMonth >= 1 && dayOfMonth <= 31) {
-        const month = after[2] ? Number(after[2]) : 0;
+      const after = inside ? null : text.slice(end, end + 16).match(DAY_AFTER_WEEKDAY);
+      const said = inside ?? after;
+      const dayOfMonth = said ? Number(said[1]) : 0;
+      const previous = results.at(-1);
+      if (said && dayOfMonth >= 1 && dayOfMonth <= 31) {
+        const month = said[2] ? Number(said[2]) : 0;
         resolved = month >= 1 && month <= 12 ? nextDayOf(today, month, dayOfMonth) : nextDayOfMonth(today, dayOfMonth);
-        end += after[0].length;
-      } else if (NEXT_WEEKDAY.test(normalise(result.text)) || NEXT_BEFORE.test(normalise(text.slice(Math.max(0, result.index - 14), result.index)))) {
+        if (after) end += after[0].length;
+        if (inside) {
+          // chrono took "mardi 17 à 15h" for 17:00; the number is the day, the time is what follows it.
+          const time = result.text.slice(inside[0].length).match(LOOSE_TIME);
+          hour = time ? Number(time[1] ?? time[3]) : null;
+          minute = time ? Number(time[2] ?? time[4] ?? 0) : 0;
+        }
+      } else if (NEXT_WEEK_BEFORE.test(before) || NEXT_WEEK_AFTER.test(normalise(text.slice(end, end + 24)))) {
+        // "nächste Woche Dienstag", "Tuesday next week": that weekday of next week.
+        const monday = addDays(today, ((8 - weekday(today)) % 7) || 7);
+        resolved = addDays(monday, (wanted + 6) % 7);
+      } else if (previous && (FOLLOWING_AFTER.test(normalise(text.slice(end, end + 16))) || FOLLOWING_BEFORE.test(before))) {
+        // "até sexta, dia 27 … Regresso na segunda-feira seguinte": the first such weekday after the day just named.
+        const from = previous.end ?? previous.day;
+        resolved = addDays(from, (wanted - weekday(from) + 7) % 7 || 7);
+      } else if (NEXT_WEEKDAY.test(normalise(result.text)) || NEXT_BEFORE.test(before)) {
         // "next Tuesday", "jeudi prochain", "próxima quarta": the coming one, unless it is a day or two away (then the week after).
-        let ahead = (start.get('weekday')! - weekday(today) + 7) % 7 || 7;
+        let ahead = (wanted - weekday(today) + 7) % 7 || 7;
         if (ahead <= 2) ahead += 7;
         resolved = addDays(today, ahead);
       } else if (dayMs(resolved) <= dayMs(today)) {
@@ -211,7 +230,13 @@ const NEXT_WEEKDAY = /\b(next|this coming|nachste[nmrs]?|kommende[nmrs]?|prochai
 /** After a weekday: "25.11.", "dia 18", "den 24.", "le 19", "el 24", "the 24th". */
 /** The same words right before a weekday chrono read without them. */
 const NEXT_BEFORE = /\b(next|this coming|nachste[nmrs]?|kommende[nmrs]?|proxim[oa]|el proximo|la proxima|na proxima|no proximo)\s*$/;
-const DAY_AFTER_WEEKDAY = /^[\s,]{0,3}(?:(?:dia|den|der|le|el|the|am)\s+)?(\d{1,2})(?:\.(\d{1,2})\.?|st|nd|rd|th|er|º|o|\.)?(?![\d:h])/i;
+const DAY_AFTER_WEEKDAY = /^[\s,]{0,3}(?:(?:dia|den|der|le|el|the|am)\s+)?(\d{1,2})(?:\.(\d{1,2})\.?|st|nd|rd|th|er|º|o|\.)?(?![\d:h])(?!\s*(?:min|minute|minutes|minuten|minutos|mins|heures?|hours?|stunden?|horas?)\b)/i;
+/** The same inside chrono's reading of the weekday ("mardi 17 à 15h"), when no time mark follows the number. */
+const DAY_IN_WEEKDAY_TEXT = /^[\p{L}-]+,?\s+(?:(?:dia|den|der|le|el|the|am)\s+)?(\d{1,2})(?:\.(\d{1,2})\.?|st|nd|rd|th|er|º)?(?![\d:h.])(?!\s*(?:h\b|uhr|heures?|hrs?|am|pm|a\.m|p\.m|o'clock)\b)/iu;
+const NEXT_WEEK_BEFORE = /\b(next week|nachste woche|kommende woche|la semaine prochaine|semaine prochaine|la semana que viene|la proxima semana|semana que vem|proxima semana)[\s,]*(on |am |le |el |na |no |o |a )?$/;
+const NEXT_WEEK_AFTER = /^[\s,]*(of )?(next week|nachste woche|kommende woche|de la semaine prochaine|la semaine prochaine|de la semana que viene|de la proxima semana|da semana que vem|da proxima semana)\b/;
+const FOLLOWING_AFTER = /^[\s,]*(seguinte|a seguir|suivant|d'apres|siguiente|after that)\b/;
+const FOLLOWING_BEFORE = /\b(the following|am darauffolgenden|am folgenden|darauffolgenden)\s*$/;
 const DOTTED_DATE = /(?<![\d.:,])(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2}(?!\d))?(?!\d)/g;
 
 /** The next day (today or later) with this month and day of month. */
@@ -401,9 +426,10 @@ export function extractDate(text: string, reference: Reference, language: Langua
     ];
     if (candidates.length === 0) return null;
     // The period said in a sentence that asks to be contacted again, nearest to those words; else the first by preference.
-    const cues = [...flat.matchAll(RECONNECT_CUE)].map((match) => match.index);
+    const cues = [...flat.matchAll(RECONNECT_CUE)].map((match) => ({ start: match.index, end: match.index + match[0].length }));
     const sentenceOf = (index: number) => flat.slice(0, index).split(/(?<!\b\d{1,2})[.!?;]\s/).length;
-    const distance = (entry: Later) => Math.min(...cues.filter((cue) => sentenceOf(cue) === sentenceOf(entry.index)).map((cue) => (cue < entry.index ? entry.index - cue : Math.max(0, cue - entry.end))));
+    const distance = (entry: Later) =>
+      Math.min(...cues.filter((cue) => sentenceOf(cue.start) === sentenceOf(entry.index)).map((cue) => (cue.end <= entry.index ? entry.index - cue.end : Math.max(0, cue.start - entry.end))));
     const cued = candidates.filter((entry) => Number.isFinite(distance(entry)));
     if (cued.length === 0) return formatDay(candidates[0]!.day);
     // The first of the nearest wins, so the order of preference breaks ties.

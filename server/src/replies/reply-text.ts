@@ -154,9 +154,10 @@ export function replyText(text: string, ours: OwnText | null = null): string {
     }
     // The link may follow the footer's words on a line of its own (HTML mail rendered as text).
     if (afterFooter > 0 && OUR_LINK_LINE.test(compact(line))) continue;
-    if (afterFooter > 0 && plain) {
+    if (afterFooter > 0) {
       afterFooter -= 1;
-      if (plain && afterFooter === 1 && plain.length < 120 && !/[?!]/.test(plain)) continue;
+      // The postal address right under the footer: a line, not a sentence.
+      if (plain && afterFooter === 1 && plain.length < 120 && !/[?!]|\.(\s|$)/.test(plain)) continue;
     }
     const quoted = QUOTE_MARK.test(line);
     const mine = isOurs(line, ours, previousOurs);

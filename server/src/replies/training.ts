@@ -26,11 +26,13 @@ export interface TrainingOptions {
 export const TRAINING: TrainingOptions = {
   seed: 7,
   // Chosen by 5-fold cross-validation over the training corpus (never the held-out set): accuracy
-  // barely moves with these, the confidence of right readings does (0.63 → 0.75).
+  // barely moves with these, the confidence of right readings does (0.63 → 0.75). Over 1,240
+  // replies: minCount 2 reads 96.3%, 3 reads 96.0%; l2 1e-4, 100 epochs, learning rate 0.8 or
+  // prune 0.05 read 95.8–96.1%.
   epochs: 60,
   learningRate: 1.5,
   l2: 1e-5,
-  minCount: 3,
+  minCount: 2,
   prune: 0.1,
 };
 
