@@ -1,7 +1,7 @@
 import { getOrg } from '../db/orgs.js';
 import type { EngineDeps } from '../engine/context.js';
 import { updateLead } from '../engine/leads.js';
-import { connectionOf } from '../services/org-setup.js';
+import { connectionOf } from '../db/orgs.js';
 import { ZohoAuthorizationError, ZohoRateLimitedError, ZohoUnavailableError } from '../zoho/errors.js';
 import type { OrgConnection, ZohoField, ZohoGateway } from '../zoho/gateway.js';
 import { DEFAULT_MAPPINGS, type Mapping, ZOHO_MODULE, accountIdFieldProblem, incompatibility, sameValue, zohoValue } from './mapping.js';

@@ -1,3 +1,4 @@
+import type { OrgConnection } from '../zoho/gateway.js';
 import { randomUUID } from 'node:crypto';
 import type { Db } from './open-db.js';
 
@@ -80,4 +81,9 @@ export function setOrgStatus(db: Db, id: string, status: OrgStatus, reason: stri
 
 export function recordNotification(db: Db, id: string, now: number): void {
   db.prepare('UPDATE orgs SET last_notification_at = ? WHERE id = ?').run(now, id);
+}
+
+/** How the gateway reaches the org's Zoho (its API domain and accounts server). */
+export function connectionOf(org: OrgRow): OrgConnection {
+  return { orgId: org.id, apiDomain: org.api_domain, accountsServer: org.accounts_server };
 }

@@ -5,9 +5,8 @@ import type { TokenCipher } from '../lib/token-cipher.js';
 import type { ZohoGateway } from '../zoho/gateway.js';
 import type { Composer } from './composer.js';
 import type { Mailer } from './mailer.js';
-import type { ReplyRefiner } from './replies.js';
+import type { ReplyRefiner } from '../replies/reading.js';
 import type { DnsResolver } from '../mail/authentication.js';
-import type { Retention } from './retention.js';
 
 export interface EngineDeps {
   db: Db;
@@ -46,3 +45,12 @@ export const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 export const FINAL_WAIT_MS = 3 * 24 * 60 * 60 * 1000;
 /** Notes and field updates go out in batches of this many (Zoho's write limit). */
 export const WRITE_BATCH = 100;
+
+export interface Retention {
+  /** Raw inbound messages are emptied after this many days (the log row, reading and action stay). */
+  rawMailDays: number;
+  /** Notification bodies (the inbox, kept for diagnosis) are deleted after this many days. */
+  inboxDays: number;
+  /** Finished jobs are deleted after this many days. Safe: every handler is idempotent, and every effect is keyed in the outbox or Zoho. */
+  doneJobsDays: number;
+}

@@ -1,7 +1,7 @@
 import { getOrg } from '../db/orgs.js';
 import { sha256 } from '../lib/token-cipher.js';
 import { ZohoAuthorizationError, ZohoRateLimitedError } from '../zoho/errors.js';
-import { connectionOf } from '../services/org-setup.js';
+import { connectionOf } from '../db/orgs.js';
 import { WRITE_BATCH, type EngineDeps } from './context.js';
 import { type OutboxRow, moveOutbox, pendingOutbox } from './outbox.js';
 import { RunAgainAt } from './runner.js';

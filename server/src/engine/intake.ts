@@ -4,7 +4,7 @@ import { getOrg, type OrgRow } from '../db/orgs.js';
 import { findSequenceByName, getSequence, listSequences } from '../db/sequences.js';
 import { ZohoAuthorizationError } from '../zoho/errors.js';
 import type { ZohoRecord, ZohoUser } from '../zoho/gateway.js';
-import { connectionOf } from '../services/org-setup.js';
+import { connectionOf } from '../db/orgs.js';
 import type { EngineDeps } from './context.js';
 import { queueHandback, queueNote, queueRecordUpdate, queueStep, statusUpdate, stopAndHandBack } from './effects.js';
 import { type Lead, addLeadEvent, createLead, findLeadByRecord, updateLead } from './leads.js';

@@ -1,3 +1,4 @@
+import type { ReplyRefiner } from '../replies/reading.js';
 import { findAssistantsByMailboxAnyOrg, getAssistant, listAssistants, setSendingPaused } from '../db/assistants.js';
 import { getOrg } from '../db/orgs.js';
 import type { ReplyIntent } from '../domain/reply-intents.js';
@@ -10,7 +11,7 @@ import { type Decision, decide } from '../replies/safety.js';
 import { type MailAuthResult, domainOf, providerVerdict, verifyMessage } from '../mail/authentication.js';
 import { type InboundMessage, parseMessage } from '../replies/message.js';
 import { replySubject } from '../replies/reply-message.js';
-import { connectionOf } from '../services/org-setup.js';
+import { connectionOf } from '../db/orgs.js';
 import { ZohoAuthorizationError } from '../zoho/errors.js';
 import { frameEmail } from './composer.js';
 import type { EngineDeps } from './context.js';
@@ -46,10 +47,6 @@ const SAFE_EMAIL = /^[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})*\.[a
 const OUR_ID = /<?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(\d+|b)@[^>\s]+>?/gi;
 
 /** An optional second opinion (an OpenAI-compatible model) for replies the rules are unsure of. */
-export interface ReplyRefiner {
-  refine(message: InboundMessage, first: Classification): Promise<Classification>;
-}
-
 export interface InboundRow {
   id: number;
   org_id: string | null;

@@ -1,15 +1,6 @@
-import type { EngineDeps } from './context.js';
+import type { EngineDeps, Retention } from './context.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-export interface Retention {
-  /** Raw inbound messages are emptied after this many days (the log row, reading and action stay). */
-  rawMailDays: number;
-  /** Notification bodies (the inbox, kept for diagnosis) are deleted after this many days. */
-  inboxDays: number;
-  /** Finished jobs are deleted after this many days. Safe: every handler is idempotent, and every effect is keyed in the outbox or Zoho. */
-  doneJobsDays: number;
-}
 
 export const DEFAULT_RETENTION: Retention = { rawMailDays: 90, inboxDays: 14, doneJobsDays: 30 };
 

@@ -1,7 +1,8 @@
 import { isRecordWorked } from './leads.js';
 import { getOrg } from '../db/orgs.js';
 import { ZohoAuthorizationError } from '../zoho/errors.js';
-import { WORKED_MODULES, connectionOf } from '../services/org-setup.js';
+import { WORKED_MODULES } from '../domain/modules.js';
+import { connectionOf } from '../db/orgs.js';
 import { SWEEP_INTERVAL_MS, type EngineDeps } from './context.js';
 import { assistantsWithUsers, queueIntake } from './intake.js';
 import { scheduleJob } from './jobs.js';

@@ -1,50 +1,7 @@
-import type { RateLimits } from './rate-limits.js';
-import type { Db } from '../db/open-db.js';
 import type { OrgRow } from '../db/orgs.js';
-import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import type { SqliteTokenVault } from '../auth/token-vault.js';
-import type { TokenCipher } from '../lib/token-cipher.js';
-import type { ZohoGateway } from '../zoho/gateway.js';
-import type { ZohoOAuthClient } from '../zoho/oauth-client.js';
-import type { Engine } from '../engine/engine.js';
 
-export interface AppConfig {
-  publicUrl: string;
-  zohoClientId: string;
-  /** Where authorization starts (Zoho US by default; Zoho sends other DCs' users on). */
-  zohoAccountsUrl: string;
-  /** A sandbox origin trusted as accounts server and API domain, besides Zoho's own. */
-  zohoSandboxUrl: string | undefined;
-  adminToken: string | undefined;
-  /** Extra origins allowed to call /api from a browser (CORS), besides Zoho's. */
-  widgetOrigins: string[];
-  widgetKeyVariable: string;
-  /** The org variable that tells the widget where this backend is. */
-  backendUrlVariable: string;
-  /** Where the built widget files are (app/). */
-  widgetDir: string;
-  /** Bearer token of the inbound-mail webhook; undefined when it is off. */
-  inboundToken: string | undefined;
-  /** Assistant mailboxes may be on private, loopback or link-local addresses (MAILBOX_PRIVATE_HOSTS=allow). */
-  mailboxPrivateHosts: boolean;
-  rateLimits: RateLimits;
-}
-
-/** Everything the HTTP app needs; only main.ts (and tests) build these. */
-export interface AppDeps {
-  db: Db;
-  clock: Clock;
-  logger: Logger;
-  config: AppConfig;
-  gateway: ZohoGateway;
-  oauth: ZohoOAuthClient;
-  vault: SqliteTokenVault;
-  cipher: TokenCipher;
-  engine: Engine;
-  /** Asks the IMAP IDLE watcher to pick up changed mailbox settings (absent when IDLE is off). */
-  mailboxesChanged?: () => void;
-}
+export type { AppConfig, AppDeps } from '../services/deps.js';
 
 export interface Caller {
   org: OrgRow;

@@ -2,6 +2,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { rateLimiter } from 'hono-rate-limiter';
 import type { AppEnv } from './context.js';
+
 import type { ErrorEnvelope } from './errors.js';
 
 /**
@@ -11,15 +12,6 @@ import type { ErrorEnvelope } from './errors.js';
  * X-Forwarded-For entry (the one our own reverse proxy appended; earlier entries are the caller's
  * word). Several processes each count their own clients, so the limit scales with them.
  */
-export interface RateLimits {
-  /** Requests per client per minute; 0 switches the limit off. */
-  oauth: number;
-  webhook: number;
-  unsubscribe: number;
-  api: number;
-  trustProxy: boolean;
-}
-
 const WINDOW_MS = 60_000;
 
 export function clientAddress(c: Context, trustProxy: boolean): string {

@@ -1,5 +1,5 @@
 import type { ReplyIntent } from '../domain/reply-intents.js';
-import { type MeetingTime, type Reference, extractDate, extractMeeting } from './dates.js';
+import { type Reference, extractDate, extractMeeting } from './dates.js';
 import { type ReplyExample, matchExample } from './examples.js';
 import { featuresOf } from './features.js';
 import { type Language, detectLanguage } from './language.js';
@@ -7,51 +7,10 @@ import { type InboundMessage, addressesIn } from './message.js';
 import { type ReplyModel, shippedModel } from './model.js';
 import { PHRASES, SUPPORT_PATTERNS } from './phrases.js';
 import { type OwnText, normalise, ownTextOf, replyText } from './reply-text.js';
+import type { BounceInfo, Classification, Referral, TaughtPhrase } from './reading.js';
+
+export type { BounceInfo, Classification, Referral, TaughtPhrase } from './reading.js';
 import { AUTOMATIC_INTENTS, MIXED_POSITIVE_MIN, POSITIVE_INTENTS } from './safety.js';
-
-export interface Referral {
-  name: string | null;
-  email: string | null;
-}
-
-export interface BounceInfo {
-  recipient: string | null;
-  /** Permanent (5.x.x): the address is dead. Temporary (4.x.x): the server will retry. */
-  hard: boolean;
-  status: string | null;
-  diagnostic: string | null;
-}
-
-export interface Classification {
-  intent: ReplyIntent;
-  /** 0–1: how sure the classifier is. */
-  confidence: number;
-  /** The rule, example or model reading behind the result, readable by a person. */
-  reason: string;
-  /** What decided: an exact rule, the org's own examples, the shipped model, or the optional refiner. */
-  source: 'rule' | 'example' | 'model' | 'refiner';
-  /** YYYY-MM-DD: the return date (OutOfOffice) or when to reconnect (ConnectLater). */
-  date?: string;
-  language: Language;
-  /** What the person wrote, without quotes, signature or our own text (at most 2,000 characters). */
-  excerpt: string;
-  referral?: Referral;
-  bounce?: BounceInfo;
-  /** The proposed meeting time, when the reply names a day and a time. */
-  meeting?: MeetingTime;
-  /** The sender's own words that ask to stop ("please remove me"): the only thing that can opt a lead out. */
-  optOut?: string;
-  /** Both an opt-out and a positive answer: a person decides. */
-  mixed?: boolean;
-  /** The model's next readings, for a person correcting it. */
-  alternatives: { intent: ReplyIntent; probability: number }[];
-}
-
-/** An org's own phrase → intent mapping ("teach your assistant"); kept as an example of the phrase kind. */
-export interface TaughtPhrase {
-  phrase: string;
-  intent: ReplyIntent;
-}
 
 export interface ClassifyOptions {
   /** The org's own examples: taught phrases and replies a person corrected. */
@@ -153,7 +112,7 @@ const OPT_OUT_ALL: RegExp[] = [...OPT_OUT, ...(PHRASES.Unsubscribed ?? []).map((
 /** "Nada de darse de baja", "I don't want to unsubscribe": an opt-out phrase the sender negates right before it. */
 const NEGATED_BEFORE = /\b(no|not|nada de|sin|pas|pas de|jamais|nicht|kein|nao|nem|never|don'?t|won'?t|no need to|pas besoin de|no hace falta|nao precisa)\s+((to|de|d'|me|vous|se|mich|sich|a|need|want|wanna|going|gonna|intend|plan|will|ich|je|yo|eu|vou|voy|veux|will|mochte)\s+){0,3}$/;
 /** "the unsubscribe link", "votre lien « unsubscribe »": the word naming our link, not asking for it. */
-const LINK_BEFORE = /\b(the|your|this|that|votre|vos|le|ce|lien|ihr|ihren|den|dem|el|su|ese|o|seu|esse)\s*["'\[(]?\s*$/;
+const LINK_BEFORE = /\b(the|your|this|that|votre|vos|le|ce|lien|ihr|ihren|den|dem|el|su|ese|o|seu|esse)\s*["'[(]?\s*$/;
 const LINK_AFTER = /^\s*["'\])]?\s*(link|links|button|lien|bouton|knopf|schaltflache|enlace|boton|botao|footer)\b/;
 
 function optOutOf(normalOwn: string, automatic = false): string | undefined {

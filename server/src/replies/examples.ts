@@ -1,5 +1,5 @@
 import type { ReplyIntent } from '../domain/reply-intents.js';
-import type { TaughtPhrase } from './classifier.js';
+import type { TaughtPhrase } from './reading.js';
 import { normalise } from './reply-text.js';
 
 /**

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { REPLY_INTENTS, type ReplyIntent } from '../domain/reply-intents.js';
 import { type ChatEndpoint, askForJson } from '../lib/chat-completion.js';
 import type { Logger } from '../lib/logger.js';
-import type { ReplyRefiner } from '../engine/replies.js';
-import type { Classification } from './classifier.js';
+import type { Classification, ReplyRefiner } from './reading.js';
 import type { InboundMessage } from './message.js';
 
 /** The model may not declare a bounce: those come only from delivery reports (a reply's text cannot fake one). */

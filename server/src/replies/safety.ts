@@ -1,5 +1,5 @@
 import type { ReplyIntent } from '../domain/reply-intents.js';
-import type { Classification } from './classifier.js';
+import type { Classification } from './reading.js';
 
 /**
  * What a reading may make the assistant do. A misread must cost at most an early handback: never a

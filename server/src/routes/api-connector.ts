@@ -9,7 +9,7 @@ import { ACCOUNT_PROPERTIES, CONTACT_PROPERTIES } from '../connector/properties.
 import { createSegment, deleteSegment, listSegments, segmentProblems, segmentSchema } from '../connector/segments.js';
 import { connectorSettingsSchema, getConnectorSettings, saveConnectorSettings } from '../connector/settings.js';
 import { abandonRuns, getRun, runSync } from '../connector/sync.js';
-import { connectionOf } from '../services/org-setup.js';
+import { connectionOf } from '../db/orgs.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

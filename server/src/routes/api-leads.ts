@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { getAssistant, listAssistants } from '../db/assistants.js';
 import { listOrgFields } from '../db/org-setup.js';
 import { getSequence, listSequences } from '../db/sequences.js';
-import { WORKED_MODULES } from '../services/org-setup.js';
+import { WORKED_MODULES } from '../domain/modules.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { appErrors } from '../http/errors.js';
 import { queueHandback, queueNote } from '../engine/effects.js';

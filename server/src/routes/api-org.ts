@@ -6,7 +6,8 @@ import { requireAdmin, zohoCall } from '../http/auth.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { appErrors } from '../http/errors.js';
 import { crmDetails, orgHealth, refreshCrmDetails, STATUS_HELP } from '../services/crm-details.js';
-import { connectionOf, rotateWidgetKey, setUpOrgInZoho } from '../services/org-setup.js';
+import { rotateWidgetKey, setUpOrgInZoho } from '../services/org-setup.js';
+import { connectionOf } from '../db/orgs.js';
 
 /** CRM Details, org health and the org's connection: /api/crm-details and /api/org. */
 export function orgApi(deps: AppDeps): Hono<AppEnv> {

@@ -9,7 +9,7 @@ import { safeEqual } from '../lib/token-cipher.js';
 import type { Engine } from '../engine/engine.js';
 import { isRecordWorked } from '../engine/leads.js';
 import { MAX_RAW_BYTES, ingestMessage } from '../engine/replies.js';
-import { WORKED_MODULES } from '../services/org-setup.js';
+import { WORKED_MODULES } from '../domain/modules.js';
 
 const MAX_BODY_BYTES = 256 * 1024;
 

@@ -1,6 +1,6 @@
 import { findOrgByZohoId, type OrgRow, upsertAuthorizedOrg } from '../db/orgs.js';
 import { ensureRecommendedSequence } from '../db/sequences.js';
-import type { AppDeps } from '../http/context.js';
+import type { AppDeps } from './deps.js';
 import { ZohoApiError, ZohoAuthorizationError, ZohoOAuthError } from '../zoho/errors.js';
 import type { ZohoOrgInfo, ZohoUser } from '../zoho/gateway.js';
 import { ZOHO_DATA_CENTRES, type TrustedHost, isDataCentre, trustedAccountsServer, trustedApiDomain } from '../zoho/hosts.js';

@@ -2,8 +2,9 @@ import { type Assistant, type CrmStatus, listAssistants, saveCrmCheck } from '..
 import { getChannelOfOrg } from '../db/org-setup.js';
 import type { OrgRow } from '../db/orgs.js';
 import { loadSealedTokens } from '../db/tokens.js';
-import type { AppDeps } from '../http/context.js';
-import { WORKED_MODULES, connectionOf } from './org-setup.js';
+import type { AppDeps } from './deps.js';
+import { connectionOf } from '../db/orgs.js';
+import { WORKED_MODULES } from '../domain/modules.js';
 
 export type CrmDetailsStatus = CrmStatus | 'ASSISTANT_NOT_YET_CREATED';
 

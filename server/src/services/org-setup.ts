@@ -1,15 +1,15 @@
 import { randomInt } from 'node:crypto';
 import { LEAD_STATES } from '../domain/lead-states.js';
 import { type FieldRole, channelsExpiringBefore, getChannelOfOrg, listOrgFields, saveChannel, saveOrgField, setWidgetKeyHash } from '../db/org-setup.js';
-import { getOrg, type OrgRow } from '../db/orgs.js';
+import { connectionOf, getOrg, type OrgRow } from '../db/orgs.js';
+import { WORKED_MODULES } from '../domain/modules.js';
 import { listSequences } from '../db/sequences.js';
 import { KeyedLock } from '../lib/keyed-lock.js';
 import { randomToken, sha256 } from '../lib/token-cipher.js';
-import type { AppDeps } from '../http/context.js';
-import type { NewField, OrgConnection } from '../zoho/gateway.js';
+import type { AppDeps } from './deps.js';
+import type { NewField } from '../zoho/gateway.js';
 
 /** The modules the assistant works on, and the fields it needs on each (7Targets' labels). */
-export const WORKED_MODULES = ['Leads', 'Contacts', 'Deals'] as const;
 
 export const FIELD_LABELS: Record<FieldRole, string> = {
   context: '7Targets Context',
@@ -21,9 +21,6 @@ export const FIELD_LABELS: Record<FieldRole, string> = {
 export const CHANNEL_LIFETIME_MS = 6 * 24 * 60 * 60 * 1000;
 export const CHANNEL_RENEW_BEFORE_MS = 2 * 24 * 60 * 60 * 1000;
 
-export function connectionOf(org: OrgRow): OrgConnection {
-  return { orgId: org.id, apiDomain: org.api_domain, accountsServer: org.accounts_server };
-}
 
 export interface SetupStep {
   step: 'fields' | 'notifications' | 'widget_key';
