@@ -21,6 +21,13 @@ export default {
       to: { path: '^server/src/(engine|services|connector|demo)/' },
     },
     {
+      name: 'engine-is-the-door',
+      severity: 'error',
+      comment: 'Routes, services, the web layer and the demo use the Engine (engine/engine.ts), never an engine module. compose.ts, the composition root, builds it; the connector still shares engine modules (a known debt).',
+      from: { path: '^server/src/(routes|services|http|demo|auth|mail)/|^server/src/(app|backend|main)\\.ts$' },
+      to: { path: '^server/src/engine/(?!engine\\.ts$)' },
+    },
+    {
       name: 'sandbox-stands-alone',
       severity: 'error',
       comment: 'The sandbox emulates Zoho: it shares only lib/, domain/, the SQLite opener and env.ts with the backend, and the backend never imports it.',

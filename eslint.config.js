@@ -34,6 +34,17 @@ export default tseslint.config(
     },
   },
   {
+    // The engine is the only door: outside engine/, its internals (engine.deps, engine.runner) are not reached into.
+    files: ['server/src/{routes,services,http,connector,demo,auth,mail}/**/*.ts', 'server/src/app.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[object.name='engine'][property.name=/^(deps|runner)$/]", message: 'Call an Engine method: the engine is the only door.' },
+        { selector: "MemberExpression[object.property.name='engine'][property.name=/^(deps|runner)$/]", message: 'Call an Engine method: the engine is the only door.' },
+      ],
+    },
+  },
+  {
     files: ['server/src/db/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: restrictedOutsideDb.patterns }],

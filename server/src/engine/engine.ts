@@ -5,19 +5,29 @@ import { flushOrg } from './flush.js';
 import { handBack } from './handback.js';
 import { intakeRecord, queueIntake } from './intake.js';
 import { enqueueJob, requestJob, scheduleJob } from './jobs.js';
-import { listMailboxAssistants } from '../db/assistants.js';
+import { listMailboxAssistants, setSendingPaused } from '../db/assistants.js';
 import { MAILBOX_POLL_MS, pollMailbox } from './mailbox.js';
 import { createReferral, handleReply, resumeAfterPause } from './replies.js';
 import { connectorEnabled, getConnectorSettings, takeSyncWanted } from '../connector/settings.js';
-import { SYNC_DEBOUNCE_MS, abandonRuns, isTransient, runSync } from '../connector/sync.js';
+import { SYNC_DEBOUNCE_MS, type SyncResult, abandonRuns, isTransient, runSync } from '../connector/sync.js';
 import { runStep, sendEmail } from './nurture.js';
 import { JobRunner, type RunnerOptions, RunAgainAt } from './runner.js';
 import { queueHandback } from './effects.js';
-import { getLead } from './leads.js';
-import { getOutbox } from './outbox.js';
+import { type Lead, type LeadEvent, type LeadStatus, findLeadByRecord, getLead, listLeadEvents, listLeads } from './leads.js';
+import { type OutboxRow, getOutbox, outboxOfLead } from './outbox.js';
 import type { JobRow } from './jobs.js';
 import { scheduleSweep, sweepOrg } from './sweep.js';
 import { pruneOrg } from './retention.js';
+import type { ReplyIntent } from '../domain/reply-intents.js';
+import { type CorrectionResult, correctReply } from './corrections.js';
+import { type LeadCommand, commandLead, leadOfUnsubscribeToken, unsubscribeLead } from './lead-commands.js';
+import { type MailboxStatus, mailboxStatus } from './mailbox.js';
+import { type ZohoNotification, acceptNotification } from './notifications.js';
+import { type InboundRow, getInbound, ingestMessage, listInbound, rawOf } from './replies.js';
+import { type Suppression, listSuppressions, suppress, unsuppress } from './suppression.js';
+
+export type { CorrectionResult, InboundRow, Lead, LeadCommand, LeadEvent, LeadStatus, MailboxStatus, OutboxRow, Suppression, ZohoNotification };
+export { MAX_RAW_BYTES } from './replies.js';
 
 interface OrgPayload {
   orgId: string;
@@ -163,5 +173,115 @@ export class Engine {
 
   runUntilIdle(): Promise<number> {
     return this.runner.runUntilIdle();
+  }
+
+  // The door for routes and services: what they read of leads and replies, and what they ask.
+
+  lead(orgId: string, id: string): Lead | undefined {
+    return getLead(this.deps.db, orgId, id);
+  }
+
+  leads(orgId: string, filter: { status?: LeadStatus; assistantId?: string; limit?: number } = {}): Lead[] {
+    return listLeads(this.deps.db, orgId, filter);
+  }
+
+  leadOfRecord(orgId: string, module: string, recordId: string): Lead | undefined {
+    return findLeadByRecord(this.deps.db, orgId, module, recordId);
+  }
+
+  leadEvents(lead: Lead): LeadEvent[] {
+    return listLeadEvents(this.deps.db, lead.org_id, lead.id);
+  }
+
+  leadOutbox(lead: Lead): OutboxRow[] {
+    return outboxOfLead(this.deps.db, lead.org_id, lead.id);
+  }
+
+  /** Pause, resume, hand back now or send the next email now: null when done, else why not. */
+  command(lead: Lead, command: LeadCommand): string | null {
+    const refused = commandLead(this.deps, lead, command);
+    if (refused === null) this.runner.poke();
+    return refused;
+  }
+
+  /** "This was: Agreed to meet": logged in Zoho, what the misread did undone where safe, an org example from now on. */
+  async correctReply(orgId: string, inboundId: number, intent: ReplyIntent, by: string): Promise<CorrectionResult | null> {
+    const result = await correctReply(this.deps, orgId, inboundId, intent, by);
+    this.runner.poke();
+    return result;
+  }
+
+  inbound(orgId: string, id: number): InboundRow | undefined {
+    return getInbound(this.deps, orgId, id);
+  }
+
+  inboundMessages(orgId: string, filter: { status?: string; leadId?: string; limit?: number }): InboundRow[] {
+    return listInbound(this.deps, orgId, filter);
+  }
+
+  inboundRaw(orgId: string, id: number): Buffer {
+    return rawOf(this.deps, orgId, id);
+  }
+
+  /** Raw mail from IMAP or the inbound webhook joins the reply pipeline. */
+  async ingestInbound(input: { raw: Buffer; source: 'imap' | 'webhook'; orgId?: string; assistantId?: string }): Promise<{ id: number; duplicate: boolean; orgId: string | null }> {
+    const stored = await ingestMessage(this.deps, input);
+    this.runner.poke();
+    return stored;
+  }
+
+  /** A verified Zoho notification; answers how many intakes it queued. */
+  notificationReceived(orgId: string, channelId: string, body: string, notification: ZohoNotification): number {
+    const queued = acceptNotification(this.deps, orgId, channelId, body, notification);
+    this.runner.poke();
+    return queued;
+  }
+
+  suppressions(orgId: string, limit: number, offset: number): Suppression[] {
+    return listSuppressions(this.deps.db, orgId, limit, offset);
+  }
+
+  /** An admin adds an address to the suppression list (at the engine's clock, like every stored time). */
+  suppressAddress(orgId: string, email: string, by: string): boolean {
+    return suppress(this.deps.db, orgId, email, 'manual', by, this.deps.clock.now());
+  }
+
+  unsuppressAddress(orgId: string, email: string): boolean {
+    return unsuppress(this.deps.db, orgId, email);
+  }
+
+  mailboxStatus(orgId: string, assistantId: string): MailboxStatus | undefined {
+    return mailboxStatus(this.deps, orgId, assistantId);
+  }
+
+  /** New mailbox settings: reading starts at what arrives from now on, at once. */
+  mailboxSaved(orgId: string, assistantId: string): void {
+    this.deps.db.prepare('DELETE FROM mailbox_cursors WHERE org_id = ? AND assistant_id = ?').run(orgId, assistantId);
+    this.pollMailboxSoon(orgId, assistantId);
+  }
+
+  /** An admin lifts an assistant's sending pause (a bounce rate over the threshold). */
+  resumeSending(orgId: string, assistantId: string): void {
+    setSendingPaused(this.deps.db, orgId, assistantId, null, this.deps.clock.now());
+    this.runner.poke();
+  }
+
+  /** The connector was switched off: runs in progress end, saying why. */
+  connectorOff(orgId: string): void {
+    abandonRuns(this.deps, orgId, 'the connector was switched off');
+  }
+
+  /** What a connector run would create, update, skip and reject, without writing to Zoho. */
+  connectorDryRun(orgId: string): Promise<SyncResult> {
+    return runSync(this.deps, orgId, { dryRun: true, trigger: 'dry run' });
+  }
+
+  leadOfUnsubscribeLink(token: string): Lead | undefined {
+    return leadOfUnsubscribeToken(this.deps, token);
+  }
+
+  unsubscribe(lead: Lead): void {
+    unsubscribeLead(this.deps, lead);
+    this.runner.poke();
   }
 }

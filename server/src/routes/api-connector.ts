@@ -8,7 +8,7 @@ import { DEFAULT_MAPPINGS, accountIdFieldProblem, incompatibility } from '../con
 import { ACCOUNT_PROPERTIES, CONTACT_PROPERTIES } from '../connector/properties.js';
 import { createSegment, deleteSegment, listSegments, segmentProblems, segmentSchema } from '../connector/segments.js';
 import { connectorSettingsSchema, getConnectorSettings, saveConnectorSettings } from '../connector/settings.js';
-import { abandonRuns, getRun, runSync } from '../connector/sync.js';
+import { getRun } from '../connector/sync.js';
 import { connectionOf } from '../db/orgs.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -43,7 +43,7 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
     // Switching off (or saving while off) needs no Zoho: the checks run when it is switched on.
     if (!input.enabled) {
       saveConnectorSettings(deps.db, orgId, input, deps.clock.now());
-      abandonRuns(deps.engine.deps, orgId, 'the connector was switched off');
+      deps.engine.connectorOff(orgId);
       return c.json({ settings: getConnectorSettings(deps.db, orgId) });
     }
     // Every mapping and the account-ID field are checked against Zoho's own metadata: refused with the reason.
@@ -90,7 +90,7 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
   /** A dry run: what a run would create, update, skip and reject, and why, without writing to Zoho. */
   app.post('/connector/dry-run', async (c) => {
     requireAdmin(c);
-    const result = await zohoCall(() => runSync(deps.engine.deps, orgOf(c), { dryRun: true, trigger: 'dry run' }));
+    const result = await zohoCall(() => deps.engine.connectorDryRun(orgOf(c)));
     return c.json({ run: describeRun(result.run), records: result.records });
   });
 

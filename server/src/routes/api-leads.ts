@@ -5,14 +5,7 @@ import { getSequence, listSequences } from '../db/sequences.js';
 import { WORKED_MODULES } from '../domain/modules.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { appErrors } from '../http/errors.js';
-import { queueHandback, queueNote } from '../engine/effects.js';
-import type { Engine } from '../engine/engine.js';
-import { type Lead, type LeadStatus, addLeadEvent, findLeadByRecord, getLead, listLeadEvents, listLeads, updateLead } from '../engine/leads.js';
-import { enqueueJob } from '../engine/jobs.js';
-import { resumeLead } from '../engine/lead-control.js';
-import { outboxOfLead } from '../engine/outbox.js';
-import { correctReply } from '../engine/corrections.js';
-import { getInbound } from '../engine/replies.js';
+import type { Engine, Lead, LeadCommand, LeadStatus } from '../engine/engine.js';
 import { jsonBody } from '../http/validate.js';
 import { correctionSchema } from './api-replies.js';
 
@@ -50,7 +43,7 @@ function describe(deps: AppDeps, lead: Lead) {
 export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const leadOf = (orgId: string, id: string) => {
-    const lead = getLead(deps.db, orgId, id);
+    const lead = engine.lead(orgId, id);
     if (!lead) throw appErrors.notFound('The lead');
     return lead;
   };
@@ -59,12 +52,12 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     const status = c.req.query('status') as LeadStatus | undefined;
     if (status !== undefined && !STATUSES.includes(status)) throw appErrors.validation(`status must be one of ${STATUSES.join(', ')}.`);
     const limit = Math.min(Math.max(Math.trunc(Number(c.req.query('limit') ?? 100)) || 100, 1), 500);
-    const leads = listLeads(deps.db, c.get('caller').org.id, { ...(status ? { status } : {}), ...(c.req.query('assistant_id') ? { assistantId: c.req.query('assistant_id')! } : {}), limit });
+    const leads = engine.leads(c.get('caller').org.id, { ...(status ? { status } : {}), ...(c.req.query('assistant_id') ? { assistantId: c.req.query('assistant_id')! } : {}), limit });
     return c.json({ leads: leads.map((lead) => describe(deps, lead)) });
   });
 
   app.get('/leads/by-record/:module/:recordId', (c) => {
-    const lead = findLeadByRecord(deps.db, c.get('caller').org.id, c.req.param('module'), c.req.param('recordId'));
+    const lead = engine.leadOfRecord(c.get('caller').org.id, c.req.param('module'), c.req.param('recordId'));
     if (!lead) throw appErrors.notFound('A lead for this record');
     return c.json(describe(deps, lead));
   });
@@ -80,7 +73,7 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     if (!/^\d{1,19}$/.test(recordId)) throw appErrors.validation('recordId must be a Zoho record id (digits).');
     const orgId = c.get('caller').org.id;
     const fields = listOrgFields(deps.db, orgId).filter((field) => field.module === module);
-    const lead = findLeadByRecord(deps.db, orgId, module, recordId);
+    const lead = engine.leadOfRecord(orgId, module, recordId);
     return c.json({
       fields: {
         context: fields.find((field) => field.role === 'context')?.api_name ?? null,
@@ -98,7 +91,8 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
       sequences: listSequences(deps.db, orgId).map((sequence) => ({ id: sequence.id, name: sequence.name, steps: sequence.steps.length })),
       lead: lead ? describe(deps, lead) : null,
       events: lead
-        ? listLeadEvents(deps.db, orgId, lead.id)
+        ? engine
+            .leadEvents(lead)
             .slice(-8)
             .reverse()
             .map((event) => ({ at: new Date(event.at).toISOString(), kind: event.kind, ...event.detail }))
@@ -110,7 +104,8 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
 
   app.get('/leads/:id/timeline', (c) => {
     const lead = leadOf(c.get('caller').org.id, c.req.param('id'));
-    const emails = outboxOfLead(deps.db, lead.org_id, lead.id)
+    const emails = engine
+      .leadOutbox(lead)
       .filter((row) => row.kind === 'email')
       .map((row) => {
         const payload = JSON.parse(row.payload) as { step: number; email: { subject: string; to: string } };
@@ -118,7 +113,7 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
       });
     return c.json({
       lead: describe(deps, lead),
-      events: listLeadEvents(deps.db, lead.org_id, lead.id).map((event) => ({ at: new Date(event.at).toISOString(), kind: event.kind, ...event.detail })),
+      events: engine.leadEvents(lead).map((event) => ({ at: new Date(event.at).toISOString(), kind: event.kind, ...event.detail })),
       emails,
       nextSendAt: lead.next_send_at === null ? null : new Date(lead.next_send_at).toISOString(),
     });
@@ -128,45 +123,22 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
   app.post('/leads/:id/replies/:inboundId/correction', async (c) => {
     const lead = leadOf(c.get('caller').org.id, c.req.param('id'));
     const inboundId = Number(c.req.param('inboundId'));
-    const row = Number.isInteger(inboundId) ? getInbound(engine.deps, lead.org_id, inboundId) : undefined;
+    const row = Number.isInteger(inboundId) ? engine.inbound(lead.org_id, inboundId) : undefined;
     if (!row || row.lead_id !== lead.id) throw appErrors.notFound('The reply');
     const { intent } = await jsonBody(c, correctionSchema);
     const caller = c.get('caller');
-    const result = await correctReply(engine.deps, lead.org_id, inboundId, intent, caller.admin?.email ?? 'A user (record widget)');
-    engine.runner.poke();
-    return c.json({ correction: result, lead: describe(deps, getLead(deps.db, lead.org_id, lead.id)!) });
+    const result = await engine.correctReply(lead.org_id, inboundId, intent, caller.admin?.email ?? 'A user (record widget)');
+    return c.json({ correction: result, lead: describe(deps, engine.lead(lead.org_id, lead.id)!) });
   });
 
-  const act = (name: string, apply: (lead: Lead, now: number) => void) =>
-    app.post(`/leads/:id/${name}`, (c) => {
+  for (const command of ['pause', 'resume', 'hand-back', 'send-now'] satisfies LeadCommand[]) {
+    app.post(`/leads/:id/${command}`, (c) => {
       const lead = leadOf(c.get('caller').org.id, c.req.param('id'));
-      deps.db.transaction(() => apply(lead, engine.deps.clock.now()))();
-      engine.runner.poke();
-      return c.json(describe(deps, getLead(deps.db, lead.org_id, lead.id)!));
+      const refused = engine.command(lead, command);
+      if (refused) throw appErrors.conflict(refused);
+      return c.json(describe(deps, engine.lead(lead.org_id, lead.id)!));
     });
-
-  act('pause', (lead, now) => {
-    if (lead.status !== 'active') throw appErrors.conflict(`The lead is ${lead.status.replace('_', ' ')}, not active.`);
-    updateLead(deps.db, lead, { status: 'paused', next_send_at: null }, now);
-    addLeadEvent(deps.db, lead, 'paused', {}, now);
-    queueNote(engine.deps, lead, `paused:${lead.id}:${now}`, 'The assistant paused', 'Paused from the record widget; no emails go out until it is resumed.', now);
-  });
-
-  act('resume', (lead, now) => {
-    if (lead.status !== 'paused') throw appErrors.conflict(`The lead is ${lead.status.replace('_', ' ')}, not paused.`);
-    resumeLead(engine.deps, lead, now);
-  });
-
-  act('hand-back', (lead, now) => {
-    if (lead.status === 'handed_back' || lead.status === 'stopped') throw appErrors.conflict('The lead is already closed.');
-    queueHandback(engine.deps, lead, 'Handed back from the record widget.', lead.next_step > 0 ? 'Processed' : 'New', now, now);
-  });
-
-  act('send-now', (lead, now) => {
-    if (lead.status !== 'active' || lead.next_step >= lead.steps_total) throw appErrors.conflict('The lead has no email waiting.');
-    enqueueJob(deps.db, { orgId: lead.org_id, kind: 'step', key: `step:${lead.id}:${lead.next_step}:now:${now}`, payload: { orgId: lead.org_id, leadId: lead.id, step: lead.next_step, force: true }, runAt: now }, now);
-    updateLead(deps.db, lead, { next_send_at: now }, now);
-  });
+  }
 
   return app;
 }

@@ -1,15 +1,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { getAssistant, setAssistantMailbox, setSendingPaused } from '../db/assistants.js';
+import { getAssistant, setAssistantMailbox } from '../db/assistants.js';
 import { TEACHABLE_INTENTS, type ReplyIntent } from '../domain/reply-intents.js';
 import { requireAdmin } from '../http/auth.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { AppError, appErrors } from '../http/errors.js';
 import { jsonBody } from '../http/validate.js';
-import { mailboxStatus } from '../engine/mailbox.js';
-import { getInbound, listInbound, rawOf } from '../engine/replies.js';
-import { correctReply } from '../engine/corrections.js';
-import { listSuppressions, suppress, unsuppress } from '../engine/suppression.js';
 import { mailboxSettingsSchema, openMailbox, sealMailbox, verifyMailbox } from '../mail/imap-reader.js';
 import { MailboxHostRefused, checkMailboxHost } from '../mail/mailbox-host.js';
 import { parseMessage } from '../replies/message.js';
@@ -40,16 +36,16 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
     const status = c.req.query('status');
     if (status && !['received', 'processed', 'unmatched', 'ignored'].includes(status)) throw appErrors.validation('status must be received, processed, unmatched or ignored.');
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 500);
-    const rows = listInbound(deps, orgOf(c), { status, limit, leadId: c.req.query('lead') });
+    const rows = deps.engine.inboundMessages(orgOf(c), { ...(status ? { status } : {}), limit, ...(c.req.query('lead') ? { leadId: c.req.query('lead')! } : {}) });
     return c.json({ messages: rows.map((row) => ({ ...row, received_at: new Date(row.received_at).toISOString() })) });
   });
 
   app.get('/inbound/:id', async (c) => {
     requireAdmin(c);
     const id = Number(c.req.param('id'));
-    const row = Number.isInteger(id) ? getInbound(deps, orgOf(c), id) : undefined;
+    const row = Number.isInteger(id) ? deps.engine.inbound(orgOf(c), id) : undefined;
     if (!row) throw appErrors.notFound('The message');
-    const message = await parseMessage(rawOf(deps, orgOf(c), id));
+    const message = await parseMessage(deps.engine.inboundRaw(orgOf(c), id));
     return c.json({ ...row, received_at: new Date(row.received_at).toISOString(), text: readableReply(message.text) });
   });
 
@@ -57,9 +53,8 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
     requireAdmin(c);
     const id = Number(c.req.param('id'));
     const { intent } = await jsonBody(c, correctionSchema);
-    const result = Number.isInteger(id) ? await correctReply(deps.engine.deps, orgOf(c), id, intent, c.get('caller').admin?.email ?? 'operator') : null;
+    const result = Number.isInteger(id) ? await deps.engine.correctReply(orgOf(c), id, intent, c.get('caller').admin?.email ?? 'operator') : null;
     if (!result) throw appErrors.notFound('The message');
-    deps.engine.runner.poke();
     return c.json(result);
   });
 
@@ -84,19 +79,19 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
   app.get('/suppressions', (c) => {
     requireAdmin(c);
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 500);
-    return c.json({ suppressions: listSuppressions(deps.db, orgOf(c), limit, Math.max(Number(c.req.query('offset') ?? 0) || 0, 0)).map((row) => ({ ...row, created_at: new Date(row.created_at).toISOString() })) });
+    return c.json({ suppressions: deps.engine.suppressions(orgOf(c), limit, Math.max(Number(c.req.query('offset') ?? 0) || 0, 0)).map((row) => ({ ...row, created_at: new Date(row.created_at).toISOString() })) });
   });
 
   app.post('/suppressions', async (c) => {
     requireAdmin(c);
     const { email } = await jsonBody(c, suppressionSchema);
-    const added = suppress(deps.db, orgOf(c), email, 'manual', `admin ${c.get('caller').admin?.email ?? 'operator'}`, deps.clock.now());
+    const added = deps.engine.suppressAddress(orgOf(c), email, `admin ${c.get('caller').admin?.email ?? 'operator'}`);
     return c.json({ email: email.toLowerCase(), added }, added ? 201 : 200);
   });
 
   app.delete('/suppressions/:email', (c) => {
     requireAdmin(c);
-    if (!unsuppress(deps.db, orgOf(c), c.req.param('email'))) throw appErrors.notFound('The address');
+    if (!deps.engine.unsuppressAddress(orgOf(c), c.req.param('email'))) throw appErrors.notFound('The address');
     return c.body(null, 204);
   });
 
@@ -105,7 +100,7 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
     const orgId = orgOf(c);
     const assistant = assistantOf(orgId, c.req.param('id'));
     const settings = openMailbox(deps.db, deps.cipher, orgId, assistant.id);
-    const status = mailboxStatus(deps.engine.deps, orgId, assistant.id);
+    const status = deps.engine.mailboxStatus(orgId, assistant.id);
     return c.json({
       configured: settings !== null,
       ...(settings ? { host: settings.host, port: settings.port, secure: settings.secure, user: settings.user, folder: settings.folder } : {}),
@@ -136,9 +131,7 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
       }
     }
     setAssistantMailbox(deps.db, orgId, assistant.id, sealMailbox(deps.cipher, orgId, settings), deps.clock.now());
-    // A new mailbox starts reading at what arrives from now on.
-    deps.db.prepare('DELETE FROM mailbox_cursors WHERE org_id = ? AND assistant_id = ?').run(orgId, assistant.id);
-    deps.engine.pollMailboxSoon(orgId, assistant.id);
+    deps.engine.mailboxSaved(orgId, assistant.id);
     deps.mailboxesChanged?.();
     return c.json({ configured: true, host: settings.host, port: settings.port, secure: settings.secure, user: settings.user, folder: settings.folder });
   });
@@ -156,8 +149,7 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
     requireAdmin(c);
     const orgId = orgOf(c);
     const assistant = assistantOf(orgId, c.req.param('id'));
-    setSendingPaused(deps.db, orgId, assistant.id, null, deps.clock.now());
-    deps.engine.runner.poke();
+    deps.engine.resumeSending(orgId, assistant.id);
     return c.json(getAssistant(deps.db, orgId, assistant.id));
   });
 

@@ -2,14 +2,10 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { findChannel } from '../db/org-setup.js';
-import { getOrg, recordNotification } from '../db/orgs.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { AppError, appErrors } from '../http/errors.js';
 import { safeEqual } from '../lib/token-cipher.js';
-import type { Engine } from '../engine/engine.js';
-import { isRecordWorked } from '../engine/leads.js';
-import { MAX_RAW_BYTES, ingestMessage } from '../engine/replies.js';
-import { WORKED_MODULES } from '../domain/modules.js';
+import { type Engine, MAX_RAW_BYTES } from '../engine/engine.js';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -26,33 +22,6 @@ const callbackSchema = z.object({
   query_params: z.unknown().optional(),
   affected_values: z.unknown().optional(),
 });
-
-/** The new owner a notification reports for a record, when it says (return_affected_field_values). */
-function newOwnerOf(affected: unknown, id: string): string | undefined {
-  if (!Array.isArray(affected)) return undefined;
-  const entry: unknown = affected.find((item) => isObject(item) && item.record_id === id);
-  const values = isObject(entry) ? entry.values : undefined;
-  const owner = isObject(values) && isObject(values.Owner) ? values.Owner.id : undefined;
-  return typeof owner === 'string' ? owner : undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-
-/**
- * Skips records that cannot concern an assistant: the new owner is a person and no lead is being
- * worked for the record (e.g. our own handback). Anything uncertain goes to intake.
- */
-function mayConcernAssistant(deps: AppDeps, orgId: string, module: string, id: string, newOwner: string | undefined): boolean {
-  if (newOwner === undefined) return true;
-  const isAssistant = deps.db.prepare('SELECT 1 FROM assistants WHERE org_id = ? AND zoho_user_id = ?').get(orgId, newOwner) !== undefined;
-  if (isAssistant) return true;
-  // An assistant whose Zoho user is not matched yet (just created) could be the new owner: let intake decide.
-  if (deps.db.prepare('SELECT 1 FROM assistants WHERE org_id = ? AND zoho_user_id IS NULL').get(orgId) !== undefined) return true;
-  return isRecordWorked(deps.db, orgId, module, id);
-}
 
 /**
  * POST /webhooks/zoho: verify the channel and its token (constant time), validate, commit the
@@ -86,22 +55,7 @@ export function webhookRoutes(deps: AppDeps, engine: Engine): Hono<AppEnv> {
       c.get('logger').warn('notification refused', { channelId: body.channel_id });
       throw appErrors.unauthorized('Unknown channel or wrong token.');
     }
-    const org = getOrg(deps.db, channel.org_id)!;
-    const now = deps.clock.now();
-    let queued = 0;
-    deps.db.transaction(() => {
-      const inboxId = deps.db.prepare('INSERT INTO inbox (org_id, channel_id, received_at, body) VALUES (?, ?, ?, ?)').run(org.id, channel.channel_id, now, text).lastInsertRowid;
-      recordNotification(deps.db, org.id, now);
-      if (!(WORKED_MODULES as readonly string[]).includes(body.module)) return;
-      // One intake per record per delivery: intake decides from Zoho's current state, so a repeat is harmless.
-      for (const id of body.ids) {
-        // A deleted record matters only if we are working it: intake finds it gone and stops the lead.
-        if (body.operation === 'delete' && !isRecordWorked(deps.db, org.id, body.module, id)) continue;
-        if (body.operation !== 'delete' && !mayConcernAssistant(deps, org.id, body.module, id, newOwnerOf(body.affected_values, id))) continue;
-        if (engine.recordChanged(org.id, body.module, id, `inbox${String(inboxId)}`)) queued += 1;
-      }
-    })();
-    engine.runner.poke();
+    const queued = engine.notificationReceived(channel.org_id, channel.channel_id, text, { module: body.module, operation: body.operation, ids: body.ids, affectedValues: body.affected_values });
     return c.json({ received: true, queued });
   });
 
@@ -125,8 +79,7 @@ export function webhookRoutes(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     if (raw.length === 0 || !/^[\x21-\x39\x3b-\x7e]+:/m.test(raw.subarray(0, 4096).toString('latin1'))) {
       throw appErrors.validation('The body must be a raw RFC 822 message (headers, a blank line, the body).');
     }
-    const stored = await ingestMessage(engine.deps, { raw, source: 'webhook' });
-    engine.runner.poke();
+    const stored = await engine.ingestInbound({ raw, source: 'webhook' });
     return c.json({ id: stored.id, duplicate: stored.duplicate, matchedOrg: stored.orgId !== null }, 202);
   });
 
