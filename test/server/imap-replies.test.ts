@@ -1,7 +1,9 @@
 import { ImapFlow } from 'imapflow';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAILBOX_POLL_MS } from '../../server/src/engine/mailbox.js';
-import { MailboxWatcher } from '../../server/src/mail/mailbox-watcher.js';
+import { leaseHolder } from '../../server/src/db/leases.js';
+import { ManualClock } from '../../server/src/lib/clock.js';
+import { IDLE_LEASE_MS, MailboxWatcher, idleLeaseName } from '../../server/src/mail/mailbox-watcher.js';
 import { type TestBackend, signInAsAdmin } from '../helpers/backend-harness.js';
 import type { ConnectedOrg } from '../helpers/connected-org.js';
 import { type DovecotServer, startDovecot } from '../helpers/dovecot.js';
@@ -109,6 +111,52 @@ describe('reading replies from a real IMAP mailbox (Dovecot on loopback)', () =>
       expect(seen).toEqual([String(scenario.assistant.id), String(scenario.assistant.id)]);
     } finally {
       watcher.stop();
+    }
+  });
+
+  it('several processes: exactly one idles on a mailbox (a lease in the database); when it stalls or dies, another takes over within a minute', async () => {
+    await start('other');
+    expect((await org.api('PUT', `/assistants/${String(scenario.assistant.id)}/mailbox`, { ...mailboxSettings('other-password-1'), user: 'other' })).status).toBe(200);
+    const assistantId = String(scenario.assistant.id);
+    const clock = new ManualClock(Date.UTC(2026, 10, 17, 9, 0));
+    const seen = { a: 0, b: 0 };
+    const waiters: (() => void)[] = [];
+    const notify = () => waiters.splice(0).forEach((resolve) => resolve());
+    const next = () => new Promise<void>((resolve) => waiters.push(resolve));
+    const watcher = (name: 'a' | 'b') =>
+      new MailboxWatcher(backend.deps.db, backend.deps.cipher, backend.deps.logger, () => {
+        seen[name] += 1;
+        notify();
+      }, true, { holder: `process-${name}`, clock });
+    const a = watcher('a');
+    const b = watcher('b');
+    try {
+      let called = next();
+      a.refresh();
+      b.refresh();
+      await called;
+      expect({ a: a.holds(assistantId), b: b.holds(assistantId), holder: leaseHolder(backend.deps.db, idleLeaseName(assistantId), clock.now()) }).toEqual({ a: true, b: false, holder: 'process-a' });
+      // A stalls: it renews nothing for longer than the lease. B's next renewal round (every third of the lease) takes it over.
+      expect(IDLE_LEASE_MS + IDLE_LEASE_MS / 3).toBeLessThanOrEqual(60_000);
+      clock.advance(IDLE_LEASE_MS + 1);
+      called = next();
+      b.renew();
+      await called;
+      expect(b.holds(assistantId)).toBe(true);
+      // A wakes up, finds the lease gone and lets its connection go: new mail reaches B alone.
+      a.renew();
+      expect(a.holds(assistantId)).toBe(false);
+      const before = { ...seen };
+      called = next();
+      await deliverToMailbox(['From: a@b.test', 'To: other@x.test', 'Subject: ping', 'Message-ID: <idle-lease@b.test>', '', 'ping', ''].join('\r\n'), 'other', 'other-password-1');
+      await called;
+      expect({ a: seen.a - before.a, b: seen.b - before.b }).toEqual({ a: 0, b: 1 });
+      // A clean stop lets the lease go at once, for the next process.
+      b.stop();
+      expect(leaseHolder(backend.deps.db, idleLeaseName(assistantId), clock.now())).toBeNull();
+    } finally {
+      a.stop();
+      b.stop();
     }
   });
 

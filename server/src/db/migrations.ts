@@ -381,5 +381,17 @@ ALTER TABLE inbound_messages ADD COLUMN corrected_by TEXT;
 ALTER TABLE inbound_messages ADD COLUMN corrected_at INTEGER;
 `,
   },
+  {
+    version: 6,
+    name: 'leases',
+    sql: `
+-- Work exactly one process may do at a time (an IMAP IDLE connection per mailbox, a widget-key
+-- rotation per org): held until expires_at, renewed by its holder, taken over once it lapses.
+CREATE TABLE leases (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+`,
+  },
 ];
-

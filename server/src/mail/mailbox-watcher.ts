@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { ImapFlow } from 'imapflow';
 import { listMailboxAssistants } from '../db/assistants.js';
+import { acquireLease, releaseLease } from '../db/leases.js';
 import type { Db } from '../db/open-db.js';
+import { type Clock, systemClock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { TokenCipher } from '../lib/token-cipher.js';
 import { imapClient, openMailbox } from './imap-reader.js';
@@ -8,16 +11,35 @@ import { checkMailboxHost } from './mailbox-host.js';
 
 const RECONNECT_MIN_MS = 5_000;
 const RECONNECT_MAX_MS = 5 * 60_000;
+/** How long a mailbox's IDLE lease lasts unrenewed; renewed (and lapsed ones taken over) every third of it, so a dead holder's mailboxes are idled again within a minute. */
+export const IDLE_LEASE_MS = 45_000;
+
+export interface WatcherOptions {
+  /** This process, as the holder of its leases. */
+  holder?: string;
+  clock?: Clock;
+  leaseMs?: number;
+}
+
+export const idleLeaseName = (assistantId: string) => `imap-idle:${assistantId}`;
 
 /**
  * IMAP IDLE, where the server offers it: one idling connection per assistant mailbox that asks
  * for an immediate poll when new mail arrives. Polling (the `mailbox` job) stays the source of
- * truth; this only makes replies arrive in seconds instead of at the next poll.
+ * truth; this only makes replies arrive in seconds instead of at the next poll. With several
+ * backend processes on one database, exactly one idles on each mailbox: it holds the mailbox's
+ * lease (db/leases.ts) and renews it; when it dies, another takes the lapsed lease over.
  */
 export class MailboxWatcher {
   private readonly clients = new Map<string, ImapFlow>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Mailboxes whose lease this process holds. */
+  private readonly held = new Set<string>();
+  private renewal: ReturnType<typeof setInterval> | undefined;
   private stopped = false;
+  readonly holder: string;
+  private readonly clock: Clock;
+  private readonly leaseMs: number;
 
   constructor(
     private readonly db: Db,
@@ -25,14 +47,58 @@ export class MailboxWatcher {
     private readonly logger: Logger,
     private readonly onNewMail: (orgId: string, assistantId: string) => void,
     private readonly allowPrivate = false,
-  ) {}
+    options: WatcherOptions = {},
+  ) {
+    this.holder = options.holder ?? randomUUID();
+    this.clock = options.clock ?? systemClock;
+    this.leaseMs = options.leaseMs ?? IDLE_LEASE_MS;
+  }
 
-  /** Watches every configured mailbox not yet watched; call again after settings change. */
+  /** Watches every configured mailbox no process watches yet; call again after settings change. */
   refresh(): void {
     if (this.stopped) return;
+    if (!this.renewal) {
+      this.renewal = setInterval(() => this.renew(), Math.floor(this.leaseMs / 3));
+      this.renewal.unref();
+    }
     const wanted = listMailboxAssistants(this.db);
-    for (const { org_id: orgId, id } of wanted) if (!this.clients.has(id) && !this.timers.has(id)) void this.watch(orgId, id, RECONNECT_MIN_MS);
-    for (const id of this.clients.keys()) if (!wanted.some((entry) => entry.id === id)) this.drop(id);
+    const now = this.clock.now();
+    for (const { org_id: orgId, id } of wanted) {
+      if (this.held.has(id) || !acquireLease(this.db, idleLeaseName(id), this.holder, now, this.leaseMs)) continue;
+      this.held.add(id);
+      void this.watch(orgId, id, RECONNECT_MIN_MS);
+    }
+    for (const id of [...this.held]) {
+      if (wanted.some((entry) => entry.id === id)) continue;
+      this.drop(id);
+      this.release(id);
+    }
+  }
+
+  /** Renews the leases held (one lost, say after a long stall, is let go) and takes over lapsed ones. */
+  renew(): void {
+    if (this.stopped) return;
+    const now = this.clock.now();
+    for (const id of [...this.held]) {
+      if (acquireLease(this.db, idleLeaseName(id), this.holder, now, this.leaseMs)) continue;
+      this.logger.warn('mailbox watch lease lost to another process', { assistantId: id });
+      this.held.delete(id);
+      this.drop(id);
+    }
+    this.refresh();
+  }
+
+  /** Whether this process idles on the mailbox (holds its lease). */
+  holds(assistantId: string): boolean {
+    return this.held.has(assistantId);
+  }
+
+  private release(id: string): void {
+    this.held.delete(id);
+    const timer = this.timers.get(id);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(id);
+    releaseLease(this.db, idleLeaseName(id), this.holder);
   }
 
   private drop(id: string): void {
@@ -43,7 +109,7 @@ export class MailboxWatcher {
 
   private async watch(orgId: string, assistantId: string, backoff: number): Promise<void> {
     const settings = openMailbox(this.db, this.cipher, orgId, assistantId);
-    if (!settings || this.stopped) return;
+    if (!settings || this.stopped || !this.held.has(assistantId)) return;
     const address = await checkMailboxHost(settings.host, this.allowPrivate).catch(() => null);
     if (!address || this.stopped) {
       this.logger.warn('mailbox watch refused: the server is on a private address', { orgId, assistantId });
@@ -79,7 +145,7 @@ export class MailboxWatcher {
   }
 
   private retry(orgId: string, assistantId: string, backoff: number): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.held.has(assistantId)) return;
     const timer = setTimeout(() => {
       this.timers.delete(assistantId);
       void this.watch(orgId, assistantId, Math.min(backoff * 2, RECONNECT_MAX_MS));
@@ -88,10 +154,13 @@ export class MailboxWatcher {
     this.timers.set(assistantId, timer);
   }
 
+  /** Stops watching and lets the leases go, so another process takes the mailboxes over at once. */
   stop(): void {
     this.stopped = true;
+    if (this.renewal) clearInterval(this.renewal);
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     for (const id of [...this.clients.keys()]) this.drop(id);
+    for (const id of [...this.held]) this.release(id);
   }
 }

@@ -4,6 +4,7 @@ import { type FieldRole, channelsExpiringBefore, getChannelOfOrg, listOrgFields,
 import { connectionOf, getOrg, type OrgRow } from '../db/orgs.js';
 import { WORKED_MODULES } from '../domain/modules.js';
 import { listSequences } from '../db/sequences.js';
+import { runExclusive } from '../db/leases.js';
 import { KeyedLock } from '../lib/keyed-lock.js';
 import { randomToken, sha256 } from '../lib/token-cipher.js';
 import type { AppDeps } from './deps.js';
@@ -93,16 +94,17 @@ const rotations = new KeyedLock();
 
 /**
  * A fresh widget key: the raw key goes to the org variable, only its hash stays here. One rotation
- * per org at a time, so Zoho and we always end on the same key.
+ * per org at a time, so Zoho and we always end on the same key: queued in this process, and a
+ * lease in the database against the other processes.
  */
 export function rotateWidgetKey(deps: AppDeps, org: OrgRow): Promise<SetupStep> {
-  return rotations.run(org.id, async () => {
+  return rotations.run(org.id, () => runExclusive(deps.db, `widget-key:${org.id}`, () => deps.clock.now(), async () => {
     const key = randomToken(32);
     await deps.gateway.setVariable(connectionOf(org), { apiName: deps.config.widgetKeyVariable, name: 'Widget Key', value: key });
     await deps.gateway.setVariable(connectionOf(org), { apiName: deps.config.backendUrlVariable, name: 'Backend URL', value: deps.config.publicUrl });
     setWidgetKeyHash(deps.db, org.id, sha256(key), deps.clock.now());
     return { step: 'widget_key', ok: true, detail: `written to the org variables ${deps.config.widgetKeyVariable} and ${deps.config.backendUrlVariable}` };
-  });
+  }));
 }
 
 /** Every setup step, each allowed to fail on its own; the report says what to do next. */
