@@ -394,4 +394,12 @@ CREATE TABLE leases (
 );
 `,
   },
+  {
+    version: 7,
+    name: 'jobs-by-org-due',
+    sql: `
+-- The runner's turn-taking reads each org's oldest queued job (a loose index scan over org_id).
+CREATE INDEX jobs_org_due ON jobs (status, org_id, run_at);
+`,
+  },
 ];

@@ -70,6 +70,48 @@ export function requestJob(db: Db, job: NewJob, now: number): void {
   ).run(job.orgId, job.kind, job.key, JSON.stringify(job.payload), job.runAt, job.maxAttempts ?? 12, now, now);
 }
 
+/** The oldest due job of one org. */
+function oldestDueOf(db: Db, orgId: string, now: number): JobRow | undefined {
+  return db.prepare("SELECT * FROM jobs WHERE status = 'queued' AND org_id = ? AND run_at <= ? ORDER BY run_at, id LIMIT 1").get(orgId, now) as JobRow | undefined;
+}
+
+/**
+ * Each org with queued work and when its oldest is due: a loose index scan (one index seek per
+ * org, over jobs_org_due), so a backlog of 10,000 jobs in one org costs nothing to step over.
+ */
+function orgsWithQueuedWork(db: Db): { org_id: string; due_at: number }[] {
+  return db
+    .prepare(
+      `WITH RECURSIVE orgs(org_id) AS (
+         SELECT (SELECT org_id FROM jobs WHERE status = 'queued' ORDER BY org_id LIMIT 1)
+         UNION ALL
+         SELECT (SELECT jobs.org_id FROM jobs WHERE jobs.status = 'queued' AND jobs.org_id > orgs.org_id ORDER BY jobs.org_id LIMIT 1) FROM orgs WHERE orgs.org_id IS NOT NULL
+       )
+       SELECT org_id, (SELECT MIN(run_at) FROM jobs WHERE status = 'queued' AND jobs.org_id = orgs.org_id) AS due_at FROM orgs WHERE org_id IS NOT NULL`,
+    )
+    .all() as { org_id: string; due_at: number }[];
+}
+
+function nextJob(db: Db, now: number, busy: ReadonlySet<string>, recent: readonly string[]): JobRow | undefined {
+  // A job whose runner died (its lease ran out) is taken back first.
+  const stale = (db.prepare("SELECT * FROM jobs WHERE status = 'running' AND lease_until <= ? ORDER BY run_at, id LIMIT 16").all(now) as JobRow[]).find((row) => !busy.has(row.org_id));
+  if (stale) return stale;
+  const oldest = db.prepare("SELECT * FROM jobs WHERE status = 'queued' AND run_at <= ? ORDER BY run_at, id LIMIT 1").get(now) as JobRow | undefined;
+  if (!oldest) return undefined;
+  // The common case: the oldest due job's org is free and was not served lately.
+  if (!busy.has(oldest.org_id) && !recent.includes(oldest.org_id)) return oldest;
+  const turn = (orgId: string) => {
+    const index = recent.indexOf(orgId);
+    return index === -1 ? Number.MAX_SAFE_INTEGER : index;
+  };
+  const candidates = orgsWithQueuedWork(db)
+    .filter((org) => org.due_at <= now && !busy.has(org.org_id))
+    // Never served lately first (oldest due first), then the one served longest ago.
+    .sort((a, b) => turn(b.org_id) - turn(a.org_id) || a.due_at - b.due_at);
+  const chosen = candidates[0];
+  return chosen ? oldestDueOf(db, chosen.org_id, now) : undefined;
+}
+
 /**
  * Claims the next due job (or one whose lease ran out), never for one of `busyOrgs` (orgs this
  * runner is working for now: an org's jobs run one at a time). Orgs take turns: `recentOrgs` are
@@ -79,15 +121,7 @@ export function requestJob(db: Db, job: NewJob, now: number): void {
  */
 export function claimJob(db: Db, now: number, leaseMs: number, busyOrgs: readonly string[] = [], recentOrgs: readonly string[] = []): JobRow | undefined {
   return db.transaction(() => {
-    const next = (skip: readonly string[]) =>
-      db
-        .prepare(
-          `SELECT * FROM jobs WHERE ((status = 'queued' AND run_at <= ?) OR (status = 'running' AND lease_until <= ?))
-           ${skip.length > 0 ? `AND org_id NOT IN (${skip.map(() => '?').join(', ')})` : ''} ORDER BY run_at, id LIMIT 1`,
-        )
-        .get(now, now, ...skip) as JobRow | undefined;
-    let job: JobRow | undefined;
-    for (let keep = recentOrgs.length; keep >= 0 && !job; keep -= 1) job = next([...busyOrgs, ...recentOrgs.slice(0, keep)]);
+    const job = nextJob(db, now, new Set(busyOrgs), recentOrgs);
     if (!job) return undefined;
     const token = randomUUID();
     db.prepare("UPDATE jobs SET status = 'running', lease_token = ?, lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?").run(
