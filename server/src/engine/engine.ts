@@ -1,3 +1,4 @@
+import { GroupCommit } from '../db/group-commit.js';
 import { listActiveOrgs } from '../db/orgs.js';
 import type { EngineDeps } from './context.js';
 import { RENEW_INTERVAL_MS, SWEEP_INTERVAL_MS } from './context.js';
@@ -36,11 +37,13 @@ interface OrgPayload {
 /** The engine: job handlers over one runner, plus the entry points the HTTP side uses. */
 export class Engine {
   readonly runner: JobRunner;
+  private readonly notifications: GroupCommit;
 
   constructor(
     readonly deps: EngineDeps,
     options: RunnerOptions = {},
   ) {
+    this.notifications = new GroupCommit(deps.db);
     this.runner = new JobRunner(
       deps.db,
       deps.clock,
@@ -230,9 +233,9 @@ export class Engine {
     return stored;
   }
 
-  /** A verified Zoho notification; answers how many intakes it queued. */
-  notificationReceived(orgId: string, channelId: string, body: string, notification: ZohoNotification): number {
-    const queued = acceptNotification(this.deps, orgId, channelId, body, notification);
+  /** A verified Zoho notification, durable when this resolves (concurrent ones share a commit); answers how many intakes it queued. */
+  async notificationReceived(orgId: string, channelId: string, body: string, notification: ZohoNotification): Promise<number> {
+    const queued = await this.notifications.run(() => acceptNotification(this.deps, orgId, channelId, body, notification));
     this.runner.poke();
     return queued;
   }

@@ -55,7 +55,7 @@ export function webhookRoutes(deps: AppDeps, engine: Engine): Hono<AppEnv> {
       c.get('logger').warn('notification refused', { channelId: body.channel_id });
       throw appErrors.unauthorized('Unknown channel or wrong token.');
     }
-    const queued = engine.notificationReceived(channel.org_id, channel.channel_id, text, { module: body.module, operation: body.operation, ids: body.ids, affectedValues: body.affected_values });
+    const queued = await engine.notificationReceived(channel.org_id, channel.channel_id, text, { module: body.module, operation: body.operation, ids: body.ids, affectedValues: body.affected_values });
     return c.json({ received: true, queued });
   });
 
