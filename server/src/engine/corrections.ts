@@ -4,7 +4,9 @@ import { parseMessage } from '../replies/message.js';
 import type { EngineDeps } from './context.js';
 import { queueNote, queueRecordUpdate, statusUpdate, stopAndHandBack } from './effects.js';
 import { addLeadEvent, getLead, updateLead } from './leads.js';
-import { HANDBACK_STATE, SUPPRESS, getInbound, optOutInZoho, ourEmailsTo, rawOf } from './replies.js';
+import { getInbound, rawOf } from './inbound.js';
+import { HANDBACK_STATE, SUPPRESS, optOutInZoho } from './reply-actions.js';
+import { ourEmailsTo } from './reply-job.js';
 import { findSuppression, suppress, unsuppress } from './suppression.js';
 
 export interface CorrectionResult {

@@ -8,7 +8,9 @@ import { intakeRecord, queueIntake } from './intake.js';
 import { enqueueJob, requestJob, scheduleJob } from './jobs.js';
 import { listMailboxAssistants, setSendingPaused } from '../db/assistants.js';
 import { MAILBOX_POLL_MS, pollMailbox } from './mailbox.js';
-import { createReferral, handleReply, resumeAfterPause } from './replies.js';
+import { createReferral } from './referrals.js';
+import { resumeAfterPause } from './reply-actions.js';
+import { handleReply } from './reply-job.js';
 import { connectorEnabled, getConnectorSettings, takeSyncWanted } from '../connector/settings.js';
 import { SYNC_DEBOUNCE_MS, type SyncResult, abandonRuns, isTransient, runSync } from '../connector/sync.js';
 import { runStep, sendEmail } from './nurture.js';
@@ -24,11 +26,11 @@ import { type CorrectionResult, correctReply } from './corrections.js';
 import { type LeadCommand, commandLead, leadOfUnsubscribeToken, unsubscribeLead } from './lead-commands.js';
 import { type MailboxStatus, mailboxStatus } from './mailbox.js';
 import { type ZohoNotification, acceptNotification } from './notifications.js';
-import { type InboundRow, getInbound, ingestMessage, listInbound, rawOf } from './replies.js';
+import { type InboundRow, getInbound, ingestMessage, listInbound, rawOf } from './inbound.js';
 import { type Suppression, listSuppressions, suppress, unsuppress } from './suppression.js';
 
 export type { CorrectionResult, InboundRow, Lead, LeadCommand, LeadEvent, LeadStatus, MailboxStatus, OutboxRow, Suppression, ZohoNotification };
-export { MAX_RAW_BYTES } from './replies.js';
+export { MAX_RAW_BYTES } from './inbound.js';
 
 interface OrgPayload {
   orgId: string;

@@ -4,7 +4,7 @@ import { enqueueJob } from './jobs.js';
 import { resumeLead } from './lead-control.js';
 import { type Lead, addLeadEvent, getLead, updateLead } from './leads.js';
 import { isUnsubscribeToken } from './nurture.js';
-import { optOutInZoho } from './replies.js';
+import { optOutInZoho } from './reply-actions.js';
 import { suppress } from './suppression.js';
 
 /**

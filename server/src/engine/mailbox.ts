@@ -1,7 +1,7 @@
 import { getAssistant } from '../db/assistants.js';
 import { openMailbox, readNewMessages, type Cursor } from '../mail/imap-reader.js';
 import type { EngineDeps } from './context.js';
-import { ingestMessage } from './replies.js';
+import { ingestMessage } from './inbound.js';
 
 /** How often each assistant mailbox is polled (IDLE, where offered, asks for a poll sooner). */
 export const MAILBOX_POLL_MS = 60_000;
