@@ -182,6 +182,15 @@ export class Engine {
 
   // The door for routes and services: what they read of leads and replies, and what they ask.
 
+  /**
+   * The engine's time, for every business record the routes store (assistants, sequences,
+   * connector settings, segments, taught phrases, mailboxes), so they share the leads' timeline
+   * (the demo's sped-up clock included). Authorization, sessions and Zoho's channel expiry keep real time.
+   */
+  now(): number {
+    return this.deps.clock.now();
+  }
+
   lead(orgId: string, id: string): Lead | undefined {
     return getLead(this.deps.db, orgId, id);
   }

@@ -82,7 +82,7 @@ export function assistantsApi(deps: AppDeps): Hono<AppEnv> {
     const orgId = orgOf(c);
     checkSequence(orgId, input.default_sequence_id);
     if (findAssistantByMailbox(deps.db, orgId, input.mailbox_email)) throw appErrors.conflict(`An assistant already uses ${input.mailbox_email}.`);
-    return c.json(createAssistant(deps.db, orgId, input, deps.clock.now()), 201);
+    return c.json(createAssistant(deps.db, orgId, input, deps.engine.now()), 201);
   });
 
   app.put('/assistants/:id', async (c) => {
@@ -92,7 +92,7 @@ export function assistantsApi(deps: AppDeps): Hono<AppEnv> {
     checkSequence(orgId, input.default_sequence_id);
     const clash = findAssistantByMailbox(deps.db, orgId, input.mailbox_email);
     if (clash && clash.id !== c.req.param('id')) throw appErrors.conflict(`An assistant already uses ${input.mailbox_email}.`);
-    const updated = updateAssistant(deps.db, orgId, c.req.param('id'), input, deps.clock.now());
+    const updated = updateAssistant(deps.db, orgId, c.req.param('id'), input, deps.engine.now());
     if (!updated) throw appErrors.notFound('The assistant');
     return c.json(updated);
   });
@@ -116,7 +116,7 @@ export function assistantsApi(deps: AppDeps): Hono<AppEnv> {
     const input = await jsonBody(c, sequenceSchema);
     const orgId = orgOf(c);
     if (findSequenceByName(deps.db, orgId, input.name)) throw appErrors.conflict(`A sequence is already named "${input.name}".`);
-    return c.json(createSequence(deps.db, orgId, { name: input.name, steps: input.steps, isDefault: input.is_default ?? false }, deps.clock.now()), 201);
+    return c.json(createSequence(deps.db, orgId, { name: input.name, steps: input.steps, isDefault: input.is_default ?? false }, deps.engine.now()), 201);
   });
 
   app.put('/sequences/:id', async (c) => {
@@ -130,7 +130,7 @@ export function assistantsApi(deps: AppDeps): Hono<AppEnv> {
     if (current.is_default && input.is_default === false) {
       throw appErrors.conflict('An org always has a default sequence: make another one the default instead.');
     }
-    const updated = updateSequence(deps.db, orgId, current.id, { name: input.name, steps: input.steps, ...(input.is_default === undefined ? {} : { isDefault: input.is_default }) }, deps.clock.now());
+    const updated = updateSequence(deps.db, orgId, current.id, { name: input.name, steps: input.steps, ...(input.is_default === undefined ? {} : { isDefault: input.is_default }) }, deps.engine.now());
     if (!updated) throw appErrors.notFound('The sequence');
     return c.json(updated);
   });

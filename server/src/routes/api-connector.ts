@@ -42,7 +42,7 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
     if (twice.length > 0) throw new AppError(400, 'MAPPING_INCOMPATIBLE', `Each Zoho field takes one property: ${[...new Set(twice)].map((target) => target.replace(':', ' → '))} is mapped more than once.`);
     // Switching off (or saving while off) needs no Zoho: the checks run when it is switched on.
     if (!input.enabled) {
-      saveConnectorSettings(deps.db, orgId, input, deps.clock.now());
+      saveConnectorSettings(deps.db, orgId, input, deps.engine.now());
       deps.engine.connectorOff(orgId);
       return c.json({ settings: getConnectorSettings(deps.db, orgId) });
     }
@@ -61,7 +61,7 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
       if (reason) problems.push({ mapping: -1, reason });
     }
     if (problems.length > 0) throw new AppError(400, 'MAPPING_INCOMPATIBLE', problems.map((problem) => problem.reason).join('; '), problems);
-    saveConnectorSettings(deps.db, orgId, input, deps.clock.now());
+    saveConnectorSettings(deps.db, orgId, input, deps.engine.now());
     if (input.enabled) deps.engine.syncNow(orgId);
     return c.json({ settings: getConnectorSettings(deps.db, orgId) });
   });
@@ -73,7 +73,7 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
     const input = await jsonBody(c, segmentSchema);
     const problems = segmentProblems(input.entity, input.conditions);
     if (problems.length > 0) throw appErrors.validation(problems.join('; '), problems);
-    const segment = createSegment(deps.db, orgOf(c), input, deps.clock.now());
+    const segment = createSegment(deps.db, orgOf(c), input, deps.engine.now());
     if (!segment) throw appErrors.conflict(`A segment is already named "${input.name}".`);
     return c.json(segment, 201);
   });

@@ -65,7 +65,7 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
     const input = await jsonBody(c, phraseSchema);
     const orgId = orgOf(c);
     const id = randomUUID();
-    const inserted = deps.db.prepare('INSERT INTO reply_phrases (id, org_id, phrase, intent, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, phrase) DO NOTHING').run(id, orgId, input.phrase, input.intent, deps.clock.now()).changes;
+    const inserted = deps.db.prepare('INSERT INTO reply_phrases (id, org_id, phrase, intent, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, phrase) DO NOTHING').run(id, orgId, input.phrase, input.intent, deps.engine.now()).changes;
     if (inserted === 0) throw appErrors.conflict(`"${input.phrase}" is already taught.`);
     return c.json({ id, ...input }, 201);
   });
@@ -130,7 +130,7 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
         throw new AppError(400, 'MAILBOX_UNREACHABLE', 'Could not sign in to the mailbox with these settings: check the server, port, TLS, user name and password.');
       }
     }
-    setAssistantMailbox(deps.db, orgId, assistant.id, sealMailbox(deps.cipher, orgId, settings), deps.clock.now());
+    setAssistantMailbox(deps.db, orgId, assistant.id, sealMailbox(deps.cipher, orgId, settings), deps.engine.now());
     deps.engine.mailboxSaved(orgId, assistant.id);
     deps.mailboxesChanged?.();
     return c.json({ configured: true, host: settings.host, port: settings.port, secure: settings.secure, user: settings.user, folder: settings.folder });
@@ -140,7 +140,7 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
     requireAdmin(c);
     const orgId = orgOf(c);
     const assistant = assistantOf(orgId, c.req.param('id'));
-    setAssistantMailbox(deps.db, orgId, assistant.id, null, deps.clock.now());
+    setAssistantMailbox(deps.db, orgId, assistant.id, null, deps.engine.now());
     deps.mailboxesChanged?.();
     return c.body(null, 204);
   });
