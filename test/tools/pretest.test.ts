@@ -26,6 +26,7 @@ for pkg in "$@"; do
   case "$pkg" in
     chromium) /bin/mkdir -p "${root}/usr/bin" && printf '#!/bin/sh\\n' > "${root}/usr/bin/chromium" && /bin/chmod +x "${root}/usr/bin/chromium" ;;
     dovecot-imapd) /bin/mkdir -p "${root}/usr/sbin" && printf '#!/bin/sh\\n' > "${root}/usr/sbin/dovecot" && /bin/chmod +x "${root}/usr/sbin/dovecot" ;;
+    postgresql) /bin/mkdir -p "${root}/usr/lib/postgresql/15/bin" && for p in initdb pg_ctl; do printf '#!/bin/sh\\n' > "${root}/usr/lib/postgresql/15/bin/$p" && /bin/chmod +x "${root}/usr/lib/postgresql/15/bin/$p"; done ;;
   esac
 done
 exit ${exitCode}
@@ -53,9 +54,10 @@ describe('the pretest step', () => {
   it('as root, installs what is missing with apt-get, saying what, and then passes', () => {
     standInAptGet();
     expect(run(true)).toBe(0);
-    expect(aptCalls()).toEqual(['update', 'install -y --no-install-recommends chromium dovecot-imapd']);
-    expect(lines[0]).toBe('npm test needs chromium (the widget and settings-tab browser tests) and Dovecot (the IMAP reply tests): installing chromium dovecot-imapd with apt-get.');
-    for (const tool of TOOLS) expect(existsSync(join(root, tool.path)), tool.name).toBe(true);
+    expect(aptCalls()).toEqual(['update', 'install -y --no-install-recommends chromium dovecot-imapd postgresql']);
+    expect(lines[0]).toBe('npm test needs chromium (the widget and settings-tab browser tests), Dovecot (the IMAP reply tests) and PostgreSQL (the PostgreSQL tests): installing chromium dovecot-imapd postgresql with apt-get.');
+    for (const tool of TOOLS.filter((entry) => !entry.present)) expect(existsSync(join(root, tool.path)), tool.name).toBe(true);
+    expect(existsSync(join(root, 'usr/lib/postgresql/15/bin/pg_ctl'))).toBe(true);
   });
 
   it('as root, installs only the missing one', () => {
@@ -63,13 +65,13 @@ describe('the pretest step', () => {
     mkdirSync(join(root, 'usr', 'bin'), { recursive: true });
     writeFileSync(join(root, 'usr', 'bin', 'chromium'), '#!/bin/sh\n', { mode: 0o755 });
     expect(run(true)).toBe(0);
-    expect(aptCalls()).toEqual(['update', 'install -y --no-install-recommends dovecot-imapd']);
+    expect(aptCalls()).toEqual(['update', 'install -y --no-install-recommends dovecot-imapd postgresql']);
   });
 
   it('not as root, stops before any test with the one command to run, and installs nothing', () => {
     standInAptGet();
     expect(run(false)).toBe(1);
-    expect(lines.join('\n')).toContain('sudo apt-get update && sudo apt-get install -y chromium dovecot-imapd');
+    expect(lines.join('\n')).toContain('sudo apt-get update && sudo apt-get install -y chromium dovecot-imapd postgresql');
     expect(aptCalls()).toEqual([]);
     expect(existsSync(join(root, 'usr'))).toBe(false);
   });
@@ -77,7 +79,7 @@ describe('the pretest step', () => {
   it('says so when apt-get fails, and when there is no apt-get at all', () => {
     standInAptGet(100);
     expect(run(true)).toBe(1);
-    expect(lines.at(-1)).toMatch(/^apt-get update failed \(exit 100\)\. Install them by hand: sudo apt-get update && sudo apt-get install -y chromium dovecot-imapd$/);
+    expect(lines.at(-1)).toMatch(/^apt-get update failed \(exit 100\)\. Install them by hand: sudo apt-get update && sudo apt-get install -y chromium dovecot-imapd postgresql$/);
     rmSync(join(bin, 'apt-get'));
     lines = [];
     expect(run(true)).toBe(1);
@@ -86,9 +88,9 @@ describe('the pretest step', () => {
 
   it('with everything present, does nothing: no apt-get, no output', () => {
     standInAptGet();
-    for (const tool of TOOLS) {
-      mkdirSync(join(root, tool.path, '..'), { recursive: true });
-      writeFileSync(join(root, tool.path), '#!/bin/sh\n', { mode: 0o755 });
+    for (const path of ['/usr/bin/chromium', '/usr/sbin/dovecot', '/usr/lib/postgresql/17/bin/initdb', '/usr/lib/postgresql/17/bin/pg_ctl']) {
+      mkdirSync(join(root, path, '..'), { recursive: true });
+      writeFileSync(join(root, path), '#!/bin/sh\n', { mode: 0o755 });
     }
     expect(run(true)).toBe(0);
     expect(run(false)).toBe(0);

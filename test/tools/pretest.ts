@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /**
  * `npm test`'s pretest step: the machine programs the suites drive (a real browser, a real IMAP
- * server) are found before any test runs. Missing ones are installed with apt-get when we run as
+ * server, PostgreSQL's server binaries) are found before any test runs. Missing ones are installed with apt-get when we run as
  * root (saying what), otherwise we stop with the one command that installs them. With everything
  * present it only looks at a few paths.
  */
@@ -18,11 +18,20 @@ export interface Tool {
   apt: string;
   /** What needs it. */
   why: string;
+  /** Found some other way than one executable at `path` (a versioned directory). */
+  present?: (root: string) => boolean;
+}
+
+/** Debian keeps each PostgreSQL version's server binaries in /usr/lib/postgresql/<version>/bin. */
+function postgresPresent(root: string): boolean {
+  const dir = join(root, '/usr/lib/postgresql');
+  return existsSync(dir) && readdirSync(dir).some((version) => executable(join(dir, version, 'bin', 'initdb')) && executable(join(dir, version, 'bin', 'pg_ctl')));
 }
 
 export const TOOLS: readonly Tool[] = [
   { name: 'chromium', path: '/usr/bin/chromium', apt: 'chromium', why: 'the widget and settings-tab browser tests' },
   { name: 'Dovecot', path: '/usr/sbin/dovecot', apt: 'dovecot-imapd', why: 'the IMAP reply tests' },
+  { name: 'PostgreSQL', path: '/usr/lib/postgresql/<version>/bin/initdb', apt: 'postgresql', why: 'the PostgreSQL tests', present: postgresPresent },
 ];
 
 export interface PretestOptions {
@@ -54,11 +63,12 @@ function onPath(command: string, path: string): string | null {
 /** 0 when every tool is there (or now installed); 1 with the reason logged otherwise. */
 export function pretest(options: PretestOptions): number {
   const tools = options.tools ?? TOOLS;
-  const missingOf = () => tools.filter((tool) => !executable(join(options.root, tool.path)));
+  const missingOf = () => tools.filter((tool) => !(tool.present ? tool.present(options.root) : executable(join(options.root, tool.path))));
   const missing = missingOf();
   if (missing.length === 0) return 0;
   const packages = [...new Set(missing.map((tool) => tool.apt))];
-  const what = missing.map((tool) => `${tool.name} (${tool.why})`).join(' and ');
+  const named = missing.map((tool) => `${tool.name} (${tool.why})`);
+  const what = named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)!}` : named[0]!;
   const command = `sudo apt-get update && sudo apt-get install -y ${packages.join(' ')}`;
   const aptGet = onPath('apt-get', options.path);
   if (!aptGet) {

@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+/**
+ * A private PostgreSQL for the tests: a cluster made with initdb in a temporary directory, run by
+ * pg_ctl on a free loopback port, as `nobody` when the tests run as root (PostgreSQL refuses root),
+ * and stopped and deleted afterwards. TEST_DATABASE_URL, when set, is used instead.
+ */
+
+const execFileAsync = promisify(execFile);
+const HOST = '127.0.0.1';
+const INSTALL = 'sudo apt-get update && sudo apt-get install -y postgresql';
+
+export interface PostgresServer {
+  /** postgres://… of a database the tests may use as they like. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The PostgreSQL server binaries (Debian keeps them in /usr/lib/postgresql/<version>/bin). */
+export function postgresBinaries(root = '/usr/lib/postgresql'): string | null {
+  if (!existsSync(root)) return null;
+  const versions = readdirSync(root)
+    .filter((version) => existsSync(join(root, version, 'bin', 'initdb')) && existsSync(join(root, version, 'bin', 'pg_ctl')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] ? join(root, versions[0], 'bin') : null;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function idOf(args: string[]): Promise<number> {
+  const { stdout } = await execFileAsync('id', args);
+  return Number(stdout.trim());
+}
+
+export async function startPostgres(): Promise<PostgresServer> {
+  const given = process.env.TEST_DATABASE_URL;
+  if (given) return { url: given, stop: async () => undefined };
+  const bin = postgresBinaries();
+  if (!bin) throw new Error(`The PostgreSQL tests need the PostgreSQL server binaries (initdb, pg_ctl) under /usr/lib/postgresql. Install them with: ${INSTALL}`);
+  const asRoot = userInfo().uid === 0;
+  const account = asRoot ? { uid: await idOf(['-u', 'nobody']), gid: await idOf(['-g', 'nobody']) } : undefined;
+  const root = mkdtempSync(join(tmpdir(), 'test-postgres-'));
+  const data = join(root, 'data');
+  const sockets = join(root, 'sockets');
+  mkdirSync(sockets);
+  if (account) for (const dir of [root, sockets]) chownSync(dir, account.uid, account.gid);
+  const run = (command: string, args: string[]) =>
+    execFileAsync(join(bin, command), args, { ...(account ? { uid: account.uid, gid: account.gid } : {}), env: { PATH: process.env.PATH ?? '', LANG: 'C.UTF-8', HOME: root }, cwd: root });
+  try {
+    await run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const port = await freePort();
+      try {
+        // Durability off: a test cluster that dies is thrown away anyway.
+        await run('pg_ctl', ['-D', data, '-l', join(root, 'server.log'), '-w', '-t', '30', '-o', `-p ${port} -k ${sockets} -c listen_addresses=${HOST} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`, 'start']);
+        return {
+          url: `postgres://postgres@${HOST}:${port}/postgres`,
+          stop: async () => {
+            await run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+            rmSync(root, { recursive: true, force: true });
+          },
+        };
+      } catch (error) {
+        // Another process took the port between our look and the server's bind: try another.
+        lastError = error;
+      }
+    }
+    throw lastError;
+  } catch (error) {
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  }
+}
