@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './free-port.js';
 
 const DOVECOT = '/usr/sbin/dovecot';
 const INSTALL_HINT = 'Dovecot is required for the IMAP tests: apt-get update && apt-get install -y dovecot-imapd';
@@ -85,18 +85,6 @@ async function resolveAccount(): Promise<Account> {
   return { uid: me.uid, gid: me.gid, internalUser: me.username, internalGroup: await idOf(['-gn']) };
 }
 
-/** A port that was free a moment ago (the caller retries if dovecot then loses the race for it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function validateUsers(users: DovecotUser[]): void {
   if (users.length === 0) throw new Error('startDovecot: at least one user is required');

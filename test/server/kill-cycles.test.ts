@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { appMigrations } from '../../server/src/db/migrations.js';
 import { openDb } from '../../server/src/db/open-db.js';
 import { type RunningSandbox, startSandbox } from '../../server/src/sandbox/start-sandbox.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
+import { freePort } from '../helpers/free-port.js';
 
 /**
  * kill -9, over and over, during a sped-up run: a real backend process (`npm start`'s entry) on a
@@ -37,14 +37,6 @@ const random = () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
 };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 afterAll(async () => {
   child?.kill('SIGKILL');
