@@ -14,7 +14,7 @@ import { handleReply } from './reply-job.js';
 import { connectorEnabled, getConnectorSettings, takeSyncWanted } from '../connector/settings.js';
 import { SYNC_DEBOUNCE_MS, type SyncResult, abandonRuns, isTransient, runSync } from '../connector/sync.js';
 import { runStep, sendEmail } from './nurture.js';
-import { JobRunner, type RunnerOptions, RunAgainAt } from './runner.js';
+import { JobRunner, type RunnerOptions } from './runner.js';
 import { queueHandback } from './effects.js';
 import { type Lead, type LeadEvent, type LeadStatus, findLeadByRecord, getLead, listLeadEvents, listLeads } from './leads.js';
 import { type OutboxRow, getOutbox, outboxOfLead } from './outbox.js';
@@ -69,7 +69,7 @@ export class Engine {
         },
         sweep: async (_job, payload) => {
           await sweepOrg(deps, (payload as OrgPayload).orgId);
-          throw new RunAgainAt(deps.clock.now() + SWEEP_INTERVAL_MS, 'next sweep');
+          return { runAgainAt: deps.clock.now() + SWEEP_INTERVAL_MS };
         },
         reply: async (_job, payload) => {
           const { orgId, inboundId } = payload as OrgPayload & { inboundId: number };
@@ -86,15 +86,15 @@ export class Engine {
         mailbox: async (_job, payload) => {
           const { orgId, assistantId } = payload as OrgPayload & { assistantId: string };
           // A mailbox keeps being read whatever happens; a failure is recorded and shown, not retried to death.
-          if (!(await pollMailbox(deps, orgId, assistantId))) return;
-          throw new RunAgainAt(deps.clock.now() + MAILBOX_POLL_MS, 'next mailbox poll');
+          if (!(await pollMailbox(deps, orgId, assistantId))) return undefined;
+          return { runAgainAt: deps.clock.now() + MAILBOX_POLL_MS };
         },
         sync: async (_job, payload) => {
           const { orgId } = payload as OrgPayload;
           const settings = getConnectorSettings(deps.db, orgId);
           if (!settings.enabled) {
             abandonRuns(deps, orgId, 'the connector was switched off');
-            return;
+            return undefined;
           }
           takeSyncWanted(deps.db, orgId);
           try {
@@ -107,12 +107,12 @@ export class Engine {
           }
           // Changes that arrived during the run make the next one come soon; otherwise the schedule.
           const next = takeSyncWanted(deps.db, orgId) ? SYNC_DEBOUNCE_MS : settings.schedule_minutes * 60_000;
-          throw new RunAgainAt(deps.clock.now() + next, 'next sync');
+          return { runAgainAt: deps.clock.now() + next };
         },
         renew: async (_job, payload) => {
           pruneOrg(deps, (payload as OrgPayload).orgId);
           await deps.renewChannel((payload as OrgPayload).orgId);
-          throw new RunAgainAt(deps.clock.now() + RENEW_INTERVAL_MS, 'next renewal check');
+          return { runAgainAt: deps.clock.now() + RENEW_INTERVAL_MS };
         },
       },
       deps.logger,

@@ -4,7 +4,6 @@ import { ZohoAuthorizationError, ZohoRateLimitedError } from '../zoho/errors.js'
 import { connectionOf } from '../db/orgs.js';
 import { WRITE_BATCH, type EngineDeps } from './context.js';
 import { type OutboxRow, moveOutbox, pendingOutbox } from './outbox.js';
-import { RunAgainAt } from './runner.js';
 import { FLUSH_DELAY_MS } from './effects.js';
 
 interface NotePayload {
@@ -128,16 +127,17 @@ async function flushUpdates(deps: EngineDeps, orgId: string): Promise<void> {
   }
 }
 
-/** Sends an org's queued notes and record updates, up to 100 per Zoho call. */
-export async function flushOrg(deps: EngineDeps, orgId: string): Promise<void> {
+/** Sends an org's queued notes and record updates, up to 100 per Zoho call; answers when to go on, when more is queued. */
+export async function flushOrg(deps: EngineDeps, orgId: string): Promise<{ runAgainAt: number } | undefined> {
   const org = getOrg(deps.db, orgId);
-  if (!org || org.status === 'disconnected') return;
+  if (!org || org.status === 'disconnected') return undefined;
   if (org.status !== 'active') throw new ZohoAuthorizationError(`org ${orgId} needs re-authorization`);
   await flushNotes(deps, orgId);
   await flushUpdates(deps, orgId);
   // Rows queued while this flush ran (its job was busy, so they could not schedule it) go next.
   if (pendingOutbox(deps.db, orgId, 'note', 1).some((row) => row.status === 'pending') || pendingOutbox(deps.db, orgId, 'update', 1).length > 0) {
-    throw new RunAgainAt(deps.clock.now() + FLUSH_DELAY_MS, 'more to flush');
+    return { runAgainAt: deps.clock.now() + FLUSH_DELAY_MS };
   }
+  return undefined;
 }
 

@@ -14,8 +14,6 @@ export class RetryAfterError extends Error {
   }
 }
 
-/** A recurring job (a sweep, a flush with more to do) asks to run again at `retryAt`. */
-export class RunAgainAt extends RetryAfterError {}
 
 /** How many orgs the turn-taking remembers; beyond that, orgs with due work are served by age. */
 const RECENT_ORGS = 32;
@@ -23,7 +21,11 @@ const RECENT_ORGS = 32;
 /** Never retry: the job cannot succeed (bad input, a deleted record). */
 export class PermanentJobError extends Error {}
 
-export type JobHandler = (job: JobRow, payload: unknown) => Promise<void>;
+/**
+ * Runs a job. Recurring work (a sweep, a mailbox poll, a flush with more to do) answers when it
+ * runs next; one-off work answers nothing and is done.
+ */
+export type JobHandler = (job: JobRow, payload: unknown) => Promise<void | { runAgainAt: number }>;
 
 export interface RunnerOptions {
   leaseMs?: number;
@@ -88,8 +90,9 @@ export class JobRunner {
     const heartbeat = setInterval(() => renewLease(this.db, job, this.clock.now(), this.leaseMs), Math.max(1_000, Math.floor(this.leaseMs / 3)));
     try {
       if (!handler) throw new PermanentJobError(`no handler for job kind ${job.kind}`);
-      await handler(job, JSON.parse(job.payload) as unknown);
-      completeJob(this.db, job, this.clock.now());
+      const next = await handler(job, JSON.parse(job.payload) as unknown);
+      if (next) retryJob(this.db, job, next.runAgainAt, null, this.clock.now(), false);
+      else completeJob(this.db, job, this.clock.now());
     } catch (error) {
       this.settle(job, error);
     } finally {
@@ -103,7 +106,7 @@ export class JobRunner {
     const now = this.clock.now();
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof RetryAfterError) {
-      retryJob(this.db, job, error.retryAt, error instanceof RunAgainAt ? null : message, now, false);
+      retryJob(this.db, job, error.retryAt, message, now, false);
       return;
     }
     if (error instanceof ZohoRateLimitedError) {
