@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appMigrations } from '../../server/src/db/migrations.js';
 import { type Db, openDb } from '../../server/src/db/open-db.js';
 import { type JobRow, countJobs, enqueueJob } from '../../server/src/engine/jobs.js';
+import { handle } from '../../server/src/engine/job-kinds.js';
 import { type JobHandler, JobRunner } from '../../server/src/engine/runner.js';
 import { ManualClock } from '../../server/src/lib/clock.js';
 import { silentLogger } from '../../server/src/lib/logger.js';
@@ -98,5 +99,16 @@ describe('the job runner', () => {
     await runner.stop();
     expect(ran.indexOf('org-b:step')).toBe(3);
     expect(countJobs(db, 'done')).toBe(51);
+  });
+
+  it("reads each payload through its kind's schema: one that does not parse fails for good, with the reason, and the handler never runs", async () => {
+    enqueueJob(db, { orgId: 'org-a', kind: 'step', key: 'step:good', payload: { orgId: 'org-a', leadId: 'lead-1', step: 0 }, runAt: clock.now() }, clock.now());
+    enqueueJob(db, { orgId: 'org-a', kind: 'step', key: 'step:bad', payload: { orgId: 'org-a', leadId: 'lead-1', step: -1 }, runAt: clock.now() }, clock.now());
+    const ran: number[] = [];
+    const runner = new JobRunner(db, clock, { step: handle('step', async ({ step }) => void ran.push(step)) }, silentLogger);
+    await runner.runUntilIdle();
+    expect(ran).toEqual([0]);
+    const bad = db.prepare("SELECT status, last_error FROM jobs WHERE job_key = 'step:bad'").get();
+    expect(bad).toEqual({ status: 'failed', last_error: 'bad step payload: step Too small: expected number to be >=0' });
   });
 });

@@ -14,7 +14,8 @@ import { handleReply } from './reply-job.js';
 import { connectorEnabled, getConnectorSettings, takeSyncWanted } from '../connector/settings.js';
 import { SYNC_DEBOUNCE_MS, type SyncResult, abandonRuns, isTransient, runSync } from '../connector/sync.js';
 import { runStep, sendEmail } from './nurture.js';
-import { JobRunner, type RunnerOptions } from './runner.js';
+import { type JobHandler, JobRunner, type RunnerOptions } from './runner.js';
+import { type JobKind, handle, payloadOf } from './job-kinds.js';
 import { queueHandback } from './effects.js';
 import { type Lead, type LeadEvent, type LeadStatus, findLeadByRecord, getLead, listLeadEvents, listLeads } from './leads.js';
 import { type OutboxRow, getOutbox, outboxOfLead } from './outbox.js';
@@ -32,10 +33,6 @@ import { type Suppression, listSuppressions, suppress, unsuppress } from './supp
 export type { CorrectionResult, InboundRow, Lead, LeadCommand, LeadEvent, LeadStatus, MailboxStatus, OutboxRow, Suppression, ZohoNotification };
 export { MAX_RAW_BYTES } from './inbound.js';
 
-interface OrgPayload {
-  orgId: string;
-}
-
 /** The engine: job handlers over one runner, plus the entry points the HTTP side uses. */
 export class Engine {
   readonly runner: JobRunner;
@@ -50,47 +47,24 @@ export class Engine {
       deps.db,
       deps.clock,
       {
-        intake: async (_job, payload) => {
-          const { orgId, module, recordId, reason } = payload as OrgPayload & { module: string; recordId: string; reason?: 'changed' | 'assigned' };
-          await intakeRecord(deps, orgId, module, recordId, reason ?? 'changed');
-        },
-        step: async (_job, payload) => {
-          const { orgId, leadId, step, force } = payload as OrgPayload & { leadId: string; step: number; force?: boolean };
-          await runStep(deps, orgId, leadId, step, force === true);
-        },
-        send: async (_job, payload) => {
-          const { orgId, outboxId } = payload as OrgPayload & { outboxId: number };
-          await sendEmail(deps, orgId, outboxId);
-        },
-        flush: async (_job, payload) => flushOrg(deps, (payload as OrgPayload).orgId),
-        handback: async (_job, payload) => {
-          const { orgId, leadId, reason, state } = payload as OrgPayload & { leadId: string; reason: string; state: string };
-          handBack(deps, orgId, leadId, reason, state);
-        },
-        sweep: async (_job, payload) => {
-          await sweepOrg(deps, (payload as OrgPayload).orgId);
+        intake: handle('intake', ({ orgId, module, recordId, reason }) => intakeRecord(deps, orgId, module, recordId, reason ?? 'changed')),
+        step: handle('step', ({ orgId, leadId, step, force }) => runStep(deps, orgId, leadId, step, force === true)),
+        send: handle('send', ({ orgId, outboxId }) => sendEmail(deps, orgId, outboxId)),
+        flush: handle('flush', ({ orgId }) => flushOrg(deps, orgId)),
+        handback: handle('handback', ({ orgId, leadId, reason, state }) => handBack(deps, orgId, leadId, reason, state)),
+        sweep: handle('sweep', async ({ orgId }) => {
+          await sweepOrg(deps, orgId);
           return { runAgainAt: deps.clock.now() + SWEEP_INTERVAL_MS };
-        },
-        reply: async (_job, payload) => {
-          const { orgId, inboundId } = payload as OrgPayload & { inboundId: number };
-          await handleReply(deps, orgId, inboundId, deps.refiner);
-        },
-        resume: async (_job, payload) => {
-          const { orgId, leadId } = payload as OrgPayload & { leadId: string };
-          resumeAfterPause(deps, orgId, leadId);
-        },
-        referral: async (_job, payload) => {
-          const { orgId, referralId } = payload as OrgPayload & { referralId: number };
-          await createReferral(deps, orgId, referralId);
-        },
-        mailbox: async (_job, payload) => {
-          const { orgId, assistantId } = payload as OrgPayload & { assistantId: string };
+        }),
+        reply: handle('reply', ({ orgId, inboundId }) => handleReply(deps, orgId, inboundId, deps.refiner)),
+        resume: handle('resume', ({ orgId, leadId }) => resumeAfterPause(deps, orgId, leadId)),
+        referral: handle('referral', ({ orgId, referralId }) => createReferral(deps, orgId, referralId)),
+        mailbox: handle('mailbox', async ({ orgId, assistantId }) => {
           // A mailbox keeps being read whatever happens; a failure is recorded and shown, not retried to death.
           if (!(await pollMailbox(deps, orgId, assistantId))) return undefined;
           return { runAgainAt: deps.clock.now() + MAILBOX_POLL_MS };
-        },
-        sync: async (_job, payload) => {
-          const { orgId } = payload as OrgPayload;
+        }),
+        sync: handle('sync', async ({ orgId }) => {
           const settings = getConnectorSettings(deps.db, orgId);
           if (!settings.enabled) {
             abandonRuns(deps, orgId, 'the connector was switched off');
@@ -108,13 +82,13 @@ export class Engine {
           // Changes that arrived during the run make the next one come soon; otherwise the schedule.
           const next = takeSyncWanted(deps.db, orgId) ? SYNC_DEBOUNCE_MS : settings.schedule_minutes * 60_000;
           return { runAgainAt: deps.clock.now() + next };
-        },
-        renew: async (_job, payload) => {
-          pruneOrg(deps, (payload as OrgPayload).orgId);
-          await deps.renewChannel((payload as OrgPayload).orgId);
+        }),
+        renew: handle('renew', async ({ orgId }) => {
+          pruneOrg(deps, orgId);
+          await deps.renewChannel(orgId);
           return { runAgainAt: deps.clock.now() + RENEW_INTERVAL_MS };
-        },
-      },
+        }),
+      } satisfies Record<JobKind, JobHandler>,
       deps.logger,
       { ...options, onFinalFailure: (job, error) => this.gaveUp(job, error) },
     );
@@ -125,15 +99,18 @@ export class Engine {
    * assistant in silence, so it goes back to its owner with the reason.
    */
   private gaveUp(job: JobRow, error: string): void {
-    if (job.kind !== 'step' && job.kind !== 'send' && job.kind !== 'referral') return;
-    const payload = JSON.parse(job.payload) as OrgPayload & { leadId?: string; outboxId?: number; referralId?: number };
     if (job.kind === 'referral') {
-      this.deps.db.prepare("UPDATE referrals SET status = 'failed', updated_at = ? WHERE org_id = ? AND id = ?").run(this.deps.clock.now(), payload.orgId, payload.referralId);
+      const payload = payloadOf('referral', job.payload);
+      if (payload) this.deps.db.prepare("UPDATE referrals SET status = 'failed', updated_at = ? WHERE org_id = ? AND id = ?").run(this.deps.clock.now(), payload.orgId, payload.referralId);
       return;
     }
-    const leadId = payload.leadId ?? (payload.outboxId !== undefined ? getOutbox(this.deps.db, payload.orgId, payload.outboxId)?.lead_id : undefined);
+    const step = job.kind === 'step' ? payloadOf('step', job.payload) : undefined;
+    const send = job.kind === 'send' ? payloadOf('send', job.payload) : undefined;
+    const orgId = step?.orgId ?? send?.orgId;
+    if (!orgId) return;
+    const leadId = step?.leadId ?? (send ? getOutbox(this.deps.db, orgId, send.outboxId)?.lead_id : undefined);
     if (!leadId) return;
-    const lead = getLead(this.deps.db, payload.orgId, leadId);
+    const lead = getLead(this.deps.db, orgId, leadId);
     if (!lead || (lead.status !== 'active' && lead.status !== 'paused')) return;
     const now = this.deps.clock.now();
     queueHandback(this.deps, lead, `the assistant could not continue: ${error.slice(0, 200)}`, 'Processed', now, now);
