@@ -110,9 +110,9 @@ describe('Zoho gateway over the SDK in worker threads', () => {
   });
 
   it('abandons a call that overruns its timeout, replaces the worker, and carries on', async () => {
-    const quick = buildGatewayStack({ clock: test.clock, clientId: client.client_id, clientSecret: client.client_secret, workers: 1, callTimeoutMs: 1_000, db: stack.db });
+    const quick = buildGatewayStack({ clock: test.clock, clientId: client.client_id, clientSecret: client.client_secret, workers: 1, callTimeoutMs: 3_000, db: stack.db });
     try {
-      await test.admin('POST', '/sandbox/faults', { path: '/crm/v8/org', delay_ms: 5_000, count: 1 });
+      await test.admin('POST', '/sandbox/faults', { path: '/crm/v8/org', delay_ms: 10_000, count: 1 });
       const stuck = quick.gateway.getOrg(a);
       const queued = quick.gateway.getOrg(b);
       await expect(stuck).rejects.toBeInstanceOf(ZohoUnavailableError);

@@ -9,6 +9,7 @@ import { type ContactRecord, type Entity, type PropertyValues, accountRecords, c
 import { type Segment, inSegments, listSegments } from './segments.js';
 import { type ConnectorSettings, connectorEnabled, getConnectorSettings, markSyncWanted } from './settings.js';
 import { requestJob } from '../engine/jobs.js';
+import { jobOf } from '../engine/job-kinds.js';
 
 export type SyncAction = 'create' | 'update' | 'skip' | 'reject';
 
@@ -153,7 +154,7 @@ export function requestSyncSoon(deps: Pick<EngineDeps, 'db'>, orgId: string, now
   if (!connectorEnabled(deps.db, orgId)) return;
   // If a run is going, it may have read the lead already: the flag makes the job come back soon.
   markSyncWanted(deps.db, orgId);
-  requestJob(deps.db, { orgId, kind: 'sync', key: `sync:${orgId}`, payload: { orgId }, runAt: now + SYNC_DEBOUNCE_MS, maxAttempts: 1_000_000 }, now);
+  requestJob(deps.db, jobOf('sync', { orgId }, now + SYNC_DEBOUNCE_MS), now);
 }
 
 /**

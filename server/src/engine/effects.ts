@@ -4,6 +4,7 @@ import type { EngineDeps } from './context.js';
 import { type Lead, updateLead } from './leads.js';
 import { addToOutbox } from './outbox.js';
 import { requestSyncSoon } from '../connector/sync.js';
+import { jobOf } from './job-kinds.js';
 
 /**
  * Queues the Zoho side of what happened to a lead: a note and field updates. They go out batched
@@ -38,11 +39,11 @@ export const FLUSH_DELAY_MS = 30_000;
 
 export function requestFlush(deps: EngineDeps, orgId: string, now: number): void {
   // Flushes never give up: a long Zoho outage only delays notes and handbacks.
-  requestJob(deps.db, { orgId, kind: 'flush', key: `flush:${orgId}`, payload: { orgId }, runAt: now + FLUSH_DELAY_MS, maxAttempts: 1_000_000 }, now);
+  requestJob(deps.db, jobOf('flush', { orgId }, now + FLUSH_DELAY_MS), now);
 }
 
 export function queueStep(deps: EngineDeps, lead: Lead, step: number, runAt: number, now: number): void {
-  enqueueJob(deps.db, { orgId: lead.org_id, kind: 'step', key: `step:${lead.id}:${step}`, payload: { orgId: lead.org_id, leadId: lead.id, step }, runAt }, now);
+  enqueueJob(deps.db, jobOf('step', { orgId: lead.org_id, leadId: lead.id, step }, runAt), now);
 }
 
 /** Stops a worked lead at once (paused: no step can send) and plans its handback for now. */
@@ -53,5 +54,5 @@ export function stopAndHandBack(deps: EngineDeps, lead: Lead, reason: string, st
 
 /** Plans the handback; an earlier one (unsubscribe, "hand back now") replaces a later plan. */
 export function queueHandback(deps: EngineDeps, lead: Lead, reason: string, state: string, runAt: number, now: number): void {
-  requestJobSooner(deps.db, { orgId: lead.org_id, kind: 'handback', key: `handback:${lead.id}`, payload: { orgId: lead.org_id, leadId: lead.id, reason, state }, runAt, maxAttempts: 1_000 }, now);
+  requestJobSooner(deps.db, jobOf('handback', { orgId: lead.org_id, leadId: lead.id, reason, state }, runAt), now);
 }

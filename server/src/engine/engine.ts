@@ -15,7 +15,7 @@ import { connectorEnabled, getConnectorSettings, takeSyncWanted } from '../conne
 import { SYNC_DEBOUNCE_MS, type SyncResult, abandonRuns, isTransient, runSync } from '../connector/sync.js';
 import { runStep, sendEmail } from './nurture.js';
 import { type JobHandler, JobRunner, type RunnerOptions } from './runner.js';
-import { type JobKind, handle, payloadOf } from './job-kinds.js';
+import { type JobKind, handle, jobOf, payloadOf } from './job-kinds.js';
 import { queueHandback } from './effects.js';
 import { type Lead, type LeadEvent, type LeadStatus, findLeadByRecord, getLead, listLeadEvents, listLeads } from './leads.js';
 import { type OutboxRow, getOutbox, outboxOfLead } from './outbox.js';
@@ -125,8 +125,8 @@ export class Engine {
   ensureRecurringWork(): void {
     const now = this.deps.clock.now();
     for (const org of listActiveOrgs(this.deps.db)) {
-      enqueueJob(this.deps.db, { orgId: org.id, kind: 'sweep', key: `sweep:${org.id}`, payload: { orgId: org.id }, runAt: now }, now);
-      enqueueJob(this.deps.db, { orgId: org.id, kind: 'renew', key: `renew:${org.id}`, payload: { orgId: org.id }, runAt: now }, now);
+      enqueueJob(this.deps.db, jobOf('sweep', { orgId: org.id }, now), now);
+      enqueueJob(this.deps.db, jobOf('renew', { orgId: org.id }, now), now);
     }
     for (const mailbox of listMailboxAssistants(this.deps.db)) this.pollMailboxSoon(mailbox.org_id, mailbox.id);
     for (const org of listActiveOrgs(this.deps.db)) if (connectorEnabled(this.deps.db, org.id)) this.syncNow(org.id);
@@ -135,14 +135,14 @@ export class Engine {
   /** Runs the org's connector sync as soon as possible (settings saved, "Run now"); the schedule goes on from there. */
   syncNow(orgId: string): void {
     const now = this.deps.clock.now();
-    requestJob(this.deps.db, { orgId, kind: 'sync', key: `sync:${orgId}`, payload: { orgId }, runAt: now, maxAttempts: 1_000_000 }, now);
+    requestJob(this.deps.db, jobOf('sync', { orgId }, now), now);
     this.runner.poke();
   }
 
   /** Reads an assistant's mailbox now (settings saved, or IDLE saw new mail); polling goes on from there. */
   pollMailboxSoon(orgId: string, assistantId: string): void {
     const now = this.deps.clock.now();
-    requestJob(this.deps.db, { orgId, kind: 'mailbox', key: `mailbox:${assistantId}`, payload: { orgId, assistantId }, runAt: now, maxAttempts: 1_000_000 }, now);
+    requestJob(this.deps.db, jobOf('mailbox', { orgId, assistantId }, now), now);
     this.runner.poke();
   }
 
@@ -150,7 +150,7 @@ export class Engine {
   startOrg(orgId: string): void {
     const now = this.deps.clock.now();
     scheduleSweep(this.deps, orgId, now);
-    scheduleJob(this.deps.db, { orgId, kind: 'renew', key: `renew:${orgId}`, payload: { orgId }, runAt: now + RENEW_INTERVAL_MS }, now);
+    scheduleJob(this.deps.db, jobOf('renew', { orgId }, now + RENEW_INTERVAL_MS), now);
   }
 
   runUntilIdle(): Promise<number> {

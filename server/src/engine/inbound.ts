@@ -5,6 +5,7 @@ import { type MailAuthResult, providerVerdict, verifyMessage } from '../mail/aut
 import { type InboundMessage, parseMessage } from '../replies/message.js';
 import type { EngineDeps } from './context.js';
 import { enqueueJob } from './jobs.js';
+import { jobOf } from './job-kinds.js';
 
 /** Inbound mail: stored once (deduplicated), matched to an org and a lead by our Message-IDs, read by the reply job. The log admins see. */
 
@@ -125,7 +126,7 @@ export async function ingestMessage(deps: EngineDeps, input: { raw: Buffer; sour
       )
       .run(orgId, assistantId, input.source, dedupeKey, message.messageId, message.from?.address ?? null, message.subject.slice(0, 500), raw, now, orgId ? 'received' : 'unmatched', auth.verdict, auth.detail.slice(0, 500));
     const id = Number(result.lastInsertRowid);
-    if (orgId) enqueueJob(deps.db, { orgId, kind: 'reply', key: `reply:${id}`, payload: { orgId, inboundId: id }, runAt: now }, now);
+    if (orgId) enqueueJob(deps.db, jobOf('reply', { orgId, inboundId: id }, now), now);
     return { id, duplicate: false, orgId };
   })();
 }

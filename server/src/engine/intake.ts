@@ -11,6 +11,7 @@ import { type Lead, addLeadEvent, createLead, findLeadByRecord, updateLead } fro
 import { enqueueJob, hasQueuedJob } from './jobs.js';
 import { nextSendTime } from './send-window.js';
 import { findSuppression, stateForSuppression, suppress } from './suppression.js';
+import { intakeKeyPrefix, jobOf } from './job-kinds.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Zoho's user list changes rarely; one read serves many intakes for a while. */
@@ -66,9 +67,9 @@ async function previousOwner(deps: EngineDeps, org: OrgRow, module: string, reco
  * yet will read the record's current state, so one is enough: answers whether one was queued.
  */
 export function queueIntake(deps: Pick<EngineDeps, 'db'>, orgId: string, module: string, recordId: string, stamp: string, reason: 'changed' | 'assigned', now: number): boolean {
-  const prefix = `intake:${orgId}:${module}:${recordId}:`;
-  if (hasQueuedJob(deps.db, prefix)) return false;
-  return enqueueJob(deps.db, { orgId, kind: 'intake', key: `${prefix}${stamp}`, payload: { orgId, module, recordId, ...(reason === 'assigned' ? { reason } : {}) }, runAt: now }, now);
+  const payload = { orgId, module, recordId, ...(reason === 'assigned' ? { reason } : {}) };
+  if (hasQueuedJob(deps.db, intakeKeyPrefix(payload))) return false;
+  return enqueueJob(deps.db, jobOf('intake', payload, now, stamp), now);
 }
 
 /**

@@ -6,6 +6,7 @@ import { type Lead, addLeadEvent, getLead, updateLead } from './leads.js';
 import { isUnsubscribeToken } from './nurture.js';
 import { optOutInZoho } from './reply-actions.js';
 import { suppress } from './suppression.js';
+import { jobOf } from './job-kinds.js';
 
 /**
  * What a person asks of a lead (the record widget, an operator) and the unsubscribe link: each
@@ -34,7 +35,7 @@ export function commandLead(deps: EngineDeps, lead: Lead, command: LeadCommand):
         return null;
       case 'send-now':
         if (lead.status !== 'active' || lead.next_step >= lead.steps_total) return 'The lead has no email waiting.';
-        enqueueJob(deps.db, { orgId: lead.org_id, kind: 'step', key: `step:${lead.id}:${lead.next_step}:now:${now}`, payload: { orgId: lead.org_id, leadId: lead.id, step: lead.next_step, force: true }, runAt: now }, now);
+        enqueueJob(deps.db, jobOf('step', { orgId: lead.org_id, leadId: lead.id, step: lead.next_step, force: true }, now, `now:${now}`), now);
         updateLead(deps.db, lead, { next_send_at: now }, now);
         return null;
     }

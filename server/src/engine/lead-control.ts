@@ -5,6 +5,7 @@ import { enqueueJob, forgetFinishedJob } from './jobs.js';
 import { type Lead, addLeadEvent, updateLead } from './leads.js';
 import { outboxOfLead } from './outbox.js';
 import { nextSendTime } from './send-window.js';
+import { jobOf } from './job-kinds.js';
 
 /**
  * Puts a paused lead back to work from `from` (now, or a return date): an email written before the
@@ -20,7 +21,7 @@ export function resumeLead(deps: EngineDeps, lead: Lead, now: number, from = now
   if (waiting) {
     // The email was already written when the lead paused: send it (at once, or on the return date).
     forgetFinishedJob(deps.db, `send:${waiting.id}`);
-    enqueueJob(deps.db, { orgId: lead.org_id, kind: 'send', key: `send:${waiting.id}`, payload: { orgId: lead.org_id, outboxId: waiting.id }, runAt: from > now ? sendAt : now }, now);
+    enqueueJob(deps.db, jobOf('send', { orgId: lead.org_id, outboxId: waiting.id }, from > now ? sendAt : now), now);
   } else {
     // A fresh key: the paused step's job has already finished without sending.
     forgetFinishedJob(deps.db, `step:${lead.id}:${lead.next_step}`);

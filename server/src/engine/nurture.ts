@@ -12,6 +12,7 @@ import { addToOutbox, getOutbox, moveOutbox } from './outbox.js';
 import { PermanentJobError, RetryAfterError } from './runner.js';
 import { localDay, nextSendTime } from './send-window.js';
 import { findSuppression, stateForSuppression } from './suppression.js';
+import { jobOf } from './job-kinds.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -92,7 +93,7 @@ export async function runStep(deps: EngineDeps, orgId: string, leadId: string, s
     const row = addToOutbox(deps.db, { orgId, leadId, kind: 'email', key: `email:${leadId}:${step}`, payload: { step, email, ...(force ? { force: true } : {}) } }, now);
     // The day's cap is taken when the email is queued, so a burst of due steps cannot pass it.
     if (!existing) countSend(deps.db, assistant.id, localDay(now, assistant.time_zone));
-    requestJob(deps.db, { orgId, kind: 'send', key: `send:${row.id}`, payload: { orgId, outboxId: row.id }, runAt: now }, now);
+    requestJob(deps.db, jobOf('send', { orgId, outboxId: row.id }, now), now);
   })();
 }
 

@@ -18,6 +18,7 @@ import { addToOutbox } from './outbox.js';
 import { nextSendTime } from './send-window.js';
 import { type SuppressionReason, suppress } from './suppression.js';
 import { checkBounceRate } from './deliverability.js';
+import { jobOf } from './job-kinds.js';
 
 /** What each reading does to the lead (the table in docs/architecture.md): pause, reschedule, hand back, suppress, opt out in Zoho, create a referral, send the brochure. */
 
@@ -151,7 +152,7 @@ export function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, mess
       const resumeAt = dayToTime(deps, lead, classification.date, DEFAULT_ABSENCE_MS);
       updateLead(deps.db, lead, { status: 'paused', state: 'Out of office', next_send_at: null, resume_at: resumeAt }, now);
       queueRecordUpdate(deps, lead, `state:${lead.id}:ooo:${inboundId}`, statusUpdate(deps, lead, 'Out of office'), now);
-      scheduleJob(deps.db, { orgId: lead.org_id, kind: 'resume', key: `resume:${lead.id}`, payload: { orgId: lead.org_id, leadId: lead.id, inboundId }, runAt: resumeAt }, now);
+      scheduleJob(deps.db, jobOf('resume', { orgId: lead.org_id, leadId: lead.id, inboundId }, resumeAt), now);
       return `paused until ${new Date(resumeAt).toISOString()}`;
     }
     case 'ConnectLater': {
@@ -164,7 +165,7 @@ export function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, mess
       // The next email waits until then; a pending step job is moved, an unsent written email too.
       updateLead(deps.db, lead, { state: 'Engaged', status: 'paused', next_send_at: at, resume_at: at }, now);
       queueRecordUpdate(deps, lead, `state:${lead.id}:later:${inboundId}`, statusUpdate(deps, lead, 'Engaged'), now);
-      scheduleJob(deps.db, { orgId: lead.org_id, kind: 'resume', key: `resume:${lead.id}`, payload: { orgId: lead.org_id, leadId: lead.id, inboundId }, runAt: at }, now);
+      scheduleJob(deps.db, jobOf('resume', { orgId: lead.org_id, leadId: lead.id, inboundId }, at), now);
       return `rescheduled: next email ${new Date(at).toISOString()}`;
     }
     case 'BrochureSent': {
@@ -186,7 +187,7 @@ export function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, mess
         headers: unsubscribe.headers,
       };
       const outbox = addToOutbox(deps.db, { orgId: lead.org_id, leadId: lead.id, kind: 'email', key: `brochure:${lead.id}`, payload: { step: -1, reply: 'brochure', email } }, now);
-      requestJob(deps.db, { orgId: lead.org_id, kind: 'send', key: `send:${outbox.id}`, payload: { orgId: lead.org_id, outboxId: outbox.id }, runAt: now }, now);
+      requestJob(deps.db, jobOf('send', { orgId: lead.org_id, outboxId: outbox.id }, now), now);
       return 'brochure link sent; hand back follows';
     }
     case 'ReferredSomeone': {
@@ -197,7 +198,7 @@ export function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, mess
           .run(lead.org_id, lead.id, inboundId, referral.name, referral.email.toLowerCase(), now, now);
         if (result.changes === 1) {
           const id = Number(result.lastInsertRowid);
-          enqueueJob(deps.db, { orgId: lead.org_id, kind: 'referral', key: `referral:${id}`, payload: { orgId: lead.org_id, referralId: id }, runAt: now, maxAttempts: 50 }, now);
+          enqueueJob(deps.db, jobOf('referral', { orgId: lead.org_id, referralId: id }, now), now);
         }
       }
       const who = referral ? `${referral.name ?? 'someone'}${referral.email ? ` <${referral.email}>` : ''}` : 'someone else';

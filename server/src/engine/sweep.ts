@@ -6,6 +6,7 @@ import { connectionOf } from '../db/orgs.js';
 import { SWEEP_INTERVAL_MS, type EngineDeps } from './context.js';
 import { assistantsWithUsers, queueIntake } from './intake.js';
 import { scheduleJob } from './jobs.js';
+import { jobOf } from './job-kinds.js';
 
 const OVERLAP_MS = 2 * 60 * 1000;
 
@@ -23,7 +24,7 @@ function saveSwept(deps: EngineDeps, orgId: string, at: number): void {
 }
 
 export function scheduleSweep(deps: EngineDeps, orgId: string, runAt: number): void {
-  scheduleJob(deps.db, { orgId, kind: 'sweep', key: `sweep:${orgId}`, payload: { orgId }, runAt }, deps.clock.now());
+  scheduleJob(deps.db, jobOf('sweep', { orgId }, runAt), deps.clock.now());
 }
 
 const COQL_PAGE = 200;
