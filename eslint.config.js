@@ -45,6 +45,19 @@ export default tseslint.config(
     },
   },
   {
+    // No SQL in the web layer and the services: it lives in repositories (db/) and the engine.
+    files: ['server/src/{routes,services,http}/**/*.ts', 'server/src/app.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[object.name='engine'][property.name=/^(deps|runner)$/]", message: 'Call an Engine method: the engine is the only door.' },
+        { selector: "MemberExpression[object.property.name='engine'][property.name=/^(deps|runner)$/]", message: 'Call an Engine method: the engine is the only door.' },
+        { selector: "CallExpression[callee.property.name=/^(prepare|exec|pragma)$/][callee.object.name='db']", message: 'SQL lives in repositories under server/src/db/ (or behind an Engine method).' },
+        { selector: "CallExpression[callee.property.name=/^(prepare|exec|pragma)$/][callee.object.property.name='db']", message: 'SQL lives in repositories under server/src/db/ (or behind an Engine method).' },
+      ],
+    },
+  },
+  {
     files: ['server/src/db/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: restrictedOutsideDb.patterns }],

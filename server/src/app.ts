@@ -15,6 +15,7 @@ import { oauthRoutes } from './routes/oauth.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { widgetFiles } from './routes/widget-files.js';
+import { ping } from './db/open-db.js';
 
 /** The backend's HTTP app. Everything it uses comes in through `deps`; main.ts builds the real ones. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -42,7 +43,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.get('/healthz', (c) => {
-    deps.db.prepare('SELECT 1').get();
+    ping(deps.db);
     return c.json({ status: 'ok', time: new Date(deps.clock.now()).toISOString() });
   });
 

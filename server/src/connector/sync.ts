@@ -137,6 +137,37 @@ export function getRun(deps: Pick<EngineDeps, 'db'>, orgId: string, id: number):
   return deps.db.prepare('SELECT id, trigger, dry_run, status, started_at, finished_at, created, updated, skipped, rejected, api_calls, error FROM sync_runs WHERE org_id = ? AND id = ?').get(orgId, id) as SyncRun | undefined;
 }
 
+/** The org's latest runs, newest first. */
+export function listRuns(deps: Pick<EngineDeps, 'db'>, orgId: string, limit: number): SyncRun[] {
+  return (deps.db.prepare('SELECT id FROM sync_runs WHERE org_id = ? ORDER BY id DESC LIMIT ?').all(orgId, limit) as { id: number }[]).map((row) => getRun(deps, orgId, row.id)!);
+}
+
+export interface SyncRecordRow {
+  entity: string;
+  our_id: string;
+  zoho_id: string | null;
+  action: string;
+  reason: string | null;
+  fields: unknown;
+  at: number;
+}
+
+/** What a run did to each record (at most 1,000), optionally one action or entity only. */
+export function runRecords(deps: Pick<EngineDeps, 'db'>, orgId: string, runId: number, filter: { action?: string; entity?: string }): SyncRecordRow[] {
+  const clauses = ['org_id = ?', 'run_id = ?'];
+  const args: unknown[] = [orgId, runId];
+  if (filter.action) {
+    clauses.push('action = ?');
+    args.push(filter.action);
+  }
+  if (filter.entity) {
+    clauses.push('entity = ?');
+    args.push(filter.entity);
+  }
+  const rows = deps.db.prepare(`SELECT entity, our_id, zoho_id, action, reason, fields, at FROM sync_records WHERE ${clauses.join(' AND ')} ORDER BY id LIMIT 1000`).all(...args) as (Omit<SyncRecordRow, 'fields'> & { fields: string })[];
+  return rows.map((row) => ({ ...row, fields: JSON.parse(row.fields) as unknown }));
+}
+
 export function isTransient(error: unknown): boolean {
   return error instanceof ZohoRateLimitedError || error instanceof ZohoUnavailableError || error instanceof ZohoAuthorizationError;
 }

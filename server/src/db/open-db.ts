@@ -50,3 +50,8 @@ function migrate(db: Db, migrations: readonly Migration[]): void {
     })();
   }
 }
+
+/** The database answers (the health check). */
+export function ping(db: Db): void {
+  db.prepare('SELECT 1').get();
+}

@@ -18,7 +18,7 @@ import { type JobHandler, JobRunner, type RunnerOptions } from './runner.js';
 import { type JobKind, handle, jobOf, payloadOf } from './job-kinds.js';
 import { queueHandback } from './effects.js';
 import { type Lead, type LeadEvent, type LeadStatus, findLeadByRecord, getLead, listLeadEvents, listLeads } from './leads.js';
-import { type OutboxRow, getOutbox, outboxOfLead } from './outbox.js';
+import { type OutboxRow, type UnconfirmedEmail, getOutbox, outboxOfLead, unconfirmedEmails } from './outbox.js';
 import type { JobRow } from './jobs.js';
 import { scheduleSweep, sweepOrg } from './sweep.js';
 import { pruneOrg } from './retention.js';
@@ -186,6 +186,11 @@ export class Engine {
 
   leadOutbox(lead: Lead): OutboxRow[] {
     return outboxOfLead(this.deps.db, lead.org_id, lead.id);
+  }
+
+  /** Emails a crash left unconfirmed, for a person to check (CRM Details). */
+  unconfirmedEmails(orgId: string): UnconfirmedEmail[] {
+    return unconfirmedEmails(this.deps.db, orgId);
   }
 
   /** Pause, resume, hand back now or send the next email now: null when done, else why not. */

@@ -60,3 +60,27 @@ export function pendingOutbox(db: Db, orgId: string, kind: OutboxKind, limit: nu
 export function outboxOfLead(db: Db, orgId: string, leadId: string): OutboxRow[] {
   return db.prepare('SELECT * FROM outbox WHERE org_id = ? AND lead_id = ? ORDER BY id').all(orgId, leadId) as OutboxRow[];
 }
+
+export interface UnconfirmedEmail {
+  leadId: string;
+  name: string;
+  to: string;
+  subject: string;
+  module: string;
+  recordId: string;
+  at: number | null;
+}
+
+/** Emails a crash left unconfirmed (handed to SMTP, not recorded as sent; never sent again): for a person to check. The latest 20. */
+export function unconfirmedEmails(db: Db, orgId: string): UnconfirmedEmail[] {
+  const rows = db
+    .prepare(
+      `SELECT o.lead_id, o.payload, o.done_at, l.first_name, l.last_name, l.zoho_module, l.zoho_record_id FROM outbox o JOIN leads l ON l.id = o.lead_id
+       WHERE o.org_id = ? AND o.kind = 'email' AND o.status = 'unconfirmed' ORDER BY o.id DESC LIMIT 20`,
+    )
+    .all(orgId) as { lead_id: string; payload: string; done_at: number | null; first_name: string | null; last_name: string | null; zoho_module: string; zoho_record_id: string }[];
+  return rows.map((row) => {
+    const email = (JSON.parse(row.payload) as { email: { subject: string; to: string } }).email;
+    return { leadId: row.lead_id, name: [row.first_name, row.last_name].filter(Boolean).join(' ') || email.to, to: email.to, subject: email.subject, module: row.zoho_module, recordId: row.zoho_record_id, at: row.done_at };
+  });
+}

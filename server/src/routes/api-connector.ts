@@ -8,7 +8,7 @@ import { DEFAULT_MAPPINGS, accountIdFieldProblem, incompatibility } from '../con
 import { ACCOUNT_PROPERTIES, CONTACT_PROPERTIES } from '../connector/properties.js';
 import { createSegment, deleteSegment, listSegments, segmentProblems, segmentSchema } from '../connector/segments.js';
 import { connectorSettingsSchema, getConnectorSettings, saveConnectorSettings } from '../connector/settings.js';
-import { getRun } from '../connector/sync.js';
+import { getRun, listRuns, runRecords } from '../connector/sync.js';
 import { connectionOf } from '../db/orgs.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -104,8 +104,7 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
 
   app.get('/connector/runs', (c) => {
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 20) || 20, 1), 200);
-    const rows = deps.db.prepare('SELECT id FROM sync_runs WHERE org_id = ? ORDER BY id DESC LIMIT ?').all(orgOf(c), limit) as { id: number }[];
-    return c.json({ runs: rows.map((row) => describeRun(getRun(deps, orgOf(c), row.id)!)) });
+    return c.json({ runs: listRuns(deps, orgOf(c), limit).map(describeRun) });
   });
 
   app.get('/connector/runs/:id/records', (c) => {
@@ -116,18 +115,8 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
     const entity = c.req.query('entity');
     if (action && !['create', 'update', 'skip', 'reject'].includes(action)) throw appErrors.validation('action must be create, update, skip or reject.');
     if (entity && !['contact', 'account'].includes(entity)) throw appErrors.validation('entity must be contact or account.');
-    const clauses = ['org_id = ?', 'run_id = ?'];
-    const args: unknown[] = [orgId, id];
-    if (action) {
-      clauses.push('action = ?');
-      args.push(action);
-    }
-    if (entity) {
-      clauses.push('entity = ?');
-      args.push(entity);
-    }
-    const records = deps.db.prepare(`SELECT entity, our_id, zoho_id, action, reason, fields, at FROM sync_records WHERE ${clauses.join(' AND ')} ORDER BY id LIMIT 1000`).all(...args) as { fields: string; at: number }[];
-    return c.json({ records: records.map((row) => ({ ...row, fields: JSON.parse(row.fields) as unknown, at: iso(row.at) })) });
+    const records = runRecords(deps, orgId, id, { ...(action ? { action } : {}), ...(entity ? { entity } : {}) });
+    return c.json({ records: records.map((row) => ({ ...row, at: iso(row.at) })) });
   });
 
   return app;

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { getAssistant, setAssistantMailbox } from '../db/assistants.js';
+import { addReplyPhrase, deleteReplyPhrase, listReplyPhrases } from '../db/reply-phrases.js';
 import { TEACHABLE_INTENTS, type ReplyIntent } from '../domain/reply-intents.js';
 import { requireAdmin } from '../http/auth.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
@@ -10,7 +11,6 @@ import { mailboxSettingsSchema, openMailbox, sealMailbox, verifyMailbox } from '
 import { MailboxHostRefused, checkMailboxHost } from '../mail/mailbox-host.js';
 import { parseMessage } from '../replies/message.js';
 import { readableReply } from '../replies/reply-text.js';
-import { randomUUID } from 'node:crypto';
 
 const phraseSchema = z.object({ phrase: z.string().trim().min(3).max(200), intent: z.enum(TEACHABLE_INTENTS as [ReplyIntent, ...ReplyIntent[]]) }).strict();
 /** What a person says a reply was: any intent but Bounce (bounces are known by their structure). */
@@ -58,21 +58,19 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
     return c.json(result);
   });
 
-  app.get('/reply-phrases', (c) => c.json({ phrases: deps.db.prepare('SELECT id, phrase, intent, created_at FROM reply_phrases WHERE org_id = ? ORDER BY created_at, id').all(orgOf(c)) }));
+  app.get('/reply-phrases', (c) => c.json({ phrases: listReplyPhrases(deps.db, orgOf(c)) }));
 
   app.post('/reply-phrases', async (c) => {
     requireAdmin(c);
     const input = await jsonBody(c, phraseSchema);
-    const orgId = orgOf(c);
-    const id = randomUUID();
-    const inserted = deps.db.prepare('INSERT INTO reply_phrases (id, org_id, phrase, intent, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, phrase) DO NOTHING').run(id, orgId, input.phrase, input.intent, deps.engine.now()).changes;
-    if (inserted === 0) throw appErrors.conflict(`"${input.phrase}" is already taught.`);
+    const id = addReplyPhrase(deps.db, orgOf(c), input.phrase, input.intent, deps.engine.now());
+    if (id === null) throw appErrors.conflict(`"${input.phrase}" is already taught.`);
     return c.json({ id, ...input }, 201);
   });
 
   app.delete('/reply-phrases/:id', (c) => {
     requireAdmin(c);
-    if (deps.db.prepare('DELETE FROM reply_phrases WHERE org_id = ? AND id = ?').run(orgOf(c), c.req.param('id')).changes === 0) throw appErrors.notFound('The phrase');
+    if (!deleteReplyPhrase(deps.db, orgOf(c), c.req.param('id'))) throw appErrors.notFound('The phrase');
     return c.body(null, 204);
   });
 

@@ -106,16 +106,6 @@ export function orgHealth(deps: AppDeps, org: OrgRow) {
     notificationChannel: channel ? { channelId: channel.channel_id, expiresAt: iso(channel.expires_at), expired: channel.expires_at <= now } : null,
     lastNotificationAt: iso(org.last_notification_at),
     /** Emails a crash left unconfirmed (handed to SMTP, not recorded as sent; never sent again): for a person to check. */
-    unconfirmedEmails: (
-      deps.db
-        .prepare(
-          `SELECT o.lead_id, o.payload, o.done_at, l.first_name, l.last_name, l.zoho_module, l.zoho_record_id FROM outbox o JOIN leads l ON l.id = o.lead_id
-           WHERE o.org_id = ? AND o.kind = 'email' AND o.status = 'unconfirmed' ORDER BY o.id DESC LIMIT 20`,
-        )
-        .all(org.id) as { lead_id: string; payload: string; done_at: number | null; first_name: string | null; last_name: string | null; zoho_module: string; zoho_record_id: string }[]
-    ).map((row) => {
-      const email = (JSON.parse(row.payload) as { email: { subject: string; to: string } }).email;
-      return { leadId: row.lead_id, name: [row.first_name, row.last_name].filter(Boolean).join(' ') || email.to, to: email.to, subject: email.subject, module: row.zoho_module, recordId: row.zoho_record_id, at: iso(row.done_at) };
-    }),
+    unconfirmedEmails: deps.engine.unconfirmedEmails(org.id).map((row) => ({ ...row, at: iso(row.at) })),
   };
 }
