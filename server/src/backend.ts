@@ -5,32 +5,53 @@ import { buildDeps } from './compose.js';
 import { MailboxWatcher } from './mail/mailbox-watcher.js';
 import type { AppEnv } from './env.js';
 
-/** Runs the backend: the HTTP app plus the engine's job runner (which also does the periodic work). */
-export async function startBackend(env: AppEnv) {
+export type Role = AppEnv['ROLE'];
+
+/**
+ * Runs the backend: the HTTP app (role `web`), the engine's job runner and IMAP IDLE (role
+ * `worker`), or both (`all`). Several processes may share one database: a web process queues
+ * work that any worker takes (workers poll every second; a web process's own runner is woken at
+ * once), and exactly one worker idles on each mailbox (a lease).
+ */
+export async function startBackend(env: AppEnv, role: Role = env.ROLE) {
   const { deps, close } = buildDeps(env);
-  const app = createApp(deps);
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const instance = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(instance));
-    instance.once('error', reject);
-  });
-  const address = server.address() as AddressInfo;
-  // Without PUBLIC_URL the backend is reached where it listens (PORT=0 picks the port only now).
-  if (!env.PUBLIC_URL) deps.config.publicUrl = `http://${env.HOST}:${address.port}`;
-  deps.engine.ensureRecurringWork();
-  deps.engine.runner.start();
-  // IMAP IDLE where servers offer it: new mail asks for a poll at once.
-  const watcher = env.MAIL_IDLE ? new MailboxWatcher(deps.db, deps.cipher, deps.logger, (orgId, assistantId) => deps.engine.pollMailboxSoon(orgId, assistantId), deps.config.mailboxPrivateHosts) : undefined;
-  if (watcher) {
-    deps.mailboxesChanged = () => watcher.refresh();
-    watcher.refresh();
+  let server: ReturnType<typeof serve> | undefined;
+  let url: string | null = null;
+  if (role !== 'worker') {
+    const app = createApp(deps);
+    const listening = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const instance = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(instance));
+      instance.once('error', reject);
+    });
+    server = listening;
+    const address = listening.address() as AddressInfo;
+    url = `http://${env.HOST}:${address.port}`;
+    // Without PUBLIC_URL the backend is reached where it listens (PORT=0 picks the port only now).
+    if (!env.PUBLIC_URL) deps.config.publicUrl = url;
+  }
+  let watcher: MailboxWatcher | undefined;
+  if (role !== 'web') {
+    deps.engine.ensureRecurringWork();
+    deps.engine.runner.start();
+    // IMAP IDLE where servers offer it: new mail asks for a poll at once.
+    watcher = env.MAIL_IDLE ? new MailboxWatcher(deps.db, deps.cipher, deps.logger, (orgId, assistantId) => deps.engine.pollMailboxSoon(orgId, assistantId), deps.config.mailboxPrivateHosts) : undefined;
+    if (watcher) {
+      const idle = watcher;
+      deps.mailboxesChanged = () => idle.refresh();
+      idle.refresh();
+    }
   }
   return {
-    url: `http://${env.HOST}:${address.port}`,
+    role,
+    url,
     publicUrl: deps.config.publicUrl,
     deps,
     async stop() {
       watcher?.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (server) {
+        const listening = server;
+        await new Promise<void>((resolve) => listening.close(() => resolve()));
+      }
       await close();
     },
   };

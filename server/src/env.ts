@@ -101,6 +101,8 @@ const appSchema = z.object({
   MAILBOX_PRIVATE_HOSTS: z.enum(['refuse', 'allow']).default('refuse'),
   /** Keep an IMAP IDLE connection per assistant mailbox so replies arrive in seconds (polling runs anyway). */
   MAIL_IDLE: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  /** What this process does: `web` (the HTTP app: webhooks, the API, sign-in), `worker` (jobs and IMAP IDLE, no HTTP), or `all` (both, the default). `npm start -- --role worker` says the same. */
+  ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   /** An OpenAI-compatible endpoint for writing emails (optional; templates otherwise). */
   LLM_BASE_URL: optionalUrl,
   LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),

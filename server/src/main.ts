@@ -20,8 +20,12 @@ async function main(): Promise<void> {
     return;
   }
   const env = loadAppEnv();
-  const backend = await startBackend(env);
-  console.log(`Backend listening on ${backend.url} (public URL ${backend.publicUrl}); authorize at ${backend.publicUrl}/oauth/zoho/start`);
+  const flag = process.argv.indexOf('--role');
+  const role = flag === -1 ? env.ROLE : process.argv[flag + 1];
+  if (role !== 'all' && role !== 'web' && role !== 'worker') throw new ConfigError(`--role must be all, web or worker (got ${String(role)}).`);
+  const backend = await startBackend(env, role);
+  if (backend.url) console.log(`Backend listening on ${backend.url} (public URL ${backend.publicUrl}); authorize at ${backend.publicUrl}/oauth/zoho/start${role === 'web' ? ' (web only: workers run the jobs)' : ''}`);
+  else console.log('Backend worker running (jobs and IMAP IDLE; no HTTP)');
   const shutdown = () => void backend.stop().finally(() => process.exit(0));
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

@@ -3,6 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { appMigrations } from '../../server/src/db/migrations.js';
+import { openDb } from '../../server/src/db/open-db.js';
+import { jobOf } from '../../server/src/engine/job-kinds.js';
+import { enqueueJob } from '../../server/src/engine/jobs.js';
 import { startTestSandbox } from '../helpers/sandbox-client.js';
 
 const children: ChildProcess[] = [];
@@ -14,8 +18,8 @@ afterEach(() => {
 });
 
 /** Runs `npm start`'s entry point; resolves with its output once `until` appears, rejects on exit. */
-function runMain(env: Record<string, string>, until: RegExp): Promise<{ output: string; code: number | null }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+function runMain(env: Record<string, string>, until: RegExp, args: string[] = []): Promise<{ output: string; code: number | null }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -82,3 +86,46 @@ describe('npm start with a Zoho client configured', () => {
   });
 });
 
+describe('npm start -- --role web | worker', () => {
+  it('a web process and a worker process share one data directory: the web one answers HTTP, the worker one runs the queued jobs and listens nowhere', async () => {
+    const sandbox = await startTestSandbox();
+    try {
+      const dataDir = mkdtempSync(join(tmpdir(), 'roles-'));
+      dirs.push(dataDir);
+      const env = {
+        DATA_DIR: dataDir,
+        ZOHO_CLIENT_ID: '1000.TESTCLIENT',
+        ZOHO_CLIENT_SECRET: 'secret',
+        ZOHO_ACCOUNTS_URL: sandbox.url,
+        ZOHO_SANDBOX_URL: sandbox.url,
+        ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
+        MAIL_IDLE: 'false',
+        LOG_LEVEL: 'warn',
+      };
+      const web = await runMain({ ...env, PORT: '0' }, /Backend listening on (http:\/\/\S+)/, ['--role', 'web']);
+      expect(web.output).toContain('(web only: workers run the jobs)');
+      const url = /Backend listening on (http:\/\/\S+)/.exec(web.output)![1]!;
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const worker = await runMain({ ...env, PORT: '0' }, /Backend worker running/, ['--role', 'worker']);
+      expect(worker.code).toBeNull();
+      expect(worker.output).not.toContain('listening');
+      // Work queued in the shared database (as the web process queues it) is taken by the worker.
+      const db = openDb(join(dataDir, 'app.sqlite'), appMigrations);
+      try {
+        const now = Date.now();
+        enqueueJob(db, jobOf('flush', { orgId: 'an-org-that-left' }, now), now);
+        await expect.poll(() => db.prepare("SELECT status FROM jobs WHERE job_key = 'flush:an-org-that-left'").pluck().get(), { timeout: 15_000 }).toBe('done');
+      } finally {
+        db.close();
+      }
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
+  it('refuses an unknown role, naming the choices', async () => {
+    const { output, code } = await runMain({ ZOHO_CLIENT_ID: '1000.TESTCLIENT', ZOHO_CLIENT_SECRET: 'secret', DATA_DIR: tmpdir(), ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64') }, /(?!)/, ['--role', 'cook']);
+    expect(code).toBe(1);
+    expect(output).toContain('--role must be all, web or worker (got cook).');
+  });
+});

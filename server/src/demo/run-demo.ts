@@ -199,19 +199,21 @@ export async function runDemo(env: DemoEnv, options: { reset: boolean }): Promis
       WIDGET_ORIGINS: sandbox.url,
     }),
   );
+  const backendUrl = backend.url;
+  if (!backendUrl) throw new Error('the demo backend runs the web role');
   // With PORT=0 the backend's address is known only now: the CRM page must frame the real one.
-  sandbox.deps.widgetUrl = `${backend.url}/app/widget.html`;
+  sandbox.deps.widgetUrl = `${backendUrl}/app/widget.html`;
   deliver = async (raw) => {
-    await json(await fetch(`${backend.url}/webhooks/inbound`, { method: 'POST', headers: { authorization: `Bearer ${state.inboundToken}`, 'content-type': 'message/rfc822' }, body: raw }), 'delivering the reply');
+    await json(await fetch(`${backendUrl}/webhooks/inbound`, { method: 'POST', headers: { authorization: `Bearer ${state.inboundToken}`, 'content-type': 'message/rfc822' }, body: raw }), 'delivering the reply');
   };
-  await provision(state, { sandbox: sandbox.url, backend: backend.url }, dataDir);
+  await provision(state, { sandbox: sandbox.url, backend: backendUrl }, dataDir);
   state = loadState(dataDir);
   const orgId = (await json<{ orgs: { org_id: string }[] }>(await fetch(`${sandbox.url}/sandbox/orgs`), 'listing orgs')).orgs.find((org) => org.org_id === state.zohoOrgId)?.org_id;
   if (!orgId) throw new Error('the demo org is missing from the sandbox: run npm start -- --reset');
   return {
     crmUrl: `${sandbox.url}/ui/${orgId}`,
     mailUrl: mailView.url,
-    backendUrl: backend.url,
+    backendUrl,
     async stop() {
       await backend.stop();
       await sandbox.stop();
