@@ -45,4 +45,16 @@ describe('openDb', () => {
     expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
     db.close();
   });
+
+  it("hands out a compiled statement again, with its result mode reset, so callers never see each other's pluck or raw", () => {
+    const db = openDb(':memory:', migrations);
+    db.prepare("INSERT INTO things (name, note) VALUES ('a', 'b')").run();
+    const sql = 'SELECT name, note FROM things';
+    expect(db.prepare(sql)).toBe(db.prepare(sql));
+    expect(db.prepare(sql).pluck().get()).toBe('a');
+    expect(db.prepare(sql).get()).toEqual({ name: 'a', note: 'b' });
+    expect(db.prepare(sql).raw().get()).toEqual(['a', 'b']);
+    expect(db.prepare(sql).get()).toEqual({ name: 'a', note: 'b' });
+    db.close();
+  });
 });

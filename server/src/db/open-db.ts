@@ -13,7 +13,7 @@ export interface Migration {
  * Production and tests use this one function; tests pass ':memory:'.
  */
 export function openDb(path: string, migrations: readonly Migration[]): Db {
-  const db = new Database(path);
+  const db = cachingStatements(new Database(path));
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
   // better-sqlite3 leaves WAL at NORMAL; FULL makes every commit durable before we acknowledge it.
   db.pragma('synchronous = FULL');
@@ -25,6 +25,32 @@ export function openDb(path: string, migrations: readonly Migration[]): Db {
     db.close();
     throw error;
   }
+  return db;
+}
+
+/** How many distinct statements a connection keeps compiled (the SQL text is the key). */
+const STATEMENT_CACHE = 1_000;
+
+/**
+ * better-sqlite3 compiles a statement on every prepare(); the hot paths (a webhook's eight
+ * statements, every job claim) prepare the same SQL again and again. The connection keeps each
+ * compiled statement by its text and hands it out again with its result mode reset (pluck, raw,
+ * expand), so a caller never sees another caller's mode. Nothing here iterates a statement, which
+ * would make a shared one busy.
+ */
+function cachingStatements(db: Db): Db {
+  const compile = db.prepare.bind(db);
+  const cache = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    const cached = cache.get(sql);
+    if (cached) {
+      if (cached.reader) cached.raw(false).expand(false).pluck(false);
+      return cached;
+    }
+    const statement = compile(sql);
+    if (cache.size < STATEMENT_CACHE) cache.set(sql, statement);
+    return statement;
+  }) as Db['prepare'];
   return db;
 }
 
