@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appMigrations } from '../../server/src/db/migrations.js';
 import { type Db, openDb } from '../../server/src/db/open-db.js';
-import { type JobRow, countJobs, enqueueJob } from '../../server/src/engine/jobs.js';
+import { type JobRow, countJobs, enqueueJob, hasQueuedJob } from '../../server/src/engine/jobs.js';
 import { handle } from '../../server/src/engine/job-kinds.js';
 import { type JobHandler, JobRunner } from '../../server/src/engine/runner.js';
 import { ManualClock } from '../../server/src/lib/clock.js';
@@ -110,5 +110,43 @@ describe('the job runner', () => {
     expect(ran).toEqual([0]);
     const bad = db.prepare("SELECT status, last_error FROM jobs WHERE job_key = 'step:bad'").get();
     expect(bad).toEqual({ status: 'failed', last_error: 'bad step payload: step Too small: expected number to be >=0' });
+  });
+
+  it('polling: while one lane runs a long job, a free lane still takes work queued without a poke (as another process queues it)', async () => {
+    queue('org-a', 'intake', 1);
+    let releaseLong: () => void;
+    const long = new Promise<void>((resolve) => (releaseLong = resolve));
+    let tookB: () => void;
+    const bTaken = new Promise<void>((resolve) => (tookB = resolve));
+    const runner = new JobRunner(db, clock, {
+      intake: async () => long,
+      step: async () => tookB(),
+    }, silentLogger, { concurrency: 2 });
+    runner.start(10);
+    try {
+      // A's job is running (it waits for us); B's work arrives with nobody poking the runner.
+      await expect.poll(() => countJobs(db, 'running')).toBe(1);
+      queue('org-b', 'step', 1);
+      await bTaken;
+      // B is done while A's long job still runs.
+      await expect.poll(() => countJobs(db, 'done')).toBe(1);
+      expect(db.prepare("SELECT org_id FROM jobs WHERE status = 'running'").pluck().all()).toEqual(['org-a']);
+    } finally {
+      releaseLong!();
+      await runner.stop();
+    }
+  });
+
+  it("finds a record's queued intake however many finished ones sort before it", () => {
+    const prefix = 'intake:org-a:Contacts:5725713000000001105:';
+    db.transaction(() => {
+      for (let index = 100; index < 250; index += 1) enqueueJob(db, { orgId: 'org-a', kind: 'intake', key: `${prefix}inbox${index}`, payload: {}, runAt: 0 }, 0);
+      db.prepare("UPDATE jobs SET status = 'done'").run();
+      // "inbox9" sorts after all 150 of them.
+      enqueueJob(db, { orgId: 'org-a', kind: 'intake', key: `${prefix}inbox9`, payload: {}, runAt: 0 }, 0);
+    })();
+    expect(hasQueuedJob(db, prefix)).toBe(true);
+    db.prepare("UPDATE jobs SET status = 'done'").run();
+    expect(hasQueuedJob(db, prefix)).toBe(false);
   });
 });

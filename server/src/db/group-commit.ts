@@ -40,6 +40,8 @@ export class GroupCommit {
           try {
             outcomes.push({ ok: true, value: this.db.transaction(item.work)() });
           } catch (error) {
+            // Some errors (disk full, I/O) make SQLite roll the whole transaction back: then nothing of the batch is stored.
+            if (!this.db.inTransaction) throw error;
             outcomes.push({ ok: false, error });
           }
         }

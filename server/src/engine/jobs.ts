@@ -199,6 +199,8 @@ export function requestJobSooner(db: Db, job: NewJob, now: number): void {
 export function hasQueuedJob(db: Db, prefix: string): boolean {
   // By the key's unique index: with "status = 'queued'" in the WHERE, SQLite's planner picked jobs_due
   // and read every queued job (one notification cost O(queue); the webhook bench found it).
-  const rows = db.prepare('SELECT status FROM jobs WHERE job_key >= ? AND job_key < ? ORDER BY job_key LIMIT 100').all(prefix, `${prefix}\uffff`) as { status: string }[];
+  // Every job of the prefix (one record's intakes, bounded by retention), not the first N: keys sort
+  // as text, so a queued one may come after any number of finished ones.
+  const rows = db.prepare('SELECT status FROM jobs WHERE job_key >= ? AND job_key < ?').all(prefix, `${prefix}\uffff`) as { status: string }[];
   return rows.some((row) => row.status === 'queued');
 }

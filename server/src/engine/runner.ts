@@ -163,7 +163,9 @@ export class JobRunner {
     while (this.workers.size < this.concurrency) {
       const worker: Promise<void> = this.lane().finally(() => {
         this.workers.delete(worker);
-        if (this.workers.size === 0) this.schedule();
+        // A free lane keeps polling, even while another runs a long job: work other processes
+        // queue, and work that falls due, are taken within pollMs.
+        this.schedule();
       });
       this.workers.add(worker);
     }

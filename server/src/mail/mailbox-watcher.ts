@@ -78,14 +78,19 @@ export class MailboxWatcher {
   /** Renews the leases held (one lost, say after a long stall, is let go) and takes over lapsed ones. */
   renew(): void {
     if (this.stopped) return;
-    const now = this.clock.now();
-    for (const id of [...this.held]) {
-      if (acquireLease(this.db, idleLeaseName(id), this.holder, now, this.leaseMs)) continue;
-      this.logger.warn('mailbox watch lease lost to another process', { assistantId: id });
-      this.held.delete(id);
-      this.drop(id);
+    try {
+      const now = this.clock.now();
+      for (const id of [...this.held]) {
+        if (acquireLease(this.db, idleLeaseName(id), this.holder, now, this.leaseMs)) continue;
+        this.logger.warn('mailbox watch lease lost to another process', { assistantId: id });
+        this.held.delete(id);
+        this.drop(id);
+      }
+      this.refresh();
+    } catch (error) {
+      // The database busy past its timeout (another process writing): the next round tries again.
+      this.logger.warn('mailbox watch lease renewal failed', { error: error instanceof Error ? error.message : String(error) });
     }
-    this.refresh();
   }
 
   /** Whether this process idles on the mailbox (holds its lease). */
@@ -109,10 +114,18 @@ export class MailboxWatcher {
 
   private async watch(orgId: string, assistantId: string, backoff: number): Promise<void> {
     const settings = openMailbox(this.db, this.cipher, orgId, assistantId);
-    if (!settings || this.stopped || !this.held.has(assistantId)) return;
-    const address = await checkMailboxHost(settings.host, this.allowPrivate).catch(() => null);
-    if (!address || this.stopped) {
-      this.logger.warn('mailbox watch refused: the server is on a private address', { orgId, assistantId });
+    if (this.stopped || !this.held.has(assistantId)) return;
+    if (!settings) {
+      // No mailbox any more: let the lease go, so a later setting is picked up by whoever looks first.
+      this.release(assistantId);
+      return;
+    }
+    const address = await checkMailboxHost(settings.host, this.allowPrivate).catch((error: unknown) => error);
+    if (this.stopped || !this.held.has(assistantId)) return;
+    if (typeof address !== 'string') {
+      // Refused (a private address) or not resolved now: try again later, with backoff.
+      this.logger.warn('mailbox watch could not use the server address', { orgId, assistantId, error: address instanceof Error ? address.message : String(address) });
+      this.retry(orgId, assistantId, backoff);
       return;
     }
     const client = imapClient(settings, { idleSoon: true, address });
