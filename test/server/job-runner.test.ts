@@ -149,4 +149,29 @@ describe('the job runner', () => {
     db.prepare("UPDATE jobs SET status = 'done'").run();
     expect(hasQueuedJob(db, prefix)).toBe(false);
   });
+
+  it('two runners on one database (two worker processes) never run two jobs of one org at once, and run every job once', async () => {
+    const other = openDb(join(dir, 'app.sqlite'), appMigrations);
+    try {
+      for (const org of ['org-a', 'org-b']) queue(org, 'intake', 10);
+      const inFlight = new Map<string, number>();
+      let mostPerOrg = 0;
+      let most = 0;
+      const ran: number[] = [];
+      const handler: JobHandler = async (job: JobRow) => {
+        inFlight.set(job.org_id, (inFlight.get(job.org_id) ?? 0) + 1);
+        mostPerOrg = Math.max(mostPerOrg, inFlight.get(job.org_id)!);
+        most = Math.max(most, [...inFlight.values()].reduce((sum, count) => sum + count, 0));
+        for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+        inFlight.set(job.org_id, inFlight.get(job.org_id)! - 1);
+        ran.push(job.id);
+      };
+      const one = new JobRunner(db, clock, { intake: handler }, silentLogger, { concurrency: 2 });
+      const two = new JobRunner(other, clock, { intake: handler }, silentLogger, { concurrency: 2 });
+      await Promise.all([one.runUntilIdle(), two.runUntilIdle()]);
+      expect({ mostPerOrg, most, ran: ran.length, distinct: new Set(ran).size, done: countJobs(db, 'done') }).toEqual({ mostPerOrg: 1, most: 2, ran: 20, distinct: 20, done: 20 });
+    } finally {
+      other.close();
+    }
+  });
 });

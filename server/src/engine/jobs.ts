@@ -92,7 +92,11 @@ function orgsWithQueuedWork(db: Db): { org_id: string; due_at: number }[] {
     .all() as { org_id: string; due_at: number }[];
 }
 
-function nextJob(db: Db, now: number, busy: ReadonlySet<string>, recent: readonly string[]): JobRow | undefined {
+function nextJob(db: Db, now: number, busyHere: ReadonlySet<string>, recent: readonly string[]): JobRow | undefined {
+  // An org with a job running anywhere (a live lease, in this process or another on the same
+  // database) waits: an org's jobs run one at a time across every worker.
+  const running = db.prepare("SELECT DISTINCT org_id FROM jobs WHERE status = 'running' AND lease_until > ?").pluck().all(now) as string[];
+  const busy = new Set([...busyHere, ...running]);
   // A job whose runner died (its lease ran out) is taken back first.
   const stale = (db.prepare("SELECT * FROM jobs WHERE status = 'running' AND lease_until <= ? ORDER BY run_at, id LIMIT 16").all(now) as JobRow[]).find((row) => !busy.has(row.org_id));
   if (stale) return stale;
@@ -113,8 +117,9 @@ function nextJob(db: Db, now: number, busy: ReadonlySet<string>, recent: readonl
 }
 
 /**
- * Claims the next due job (or one whose lease ran out), never for one of `busyOrgs` (orgs this
- * runner is working for now: an org's jobs run one at a time). Orgs take turns: `recentOrgs` are
+ * Claims the next due job (or one whose lease ran out), never for an org with a job running (in
+ * `busyOrgs`, this runner's, or under a live lease in any process: an org's jobs run one at a
+ * time). Orgs take turns: `recentOrgs` are
  * the orgs served lately, the most recent first, and the claim goes to the org served longest ago
  * (or never) among those with due work, so one org's queue holds another's due work back by one
  * job at most. Within an org, by `run_at`.

@@ -70,7 +70,9 @@ export class JobRunner {
     private readonly logger: Logger,
     options: RunnerOptions = {},
   ) {
-    this.leaseMs = options.leaseMs ?? 5 * 60 * 1000;
+    // Renewed every third of it while the handler runs; short, because an org waits for a job of a
+    // crashed process until its lease lapses (an org's jobs run one at a time, across processes).
+    this.leaseMs = options.leaseMs ?? 90 * 1000;
     this.baseBackoffMs = options.baseBackoffMs ?? 30_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 6 * 60 * 60 * 1000;
     this.authorizationPauseMs = options.authorizationPauseMs ?? 60 * 60 * 1000;
