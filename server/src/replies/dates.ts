@@ -85,6 +85,14 @@ interface Found {
 
 const LOOSE_TIME = /^[\s,]*(?:at|à|a las|as|às|um|ab|a partir das|vers|gegen|alle)?\s*(?:(\d{1,2})[:h](\d{2})\b(?!\s*[ap]\.?m\b)|(\d{1,2})(?:[:.](\d{2}))?\s*(?:h|hs|hrs|uhr|horas|heures)\b)/i;
 
+/** A time at the start of `text` that chrono left unread ("às 15h00", "um 14 Uhr"), and how many characters it takes. */
+function looseTime(text: string): { hour: number; minute: number; length: number } | null {
+  const match = text.match(LOOSE_TIME);
+  if (!match) return null;
+  const hour = Number(match[1] ?? match[3]);
+  return hour <= 23 ? { hour, minute: Number(match[2] ?? match[4] ?? 0), length: match[0].length } : null;
+}
+
 function chronoDates(text: string, language: Language, reference: Reference): Found[] {
   const ref = { instant: reference.instant, timezone: reference.offsetMinutes ?? 0 };
   const results: Found[] = [];
@@ -151,9 +159,9 @@ function chronoDates(text: string, language: Language, reference: Reference): Fo
         if (after) end += after[0].length;
         if (inside) {
           // chrono took "mardi 17 à 15h" for 17:00; the number is the day, the time is what follows it.
-          const time = result.text.slice(inside[0].length).match(LOOSE_TIME);
-          hour = time ? Number(time[1] ?? time[3]) : null;
-          minute = time ? Number(time[2] ?? time[4] ?? 0) : 0;
+          const time = looseTime(result.text.slice(inside[0].length));
+          hour = time?.hour ?? null;
+          minute = time?.minute ?? 0;
         }
       } else if (NEXT_WEEK_BEFORE.test(before) || NEXT_WEEK_AFTER.test(normalise(text.slice(end, end + 24)))) {
         // "nächste Woche Dienstag", "Tuesday next week": that weekday of next week.
@@ -175,11 +183,10 @@ function chronoDates(text: string, language: Language, reference: Reference): Fo
     }
     if (hour === null) {
       // "quinta às 15h30", "Donnerstag 14 Uhr": a time chrono left unread right after the day.
-      const loose = text.slice(end, end + 30).match(LOOSE_TIME);
-      if (loose && Number(loose[1] ?? loose[3]) <= 23) {
-        hour = Number(loose[1] ?? loose[3]);
-        minute = Number(loose[2] ?? loose[4] ?? 0);
-        end += loose[0].length;
+      const loose = looseTime(text.slice(end, end + 30));
+      if (loose) {
+        ({ hour, minute } = loose);
+        end += loose.length;
       }
     }
     const endDay = result.end ? { year: result.end.get('year') ?? day.year, month: result.end.get('month') ?? day.month, day: result.end.get('day') ?? day.day } : null;
@@ -202,11 +209,10 @@ function chronoDates(text: string, language: Language, reference: Reference): Fo
     let hour: number | null = null;
     let minute = 0;
     let length = whole.length;
-    const loose = text.slice(index + length, index + length + 30).match(LOOSE_TIME);
-    if (loose && Number(loose[1] ?? loose[3]) <= 23) {
-      hour = Number(loose[1] ?? loose[3]);
-      minute = Number(loose[2] ?? loose[4] ?? 0);
-      length += loose[0].length;
+    const loose = looseTime(text.slice(index + length, index + length + 30));
+    if (loose) {
+      ({ hour, minute } = loose);
+      length += loose.length;
     }
     results.push({ day, dayCertain: true, monthCertain: true, hour, minute, index, text: text.slice(index, index + length), end: null });
   }
