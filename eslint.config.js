@@ -9,6 +9,18 @@ const restrictedOutsideDb = {
   ],
 };
 
+/** Outside engine/, its internals (engine.deps, engine.runner) are not reached into: the engine is the only door. */
+const engineDoor = ['object.name', 'object.property.name'].map((object) => ({
+  selector: `MemberExpression[${object}='engine'][property.name=/^(deps|runner)$/]`,
+  message: 'Call an Engine method: the engine is the only door.',
+}));
+
+/** SQL lives in repositories under server/src/db/ (or behind an Engine method). */
+const noSql = ['callee.object.name', 'callee.object.property.name'].map((object) => ({
+  selector: `CallExpression[callee.property.name=/^(prepare|exec|pragma)$/][${object}='db']`,
+  message: 'SQL lives in repositories under server/src/db/ (or behind an Engine method).',
+}));
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'app/', 'dist/', 'data/', 'test-artifacts/'] },
   js.configs.recommended,
@@ -37,24 +49,14 @@ export default tseslint.config(
     // The engine is the only door: outside engine/, its internals (engine.deps, engine.runner) are not reached into.
     files: ['server/src/{routes,services,http,connector,demo,auth,mail}/**/*.ts', 'server/src/app.ts'],
     rules: {
-      'no-restricted-syntax': [
-        'error',
-        { selector: "MemberExpression[object.name='engine'][property.name=/^(deps|runner)$/]", message: 'Call an Engine method: the engine is the only door.' },
-        { selector: "MemberExpression[object.property.name='engine'][property.name=/^(deps|runner)$/]", message: 'Call an Engine method: the engine is the only door.' },
-      ],
+      'no-restricted-syntax': ['error', ...engineDoor],
     },
   },
   {
     // No SQL in the web layer and the services: it lives in repositories (db/) and the engine.
     files: ['server/src/{routes,services,http}/**/*.ts', 'server/src/app.ts'],
     rules: {
-      'no-restricted-syntax': [
-        'error',
-        { selector: "MemberExpression[object.name='engine'][property.name=/^(deps|runner)$/]", message: 'Call an Engine method: the engine is the only door.' },
-        { selector: "MemberExpression[object.property.name='engine'][property.name=/^(deps|runner)$/]", message: 'Call an Engine method: the engine is the only door.' },
-        { selector: "CallExpression[callee.property.name=/^(prepare|exec|pragma)$/][callee.object.name='db']", message: 'SQL lives in repositories under server/src/db/ (or behind an Engine method).' },
-        { selector: "CallExpression[callee.property.name=/^(prepare|exec|pragma)$/][callee.object.property.name='db']", message: 'SQL lives in repositories under server/src/db/ (or behind an Engine method).' },
-      ],
+      'no-restricted-syntax': ['error', ...engineDoor, ...noSql],
     },
   },
   {
