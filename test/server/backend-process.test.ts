@@ -36,25 +36,26 @@ function runMain(env: Record<string, string>, until: RegExp, args: string[] = []
   });
 }
 
+/** The settings of a backend whose Zoho is the sandbox at `sandboxUrl`. */
+function sandboxEnv(sandboxUrl: string, dataDir: string): Record<string, string> {
+  return {
+    DATA_DIR: dataDir,
+    ZOHO_CLIENT_ID: '1000.TESTCLIENT',
+    ZOHO_CLIENT_SECRET: 'secret',
+    ZOHO_ACCOUNTS_URL: sandboxUrl,
+    ZOHO_SANDBOX_URL: sandboxUrl,
+    ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
+    LOG_LEVEL: 'warn',
+  };
+}
+
 describe('npm start with a Zoho client configured', () => {
   it('runs the backend against the configured Zoho (here the sandbox), and nothing else', async () => {
     const sandbox = await startTestSandbox();
     try {
       const dataDir = mkdtempSync(join(tmpdir(), 'main-'));
       dirs.push(dataDir);
-      const { output, code } = await runMain(
-        {
-          PORT: '0',
-          DATA_DIR: dataDir,
-          ZOHO_CLIENT_ID: '1000.TESTCLIENT',
-          ZOHO_CLIENT_SECRET: 'secret',
-          ZOHO_ACCOUNTS_URL: sandbox.url,
-          ZOHO_SANDBOX_URL: sandbox.url,
-          ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
-          LOG_LEVEL: 'warn',
-        },
-        /Backend listening on (http:\/\/\S+)/,
-      );
+      const { output, code } = await runMain({ ...sandboxEnv(sandbox.url, dataDir), PORT: '0' }, /Backend listening on (http:\/\/\S+)/);
       expect(code).toBeNull();
       expect(output).not.toContain('Zoho sandbox listening');
       const url = /Backend listening on (http:\/\/\S+)/.exec(output)![1]!;
@@ -92,16 +93,7 @@ describe('npm start -- --role web | worker', () => {
     try {
       const dataDir = mkdtempSync(join(tmpdir(), 'roles-'));
       dirs.push(dataDir);
-      const env = {
-        DATA_DIR: dataDir,
-        ZOHO_CLIENT_ID: '1000.TESTCLIENT',
-        ZOHO_CLIENT_SECRET: 'secret',
-        ZOHO_ACCOUNTS_URL: sandbox.url,
-        ZOHO_SANDBOX_URL: sandbox.url,
-        ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
-        MAIL_IDLE: 'false',
-        LOG_LEVEL: 'warn',
-      };
+      const env = { ...sandboxEnv(sandbox.url, dataDir), MAIL_IDLE: 'false' };
       const web = await runMain({ ...env, PORT: '0' }, /Backend listening on (http:\/\/\S+)/, ['--role', 'web']);
       expect(web.output).toContain('(web only: workers run the jobs)');
       const url = /Backend listening on (http:\/\/\S+)/.exec(web.output)![1]!;
