@@ -32,6 +32,24 @@ function queue(orgId: string, kind: string, count: number, runAt = clock.now()):
   })();
 }
 
+/**
+ * A handler that yields to the event loop (no timer) as a Zoho call would, so other lanes run
+ * meanwhile, and records how many jobs ran at once in all and per org, and which ran.
+ */
+function tracking() {
+  const inFlight = new Map<string, number>();
+  const seen = { most: 0, mostPerOrg: 0, ran: [] as number[] };
+  const handler: JobHandler = async (job: JobRow) => {
+    inFlight.set(job.org_id, (inFlight.get(job.org_id) ?? 0) + 1);
+    seen.most = Math.max(seen.most, [...inFlight.values()].reduce((sum, count) => sum + count, 0));
+    seen.mostPerOrg = Math.max(seen.mostPerOrg, inFlight.get(job.org_id)!);
+    for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    inFlight.set(job.org_id, inFlight.get(job.org_id)! - 1);
+    seen.ran.push(job.id);
+  };
+  return { handler, seen };
+}
+
 describe('the job runner', () => {
   it("one org's 10,000 due intakes hold another org's due step back by one job", async () => {
     // Org A's bulk reassignment was queued first, a minute earlier than B's step.
@@ -58,25 +76,12 @@ describe('the job runner', () => {
 
   it('runs up to its concurrency at once, never two jobs of one org, and every job exactly once', async () => {
     for (const org of ['org-a', 'org-b', 'org-c']) queue(org, 'intake', 20);
-    const inFlight = new Map<string, number>();
-    let most = 0;
-    let mostPerOrg = 0;
-    const done: number[] = [];
-    const handler: JobHandler = async (job: JobRow) => {
-      inFlight.set(job.org_id, (inFlight.get(job.org_id) ?? 0) + 1);
-      const total = [...inFlight.values()].reduce((sum, count) => sum + count, 0);
-      most = Math.max(most, total);
-      mostPerOrg = Math.max(mostPerOrg, inFlight.get(job.org_id)!);
-      // Yield to the event loop (no timer), as a Zoho call would, so the other lanes run meanwhile.
-      for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setImmediate(resolve));
-      inFlight.set(job.org_id, inFlight.get(job.org_id)! - 1);
-      done.push(job.id);
-    };
+    const { handler, seen } = tracking();
     const runner = new JobRunner(db, clock, { intake: handler }, silentLogger, { concurrency: 2 });
     expect(await runner.runUntilIdle()).toBe(60);
-    expect(most).toBe(2);
-    expect(mostPerOrg).toBe(1);
-    expect(new Set(done).size).toBe(60);
+    expect(seen.most).toBe(2);
+    expect(seen.mostPerOrg).toBe(1);
+    expect(new Set(seen.ran).size).toBe(60);
     expect(countJobs(db, 'done')).toBe(60);
   });
 
@@ -154,22 +159,11 @@ describe('the job runner', () => {
     const other = openDb(join(dir, 'app.sqlite'), appMigrations);
     try {
       for (const org of ['org-a', 'org-b']) queue(org, 'intake', 10);
-      const inFlight = new Map<string, number>();
-      let mostPerOrg = 0;
-      let most = 0;
-      const ran: number[] = [];
-      const handler: JobHandler = async (job: JobRow) => {
-        inFlight.set(job.org_id, (inFlight.get(job.org_id) ?? 0) + 1);
-        mostPerOrg = Math.max(mostPerOrg, inFlight.get(job.org_id)!);
-        most = Math.max(most, [...inFlight.values()].reduce((sum, count) => sum + count, 0));
-        for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setImmediate(resolve));
-        inFlight.set(job.org_id, inFlight.get(job.org_id)! - 1);
-        ran.push(job.id);
-      };
+      const { handler, seen } = tracking();
       const one = new JobRunner(db, clock, { intake: handler }, silentLogger, { concurrency: 2 });
       const two = new JobRunner(other, clock, { intake: handler }, silentLogger, { concurrency: 2 });
       await Promise.all([one.runUntilIdle(), two.runUntilIdle()]);
-      expect({ mostPerOrg, most, ran: ran.length, distinct: new Set(ran).size, done: countJobs(db, 'done') }).toEqual({ mostPerOrg: 1, most: 2, ran: 20, distinct: 20, done: 20 });
+      expect({ mostPerOrg: seen.mostPerOrg, most: seen.most, ran: seen.ran.length, distinct: new Set(seen.ran).size, done: countJobs(db, 'done') }).toEqual({ mostPerOrg: 1, most: 2, ran: 20, distinct: 20, done: 20 });
     } finally {
       other.close();
     }
