@@ -1,19 +1,29 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The storage and engine suites run twice: on SQLite (with everything else) and on PostgreSQL, in
+ * a private cluster that test/postgres-setup.ts starts (TEST_DIALECT tells test/helpers/store.ts).
+ */
+export const POSTGRES_SUITES = ['test/server/store.test.ts'];
+
+const shared = {
+  environment: 'node',
+  // Suites that drive Zoho's SDK share its process-global state, so files run one at a time
+  // per worker and tests inside a file run in order.
+  testTimeout: 20_000,
+  hookTimeout: 20_000,
+} as const;
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
-    environment: 'node',
-    // Suites that drive Zoho's SDK share its process-global state, so files run one at a time
-    // per worker and tests inside a file run in order.
     fileParallelism: true,
     pool: 'forks',
-    // Two files at once even on two cores: most suites wait on sockets, SMTP and child processes
-    // (331 s one at a time, 238 s two at a time on this 2-core machine).
+    // Two files at once even on two cores: most suites wait on sockets, SMTP and child processes.
     maxWorkers: Math.max(2, availableParallelism() - 1),
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    projects: [
+      { test: { ...shared, name: 'sqlite', include: ['test/**/*.test.ts'], globalSetup: ['test/global-setup.ts'] } },
+      { test: { ...shared, name: 'postgres', include: POSTGRES_SUITES, globalSetup: ['test/postgres-setup.ts'], env: { TEST_DIALECT: 'postgres' } } },
+    ],
   },
 });
