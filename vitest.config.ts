@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * The storage and engine suites run twice: on SQLite (with everything else) and on PostgreSQL, in
  * a private cluster that test/postgres-setup.ts starts (TEST_DIALECT tells test/helpers/store.ts).
  */
-export const POSTGRES_SUITES = ['test/server/store.test.ts'];
+export const POSTGRES_SUITES = ['test/server/store.test.ts', 'test/postgres/**/*.test.ts'];
 
 const shared = {
   environment: 'node',
@@ -22,7 +22,7 @@ export default defineConfig({
     // Two files at once even on two cores: most suites wait on sockets, SMTP and child processes.
     maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
-      { test: { ...shared, name: 'sqlite', include: ['test/**/*.test.ts'], globalSetup: ['test/global-setup.ts'] } },
+      { test: { ...shared, name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/postgres/**'], globalSetup: ['test/global-setup.ts'] } },
       { test: { ...shared, name: 'postgres', include: POSTGRES_SUITES, globalSetup: ['test/postgres-setup.ts'], env: { TEST_DIALECT: 'postgres' } } },
     ],
   },

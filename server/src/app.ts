@@ -15,7 +15,7 @@ import { oauthRoutes } from './routes/oauth.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { widgetFiles } from './routes/widget-files.js';
-import { ping } from './db/open-db.js';
+import { ping } from './db/store.js';
 
 /** The backend's HTTP app. Everything it uses comes in through `deps`; main.ts builds the real ones. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -42,8 +42,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return c.json(body, 404);
   });
 
-  app.get('/healthz', (c) => {
-    ping(deps.db);
+  app.get('/healthz', async (c) => {
+    await ping(deps.db);
     return c.json({ status: 'ok', time: new Date(deps.clock.now()).toISOString() });
   });
 

@@ -14,7 +14,7 @@ export type Role = AppEnv['ROLE'];
  * once), and exactly one worker idles on each mailbox (a lease).
  */
 export async function startBackend(env: AppEnv, role: Role = env.ROLE) {
-  const { deps, close } = buildDeps(env);
+  const { deps, close } = await buildDeps(env);
   let server: ReturnType<typeof serve> | undefined;
   let url: string | null = null;
   if (role !== 'worker') {
@@ -31,14 +31,18 @@ export async function startBackend(env: AppEnv, role: Role = env.ROLE) {
   }
   let watcher: MailboxWatcher | undefined;
   if (role !== 'web') {
-    deps.engine.ensureRecurringWork();
+    await deps.engine.ensureRecurringWork();
     deps.engine.runner.start();
     // IMAP IDLE where servers offer it: new mail asks for a poll at once.
-    watcher = env.MAIL_IDLE ? new MailboxWatcher(deps.db, deps.cipher, deps.logger, (orgId, assistantId) => deps.engine.pollMailboxSoon(orgId, assistantId), deps.config.mailboxPrivateHosts) : undefined;
+    const pollSoon = (orgId: string, assistantId: string) => {
+      deps.engine.pollMailboxSoon(orgId, assistantId).catch((error: unknown) => deps.logger.warn('queueing a mailbox poll failed', { orgId, assistantId, error }));
+    };
+    watcher = env.MAIL_IDLE ? new MailboxWatcher(deps.db, deps.cipher, deps.logger, pollSoon, deps.config.mailboxPrivateHosts) : undefined;
     if (watcher) {
       const idle = watcher;
-      deps.mailboxesChanged = () => idle.refresh();
-      idle.refresh();
+      // A refresh that cannot reach the database is logged; the watcher's renewal rounds try again.
+      deps.mailboxesChanged = () => idle.refresh().catch((error: unknown) => deps.logger.warn('mailbox watcher refresh failed', { error }));
+      await deps.mailboxesChanged();
     }
   }
   return {
@@ -47,7 +51,7 @@ export async function startBackend(env: AppEnv, role: Role = env.ROLE) {
     publicUrl: deps.config.publicUrl,
     deps,
     async stop() {
-      watcher?.stop();
+      await watcher?.stop();
       if (server) {
         const listening = server;
         await new Promise<void>((resolve) => listening.close(() => resolve()));

@@ -1,8 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SqliteTokenVault } from './auth/token-vault.js';
-import { appMigrations } from './db/migrations.js';
-import { type Db, openDb } from './db/open-db.js';
+import { type Store, openStore } from './db/store.js';
 import type { AppEnv } from './env.js';
 import type { DnsResolver } from './mail/authentication.js';
 import type { AppDeps } from './http/context.js';
@@ -20,8 +19,6 @@ import { renewChannelIfExpiring } from './services/org-setup.js';
 import { type Mailer, SmtpMailer, UnconfiguredMailer } from './engine/mailer.js';
 import { LlmReplyRefiner } from './replies/llm-refiner.js';
 
-
-/** Builds the backend's dependencies from its configuration (the composition root). */
 /** The wall-clock moment a sped-up clock started, kept in DATA_DIR/time-origin (made on first use). */
 function timeOrigin(dataDir: string): number {
   const file = join(dataDir, 'time-origin');
@@ -37,7 +34,13 @@ function timeOrigin(dataDir: string): number {
   return now;
 }
 
-export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logger; db?: Db; mailer?: Mailer; dnsResolver?: DnsResolver } = {}): { deps: AppDeps; close(): Promise<void> } {
+/**
+ * Builds the backend's dependencies from its configuration (the composition root): opens the
+ * store (PostgreSQL at DATABASE_URL, else SQLite at DATABASE_PATH or DATA_DIR/app.sqlite) and
+ * brings it to the latest migration. A `store` override is the caller's to close; close() closes
+ * the one opened here.
+ */
+export async function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logger; store?: Store; mailer?: Mailer; dnsResolver?: DnsResolver } = {}): Promise<{ deps: AppDeps; close(): Promise<void> }> {
   const dataDir = resolve(env.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   // Tokens, leases on Zoho and HTTP live in real time; only the engine's schedule may run faster.
@@ -45,7 +48,8 @@ export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logg
   // A sped-up clock counts from an origin kept in DATA_DIR, so a restart goes on from where the last process was.
   const engineClock = overrides.clock ?? (env.TIME_SCALE === 1 ? systemClock : scaledClock(env.TIME_SCALE, systemClock, timeOrigin(dataDir)));
   const logger = overrides.logger ?? createLogger(env.LOG_LEVEL);
-  const db = overrides.db ?? openDb(env.DATABASE_PATH ?? join(dataDir, 'app.sqlite'), appMigrations);
+  const store = overrides.store ?? (await openStore({ url: env.DATABASE_URL, path: env.DATABASE_PATH ?? join(dataDir, 'app.sqlite') }));
+  const db = store.db;
   const cipher = new TokenCipher(env.ENCRYPTION_KEY, env.ENCRYPTION_KEY_PREVIOUS);
   const vault = new SqliteTokenVault(db, cipher, clock);
   const oauth = new ZohoOAuthClient({ clientId: env.ZOHO_CLIENT_ID, clientSecret: env.ZOHO_CLIENT_SECRET });
@@ -97,13 +101,13 @@ export function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?: Logg
     ...(overrides.dnsResolver ? { dnsResolver: overrides.dnsResolver } : {}),
     refiner: env.LLM_BASE_URL ? new LlmReplyRefiner({ baseUrl: env.LLM_BASE_URL, model: env.LLM_MODEL, apiKey: env.LLM_API_KEY }, logger) : undefined,
     renewChannel: async (orgId) => void (await renewChannelIfExpiring(deps, orgId)),
-  }, { concurrency: env.JOB_CONCURRENCY });
+  }, { concurrency: env.JOB_CONCURRENCY, leaseMs: env.JOB_LEASE_SECONDS * 1000 });
   return {
     deps,
     async close() {
       await deps.engine.runner.stop();
       await pool.close();
-      if (!overrides.db) db.close();
+      if (!overrides.store) await store.close();
     },
   };
 }

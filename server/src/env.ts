@@ -48,7 +48,10 @@ const appSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_URL: optionalUrl,
   DATA_DIR: z.string().min(1).default('./data'),
+  /** The SQLite file (DATA_DIR/app.sqlite by default); unused when DATABASE_URL is set. */
   DATABASE_PATH: z.string().min(1).optional(),
+  /** postgres://user:password@host:5432/name to keep the data in PostgreSQL instead of SQLite (every process on one database). */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   ZOHO_CLIENT_ID: z.string().min(1),
   ZOHO_CLIENT_SECRET: z.string().min(1),
   ZOHO_ACCOUNTS_URL: z.url({ protocol: /^https?$/ }).default('https://accounts.zoho.com'),
@@ -93,6 +96,7 @@ const appSchema = z.object({
   INBOUND_AUTH: z.enum(['require', 'off']).default('require'),
   /** Jobs the runner works on at once, each for a different org (an org's jobs run one at a time); Zoho calls share the gateway's lanes. */
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(90),
   /** Days raw inbound mail is kept (the log of what was read and done stays), and days notification bodies are kept. */
   RETENTION_RAW_MAIL_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
   RETENTION_INBOX_DAYS: z.coerce.number().int().min(1).max(3_650).default(14),

@@ -5,10 +5,12 @@
  */
 import { DEFAULT_CONNECTOR_SETTINGS } from '../../server/src/connector/settings.js';
 import { runSync } from '../../server/src/connector/sync.js';
-import { createLead } from '../../server/src/engine/leads.js';
+import { createLead } from '../../server/src/db/leads.js';
+import { transaction } from '../../server/src/db/store.js';
 import { startTestBackend } from '../helpers/backend-harness.js';
 import { connectOrg } from '../helpers/connected-org.js';
 import { setUpAssistant } from '../helpers/engine-scenario.js';
+import { value } from '../helpers/store.js';
 
 const LEADS = 1_000;
 const backend = await startTestBackend({ env: { LOG_LEVEL: 'silent' } });
@@ -17,17 +19,17 @@ try {
   const scenario = await setUpAssistant(backend, org);
   const zoho = async (method: string, path: string, body?: unknown) => backend.sandbox.crm((await backend.sandbox.token(org.zoho)).access_token, method, path, body, org.zoho.api_domain);
   await zoho('POST', '/settings/fields?module=Contacts', { fields: [{ field_label: 'Assistant State', data_type: 'text', length: 50 }, { field_label: 'Engagement Score', data_type: 'integer' }] });
-  const orgId = backend.deps.db.prepare('SELECT id FROM orgs').pluck().get() as string;
-  const sequenceId = backend.deps.db.prepare('SELECT id FROM sequences WHERE org_id = ? AND is_default = 1').pluck().get(orgId) as string;
+  const orgId = (await value<string>(backend.deps.db, 'SELECT id FROM orgs'))!;
+  const sequenceId = (await value<string>(backend.deps.db, 'SELECT id FROM sequences WHERE org_id = ? AND is_default = 1', orgId))!;
   // 1,000 Contacts in Zoho (100 per call) and a lead for each on our side, as if the assistant had worked them.
   for (let start = 0; start < LEADS; start += 100) {
     const data = Array.from({ length: 100 }, (_, index) => ({ First_Name: 'Pat', Last_Name: `Lead ${start + index}`, Email: `pat.${start + index}@company${(start + index) % 50}.test`, Owner: { id: org.repId } }));
     const created = await zoho('POST', '/Contacts', { data });
     const now = backend.sandbox.clock.now();
-    backend.deps.db.transaction(() => {
-      (created.body.data as { details: { id: string } }[]).forEach((row, index) =>
-        createLead(
-          backend.deps.db,
+    await transaction(backend.deps.db, async (tx) => {
+      for (const [index, row] of (created.body.data as { details: { id: string } }[]).entries()) {
+        await createLead(
+          tx,
           {
             org_id: orgId,
             assistant_id: String(scenario.assistant.id),
@@ -44,9 +46,9 @@ try {
             previous_owner_name: 'Sam Sales',
           },
           now,
-        ),
-      );
-    })();
+        );
+      }
+    });
   }
   // Saved off, so only the runs below happen (the mappings are checked when it is switched on).
   const saved = await org.api('PUT', '/connector', {

@@ -8,15 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { appMigrations } from '../../server/src/db/migrations.js';
-import { openDb } from '../../server/src/db/open-db.js';
-import { claimJob, completeJob, enqueueJob } from '../../server/src/engine/jobs.js';
+import { claimJob, completeJob, enqueueJob } from '../../server/src/db/jobs.js';
+import { openStore, transaction } from '../../server/src/db/store.js';
 import { JobRunner } from '../../server/src/engine/runner.js';
 import { systemClock } from '../../server/src/lib/clock.js';
 import { silentLogger } from '../../server/src/lib/logger.js';
 import { startTestBackend } from '../helpers/backend-harness.js';
 import { connectOrg } from '../helpers/connected-org.js';
 import { setUpAssistant } from '../helpers/engine-scenario.js';
+import { row, run } from '../helpers/store.js';
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -50,7 +50,7 @@ const backend = await startTestBackend({ env: { LOG_LEVEL: 'silent' } });
 try {
   const org = await connectOrg(backend);
   const scenario = await setUpAssistant(backend, org);
-  const channel = backend.deps.db.prepare('SELECT channel_id, org_id, token_sealed FROM notification_channels').get() as { channel_id: string; org_id: string; token_sealed: string };
+  const channel = (await row<{ channel_id: string; org_id: string; token_sealed: string }>(backend.deps.db, 'SELECT channel_id, org_id, token_sealed FROM notification_channels'))!;
   const token = backend.deps.cipher.decrypt(channel.token_sealed, `${channel.org_id}:channel_token`);
 
   // 1. Webhook ingest: verify, validate, commit to the inbox and queue intake (synchronous=FULL), answer.
@@ -66,7 +66,7 @@ try {
   const baseline = await load('  bare Hono handler', 5_000, 50, (index) => fetch(`${bareUrl}/webhooks/zoho`, { method: 'POST', body: body(index) }));
   console.log(`  ours / bare: throughput ${(ours.rate / baseline.rate).toFixed(2)}, p99 ${(ours.p99 / baseline.p99).toFixed(2)}×`);
   bareServer.close();
-  backend.deps.db.prepare("DELETE FROM jobs WHERE kind = 'intake'").run();
+  await run(backend.deps.db, "DELETE FROM jobs WHERE kind = 'intake'");
 
   // 2. Assignment to lead, through the sandbox's real notifications.
   backend.deps.engine.runner.start(5);
@@ -75,7 +75,7 @@ try {
     const recordId = await scenario.contact();
     const t0 = performance.now();
     await scenario.assign('Contacts', recordId, scenario.assistantUserId);
-    while (!scenario.leadOf(recordId)) await new Promise((resolve) => setTimeout(resolve, 2));
+    while (!(await scenario.leadOf(recordId))) await new Promise((resolve) => setTimeout(resolve, 2));
     delays.push(performance.now() - t0);
   }
   await backend.deps.engine.runner.stop();
@@ -101,7 +101,8 @@ try {
   const from = ledger.prepare('SELECT COALESCE(MAX(rowid), 0) FROM credit_ledger').pluck().get() as number;
   const startedAt = fresh.sandbox.clock.now();
   await scenario.settle();
-  for (let guard = 0; guard < 200 && records.some((recordId) => scenario.leadOf(recordId)?.status === 'active'); guard += 1) {
+  const statuses = async () => Promise.all(records.map(async (recordId) => (await scenario.leadOf(recordId))?.status));
+  for (let guard = 0; guard < 200 && (await statuses()).includes('active'); guard += 1) {
     if (!(await scenario.advanceToNextWork())) break;
   }
   const all = ledger.prepare('SELECT method, path, COUNT(*) AS calls, SUM(credits) AS credits FROM credit_ledger WHERE rowid > ? GROUP BY method, path ORDER BY calls DESC').all(from) as { method: string; path: string; calls: number; credits: number }[];
@@ -111,8 +112,9 @@ try {
   const calls = spent.reduce((sum, row) => sum + row.calls, 0);
   const credits = spent.reduce((sum, row) => sum + row.credits, 0);
   const days = (fresh.sandbox.clock.now() - startedAt) / 86_400_000;
-  const done = records.filter((recordId) => scenario.leadOf(recordId)?.status === 'handed_back').length;
-  const sent = backend.smtp.messages.filter((mail) => records.some((recordId) => mail.to.includes(scenario.leadOf(recordId)!.email!))).length;
+  const done = (await statuses()).filter((status) => status === 'handed_back').length;
+  const emails = await Promise.all(records.map(async (recordId) => (await scenario.leadOf(recordId))!.email!));
+  const sent = backend.smtp.messages.filter((mail) => emails.some((email) => mail.to.includes(email))).length;
   console.log(`5-step sequence, ${records.length} leads (${done} handed back, ${sent} emails): ${calls} Zoho calls, ${credits} credits → ${(credits / records.length).toFixed(2)} credits and ${(calls / records.length).toFixed(2)} calls per lead (aim: 3 credits)`);
   for (const row of spent) console.log(`  ${String(row.calls).padStart(5)} calls ${String(row.credits).padStart(5)} credits  ${row.method} ${row.path}`);
   const fixedCredits = fixed.reduce((sum, row) => sum + row.credits, 0);
@@ -124,32 +126,34 @@ try {
 // 3. The scheduler with 100,000 active leads: selecting due work and running step jobs.
 const dir = mkdtempSync(join(tmpdir(), 'bench-scheduler-'));
 try {
-  const db = openDb(join(dir, 'scheduler.sqlite'), appMigrations);
+  const store = await openStore({ path: join(dir, 'scheduler.sqlite') });
+  const db = store.db;
   const now = Date.UTC(2026, 10, 23, 10);
-  const insert = db.transaction(() => {
-    for (let index = 0; index < 100_000; index += 1) {
-      // 2,000 due now, the rest spread over the next 30 days.
-      const runAt = index < 2_000 ? now - 1 : now + 60_000 + (index % 43_200) * 60_000;
-      enqueueJob(db, { orgId: 'org', kind: 'step', key: `step:${index}:0`, payload: { leadId: String(index), step: 0 }, runAt }, now - 1);
-    }
-  });
+  const insert = () =>
+    transaction(db, async (tx) => {
+      for (let index = 0; index < 100_000; index += 1) {
+        // 2,000 due now, the rest spread over the next 30 days.
+        const runAt = index < 2_000 ? now - 1 : now + 60_000 + (index % 43_200) * 60_000;
+        await enqueueJob(tx, { orgId: 'org', kind: 'step', key: `step:${index}:0`, payload: { leadId: String(index), step: 0 }, runAt }, now - 1);
+      }
+    });
   let t0 = performance.now();
-  insert();
+  await insert();
   console.log(`scheduler: 100,000 queued step jobs written in ${(performance.now() - t0).toFixed(0)} ms`);
   const selects: number[] = [];
   t0 = performance.now();
   let claimed = 0;
   for (;;) {
     const s0 = performance.now();
-    const job = claimJob(db, now, 300_000);
+    const job = await claimJob(db, now, 300_000);
     selects.push(performance.now() - s0);
     if (!job) break;
-    completeJob(db, job, now);
+    await completeJob(db, job, now);
     claimed += 1;
   }
   const seconds = (performance.now() - t0) / 1000;
   console.log(`scheduler: ${claimed} due of 100,000 claimed and completed at ${(claimed / seconds).toFixed(0)} jobs/s (synchronous=FULL); select-and-claim p50 ${percentile(selects, 50).toFixed(2)} ms, p99 ${percentile(selects, 99).toFixed(2)} ms`);
-  db.close();
+  await store.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
@@ -157,12 +161,13 @@ try {
 // 4. Fairness: org A's bulk reassignment (10,000 due intakes, queued first) and one due step of org B.
 const fairDir = mkdtempSync(join(tmpdir(), 'bench-fairness-'));
 try {
-  const db = openDb(join(fairDir, 'fairness.sqlite'), appMigrations);
+  const store = await openStore({ path: join(fairDir, 'fairness.sqlite') });
+  const db = store.db;
   const now = Date.now();
-  db.transaction(() => {
-    for (let index = 0; index < 10_000; index += 1) enqueueJob(db, { orgId: 'org-a', kind: 'intake', key: `intake:a:${index}`, payload: {}, runAt: now - 60_000 }, now - 60_000);
-    enqueueJob(db, { orgId: 'org-b', kind: 'step', key: 'step:b:0', payload: {}, runAt: now }, now);
-  })();
+  await transaction(db, async (tx) => {
+    for (let index = 0; index < 10_000; index += 1) await enqueueJob(tx, { orgId: 'org-a', kind: 'intake', key: `intake:a:${index}`, payload: {}, runAt: now - 60_000 }, now - 60_000);
+    await enqueueJob(tx, { orgId: 'org-b', kind: 'step', key: 'step:b:0', payload: {}, runAt: now }, now);
+  });
   let stepAfter = 0;
   let stepPosition = 0;
   let ran = 0;
@@ -180,7 +185,7 @@ try {
   await runner.runUntilIdle();
   const seconds = (performance.now() - t0) / 1000;
   console.log(`fairness: org B's due step ran as job ${stepPosition} of ${ran}, ${stepAfter.toFixed(1)} ms after the start, while org A's 10,000 intakes were due first (goal: within 2 s); all ${ran} jobs at ${(ran / seconds).toFixed(0)} jobs/s with 2 lanes`);
-  db.close();
+  await store.close();
 } finally {
   rmSync(fairDir, { recursive: true, force: true });
 }

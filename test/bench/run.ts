@@ -64,7 +64,7 @@ try {
   const second = await test.createOrg({ name: 'Bench 2', client_id: client.body.client_id, limits: { credits_per_day: 10_000_000, concurrency: 1000 } });
   const first = await test.createOrg({ name: 'Bench 1', client_id: client.body.client_id, limits: { credits_per_day: 10_000_000, concurrency: 1000 } });
   for (const workers of [1, 2, 4]) {
-    const stack = buildGatewayStack({ clock: test.clock, clientId: client.body.client_id, clientSecret: client.body.client_secret, workers });
+    const stack = await buildGatewayStack({ clock: test.clock, clientId: client.body.client_id, clientSecret: client.body.client_secret, workers });
     try {
       const orgs = [await connectDirectly(test, stack, first, test.clock), await connectDirectly(test, stack, second, test.clock)];
       const expected = [first.org_id, second.org_id];

@@ -4,6 +4,7 @@ import type { TestBackend } from '../helpers/backend-harness.js';
 import { artifactPath, launchChromium } from '../helpers/browser.js';
 import type { ConnectedOrg } from '../helpers/connected-org.js';
 import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
+import { value } from '../helpers/store.js';
 
 let backend: TestBackend;
 let org: ConnectedOrg;
@@ -29,11 +30,11 @@ async function openRecord(recordId: string): Promise<Page> {
   return page;
 }
 
-const contextField = () => backend.deps.db.prepare("SELECT api_name FROM org_fields WHERE module = 'Contacts' AND role = 'context'").pluck().get() as string;
+const contextField = async () => String(await value(backend.deps.db, "SELECT api_name FROM org_fields WHERE module = 'Contacts' AND role = 'context'"));
 
 describe('the record widget inside the sandbox CRM page, in chromium', () => {
   it('loads cross-origin, saves the context, assigns to the assistant and hands back', async () => {
-    const recordId = await scenario.contact({ [contextField()]: 'Met at the Hannover fair.' });
+    const recordId = await scenario.contact({ [await contextField()]: 'Met at the Hannover fair.' });
     const page = await openRecord(recordId);
     const widget = page.frameLocator('#widget');
 
@@ -48,14 +49,14 @@ describe('the record widget inside the sandbox CRM page, in chromium', () => {
     await widget.locator('textarea').fill('Wants a pilot for two plants in Q1.');
     await widget.getByRole('button', { name: 'Save context' }).click();
     await expect.poll(() => widget.locator('[role="status"]').textContent()).toContain('Context saved to the record.');
-    expect((await scenario.record('Contacts', recordId))[contextField()]).toBe('Wants a pilot for two plants in Q1.');
+    expect((await scenario.record('Contacts', recordId))[await contextField()]).toBe('Wants a pilot for two plants in Q1.');
 
     // Assign: Owner becomes the assistant's user; the engine picks it up; the widget shows the lead.
     await widget.getByRole('button', { name: 'Assign to Nova' }).click();
     await expect.poll(async () => (await scenario.record('Contacts', recordId)).Owner.id, { timeout: 10_000 }).toBe(scenario.assistantUserId);
     await scenario.settle();
     await expect.poll(() => widget.locator('body').textContent(), { timeout: 15_000 }).toContain('Working this record');
-    expect(scenario.leadOf(recordId)).toMatchObject({ status: 'active', context: 'Wants a pilot for two plants in Q1.', previous_owner_id: org.repId });
+    expect(await scenario.leadOf(recordId)).toMatchObject({ status: 'active', context: 'Wants a pilot for two plants in Q1.', previous_owner_id: org.repId });
     await page.screenshot({ path: artifactPath('widget', '2-working.png') });
 
     // Hand back now: the previous owner gets the record back.

@@ -11,6 +11,7 @@ import type { AppDeps } from '../../server/src/http/context.js';
 import { createLogger } from '../../server/src/lib/logger.js';
 import { type TestSandbox, startTestSandbox } from './sandbox-client.js';
 import { startSmtpSink } from './smtp-sink.js';
+import { freshPostgresDatabase, testDialect } from './store.js';
 
 export const ADMIN_TOKEN = 'operator-token-for-tests-0123456789abcdef';
 
@@ -25,7 +26,10 @@ export interface TestBackend {
   stop(): Promise<void>;
 }
 
-/** The real backend on a loopback port, wired to a sandbox as its Zoho, with a file database. */
+/**
+ * The real backend on a loopback port, wired to a sandbox as its Zoho, with a file database (or,
+ * in the PostgreSQL test project, a fresh database in the private cluster).
+ */
 export async function startTestBackend(options: { sandbox?: TestSandbox; env?: Record<string, string>; dbPath?: string; dnsResolver?: DnsResolver } = {}): Promise<TestBackend> {
   const sandbox = options.sandbox ?? (await startTestSandbox());
   const dataDir = mkdtempSync(join(tmpdir(), 'backend-'));
@@ -36,6 +40,7 @@ export async function startTestBackend(options: { sandbox?: TestSandbox; env?: R
     PORT: '0',
     DATA_DIR: dataDir,
     DATABASE_PATH: dbPath,
+    ...(testDialect() === 'postgres' && !options.env?.DATABASE_URL ? { DATABASE_URL: await freshPostgresDatabase() } : {}),
     ZOHO_CLIENT_ID: client.client_id,
     ZOHO_CLIENT_SECRET: client.client_secret,
     ZOHO_ACCOUNTS_URL: sandbox.url,
@@ -54,7 +59,7 @@ export async function startTestBackend(options: { sandbox?: TestSandbox; env?: R
     ...options.env,
   });
   const logLines: string[] = [];
-  const { deps, close } = buildDeps(env, { clock: sandbox.clock, logger: createLogger('debug', (line) => logLines.push(line)), ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}) });
+  const { deps, close } = await buildDeps(env, { clock: sandbox.clock, logger: createLogger('debug', (line) => logLines.push(line)), ...(options.dnsResolver ? { dnsResolver: options.dnsResolver } : {}) });
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const instance = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(instance));

@@ -18,7 +18,7 @@ const die = (): never => {
 };
 
 const smtp = new SmtpMailer(env.SMTP_URL!);
-const { deps } = buildDeps(env, {
+const { deps } = await buildDeps(env, {
   clock,
   logger: silentLogger,
   mailer: {

@@ -1,16 +1,17 @@
 import type { DnsResolver } from '../../server/src/mail/authentication.js';
 import { FLUSH_DELAY_MS } from '../../server/src/engine/effects.js';
-import type { Lead } from '../../server/src/engine/leads.js';
+import type { Lead } from '../../server/src/db/leads.js';
 import { type TestBackend, startTestBackend } from './backend-harness.js';
 import { type ConnectedOrg, connectOrg } from './connected-org.js';
 import type { Json } from './sandbox-client.js';
+import { row, value } from './store.js';
 
 export interface Scenario {
   assistant: Json;
   assistantUserId: string;
   zohoToken: string;
   /** The lead row for a record, if any. */
-  leadOf(recordId: string): Lead | undefined;
+  leadOf(recordId: string): Promise<Lead | undefined>;
   /** Creates a Contact owned by the org's sales rep. */
   contact(fields?: Record<string, unknown>): Promise<string>;
   /** Assigns a record to a user through Zoho's API (as a salesperson would in Zoho). */
@@ -54,7 +55,7 @@ export async function setUpAssistant(backend: TestBackend, org: ConnectedOrg, ov
     assistant: created.body,
     assistantUserId: user.body.id,
     zohoToken,
-    leadOf: (recordId) => backend.deps.db.prepare('SELECT * FROM leads WHERE zoho_record_id = ?').get(recordId) as Lead | undefined,
+    leadOf: (recordId) => backend.deps.db.selectFrom('leads').selectAll().where('zoho_record_id', '=', recordId).executeTakeFirst(),
     async contact(fields = {}) {
       const response = await backend.sandbox.crm(await fresh(), 'POST', '/Contacts', { data: [{ First_Name: 'Jane', Last_Name: 'Doe', Email: `jane.${Math.random().toString(36).slice(2)}@prospect.test`, Owner: { id: org.repId }, ...fields }] }, org.zoho.api_domain);
       if (response.status !== 201) throw new Error(`contact not created: ${JSON.stringify(response.body)}`);
@@ -71,9 +72,9 @@ export async function setUpAssistant(backend: TestBackend, org: ConnectedOrg, ov
       await scenario.drain();
     },
     async advanceToNextWork(maxMs = 30 * 24 * 60 * 60 * 1000) {
-      const row = backend.deps.db.prepare("SELECT MIN(run_at) AS at FROM jobs WHERE status = 'queued' AND kind NOT IN ('sweep', 'renew', 'mailbox')").get() as { at: number | null };
-      if (row.at === null || row.at - backend.sandbox.clock.now() > maxMs) return false;
-      if (row.at > backend.sandbox.clock.now()) backend.sandbox.clock.set(row.at);
+      const at = (await row<{ at: number | null }>(backend.deps.db, "SELECT MIN(run_at) AS at FROM jobs WHERE status = 'queued' AND kind NOT IN ('sweep', 'renew', 'mailbox')"))?.at ?? null;
+      if (at === null || at - backend.sandbox.clock.now() > maxMs) return false;
+      if (at > backend.sandbox.clock.now()) backend.sandbox.clock.set(at);
       await engine.runUntilIdle();
       await scenario.drain();
       return true;
@@ -81,7 +82,7 @@ export async function setUpAssistant(backend: TestBackend, org: ConnectedOrg, ov
     async drain() {
       // Batched notes and updates queued by what just ran go out before anyone looks at Zoho.
       for (let round = 0; round < 5; round += 1) {
-        const flush = backend.deps.db.prepare("SELECT MIN(run_at) FROM jobs WHERE status = 'queued' AND kind = 'flush'").pluck().get() as number | null;
+        const flush = (await value<number | null>(backend.deps.db, "SELECT MIN(run_at) AS at FROM jobs WHERE status = 'queued' AND kind = 'flush'")) ?? null;
         if (flush === null || flush - backend.sandbox.clock.now() > FLUSH_DELAY_MS) return;
         if (flush > backend.sandbox.clock.now()) backend.sandbox.clock.set(flush);
         await engine.runUntilIdle();

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteTokenVault } from '../../server/src/auth/token-vault.js';
-import { appMigrations } from '../../server/src/db/migrations.js';
-import { type Db, openDb } from '../../server/src/db/open-db.js';
+import type { Db, Store } from '../../server/src/db/store.js';
 import { upsertAuthorizedOrg } from '../../server/src/db/orgs.js';
 import type { Clock } from '../../server/src/lib/clock.js';
 import { silentLogger } from '../../server/src/lib/logger.js';
@@ -14,12 +13,14 @@ import { SdkZohoGateway } from '../../server/src/zoho/sdk-gateway.js';
 import { TokenManager } from '../../server/src/zoho/token-manager.js';
 import { SdkWorkerPool } from '../../server/src/zoho/worker-pool.js';
 import { ALL_SCOPES, type SandboxOrg, type TestSandbox } from './sandbox-client.js';
+import { testStore } from './store.js';
 
 export const TEST_KEY = Buffer.alloc(32, 7);
 
 /** The gateway stack (vault, token manager, SDK workers) over a fresh database, for one client. */
-export function buildGatewayStack(options: { clock: Clock; clientId: string; clientSecret: string; workers?: number; callTimeoutMs?: number; db?: Db }) {
-  const db = options.db ?? openDb(':memory:', appMigrations);
+export async function buildGatewayStack(options: { clock: Clock; clientId: string; clientSecret: string; workers?: number; callTimeoutMs?: number; db?: Db }) {
+  let owned: Store | undefined;
+  const db = options.db ?? (owned = await testStore()).db;
   const cacheDir = mkdtempSync(join(tmpdir(), 'zoho-cache-'));
   const vault = new SqliteTokenVault(db, new TokenCipher(TEST_KEY), options.clock);
   const oauth = new ZohoOAuthClient({ clientId: options.clientId, clientSecret: options.clientSecret });
@@ -35,6 +36,7 @@ export function buildGatewayStack(options: { clock: Clock; clientId: string; cli
     gateway,
     async close() {
       await pool.close();
+      await owned?.close();
       rmSync(cacheDir, { recursive: true, force: true });
     },
   };
@@ -43,13 +45,13 @@ export function buildGatewayStack(options: { clock: Clock; clientId: string; cli
 /** Authorizes a sandbox org for the stack without the browser flow: a grant exchanged and stored. */
 export async function connectDirectly(
   test: TestSandbox,
-  stack: ReturnType<typeof buildGatewayStack>,
+  stack: Awaited<ReturnType<typeof buildGatewayStack>>,
   org: SandboxOrg,
   clock: Clock,
 ): Promise<OrgConnection> {
   const grant = await test.admin<{ code: string }>('POST', `/sandbox/orgs/${org.org_id}/grant`, { scope: ALL_SCOPES });
   const tokens = await stack.oauth.exchangeCode(org.accounts_server, grant.body.code, '');
-  const row = upsertAuthorizedOrg(
+  const row = await upsertAuthorizedOrg(
     stack.db,
     {
       zohoOrgId: org.org_id,
@@ -63,6 +65,6 @@ export async function connectDirectly(
     },
     clock.now(),
   );
-  stack.vault.storeNewTokens(row.id, { refreshToken: tokens.refreshToken!, accessToken: tokens.accessToken, expiresAt: clock.now() + tokens.expiresInMs });
+  await stack.vault.storeNewTokens(row.id, { refreshToken: tokens.refreshToken!, accessToken: tokens.accessToken, expiresAt: clock.now() + tokens.expiresInMs });
   return { orgId: row.id, apiDomain: row.api_domain, accountsServer: row.accounts_server };
 }

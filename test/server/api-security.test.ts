@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, type TestBackend, signInAsAdmin, startTestBackend } from '../helpers/backend-harness.js';
 import { type ConnectedOrg, connectOrg } from '../helpers/connected-org.js';
 import { createApp } from '../../server/src/app.js';
-import { createLead } from '../../server/src/engine/leads.js';
+import { createLead } from '../../server/src/db/leads.js';
+import { row, rows, value } from '../helpers/store.js';
 
 /** Every /api route refuses callers without the right key, or without Zoho admin rights for admin actions. */
 
@@ -86,10 +87,13 @@ const routes: Route[] = [
   route('POST', '/api/sign-in-ticket', () => '/sign-in-ticket', false),
 ];
 
-function snapshot(): string {
+/** Every row of the tables the API could change, each table's rows in one fixed order whatever the engine returns them in. */
+async function snapshot(): Promise<string> {
   const db = backend.deps.db;
   const tables = ['orgs', 'zoho_tokens', 'widget_keys', 'notification_channels', 'assistants', 'sequences', 'sequence_steps', 'org_fields', 'leads', 'lead_events', 'inbound_messages', 'suppressions', 'reply_phrases', 'reply_examples', 'segments', 'connector_settings', 'outbox'];
-  return JSON.stringify(tables.map((table) => db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all()));
+  const contents: string[][] = [];
+  for (const table of tables) contents.push((await rows(db, `SELECT * FROM ${table}`)).map((entry) => JSON.stringify(entry)).sort());
+  return JSON.stringify(contents);
 }
 
 async function call(route: Route, headers: Record<string, string>) {
@@ -110,12 +114,17 @@ beforeAll(async () => {
   expect(assistantId).toBeTruthy();
   expect(sequenceId).toBeTruthy();
   // A lead, a reply and a segment of org A, so that every route naming one can be tried by org B.
-  const orgIdA = (backend.deps.db.prepare('SELECT id FROM orgs WHERE zoho_org_id = ?').get(orgA.zoho.org_id) as { id: string }).id;
-  leadId = createLead(backend.deps.db, { org_id: orgIdA, assistant_id: assistantId, zoho_module: 'Contacts', zoho_record_id: record, email: 'lead@a.test', first_name: 'Lea', last_name: 'D', company: 'A', context: 'x', sequence_id: sequenceId, steps_total: 1, previous_owner_id: null, previous_owner_name: null }, Date.now()).id;
+  const orgIdA = (await row<{ id: string }>(backend.deps.db, 'SELECT id FROM orgs WHERE zoho_org_id = ?', orgA.zoho.org_id))!.id;
+  leadId = (await createLead(backend.deps.db, { org_id: orgIdA, assistant_id: assistantId, zoho_module: 'Contacts', zoho_record_id: record, email: 'lead@a.test', first_name: 'Lea', last_name: 'D', company: 'A', context: 'x', sequence_id: sequenceId, steps_total: 1, previous_owner_id: null, previous_owner_name: null }, Date.now())).id;
   inboundId = Number(
-    backend.deps.db
-      .prepare("INSERT INTO inbound_messages (org_id, source, dedupe_key, subject, raw, received_at, status, lead_id, intent) VALUES (?, 'webhook', 'sec-1', 'Re: hi', ?, ?, 'processed', ?, 'Unclassified')")
-      .run(orgIdA, Buffer.from('From: lead@a.test\r\n\r\nhello'), Date.now(), leadId).lastInsertRowid,
+    await value(
+      backend.deps.db,
+      "INSERT INTO inbound_messages (org_id, source, dedupe_key, subject, raw, received_at, status, lead_id, intent) VALUES (?, 'webhook', 'sec-1', 'Re: hi', ?, ?, 'processed', ?, 'Unclassified') RETURNING id",
+      orgIdA,
+      Buffer.from('From: lead@a.test\r\n\r\nhello'),
+      Date.now(),
+      leadId,
+    ),
   );
   const segment = await orgA.api('POST', '/connector/segments', { name: 'With email', entity: 'contact', conditions: [{ property: 'email', op: 'is_set' }] });
   segmentId = String((segment.body as { id?: string }).id);
@@ -134,7 +143,7 @@ describe('security of every /api route', () => {
   });
 
   it('refuses a missing key, a malformed header and a wrong key with 401 and changes nothing', async () => {
-    const before = snapshot();
+    const before = await snapshot();
     for (const route of routes) {
       const attempts: Record<string, string>[] = [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer wrong-key-0123456789abcdef0123' }, { authorization: `Bearer ${ADMIN_TOKEN}x` }];
       for (const headers of attempts) {
@@ -143,11 +152,11 @@ describe('security of every /api route', () => {
         expect(response.body.error).toMatchObject({ code: 'UNAUTHORIZED', requestId: expect.any(String) });
       }
     }
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
   });
 
   it("never lets another org's key see or change this org's assistants and sequences", async () => {
-    const before = snapshot();
+    const before = await snapshot();
     const own = routes.filter((candidate) => candidate.owned);
     for (const route of own) {
       const response = await call(route, { authorization: `Bearer ${orgB.widgetKey}`, 'x-admin-session': orgB.adminSession });
@@ -156,11 +165,11 @@ describe('security of every /api route', () => {
     expect((await orgB.api('GET', '/assistants')).body.assistants).toEqual([]);
     expect((await orgB.api('GET', '/sequences')).body.sequences.map((item: { name: string }) => item.name)).toEqual(['Recommended']);
     expect((await orgB.api('GET', '/crm-details')).body.org.zohoOrgId).toBe(orgB.zoho.org_id);
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
   });
 
   it('refuses admin actions to the widget key alone, and to forged, foreign or expired admin sessions', async () => {
-    const before = snapshot();
+    const before = await snapshot();
     const [payload, signature] = orgA.adminSession.split('.');
     const forged = `${Buffer.from(JSON.stringify({ orgId: 'x', zohoUserId: orgA.repId, email: 'rep@x', expiresAt: Date.now() * 2 })).toString('base64url')}.${signature}`;
     const sessions: (string | null)[] = [null, 'garbage', `${payload}.${'A'.repeat(signature!.length)}`, forged, orgB.adminSession];
@@ -174,7 +183,7 @@ describe('security of every /api route', () => {
     backend.sandbox.clock.advance(8 * 60 * 60 * 1000);
     const expired = await call(routes[1]!, { authorization: `Bearer ${orgA.widgetKey}`, 'x-admin-session': orgA.adminSession });
     expect(expired.status).toBe(403);
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
     orgA.adminSession = (await signInAsAdmin(backend, orgA.zoho.admin.email)).token;
     orgB.adminSession = (await signInAsAdmin(backend, orgB.zoho.admin.email)).token;
   });
@@ -257,8 +266,8 @@ describe('security of every /api route', () => {
 
   it('disconnecting revokes the tokens at Zoho and retires the key', async () => {
     await backend.sandbox.admin('DELETE', '/sandbox/faults');
-    const before = backend.deps.db.prepare('SELECT id FROM orgs WHERE zoho_org_id = ?').get(orgB.zoho.org_id) as { id: string };
-    const refresh = backend.deps.vault.refreshTokenOf(before.id)!;
+    const before = (await row<{ id: string }>(backend.deps.db, 'SELECT id FROM orgs WHERE zoho_org_id = ?', orgB.zoho.org_id))!;
+    const refresh = (await backend.deps.vault.refreshTokenOf(before.id))!;
     const disconnected = await orgB.api('POST', '/org/disconnect');
     expect(disconnected.body).toEqual({ status: 'disconnected' });
     const attempt = await fetch(`${backend.sandbox.url}/oauth/v2/token`, {
@@ -267,6 +276,6 @@ describe('security of every /api route', () => {
     });
     expect(await attempt.json()).toEqual({ error: 'invalid_code' });
     expect((await orgB.api('GET', '/crm-details')).status).toBe(401);
-    expect(backend.deps.vault.refreshTokenOf(before.id)).toBeUndefined();
+    expect(await backend.deps.vault.refreshTokenOf(before.id)).toBeUndefined();
   });
 });

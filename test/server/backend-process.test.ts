@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { appMigrations } from '../../server/src/db/migrations.js';
-import { openDb } from '../../server/src/db/open-db.js';
+import { enqueueJob } from '../../server/src/db/jobs.js';
+import { openStore } from '../../server/src/db/store.js';
 import { jobOf } from '../../server/src/engine/job-kinds.js';
-import { enqueueJob } from '../../server/src/engine/jobs.js';
 import { startTestSandbox } from '../helpers/sandbox-client.js';
+import { value } from '../helpers/store.js';
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -102,13 +102,13 @@ describe('npm start -- --role web | worker', () => {
       expect(worker.code).toBeNull();
       expect(worker.output).not.toContain('listening');
       // Work queued in the shared database (as the web process queues it) is taken by the worker.
-      const db = openDb(join(dataDir, 'app.sqlite'), appMigrations);
+      const store = await openStore({ path: join(dataDir, 'app.sqlite') });
       try {
         const now = Date.now();
-        enqueueJob(db, jobOf('flush', { orgId: 'an-org-that-left' }, now), now);
-        await expect.poll(() => db.prepare("SELECT status FROM jobs WHERE job_key = 'flush:an-org-that-left'").pluck().get(), { timeout: 15_000 }).toBe('done');
+        await enqueueJob(store.db, jobOf('flush', { orgId: 'an-org-that-left' }, now), now);
+        await expect.poll(() => value(store.db, "SELECT status FROM jobs WHERE job_key = 'flush:an-org-that-left'"), { timeout: 15_000 }).toBe('done');
       } finally {
-        db.close();
+        await store.close();
       }
     } finally {
       await sandbox.stop();

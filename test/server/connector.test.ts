@@ -3,6 +3,7 @@ import { type TestBackend, signInAsAdmin } from '../helpers/backend-harness.js';
 import type { ConnectedOrg } from '../helpers/connected-org.js';
 import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
 import type { Json } from '../helpers/sandbox-client.js';
+import { run as runSql, value } from '../helpers/store.js';
 import { runSync as runSyncNow } from '../../server/src/connector/sync.js';
 import { ZohoRateLimitedError } from '../../server/src/zoho/errors.js';
 
@@ -29,7 +30,7 @@ const SETTINGS = { enabled: true, name: 'Zoho CRM', create_contacts: false, crea
 /** An org with custom fields to map to, three Contacts worked by the assistant and one Zoho Lead (not a Contact). */
 async function start(): Promise<{ contacts: string[]; leadEmail: string }> {
   ({ backend, org, scenario } = await startWithAssistant());
-  orgId = backend.deps.db.prepare('SELECT id FROM orgs').pluck().get() as string;
+  orgId = (await value<string>(backend.deps.db, 'SELECT id FROM orgs'))!;
   const fields = [
     { module: 'Contacts', field: { field_label: 'Assistant State', data_type: 'text', length: 50 } },
     { module: 'Contacts', field: { field_label: 'Engagement Score', data_type: 'integer' } },
@@ -52,7 +53,7 @@ async function start(): Promise<{ contacts: string[]; leadEmail: string }> {
   const leadId = String(lead.body.data[0].details.id);
   await scenario.assign('Leads', leadId, scenario.assistantUserId);
   await scenario.settle();
-  expect(backend.deps.db.prepare('SELECT COUNT(*) FROM leads').pluck().get()).toBe(4);
+  expect(await value(backend.deps.db, 'SELECT COUNT(*) FROM leads')).toBe(4);
   // The first emails go out, so states and counts have something to say.
   for (let round = 0; round < 10 && backend.smtp.messages.length < 4; round += 1) await scenario.advanceToNextWork();
   expect(backend.smtp.messages).toHaveLength(4);
@@ -66,12 +67,12 @@ async function configure(settings: Record<string, unknown>) {
 
 /** Runs the org's sync job (and any Zoho retries it needs) until the run is finished. */
 async function runSync(): Promise<Json> {
-  backend.deps.engine.syncNow(orgId);
+  await backend.deps.engine.syncNow(orgId);
   await backend.deps.engine.runUntilIdle();
   for (let round = 0; round < 10; round += 1) {
-    const running = backend.deps.db.prepare("SELECT COUNT(*) FROM sync_runs WHERE status = 'running'").pluck().get() as number;
+    const running = await value<number>(backend.deps.db, "SELECT COUNT(*) FROM sync_runs WHERE status = 'running'");
     if (running === 0) break;
-    const next = backend.deps.db.prepare("SELECT MIN(run_at) FROM jobs WHERE status = 'queued' AND kind = 'sync'").pluck().get() as number;
+    const next = (await value<number>(backend.deps.db, "SELECT MIN(run_at) FROM jobs WHERE status = 'queued' AND kind = 'sync'"))!;
     backend.sandbox.clock.set(Math.max(next, backend.sandbox.clock.now()));
     await backend.deps.engine.runUntilIdle();
   }
@@ -104,7 +105,7 @@ describe('the Zoho connector, end to end through the sandbox', () => {
 
     // The computed properties landed with Zoho's types: a number and a boolean.
     const record = await scenario.record('Contacts', contacts[0]!);
-    expect(record.Assistant_State).toBe(scenario.leadOf(contacts[0]!)!.state);
+    expect(record.Assistant_State).toBe((await scenario.leadOf(contacts[0]!))!.state);
     expect(typeof record.Engagement_Score).toBe('number');
     // Pending (10) plus one email sent (2).
     expect(record.Engagement_Score).toBe(12);
@@ -186,7 +187,7 @@ describe('the Zoho connector, end to end through the sandbox', () => {
     const { leadEmail } = await start();
     expect((await configure({ create_contacts: true, mappings: [{ entity: 'contact', property: 'engagement_score', zoho_field: 'Engagement_Score' }] })).status).toBe(200);
     // The connector is on: turn the schedule's first run into a dry run's comparison by running the dry run first.
-    backend.deps.db.prepare("DELETE FROM jobs WHERE kind = 'sync'").run();
+    await runSql(backend.deps.db, "DELETE FROM jobs WHERE kind = 'sync'");
     const dry = await api('POST', '/connector/dry-run');
     expect(dry.status).toBe(200);
     expect(dry.body.run).toMatchObject({ dry_run: true, status: 'done' });
@@ -201,12 +202,12 @@ describe('the Zoho connector, end to end through the sandbox', () => {
     expect((await configure({})).status).toBe(200);
     await runSync();
     // A first name longer than Zoho's 40 characters: Zoho refuses that record alone.
-    const lead = scenario.leadOf(contacts[1]!)!;
-    backend.deps.db.prepare('UPDATE leads SET first_name = ? WHERE id = ?').run('B'.repeat(45), lead.id);
-    backend.deps.db.prepare('UPDATE leads SET last_name = ? WHERE id = ?').run('Byron', scenario.leadOf(contacts[0]!)!.id);
+    const lead = (await scenario.leadOf(contacts[1]!))!;
+    await runSql(backend.deps.db, 'UPDATE leads SET first_name = ? WHERE id = ?', 'B'.repeat(45), lead.id);
+    await runSql(backend.deps.db, 'UPDATE leads SET last_name = ? WHERE id = ?', 'Byron', (await scenario.leadOf(contacts[0]!))!.id);
     // Nothing else of ours is waiting to write (notes, status updates): the 429s meet the sync.
     await scenario.drain();
-    expect(backend.deps.db.prepare("SELECT COUNT(*) FROM jobs WHERE status = 'queued' AND kind = 'flush'").pluck().get()).toBe(0);
+    expect(await value(backend.deps.db, "SELECT COUNT(*) FROM jobs WHERE status = 'queued' AND kind = 'flush'")).toBe(0);
     // Zoho's SDK itself tries a 429'd call three times (one call and two retries), so six 429s make the run meet two.
     await backend.sandbox.admin('POST', '/sandbox/faults', { method: 'PUT', path: '*/crm/v8/Contacts', status: 429, count: 6 });
     // The sync job's handler, attempt by attempt, as the runner retries it after each 429.
@@ -226,7 +227,7 @@ describe('the Zoho connector, end to end through the sandbox', () => {
     expect(rejected.reason).toMatch(/^Zoho refused it: INVALID_DATA .*First_Name/);
     expect((await scenario.record('Contacts', contacts[0]!)).Last_Name).toBe('Byron');
 
-    backend.deps.db.prepare('UPDATE leads SET first_name = ? WHERE id = ?').run('Benedict', lead.id);
+    await runSql(backend.deps.db, 'UPDATE leads SET first_name = ? WHERE id = ?', 'Benedict', lead.id);
     const later = await runSync();
     expect(later).toMatchObject({ status: 'done', updated: 1, rejected: 0 });
     expect((await scenario.record('Contacts', contacts[1]!)).First_Name).toBe('Benedict');
@@ -237,13 +238,13 @@ describe('the Zoho connector, end to end through the sandbox', () => {
     const mappings = [{ entity: 'contact', property: 'lead_state', zoho_field: 'Assistant_State' }];
     expect((await configure({ schedule_minutes: 30, mappings })).status).toBe(200);
     await runSync();
-    const syncAt = () => backend.deps.db.prepare("SELECT run_at FROM jobs WHERE kind = 'sync' AND status = 'queued'").pluck().get() as number | undefined;
+    const syncAt = () => value<number>(backend.deps.db, "SELECT run_at FROM jobs WHERE kind = 'sync' AND status = 'queued'");
     // After a run, the next one is the schedule's.
-    expect(syncAt()! - backend.sandbox.clock.now()).toBe(30 * 60_000);
-    const lead = scenario.leadOf(contacts[2]!)!;
+    expect((await syncAt())! - backend.sandbox.clock.now()).toBe(30 * 60_000);
+    const lead = (await scenario.leadOf(contacts[2]!))!;
     expect((await api('POST', `/leads/${lead.id}/hand-back`)).status).toBe(200);
     await backend.deps.engine.runUntilIdle();
-    expect(syncAt()! - backend.sandbox.clock.now()).toBe(2 * 60_000);
+    expect((await syncAt())! - backend.sandbox.clock.now()).toBe(2 * 60_000);
     backend.sandbox.clock.advance(2 * 60_000);
     await backend.deps.engine.runUntilIdle();
     const latest = (await api('GET', '/connector/runs?limit=1')).body.runs[0];
@@ -252,10 +253,10 @@ describe('the Zoho connector, end to end through the sandbox', () => {
 
     // Switched off: the queued run does nothing and no new one is asked for.
     expect((await configure({ enabled: false, mappings })).status).toBe(200);
-    const runsBefore = backend.deps.db.prepare('SELECT COUNT(*) FROM sync_runs').pluck().get();
+    const runsBefore = await value(backend.deps.db, 'SELECT COUNT(*) FROM sync_runs');
     backend.sandbox.clock.advance(60 * 60_000);
     await backend.deps.engine.runUntilIdle();
-    expect(backend.deps.db.prepare('SELECT COUNT(*) FROM sync_runs').pluck().get()).toBe(runsBefore);
+    expect(await value(backend.deps.db, 'SELECT COUNT(*) FROM sync_runs')).toBe(runsBefore);
     expect((await api('POST', '/connector/run')).status).toBe(409);
   });
 
@@ -273,9 +274,10 @@ describe('the Zoho connector, end to end through the sandbox', () => {
     expect((await configure({ account_id_field: 'Our_Account_ID', create_accounts: true, mappings: [{ entity: 'contact', property: 'lead_state', zoho_field: 'Assistant_State' }] })).status).toBe(200);
     const run = await runSync();
     expect((await scenario.record('Contacts', contacts[0]!)).Phone).toBe('+1 555 0100');
-    expect(scenario.leadOf(contacts[0]!)!.phone).toBe('+1 555 0100');
+    expect((await scenario.leadOf(contacts[0]!))!.phone).toBe('+1 555 0100');
     const all = await records(run.id);
-    expect(all.find((row) => row.our_id === scenario.leadOf(contacts[1]!)!.id)).toMatchObject({ action: 'skip', reason: 'ambiguous: more than one Contacts record in Zoho has ben@prospect.test' });
+    const ben = (await scenario.leadOf(contacts[1]!))!;
+    expect(all.find((row) => row.our_id === ben.id)).toMatchObject({ action: 'skip', reason: 'ambiguous: more than one Contacts record in Zoho has ben@prospect.test' });
     expect(all.some((row) => row.entity === 'account' && row.our_id === 'gmail.com')).toBe(false);
     expect(all.find((row) => row.entity === 'account' && row.our_id === 'prospect.test')).toMatchObject({ action: 'create' });
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestBackend, startTestBackend } from '../helpers/backend-harness.js';
 import { type ConnectedOrg, connectOrg } from '../helpers/connected-org.js';
+import { row } from '../helpers/store.js';
 
 let backend: TestBackend;
 let org: ConnectedOrg;
@@ -52,8 +53,8 @@ describe('CRM Details', () => {
 
   it('says when Zoho access is lost, and asks for re-authorization', async () => {
     const lost = await connectOrg(backend);
-    const row = backend.deps.db.prepare('SELECT id FROM orgs WHERE zoho_org_id = ?').get(lost.zoho.org_id) as { id: string };
-    const refresh = backend.deps.vault.refreshTokenOf(row.id)!;
+    const lostOrg = (await row<{ id: string }>(backend.deps.db, 'SELECT id FROM orgs WHERE zoho_org_id = ?', lost.zoho.org_id))!;
+    const refresh = (await backend.deps.vault.refreshTokenOf(lostOrg.id))!;
     await fetch(`${backend.sandbox.url}/oauth/v2/token/revoke?token=${encodeURIComponent(refresh)}`, { method: 'POST' });
     backend.sandbox.clock.advance(61 * 60 * 1000);
     const refreshed = await lost.api('POST', '/crm-details/refresh');

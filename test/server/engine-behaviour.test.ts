@@ -4,6 +4,7 @@ import { sweepOrg } from '../../server/src/engine/sweep.js';
 import type { TestBackend } from '../helpers/backend-harness.js';
 import type { ConnectedOrg } from '../helpers/connected-org.js';
 import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
+import { row, value } from '../helpers/store.js';
 
 let backend: TestBackend;
 let org: ConnectedOrg;
@@ -18,7 +19,7 @@ afterEach(async () => {
 });
 
 async function runSequenceToEnd(recordId: string): Promise<void> {
-  for (let guard = 0; guard < 40 && scenario.leadOf(recordId)!.status === 'active'; guard += 1) {
+  for (let guard = 0; guard < 40 && (await scenario.leadOf(recordId))!.status === 'active'; guard += 1) {
     if (!(await scenario.advanceToNextWork())) break;
   }
 }
@@ -29,12 +30,12 @@ describe('intake decisions', () => {
     await scenario.assign('Contacts', recordId, scenario.assistantUserId);
     await scenario.settle();
     await runSequenceToEnd(recordId);
-    expect(scenario.leadOf(recordId)!.status).toBe('handed_back');
+    expect((await scenario.leadOf(recordId))!.status).toBe('handed_back');
     const sentBefore = backend.smtp.messages.length;
 
     await scenario.assign('Contacts', recordId, scenario.assistantUserId);
     await scenario.settle();
-    expect(backend.deps.db.prepare('SELECT COUNT(*) FROM leads WHERE zoho_record_id = ?').pluck().get(recordId)).toBe(1);
+    expect(await value(backend.deps.db, 'SELECT COUNT(*) FROM leads WHERE zoho_record_id = ?', recordId)).toBe(1);
     expect((await scenario.record('Contacts', recordId)).Owner.id).toBe(org.repId);
     const notes = (await scenario.notes('Contacts', recordId)).map((note) => note.Note_Title);
     expect(notes[notes.length - 1]).toBe('Already worked by the assistant');
@@ -51,7 +52,7 @@ describe('intake decisions', () => {
 
     await scenario.assign('Contacts', recordId, org.adminId);
     await scenario.settle();
-    const lead = scenario.leadOf(recordId)!;
+    const lead = (await scenario.leadOf(recordId))!;
     expect(lead).toMatchObject({ status: 'stopped', close_reason: expect.stringContaining('Ann Admin took the record back') });
     expect((await scenario.notes('Contacts', recordId)).map((note) => note.Note_Title)).toContain('The assistant stopped');
     for (let day = 0; day < 20; day += 1) await scenario.advanceToNextWork();
@@ -60,7 +61,7 @@ describe('intake decisions', () => {
   });
 
   it('polling fallback: with notifications switched off, the sweep still finds the assignment', async () => {
-    await backend.sandbox.crm(scenario.zohoToken, 'DELETE', `/actions/watch?channel_ids=${backend.deps.db.prepare('SELECT channel_id FROM notification_channels').pluck().get() as string}`);
+    await backend.sandbox.crm(scenario.zohoToken, 'DELETE', `/actions/watch?channel_ids=${(await value<string>(backend.deps.db, 'SELECT channel_id FROM notification_channels'))!}`);
     const recordId = await scenario.contact();
     await scenario.assign('Contacts', recordId, scenario.assistantUserId);
     await scenario.settle();
@@ -68,11 +69,11 @@ describe('intake decisions', () => {
     // The next sweep is due within ten minutes of the clock.
     backend.sandbox.clock.advance(10 * 60 * 1000);
     await backend.deps.engine.runUntilIdle();
-    expect(scenario.leadOf(recordId)).toMatchObject({ status: 'active', previous_owner_id: org.repId });
+    expect(await scenario.leadOf(recordId)).toMatchObject({ status: 'active', previous_owner_id: org.repId });
   });
 
   it("the sweep's window follows Zoho's clock, not a sped-up engine clock: an assignment made while notifications were lost is found", async () => {
-    await backend.sandbox.crm(scenario.zohoToken, 'DELETE', `/actions/watch?channel_ids=${backend.deps.db.prepare('SELECT channel_id FROM notification_channels').pluck().get() as string}`);
+    await backend.sandbox.crm(scenario.zohoToken, 'DELETE', `/actions/watch?channel_ids=${(await value<string>(backend.deps.db, 'SELECT channel_id FROM notification_channels'))!}`);
     const engineDeps = backend.deps.engine.deps;
     const zoho = backend.sandbox.clock;
     // The engine runs three days ahead of Zoho, as TIME_SCALE makes it do.
@@ -80,7 +81,7 @@ describe('intake decisions', () => {
     engineDeps.clock = { now: () => zoho.now() + 3 * 24 * 60 * 60 * 1000 };
     const recordId = await scenario.contact();
     await scenario.assign('Contacts', recordId, scenario.assistantUserId);
-    const orgId = backend.deps.db.prepare('SELECT id FROM orgs').pluck().get() as string;
+    const orgId = (await value<string>(backend.deps.db, 'SELECT id FROM orgs'))!;
     expect(await sweepOrg(engineDeps, orgId)).toBe(1);
     zoho.advance(60_000);
     // The next sweep starts where this one ended, in Zoho's time: the same record is not queued twice.
@@ -88,12 +89,12 @@ describe('intake decisions', () => {
   });
 
   it('the sweep pages through a bulk reassignment of more than one COQL page', async () => {
-    await backend.sandbox.crm(scenario.zohoToken, 'DELETE', `/actions/watch?channel_ids=${backend.deps.db.prepare('SELECT channel_id FROM notification_channels').pluck().get() as string}`);
+    await backend.sandbox.crm(scenario.zohoToken, 'DELETE', `/actions/watch?channel_ids=${(await value<string>(backend.deps.db, 'SELECT channel_id FROM notification_channels'))!}`);
     for (let batch = 0; batch < 3; batch += 1) {
       const data = Array.from({ length: batch < 2 ? 100 : 5 }, (_, index) => ({ Last_Name: `Bulk ${String(batch * 100 + index)}`, Email: `bulk${String(batch * 100 + index)}@prospect.test`, Owner: { id: scenario.assistantUserId } }));
       expect((await backend.sandbox.crm(scenario.zohoToken, 'POST', '/Contacts', { data }, org.zoho.api_domain)).status).toBe(201);
     }
-    const orgId = backend.deps.db.prepare('SELECT id FROM orgs').pluck().get() as string;
+    const orgId = (await value<string>(backend.deps.db, 'SELECT id FROM orgs'))!;
     expect(await sweepOrg(backend.deps.engine.deps, orgId)).toBe(205);
   });
 
@@ -101,7 +102,7 @@ describe('intake decisions', () => {
     const recordId = await scenario.contact({ Email: null });
     await scenario.assign('Contacts', recordId, scenario.assistantUserId);
     await scenario.settle();
-    expect(scenario.leadOf(recordId)).toMatchObject({ status: 'handed_back', close_reason: expect.stringContaining('no email address') });
+    expect(await scenario.leadOf(recordId)).toMatchObject({ status: 'handed_back', close_reason: expect.stringContaining('no email address') });
     expect((await scenario.record('Contacts', recordId)).Owner.id).toBe(org.repId);
   });
 
@@ -117,7 +118,7 @@ describe('intake decisions', () => {
     await backend.sandbox.crm(scenario.zohoToken, 'PUT', `/Contacts/${recordId}`, { data: [{ [sequence]: 'Recommended Short' }] });
     await scenario.assign('Contacts', recordId, scenario.assistantUserId);
     await scenario.settle();
-    expect(scenario.leadOf(recordId)).toMatchObject({ steps_total: 1, context: 'Met at the Hannover fair; asked about retrofits.' });
+    expect(await scenario.leadOf(recordId)).toMatchObject({ steps_total: 1, context: 'Met at the Hannover fair; asked about retrofits.' });
     await runSequenceToEnd(recordId);
     const mail = backend.smtp.messages.find((message) => message.body.includes('Hannover'));
     expect(mail?.body).toContain('Hi Jane, Met at the Hannover fair; asked about retrofits.');
@@ -134,7 +135,7 @@ describe('faults', () => {
     await backend.deps.engine.runUntilIdle();
     // A timeout after Zoho wrote the notes: the outcome is unknown to us.
     await backend.sandbox.admin('POST', '/sandbox/faults', { method: 'PUT', path: '/crm/v8/Contacts', status: 500, count: 3 });
-    for (let round = 0; round < 30 && scenario.leadOf(recordId)!.status === 'active'; round += 1) {
+    for (let round = 0; round < 30 && (await scenario.leadOf(recordId))!.status === 'active'; round += 1) {
       if (!(await scenario.advanceToNextWork())) break;
     }
     await backend.sandbox.admin('DELETE', '/sandbox/faults');
@@ -151,7 +152,7 @@ describe('faults', () => {
     ]);
     expect(backend.smtp.messages).toHaveLength(4);
     expect((await scenario.record('Contacts', recordId)).Owner.id).toBe(org.repId);
-    expect(backend.deps.db.prepare("SELECT COUNT(*) FROM outbox WHERE status != 'done'").pluck().get()).toBe(0);
+    expect(await value(backend.deps.db, "SELECT COUNT(*) FROM outbox WHERE status != 'done'")).toBe(0);
   });
 
   it('a note write that timed out after Zoho saved it is found by its reference, not written again', async () => {
@@ -165,8 +166,8 @@ describe('faults', () => {
     await backend.deps.engine.runUntilIdle();
     backend.sandbox.clock.advance(FLUSH_DELAY_MS);
     await backend.deps.engine.runUntilIdle();
-    const row = backend.deps.db.prepare("SELECT status FROM outbox WHERE kind = 'note'").get() as { status: string };
-    expect(row.status).toBe('sending');
+    const note = await row<{ status: string }>(backend.deps.db, "SELECT status FROM outbox WHERE kind = 'note'");
+    expect(note?.status).toBe('sending');
     // Release the held request: the sandbox now writes the note our call gave up on.
     await backend.sandbox.admin('DELETE', '/sandbox/faults');
     const zoho = backend.sandbox.sandbox.deps.db;
@@ -174,6 +175,6 @@ describe('faults', () => {
     for (let round = 0; round < 5; round += 1) await scenario.advanceToNextWork();
     const titles = (await scenario.notes('Contacts', recordId)).map((note) => note.Note_Title);
     expect(titles.filter((title) => title === 'Nova is on it')).toHaveLength(1);
-    expect(backend.deps.db.prepare("SELECT status FROM outbox WHERE idempotency_key LIKE 'note:assigned:%'").pluck().get()).toBe('done');
+    expect(await value(backend.deps.db, "SELECT status FROM outbox WHERE idempotency_key LIKE 'note:assigned:%'")).toBe('done');
   });
 });

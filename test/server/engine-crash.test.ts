@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestBackend } from '../helpers/backend-harness.js';
 import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
 import type { ConnectedOrg } from '../helpers/connected-org.js';
+import { rows, value } from '../helpers/store.js';
 
 let backend: TestBackend;
 let scenario: Scenario;
@@ -48,7 +49,7 @@ async function assignedLeadWithFirstEmailDue(): Promise<string> {
   const now = new Date(backend.sandbox.clock.now());
   backend.sandbox.clock.set(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + ((6 - now.getUTCDay() + 7) % 7 || 7), 10));
   await scenario.settle();
-  const lead = scenario.leadOf(recordId)!;
+  const lead = (await scenario.leadOf(recordId))!;
   expect(lead.next_send_at).toBeGreaterThan(backend.sandbox.clock.now());
   backend.sandbox.clock.set(lead.next_send_at!);
   return recordId;
@@ -60,20 +61,20 @@ describe('crash safety', () => {
     const crash = await crashAt('after-accept');
     expect(crash.signal, crash.output).toBe('SIGKILL');
     expect(backend.smtp.messages).toHaveLength(1);
-    expect(backend.deps.db.prepare("SELECT status FROM outbox WHERE kind = 'email'").pluck().get()).toBe('sending');
+    expect(await value(backend.deps.db, "SELECT status FROM outbox WHERE kind = 'email'")).toBe('sending');
 
     // The dead process's lease on the send job lapses, then the restart takes it over.
     backend.sandbox.clock.advance(6 * 60 * 1000);
     await backend.deps.engine.runUntilIdle();
     await scenario.drain();
     expect(backend.smtp.messages).toHaveLength(1);
-    expect(backend.deps.db.prepare("SELECT status FROM outbox WHERE kind = 'email'").pluck().get()).toBe('unconfirmed');
-    expect(scenario.leadOf(recordId)).toMatchObject({ next_step: 1, state: 'Pending' });
+    expect(await value(backend.deps.db, "SELECT status FROM outbox WHERE kind = 'email'")).toBe('unconfirmed');
+    expect(await scenario.leadOf(recordId)).toMatchObject({ next_step: 1, state: 'Pending' });
     const titles = (await scenario.notes('Contacts', recordId)).map((note) => note.Note_Title);
     expect(titles.filter((title) => title.startsWith('Email 1 of 4 sent'))).toHaveLength(1);
     // A person learns of it: a note on the record, the lead's timeline and CRM Details in the settings tab.
     expect(titles).toContain('Email 1 of 4 may not have been sent');
-    const lead = scenario.leadOf(recordId)!;
+    const lead = (await scenario.leadOf(recordId))!;
     const timeline = await org.api('GET', `/leads/${lead.id}/timeline`);
     expect((timeline.body as { events: { kind: string }[] }).events.map((event) => event.kind)).toContain('delivery_unconfirmed');
     const details = await org.api('GET', '/crm-details');
@@ -89,7 +90,7 @@ describe('crash safety', () => {
     backend.sandbox.clock.advance(6 * 60 * 1000);
     await backend.deps.engine.runUntilIdle();
     expect(backend.smtp.messages).toHaveLength(1);
-    expect(scenario.leadOf(recordId)!.next_step).toBe(1);
+    expect((await scenario.leadOf(recordId))!.next_step).toBe(1);
     await backend.deps.engine.runUntilIdle();
     expect(backend.smtp.messages).toHaveLength(1);
   });
@@ -104,7 +105,7 @@ describe('crash safety', () => {
     await scenario.drain();
     const titles = (await scenario.notes('Contacts', recordId)).map((note) => note.Note_Title);
     expect(titles).toEqual(['Nova is on it', expect.stringMatching(/^Email 1 of 4/)]);
-    expect(backend.deps.db.prepare("SELECT idempotency_key, status FROM outbox WHERE kind = 'note' AND status != 'done'").all()).toEqual([]);
+    expect(await rows(backend.deps.db, "SELECT idempotency_key, status FROM outbox WHERE kind = 'note' AND status != 'done'")).toEqual([]);
     expect(backend.smtp.messages).toHaveLength(1);
   });
 });

@@ -5,6 +5,7 @@ import type { TestBackend } from '../helpers/backend-harness.js';
 import type { ConnectedOrg } from '../helpers/connected-org.js';
 import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
 import type { Json } from '../helpers/sandbox-client.js';
+import { rows, value } from '../helpers/store.js';
 
 let backend: TestBackend;
 let org: ConnectedOrg;
@@ -21,7 +22,8 @@ afterAll(async () => {
 describe('the nurture loop, end to end over real HTTP and SMTP', () => {
   it('assignment → lead within 2 s with a confirmation note → one threaded email per step → handback to the previous owner', async () => {
     const recordId = await scenario.contact({ First_Name: 'Jane', Last_Name: 'Doe', Email: 'jane@prospect.test' });
-    const statusField = listOrgFields(backend.deps.db, backend.deps.db.prepare('SELECT id FROM orgs WHERE zoho_org_id = ?').pluck().get(org.zoho.org_id) as string).find(
+    const orgId = (await value<string>(backend.deps.db, 'SELECT id FROM orgs WHERE zoho_org_id = ?', org.zoho.org_id))!;
+    const statusField = (await listOrgFields(backend.deps.db, orgId)).find(
       (field) => field.module === 'Contacts' && field.role === 'status',
     )!.api_name;
 
@@ -29,24 +31,24 @@ describe('the nurture loop, end to end over real HTTP and SMTP', () => {
     backend.deps.engine.runner.start(25);
     const assignedAt = performance.now();
     await scenario.assign('Contacts', recordId, scenario.assistantUserId);
-    while (!scenario.leadOf(recordId) && performance.now() - assignedAt < 2_000) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (!(await scenario.leadOf(recordId)) && performance.now() - assignedAt < 2_000) await new Promise((resolve) => setTimeout(resolve, 10));
     const latency = performance.now() - assignedAt;
     await backend.deps.engine.runner.stop();
-    expect(scenario.leadOf(recordId), `lead after ${Math.round(latency)} ms`).toBeDefined();
+    expect(await scenario.leadOf(recordId), `lead after ${Math.round(latency)} ms`).toBeDefined();
     expect(latency).toBeLessThan(2_000);
     await scenario.settle();
 
-    const lead = scenario.leadOf(recordId)!;
+    const lead = (await scenario.leadOf(recordId))!;
     expect(lead).toMatchObject({ status: 'active', state: 'New', email: 'jane@prospect.test', previous_owner_id: org.repId, previous_owner_name: 'Sam Sales', steps_total: 4 });
     const confirmation = (await scenario.notes('Contacts', recordId)).map((note) => note.Note_Title);
     expect(confirmation).toEqual(['Nova is on it']);
     expect((await scenario.record('Contacts', recordId))[statusField]).toBe('New');
 
     // Drive the clock through the sequence.
-    for (let guard = 0; guard < 40 && scenario.leadOf(recordId)!.status === 'active'; guard += 1) {
+    for (let guard = 0; guard < 40 && (await scenario.leadOf(recordId))!.status === 'active'; guard += 1) {
       if (!(await scenario.advanceToNextWork())) break;
     }
-    const finished = scenario.leadOf(recordId)!;
+    const finished = (await scenario.leadOf(recordId))!;
     expect(finished).toMatchObject({ status: 'handed_back', state: 'Processed', next_step: 4 });
 
     const mails = backend.smtp.messages.filter((mail) => mail.to.includes('jane@prospect.test'));
@@ -66,8 +68,8 @@ describe('the nurture loop, end to end over real HTTP and SMTP', () => {
       expect(mail.body).toContain('P.S.');
     }
     // Sent inside business hours (09:00-17:00 UTC), never on the weekend.
-    for (const sent of backend.deps.db.prepare("SELECT at FROM lead_events WHERE kind = 'email_sent' AND lead_id = ?").pluck().all(lead.id) as number[]) {
-      const when = new Date(sent);
+    for (const sent of await rows<{ at: number }>(backend.deps.db, "SELECT at FROM lead_events WHERE kind = 'email_sent' AND lead_id = ?", lead.id)) {
+      const when = new Date(sent.at);
       expect(when.getUTCHours()).toBeGreaterThanOrEqual(9);
       expect(when.getUTCHours()).toBeLessThan(17);
       expect([0, 6]).not.toContain(when.getUTCDay());
@@ -90,8 +92,8 @@ describe('the nurture loop, end to end over real HTTP and SMTP', () => {
     expect(states).toEqual(['New', 'Pending', 'Processed']);
 
     // Nothing left behind: every outbox row done, no failed job.
-    expect(backend.deps.db.prepare("SELECT COUNT(*) FROM outbox WHERE status != 'done'").pluck().get()).toBe(0);
-    expect(backend.deps.db.prepare("SELECT COUNT(*) FROM jobs WHERE status = 'failed'").pluck().get()).toBe(0);
+    expect(await value(backend.deps.db, "SELECT COUNT(*) FROM outbox WHERE status != 'done'")).toBe(0);
+    expect(await value(backend.deps.db, "SELECT COUNT(*) FROM jobs WHERE status = 'failed'")).toBe(0);
   });
 
   it('the widget API shows the lead, its step and its timeline', async () => {
@@ -124,7 +126,7 @@ describe('the nurture loop, end to end over real HTTP and SMTP', () => {
     expect(handed.status).toBe(200);
     await backend.deps.engine.runUntilIdle();
     await scenario.drain();
-    expect(scenario.leadOf(recordId)!.status).toBe('handed_back');
+    expect((await scenario.leadOf(recordId))!.status).toBe('handed_back');
     expect((await scenario.record('Contacts', recordId)).Owner.id).toBe(org.repId);
   });
 });

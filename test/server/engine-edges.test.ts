@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type TestBackend, signInAsAdmin } from '../helpers/backend-harness.js';
 import type { ConnectedOrg } from '../helpers/connected-org.js';
 import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
+import { rows, value } from '../helpers/store.js';
 
 let backend: TestBackend;
 let org: ConnectedOrg;
@@ -15,15 +16,15 @@ afterEach(async () => {
   await backend.stop();
 });
 
-const emailRows = (leadId: string) =>
-  backend.deps.db.prepare("SELECT status FROM outbox WHERE kind = 'email' AND lead_id = ? ORDER BY id").pluck().all(leadId) as string[];
+const emailRows = async (leadId: string) =>
+  (await rows<{ status: string }>(backend.deps.db, "SELECT status FROM outbox WHERE kind = 'email' AND lead_id = ? ORDER BY id", leadId)).map((row) => row.status);
 
 /** Moves the clock to the first due step and runs jobs one at a time until its email is queued, not sent. */
 async function queueFirstEmailWithoutSending(leadId: string): Promise<void> {
-  const at = backend.deps.db.prepare("SELECT run_at FROM jobs WHERE kind = 'step' AND status = 'queued'").pluck().get() as number;
+  const at = (await value<number>(backend.deps.db, "SELECT run_at FROM jobs WHERE kind = 'step' AND status = 'queued'"))!;
   backend.sandbox.clock.set(at);
-  for (let guard = 0; guard < 20 && emailRows(leadId).length === 0; guard += 1) await backend.deps.engine.runner.runOnce();
-  expect(emailRows(leadId)).toEqual(['pending']);
+  for (let guard = 0; guard < 20 && (await emailRows(leadId)).length === 0; guard += 1) await backend.deps.engine.runner.runOnce();
+  expect(await emailRows(leadId)).toEqual(['pending']);
 }
 
 /** A Contact assigned to the assistant, its first email written but not sent, and the lead paused. */
@@ -31,7 +32,7 @@ async function pausedWithEmailWritten() {
   const recordId = await scenario.contact();
   await scenario.assign('Contacts', recordId, scenario.assistantUserId);
   await scenario.settle();
-  const lead = scenario.leadOf(recordId)!;
+  const lead = (await scenario.leadOf(recordId))!;
   await queueFirstEmailWithoutSending(lead.id);
   expect((await org.api('POST', `/leads/${lead.id}/pause`)).status).toBe(200);
   return { recordId, lead };
@@ -44,15 +45,15 @@ describe('pausing, unsubscribing and stopping at the edges', () => {
     await backend.deps.engine.runUntilIdle();
     for (let round = 0; round < 5; round += 1) await scenario.advanceToNextWork();
     expect(backend.smtp.messages).toHaveLength(0);
-    expect(emailRows(lead.id)).toEqual(['pending']);
+    expect(await emailRows(lead.id)).toEqual(['pending']);
 
     const resumed = await org.api('POST', `/leads/${lead.id}/resume`);
     expect(resumed.status).toBe(200);
     await scenario.settle();
     expect(backend.smtp.messages).toHaveLength(1);
-    expect(emailRows(lead.id)).toEqual(['done']);
+    expect(await emailRows(lead.id)).toEqual(['done']);
     // The rest of the sequence follows; the first email is never sent a second time.
-    for (let round = 0; round < 40 && scenario.leadOf(recordId)!.status === 'active'; round += 1) await scenario.advanceToNextWork();
+    for (let round = 0; round < 40 && (await scenario.leadOf(recordId))!.status === 'active'; round += 1) await scenario.advanceToNextWork();
     const subjects = backend.smtp.messages.map((mail) => mail.headers['message-id']);
     expect(new Set(subjects).size).toBe(subjects.length);
   });
@@ -68,10 +69,10 @@ describe('pausing, unsubscribing and stopping at the edges', () => {
     expect((await org.api('POST', `/leads/${lead.id}/resume`, undefined, { session: token })).status).toBe(200);
     await backend.deps.engine.runUntilIdle();
     expect(backend.smtp.messages).toHaveLength(0);
-    expect(emailRows(lead.id)).toEqual(['pending']);
+    expect(await emailRows(lead.id)).toEqual(['pending']);
     await scenario.advanceToNextWork();
     expect(backend.smtp.messages).toHaveLength(1);
-    const sentAt = new Date(backend.deps.db.prepare("SELECT done_at FROM outbox WHERE kind = 'email' AND lead_id = ?").pluck().get(lead.id) as number);
+    const sentAt = new Date((await value<number>(backend.deps.db, "SELECT done_at FROM outbox WHERE kind = 'email' AND lead_id = ?", lead.id))!);
     expect(sentAt.getUTCHours()).toBeGreaterThanOrEqual(9);
     expect(sentAt.getUTCHours()).toBeLessThan(17);
     expect(sentAt.getTime()).toBeGreaterThan(night.getTime());
@@ -82,16 +83,16 @@ describe('pausing, unsubscribing and stopping at the edges', () => {
     const recordId = await scenario.contact();
     await scenario.assign('Contacts', recordId, scenario.assistantUserId);
     await scenario.settle();
-    const lead = scenario.leadOf(recordId)!;
+    const lead = (await scenario.leadOf(recordId))!;
     for (let round = 0; round < 40 && backend.smtp.messages.length < lead.steps_total; round += 1) await scenario.advanceToNextWork();
     expect(backend.smtp.messages).toHaveLength(lead.steps_total);
-    expect(scenario.leadOf(recordId)!.status).toBe('active');
+    expect((await scenario.leadOf(recordId))!.status).toBe('active');
 
     const link = /^<(.+)>$/.exec(backend.smtp.messages.at(-1)!.headers['list-unsubscribe']!)![1]!;
     const response = await fetch(link, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(response.status).toBe(200);
     await scenario.settle();
-    expect(scenario.leadOf(recordId)).toMatchObject({ status: 'handed_back', state: 'Unsubscribed', close_reason: 'The lead unsubscribed.' });
+    expect(await scenario.leadOf(recordId)).toMatchObject({ status: 'handed_back', state: 'Unsubscribed', close_reason: 'The lead unsubscribed.' });
     const record = await scenario.record('Contacts', recordId);
     expect(record.Owner.id).toBe(org.repId);
     expect(Object.values(record)).toContain('Unsubscribed');
@@ -103,12 +104,14 @@ describe('pausing, unsubscribing and stopping at the edges', () => {
     for (let index = 0; index < 5; index += 1) records.push(await scenario.contact());
     for (const recordId of records) await scenario.assign('Contacts', recordId, scenario.assistantUserId);
     await scenario.settle();
-    expect(records.map((id) => scenario.leadOf(id)!.status)).toEqual(Array(5).fill('active'));
+    const leads = async () => Promise.all(records.map(async (id) => (await scenario.leadOf(id))!));
+    expect((await leads()).map((lead) => lead.status)).toEqual(Array(5).fill('active'));
 
     await scenario.advanceToNextWork();
     await backend.deps.engine.runUntilIdle();
     expect(backend.smtp.messages).toHaveLength(2);
-    const waiting = records.map((id) => scenario.leadOf(id)!).filter((lead) => backend.deps.db.prepare("SELECT COUNT(*) FROM outbox WHERE kind = 'email' AND lead_id = ?").pluck().get(lead.id) === 0);
+    const waiting = [];
+    for (const lead of await leads()) if ((await value(backend.deps.db, "SELECT COUNT(*) FROM outbox WHERE kind = 'email' AND lead_id = ?", lead.id)) === 0) waiting.push(lead);
     expect(waiting).toHaveLength(3);
     const firstDay = new Date(backend.sandbox.clock.now()).toISOString().slice(0, 10);
     for (const lead of waiting) expect(new Date(lead.next_send_at!).toISOString().slice(0, 10) > firstDay).toBe(true);
@@ -127,8 +130,8 @@ describe('pausing, unsubscribing and stopping at the edges', () => {
     expect(deleted.status).toBe(200);
     await scenario.settle();
     // Zoho told us through the notification channel (no sweep has run: the clock did not move).
-    expect(backend.deps.db.prepare("SELECT COUNT(*) FROM inbox WHERE body LIKE '%\"operation\":\"delete\"%'").pluck().get()).toBe(1);
-    expect(scenario.leadOf(recordId)).toMatchObject({ status: 'stopped', close_reason: expect.stringContaining('deleted') });
+    expect(await value(backend.deps.db, "SELECT COUNT(*) FROM inbox WHERE body LIKE '%\"operation\":\"delete\"%'")).toBe(1);
+    expect(await scenario.leadOf(recordId)).toMatchObject({ status: 'stopped', close_reason: expect.stringContaining('deleted') });
     for (let round = 0; round < 20; round += 1) await scenario.advanceToNextWork();
     expect(backend.smtp.messages).toHaveLength(1);
   });
@@ -142,9 +145,9 @@ describe('pausing, unsubscribing and stopping at the edges', () => {
     await scenario.advanceToNextWork();
     await scenario.settle();
 
-    const lead = scenario.leadOf(recordId)!;
+    const lead = (await scenario.leadOf(recordId))!;
     expect(lead).toMatchObject({ status: 'handed_back', close_reason: expect.stringContaining('No such user here') });
-    expect(emailRows(lead.id)).toEqual(['failed']);
+    expect(await emailRows(lead.id)).toEqual(['failed']);
     expect((await scenario.record('Contacts', recordId)).Owner.id).toBe(org.repId);
     backend.smtp.refuse(null);
     for (let round = 0; round < 20; round += 1) await scenario.advanceToNextWork();

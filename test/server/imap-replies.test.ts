@@ -9,6 +9,7 @@ import type { ConnectedOrg } from '../helpers/connected-org.js';
 import { type DovecotServer, startDovecot } from '../helpers/dovecot.js';
 import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
 import { replyTo } from '../helpers/replies.js';
+import { rows, value } from '../helpers/store.js';
 
 const PASSWORD = 'nova-mailbox-password-1';
 let dovecot: DovecotServer;
@@ -53,7 +54,7 @@ describe('reading replies from a real IMAP mailbox (Dovecot on loopback)', () =>
     expect(saved.status).toBe(200);
     expect(JSON.stringify(saved.body)).not.toContain(PASSWORD);
     // The password is sealed at rest: not in the database file in clear.
-    const sealed = backend.deps.db.prepare('SELECT mailbox_sealed FROM assistants WHERE id = ?').pluck().get(scenario.assistant.id) as string;
+    const sealed = (await value<string>(backend.deps.db, 'SELECT mailbox_sealed FROM assistants WHERE id = ?', scenario.assistant.id))!;
     expect(sealed).not.toContain(PASSWORD);
 
     const recordId = await scenario.contact();
@@ -70,12 +71,12 @@ describe('reading replies from a real IMAP mailbox (Dovecot on loopback)', () =>
     // The next poll (the mailbox job, on the engine's clock) reads both.
     backend.sandbox.clock.advance(MAILBOX_POLL_MS);
     await scenario.settle();
-    const rows = backend.deps.db.prepare('SELECT source, status, intent, matched_by FROM inbound_messages ORDER BY id').all();
-    expect(rows).toEqual([
+    const stored = await rows(backend.deps.db, 'SELECT source, status, intent, matched_by FROM inbound_messages ORDER BY id');
+    expect(stored).toEqual([
       { source: 'imap', status: 'unmatched', intent: 'Unclassified', matched_by: null },
       { source: 'imap', status: 'processed', intent: 'AgreedToMeet', matched_by: 'thread' },
     ]);
-    expect(scenario.leadOf(recordId)).toMatchObject({ status: 'handed_back', state: 'Hot' });
+    expect(await scenario.leadOf(recordId)).toMatchObject({ status: 'handed_back', state: 'Hot' });
     const notes = await scenario.notes('Contacts', recordId);
     const reply = notes.find((note) => String(note.Note_Title).startsWith('Reply received'));
     expect(String(reply?.Note_Content)).toContain('Understood as: AgreedToMeet');
@@ -85,7 +86,7 @@ describe('reading replies from a real IMAP mailbox (Dovecot on loopback)', () =>
     // Polling again reads nothing twice.
     backend.sandbox.clock.advance(MAILBOX_POLL_MS);
     await scenario.settle();
-    expect(backend.deps.db.prepare('SELECT COUNT(*) FROM inbound_messages').pluck().get()).toBe(2);
+    expect(await value(backend.deps.db, 'SELECT COUNT(*) AS n FROM inbound_messages')).toBe(2);
     const { token } = await signInAsAdmin(backend, org.zoho.admin.email);
     const status = await org.api('GET', `/assistants/${String(scenario.assistant.id)}/mailbox`, undefined, { session: token });
     expect(status.body).toMatchObject({ configured: true, host: dovecot.host, user: 'nova', lastError: null });
@@ -102,7 +103,7 @@ describe('reading replies from a real IMAP mailbox (Dovecot on loopback)', () =>
       seen.push(assistantId);
       for (const waiter of waiters.filter((entry) => seen.length >= entry.count)) waiter.resolve();
     }, true);
-    watcher.refresh();
+    await watcher.refresh();
     try {
       // The first call is the catch-up once connected and idling; then new mail makes the second.
       await seenAtLeast(1);
@@ -110,7 +111,7 @@ describe('reading replies from a real IMAP mailbox (Dovecot on loopback)', () =>
       await seenAtLeast(2);
       expect(seen).toEqual([String(scenario.assistant.id), String(scenario.assistant.id)]);
     } finally {
-      watcher.stop();
+      await watcher.stop();
     }
   });
 
@@ -132,19 +133,19 @@ describe('reading replies from a real IMAP mailbox (Dovecot on loopback)', () =>
     const b = watcher('b');
     try {
       let called = next();
-      a.refresh();
-      b.refresh();
+      await a.refresh();
+      await b.refresh();
       await called;
-      expect({ a: a.holds(assistantId), b: b.holds(assistantId), holder: leaseHolder(backend.deps.db, idleLeaseName(assistantId), clock.now()) }).toEqual({ a: true, b: false, holder: 'process-a' });
+      expect({ a: a.holds(assistantId), b: b.holds(assistantId), holder: await leaseHolder(backend.deps.db, idleLeaseName(assistantId), clock.now()) }).toEqual({ a: true, b: false, holder: 'process-a' });
       // A stalls: it renews nothing for longer than the lease. B's next renewal round (every third of the lease) takes it over.
       expect(IDLE_LEASE_MS + IDLE_LEASE_MS / 3).toBeLessThanOrEqual(60_000);
       clock.advance(IDLE_LEASE_MS + 1);
       called = next();
-      b.renew();
+      await b.renew();
       await called;
       expect(b.holds(assistantId)).toBe(true);
       // A wakes up, finds the lease gone and lets its connection go: new mail reaches B alone.
-      a.renew();
+      await a.renew();
       expect(a.holds(assistantId)).toBe(false);
       const before = { ...seen };
       called = next();
@@ -152,11 +153,11 @@ describe('reading replies from a real IMAP mailbox (Dovecot on loopback)', () =>
       await called;
       expect({ a: seen.a - before.a, b: seen.b - before.b }).toEqual({ a: 0, b: 1 });
       // A clean stop lets the lease go at once, for the next process.
-      b.stop();
-      expect(leaseHolder(backend.deps.db, idleLeaseName(assistantId), clock.now())).toBeNull();
+      await b.stop();
+      expect(await leaseHolder(backend.deps.db, idleLeaseName(assistantId), clock.now())).toBeNull();
     } finally {
-      a.stop();
-      b.stop();
+      await a.stop();
+      await b.stop();
     }
   });
 
@@ -167,7 +168,7 @@ describe('reading replies from a real IMAP mailbox (Dovecot on loopback)', () =>
     expect(refused.body).toMatchObject({ error: { code: 'MAILBOX_UNREACHABLE' } });
     // One fixed message: the server's own answer is never read back to the caller.
     expect(refused.body.error.message).toBe('Could not sign in to the mailbox with these settings: check the server, port, TLS, user name and password.');
-    expect(backend.deps.db.prepare('SELECT mailbox_sealed FROM assistants WHERE id = ?').pluck().get(scenario.assistant.id)).toBeNull();
+    expect(await value(backend.deps.db, 'SELECT mailbox_sealed FROM assistants WHERE id = ?', scenario.assistant.id)).toBeNull();
     const bad = await org.api('PUT', `/assistants/${String(scenario.assistant.id)}/mailbox`, { host: '', user: 'x' });
     expect(bad.status).toBe(400);
     const widgetOnly = await org.api('PUT', `/assistants/${String(scenario.assistant.id)}/mailbox`, mailboxSettings(), { session: null });

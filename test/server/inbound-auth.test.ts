@@ -9,6 +9,7 @@ import type { ConnectedOrg } from '../helpers/connected-org.js';
 import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
 import { replyTo } from '../helpers/replies.js';
 import type { CapturedMail } from '../helpers/smtp-sink.js';
+import { row as rowOf, value } from '../helpers/store.js';
 
 const require = createRequire(import.meta.url);
 const { dkimSign } = require('mailauth/lib/dkim/sign') as { dkimSign: (message: string, options: unknown) => Promise<{ signatures: string; errors: unknown[] }> };
@@ -64,40 +65,40 @@ async function deliver(raw: string): Promise<number> {
   return id;
 }
 
-const row = (id: number) => backend!.deps.db.prepare('SELECT auth, intent, action FROM inbound_messages WHERE id = ?').get(id) as { auth: string; intent: string; action: string };
-const suppressed = (email: string) => (backend!.deps.db.prepare('SELECT COUNT(*) AS n FROM suppressions WHERE email = ?').get(email) as { n: number }).n;
+const row = (id: number) => rowOf<{ auth: string; intent: string; action: string }>(backend!.deps.db, 'SELECT auth, intent, action FROM inbound_messages WHERE id = ?', id);
+const suppressed = (email: string) => value<number>(backend!.deps.db, 'SELECT COUNT(*) AS n FROM suppressions WHERE email = ?', email);
 
 describe('inbound mail is authenticated before it acts (INBOUND_AUTH=require)', () => {
   it('a forged From: (unsigned, or signed by another domain) suppresses nothing, hands nothing back and creates nothing', async () => {
     ({ backend, org, scenario } = await startWithAssistant({ env: { INBOUND_WEBHOOK_TOKEN: INBOUND_TOKEN, INBOUND_AUTH: 'require' }, dnsResolver: resolver }));
     const { recordId, mail } = await firstEmail();
-    const lead = scenario.leadOf(recordId)!;
+    const lead = (await scenario.leadOf(recordId))!;
     const now = backend!.sandbox.clock.now();
 
     const unsigned = await deliver(replyTo(mail, 'please remove me', { at: now }));
     // Unsigned mail from a domain with a DMARC policy fails DMARC.
-    expect(row(unsigned)).toMatchObject({ auth: 'fail', intent: 'Unsubscribed' });
-    expect(suppressed(lead.email!)).toBe(0);
-    expect(scenario.leadOf(recordId)).toMatchObject({ status: 'paused' });
+    expect(await row(unsigned)).toMatchObject({ auth: 'fail', intent: 'Unsubscribed' });
+    expect(await suppressed(lead.email!)).toBe(0);
+    expect(await scenario.leadOf(recordId)).toMatchObject({ status: 'paused' });
     expect((await scenario.record('Contacts', recordId)).Email_Opt_Out).not.toBe(true);
     const notes = await scenario.notes('Contacts', recordId);
     expect(notes.map((note) => String(note.Note_Content)).join('\n')).toContain('Sender not verified');
 
     const otherDomain = await deliver(await sign(replyTo(mail, 'Not me: talk to Maria Lopez, maria.lopez@prospect.test', { at: now + 1_000 }), 'evil.test', attacker.privateKey));
     // Signed, but by evil.test: DMARC for prospect.test fails.
-    expect(row(otherDomain)).toMatchObject({ auth: 'fail', intent: 'ReferredSomeone' });
-    expect(backend!.deps.db.prepare('SELECT COUNT(*) AS n FROM referrals').get()).toEqual({ n: 0 });
-    expect(scenario.leadOf(recordId)!.status).not.toBe('handed_back');
+    expect(await row(otherDomain)).toMatchObject({ auth: 'fail', intent: 'ReferredSomeone' });
+    expect(await rowOf(backend!.deps.db, 'SELECT COUNT(*) AS n FROM referrals')).toEqual({ n: 0 });
+    expect((await scenario.leadOf(recordId))!.status).not.toBe('handed_back');
     void org;
   });
 
   it('the same opt-out, DKIM-signed by the lead\'s own domain, suppresses and sets Email_Opt_Out', async () => {
     ({ backend, org, scenario } = await startWithAssistant({ env: { INBOUND_WEBHOOK_TOKEN: INBOUND_TOKEN, INBOUND_AUTH: 'require' }, dnsResolver: resolver }));
     const { recordId, mail } = await firstEmail();
-    const lead = scenario.leadOf(recordId)!;
+    const lead = (await scenario.leadOf(recordId))!;
     const id = await deliver(await sign(replyTo(mail, 'please remove me', { at: backend!.sandbox.clock.now() }), 'prospect.test', prospect.privateKey));
-    expect(row(id)).toMatchObject({ auth: 'pass', intent: 'Unsubscribed' });
-    expect(suppressed(lead.email!)).toBe(1);
+    expect(await row(id)).toMatchObject({ auth: 'pass', intent: 'Unsubscribed' });
+    expect(await suppressed(lead.email!)).toBe(1);
     await scenario.settle();
     expect((await scenario.record('Contacts', recordId)).Email_Opt_Out).toBe(true);
   });

@@ -2,39 +2,44 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appMigrations } from '../../server/src/db/migrations.js';
-import { type Db, openDb } from '../../server/src/db/open-db.js';
-import { type JobRow, countJobs, enqueueJob, hasQueuedJob } from '../../server/src/engine/jobs.js';
+import { type JobRow, countJobs, enqueueJob, hasQueuedJob } from '../../server/src/db/jobs.js';
+import { type Db, type Store, type StoreOptions, openStore, transaction } from '../../server/src/db/store.js';
 import { handle } from '../../server/src/engine/job-kinds.js';
 import { type JobHandler, JobRunner } from '../../server/src/engine/runner.js';
 import { ManualClock } from '../../server/src/lib/clock.js';
 import { silentLogger } from '../../server/src/lib/logger.js';
+import { row, rows, run, sharedStoreOptions } from '../helpers/store.js';
 
-/** The runner's fairness and concurrency, on a real SQLite file with the injected clock. */
+/** The runner's fairness and concurrency, on a real database file (or PostgreSQL) with the injected clock. */
 
 let dir: string;
+let options: StoreOptions;
+let store: Store;
 let db: Db;
 const clock = new ManualClock(Date.UTC(2026, 10, 17, 9, 0));
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'runner-'));
-  db = openDb(join(dir, 'app.sqlite'), appMigrations);
+  options = await sharedStoreOptions(join(dir, 'app.sqlite'));
+  store = await openStore(options);
+  db = store.db;
 });
 
-afterEach(() => {
-  db.close();
+afterEach(async () => {
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-function queue(orgId: string, kind: string, count: number, runAt = clock.now()): void {
-  db.transaction(() => {
-    for (let index = 0; index < count; index += 1) enqueueJob(db, { orgId, kind, key: `${kind}:${orgId}:${index}`, payload: { index }, runAt }, clock.now());
-  })();
+async function queue(orgId: string, kind: string, count: number, runAt = clock.now()): Promise<void> {
+  await transaction(db, async (tx) => {
+    for (let index = 0; index < count; index += 1) await enqueueJob(tx, { orgId, kind, key: `${kind}:${orgId}:${index}`, payload: { index }, runAt }, clock.now());
+  });
 }
 
 /**
- * A handler that yields to the event loop (no timer) as a Zoho call would, so other lanes run
- * meanwhile, and records how many jobs ran at once in all and per org, and which ran.
+ * A handler that waits a moment as a Zoho call would, long enough for the other lanes to claim
+ * (a claim is a few round trips on PostgreSQL), and records how many jobs ran at once in all and
+ * per org, and which ran.
  */
 function tracking() {
   const inFlight = new Map<string, number>();
@@ -43,7 +48,7 @@ function tracking() {
     inFlight.set(job.org_id, (inFlight.get(job.org_id) ?? 0) + 1);
     seen.most = Math.max(seen.most, [...inFlight.values()].reduce((sum, count) => sum + count, 0));
     seen.mostPerOrg = Math.max(seen.mostPerOrg, inFlight.get(job.org_id)!);
-    for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 10));
     inFlight.set(job.org_id, inFlight.get(job.org_id)! - 1);
     seen.ran.push(job.id);
   };
@@ -53,20 +58,20 @@ function tracking() {
 describe('the job runner', () => {
   it("one org's 10,000 due intakes hold another org's due step back by one job", async () => {
     // Org A's bulk reassignment was queued first, a minute earlier than B's step.
-    queue('org-a', 'intake', 10_000, clock.now() - 60_000);
-    queue('org-b', 'step', 1);
+    await queue('org-a', 'intake', 10_000, clock.now() - 60_000);
+    await queue('org-b', 'step', 1);
     const ran: string[] = [];
     const record: JobHandler = async (job) => void ran.push(`${job.org_id}:${job.kind}`);
     const runner = new JobRunner(db, clock, { intake: record, step: record }, silentLogger);
     expect(await runner.runUntilIdle(3)).toBe(3);
     expect(ran).toEqual(['org-a:intake', 'org-b:step', 'org-a:intake']);
-    expect(countJobs(db, 'queued')).toBe(9_998);
+    expect(await countJobs(db, 'queued')).toBe(9_998);
   });
 
   it('orgs take turns: with three orgs queued, each due job waits for at most one job of every other org', async () => {
-    queue('org-a', 'intake', 6, clock.now() - 3_000);
-    queue('org-b', 'intake', 2, clock.now() - 2_000);
-    queue('org-c', 'intake', 2, clock.now() - 1_000);
+    await queue('org-a', 'intake', 6, clock.now() - 3_000);
+    await queue('org-b', 'intake', 2, clock.now() - 2_000);
+    await queue('org-c', 'intake', 2, clock.now() - 1_000);
     const ran: string[] = [];
     const runner = new JobRunner(db, clock, { intake: async (job) => void ran.push(job.org_id) }, silentLogger);
     await runner.runUntilIdle();
@@ -75,25 +80,25 @@ describe('the job runner', () => {
   });
 
   it('runs up to its concurrency at once, never two jobs of one org, and every job exactly once', async () => {
-    for (const org of ['org-a', 'org-b', 'org-c']) queue(org, 'intake', 20);
+    for (const org of ['org-a', 'org-b', 'org-c']) await queue(org, 'intake', 20);
     const { handler, seen } = tracking();
     const runner = new JobRunner(db, clock, { intake: handler }, silentLogger, { concurrency: 2 });
     expect(await runner.runUntilIdle()).toBe(60);
     expect(seen.most).toBe(2);
     expect(seen.mostPerOrg).toBe(1);
     expect(new Set(seen.ran).size).toBe(60);
-    expect(countJobs(db, 'done')).toBe(60);
+    expect(await countJobs(db, 'done')).toBe(60);
   });
 
   it('polling: work another org queues while a long pass runs is served at the next claim', async () => {
-    queue('org-a', 'intake', 50);
+    await queue('org-a', 'intake', 50);
     const ran: string[] = [];
     let finish: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
     const handler: JobHandler = async (job) => {
       ran.push(`${job.org_id}:${job.kind}`);
       if (ran.length === 3) {
-        queue('org-b', 'step', 1);
+        await queue('org-b', 'step', 1);
         runner.poke();
       }
       if (ran.length === 51) finish();
@@ -103,22 +108,22 @@ describe('the job runner', () => {
     await finished;
     await runner.stop();
     expect(ran.indexOf('org-b:step')).toBe(3);
-    expect(countJobs(db, 'done')).toBe(51);
+    expect(await countJobs(db, 'done')).toBe(51);
   });
 
   it("reads each payload through its kind's schema: one that does not parse fails for good, with the reason, and the handler never runs", async () => {
-    enqueueJob(db, { orgId: 'org-a', kind: 'step', key: 'step:good', payload: { orgId: 'org-a', leadId: 'lead-1', step: 0 }, runAt: clock.now() }, clock.now());
-    enqueueJob(db, { orgId: 'org-a', kind: 'step', key: 'step:bad', payload: { orgId: 'org-a', leadId: 'lead-1', step: -1 }, runAt: clock.now() }, clock.now());
+    await enqueueJob(db, { orgId: 'org-a', kind: 'step', key: 'step:good', payload: { orgId: 'org-a', leadId: 'lead-1', step: 0 }, runAt: clock.now() }, clock.now());
+    await enqueueJob(db, { orgId: 'org-a', kind: 'step', key: 'step:bad', payload: { orgId: 'org-a', leadId: 'lead-1', step: -1 }, runAt: clock.now() }, clock.now());
     const ran: number[] = [];
     const runner = new JobRunner(db, clock, { step: handle('step', async ({ step }) => void ran.push(step)) }, silentLogger);
     await runner.runUntilIdle();
     expect(ran).toEqual([0]);
-    const bad = db.prepare("SELECT status, last_error FROM jobs WHERE job_key = 'step:bad'").get();
+    const bad = await row(db, "SELECT status, last_error FROM jobs WHERE job_key = 'step:bad'");
     expect(bad).toEqual({ status: 'failed', last_error: 'bad step payload: step Too small: expected number to be >=0' });
   });
 
   it('polling: while one lane runs a long job, a free lane still takes work queued without a poke (as another process queues it)', async () => {
-    queue('org-a', 'intake', 1);
+    await queue('org-a', 'intake', 1);
     let releaseLong: () => void;
     const long = new Promise<void>((resolve) => (releaseLong = resolve));
     let tookB: () => void;
@@ -131,41 +136,41 @@ describe('the job runner', () => {
     try {
       // A's job is running (it waits for us); B's work arrives with nobody poking the runner.
       await expect.poll(() => countJobs(db, 'running')).toBe(1);
-      queue('org-b', 'step', 1);
+      await queue('org-b', 'step', 1);
       await bTaken;
       // B is done while A's long job still runs.
       await expect.poll(() => countJobs(db, 'done')).toBe(1);
-      expect(db.prepare("SELECT org_id FROM jobs WHERE status = 'running'").pluck().all()).toEqual(['org-a']);
+      expect((await rows<{ org_id: string }>(db, "SELECT org_id FROM jobs WHERE status = 'running'")).map((entry) => entry.org_id)).toEqual(['org-a']);
     } finally {
       releaseLong!();
       await runner.stop();
     }
   });
 
-  it("finds a record's queued intake however many finished ones sort before it", () => {
+  it("finds a record's queued intake however many finished ones sort before it", async () => {
     const prefix = 'intake:org-a:Contacts:5725713000000001105:';
-    db.transaction(() => {
-      for (let index = 100; index < 250; index += 1) enqueueJob(db, { orgId: 'org-a', kind: 'intake', key: `${prefix}inbox${index}`, payload: {}, runAt: 0 }, 0);
-      db.prepare("UPDATE jobs SET status = 'done'").run();
+    await transaction(db, async (tx) => {
+      for (let index = 100; index < 250; index += 1) await enqueueJob(tx, { orgId: 'org-a', kind: 'intake', key: `${prefix}inbox${index}`, payload: {}, runAt: 0 }, 0);
+      await run(tx, "UPDATE jobs SET status = 'done'");
       // "inbox9" sorts after all 150 of them.
-      enqueueJob(db, { orgId: 'org-a', kind: 'intake', key: `${prefix}inbox9`, payload: {}, runAt: 0 }, 0);
-    })();
-    expect(hasQueuedJob(db, prefix)).toBe(true);
-    db.prepare("UPDATE jobs SET status = 'done'").run();
-    expect(hasQueuedJob(db, prefix)).toBe(false);
+      await enqueueJob(tx, { orgId: 'org-a', kind: 'intake', key: `${prefix}inbox9`, payload: {}, runAt: 0 }, 0);
+    });
+    expect(await hasQueuedJob(db, prefix)).toBe(true);
+    await run(db, "UPDATE jobs SET status = 'done'");
+    expect(await hasQueuedJob(db, prefix)).toBe(false);
   });
 
   it('two runners on one database (two worker processes) never run two jobs of one org at once, and run every job once', async () => {
-    const other = openDb(join(dir, 'app.sqlite'), appMigrations);
+    const other = await openStore(options);
     try {
-      for (const org of ['org-a', 'org-b']) queue(org, 'intake', 10);
+      for (const org of ['org-a', 'org-b']) await queue(org, 'intake', 10);
       const { handler, seen } = tracking();
       const one = new JobRunner(db, clock, { intake: handler }, silentLogger, { concurrency: 2 });
-      const two = new JobRunner(other, clock, { intake: handler }, silentLogger, { concurrency: 2 });
+      const two = new JobRunner(other.db, clock, { intake: handler }, silentLogger, { concurrency: 2 });
       await Promise.all([one.runUntilIdle(), two.runUntilIdle()]);
-      expect({ mostPerOrg: seen.mostPerOrg, most: seen.most, ran: seen.ran.length, distinct: new Set(seen.ran).size, done: countJobs(db, 'done') }).toEqual({ mostPerOrg: 1, most: 2, ran: 20, distinct: 20, done: 20 });
+      expect({ mostPerOrg: seen.mostPerOrg, most: seen.most, ran: seen.ran.length, distinct: new Set(seen.ran).size, done: await countJobs(db, 'done') }).toEqual({ mostPerOrg: 1, most: 2, ran: 20, distinct: 20, done: 20 });
     } finally {
-      other.close();
+      await other.close();
     }
   });
 });

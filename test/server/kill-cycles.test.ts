@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appMigrations } from '../../server/src/db/migrations.js';
-import { openDb } from '../../server/src/db/open-db.js';
+import { openStore } from '../../server/src/db/store.js';
 import { type RunningSandbox, startSandbox } from '../../server/src/sandbox/start-sandbox.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { freePort } from '../helpers/free-port.js';
+import { rows, value } from '../helpers/store.js';
 
 /**
  * kill -9, over and over, during a sped-up run: a real backend process (`npm start`'s entry) on a
@@ -96,6 +96,8 @@ describe('kill -9 during a sped-up run', () => {
           SMTP_URL: smtp.url,
           TIME_SCALE: String(TIME_SCALE),
           MAIL_IDLE: 'false',
+          // The killed process's job (and so its org) is taken over after 1 s, not 90.
+          JOB_LEASE_SECONDS: '1',
           RATE_LIMIT_API: '0',
           RATE_LIMIT_OAUTH: '0',
           LOG_LEVEL: 'error',
@@ -177,13 +179,13 @@ describe('kill -9 during a sped-up run', () => {
 
     // The backend's own database, read as it left it (the last process stops first).
     await kill();
-    const db = openDb(join(dataDir, 'app.sqlite'), appMigrations);
-    const leads = db.prepare('SELECT zoho_record_id, status, close_reason FROM leads').all() as { zoho_record_id: string; status: string; close_reason: string | null }[];
-    const outbox = db.prepare("SELECT lead_id, idempotency_key, status FROM outbox WHERE kind = 'email'").all() as { lead_id: string; idempotency_key: string; status: string }[];
+    const store = await openStore({ path: join(dataDir, 'app.sqlite') });
+    const leads = await rows<{ zoho_record_id: string; status: string; close_reason: string | null }>(store.db, 'SELECT zoho_record_id, status, close_reason FROM leads');
+    const outbox = await rows<{ lead_id: string; idempotency_key: string; status: string }>(store.db, "SELECT lead_id, idempotency_key, status FROM outbox WHERE kind = 'email'");
     const unconfirmed = outbox.filter((row) => row.status === 'unconfirmed');
-    const shown = (db.prepare("SELECT COUNT(*) AS n FROM lead_events WHERE kind = 'delivery_unconfirmed'").get() as { n: number }).n;
-    const jobs = db.prepare("SELECT status, COUNT(*) AS n FROM jobs GROUP BY status").all() as { status: string; n: number }[];
-    db.close();
+    const shown = (await value<number>(store.db, "SELECT COUNT(*) AS n FROM lead_events WHERE kind = 'delivery_unconfirmed'"))!;
+    const jobs = await rows<{ status: string; n: number }>(store.db, 'SELECT status, COUNT(*) AS n FROM jobs GROUP BY status');
+    await store.close();
 
     const byMessageId = new Map<string, number>();
     for (const mail of smtp.messages) byMessageId.set(mail.headers['message-id']!, (byMessageId.get(mail.headers['message-id']!) ?? 0) + 1);

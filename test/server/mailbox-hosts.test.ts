@@ -3,6 +3,7 @@ import { MailboxHostRefused, checkMailboxHost, isPublicAddress } from '../../ser
 import type { TestBackend } from '../helpers/backend-harness.js';
 import type { ConnectedOrg } from '../helpers/connected-org.js';
 import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
+import { row } from '../helpers/store.js';
 
 let backend: TestBackend | undefined;
 
@@ -39,6 +40,6 @@ describe('mailbox servers the backend may connect to', () => {
       expect(answer.status, host).toBe(400);
       expect(answer.body, host).toEqual({ error: { code: 'MAILBOX_HOST_REFUSED', message: 'Mailbox servers on private, loopback or link-local addresses are not allowed.', requestId: expect.any(String) } });
     }
-    expect(backend.deps.db.prepare('SELECT mailbox_sealed FROM assistants WHERE id = ?').get(id)).toEqual({ mailbox_sealed: null });
+    expect(await row(backend.deps.db, 'SELECT mailbox_sealed FROM assistants WHERE id = ?', id)).toEqual({ mailbox_sealed: null });
   });
 });

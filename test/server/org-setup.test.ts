@@ -19,14 +19,14 @@ afterAll(async () => {
 describe('org setup in Zoho', () => {
   it('renews the notification channel before it expires', async () => {
     const org = await connectOrg(backend);
-    const row = findOrgByZohoId(backend.deps.db, org.zoho.org_id)!;
-    const first = getChannelOfOrg(backend.deps.db, row.id)!;
+    const row = (await findOrgByZohoId(backend.deps.db, org.zoho.org_id))!;
+    const first = (await getChannelOfOrg(backend.deps.db, row.id))!;
     expect(first.expires_at - backend.sandbox.clock.now()).toBeLessThanOrEqual(CHANNEL_LIFETIME_MS);
     expect(await renewExpiringChannels(backend.deps)).toEqual({ renewed: 0, failed: 0 });
 
     backend.sandbox.clock.advance(5 * 24 * 60 * 60 * 1000);
     expect(await renewExpiringChannels(backend.deps)).toEqual({ renewed: 1, failed: 0 });
-    const renewed = getChannelOfOrg(backend.deps.db, row.id)!;
+    const renewed = (await getChannelOfOrg(backend.deps.db, row.id))!;
     expect(renewed.channel_id).toBe(first.channel_id);
     expect(renewed.expires_at).toBeGreaterThan(first.expires_at);
     const token = (await backend.sandbox.token(org.zoho)).access_token;
@@ -45,10 +45,10 @@ describe('org setup in Zoho', () => {
     expect(result.status).toBe(200);
     expect(result.html).toContain('class="step-fail"');
     expect(result.html).toContain('Some setup steps need another try');
-    const row = findOrgByZohoId(backend.deps.db, zoho.org_id)!;
-    expect(listOrgFields(backend.deps.db, row.id)).toHaveLength(0);
+    const row = (await findOrgByZohoId(backend.deps.db, zoho.org_id))!;
+    expect(await listOrgFields(backend.deps.db, row.id)).toHaveLength(0);
     // The channel and the widget key did not wait for the fields.
-    expect(getChannelOfOrg(backend.deps.db, row.id)).toBeDefined();
+    expect(await getChannelOfOrg(backend.deps.db, row.id)).toBeDefined();
 
     const token = (await backend.sandbox.token(zoho)).access_token;
     const key = (await backend.sandbox.crm(token, 'GET', '/settings/variables/salesassist__Widget_Key')).body.variables[0].value as string;
@@ -61,6 +61,6 @@ describe('org setup in Zoho', () => {
       ['notifications', true],
       ['widget_key', true],
     ]);
-    expect(listOrgFields(backend.deps.db, row.id)).toHaveLength(9);
+    expect(await listOrgFields(backend.deps.db, row.id)).toHaveLength(9);
   });
 });

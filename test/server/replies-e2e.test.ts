@@ -5,6 +5,7 @@ import type { ConnectedOrg } from '../helpers/connected-org.js';
 import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
 import { bounceFor, replyTo } from '../helpers/replies.js';
 import type { CapturedMail } from '../helpers/smtp-sink.js';
+import { row, rows, value } from '../helpers/store.js';
 
 const INBOUND_TOKEN = 'inbound-webhook-token-for-tests-0123456789';
 const DAY = 24 * 60 * 60 * 1000;
@@ -59,7 +60,7 @@ async function adminApi(method: string, path: string, body?: unknown) {
   return org.api(method, path, body, { session: token });
 }
 
-const inbound = (id: number) => backend.deps.db.prepare('SELECT status, intent, lead_id, matched_by, action, extracted_date FROM inbound_messages WHERE id = ?').get(id) as Record<string, unknown>;
+const inbound = async (id: number) => (await row(backend.deps.db, 'SELECT status, intent, lead_id, matched_by, action, extracted_date FROM inbound_messages WHERE id = ?', id))!;
 const noteTitles = async (recordId: string) => (await scenario.notes('Contacts', recordId)).map((note) => String(note.Note_Title));
 const sentTo = (address: string) => backend.smtp.messages.filter((mail) => mail.to.includes(address));
 
@@ -71,8 +72,8 @@ describe('replies through the whole pipeline (inbound webhook → match → clas
     const reply = replyTo(mail, `Thank you for your email. I am out of the office until ${longDate(back)} with limited access to email.`, { at: now(), headers: { 'Auto-Submitted': 'auto-replied' } });
     const stored = await deliver(reply);
     expect(stored.status).toBe(202);
-    expect(inbound(stored.body.id)).toMatchObject({ status: 'processed', intent: 'OutOfOffice', matched_by: 'thread', extracted_date: isoDay(back) });
-    const lead = scenario.leadOf(recordId)!;
+    expect(await inbound(stored.body.id)).toMatchObject({ status: 'processed', intent: 'OutOfOffice', matched_by: 'thread', extracted_date: isoDay(back) });
+    const lead = (await scenario.leadOf(recordId))!;
     expect(lead).toMatchObject({ status: 'paused', state: 'Out of office' });
     expect(lead.resume_at).toBeGreaterThanOrEqual(Date.parse(`${isoDay(back)}T00:00:00Z`));
     const record = await scenario.record('Contacts', recordId);
@@ -82,9 +83,9 @@ describe('replies through the whole pipeline (inbound webhook → match → clas
     // Nothing goes out during the absence; the next email follows the return date.
     for (let round = 0; round < 20 && backend.smtp.messages.length === 1; round += 1) await scenario.advanceToNextWork(40 * DAY);
     expect(backend.smtp.messages).toHaveLength(2);
-    const second = backend.deps.db.prepare("SELECT done_at FROM outbox WHERE kind = 'email' AND lead_id = ? ORDER BY id").pluck().all(lead.id) as number[];
+    const second = (await rows<{ done_at: number }>(backend.deps.db, "SELECT done_at FROM outbox WHERE kind = 'email' AND lead_id = ? ORDER BY id", lead.id)).map((entry) => entry.done_at);
     expect(second[1]).toBeGreaterThanOrEqual(lead.resume_at!);
-    expect(scenario.leadOf(recordId)).toMatchObject({ status: 'active', state: 'Pending' });
+    expect(await scenario.leadOf(recordId)).toMatchObject({ status: 'active', state: 'Pending' });
   });
 
   it('"connect later" moves the next email to the date the lead named', async () => {
@@ -92,7 +93,7 @@ describe('replies through the whole pipeline (inbound webhook → match → clas
     const { recordId, mail } = await firstEmail();
     const later = now() + 45 * DAY;
     await deliver(replyTo(mail, `Not a good time for us, we are in the middle of budget season. Please reach out again after ${longDate(later)}.`, { at: now() }));
-    const lead = scenario.leadOf(recordId)!;
+    const lead = (await scenario.leadOf(recordId))!;
     expect(lead).toMatchObject({ state: 'Engaged', last_intent: 'ConnectLater' });
     expect(lead.resume_at).toBeGreaterThanOrEqual(Date.parse(`${isoDay(later)}T00:00:00Z`));
     expect(Object.values(await scenario.record('Contacts', recordId))).toContain('Engaged');
@@ -119,7 +120,7 @@ describe('replies through the whole pipeline (inbound webhook → match → clas
     expect((await scenario.notes('Contacts', String(found.body.data[0].id))).map((note) => note.Note_Title)).toContain('Referred by Jane Doe');
 
     // The referring lead goes back to its owner with the summary.
-    const lead = scenario.leadOf(recordId)!;
+    const lead = (await scenario.leadOf(recordId))!;
     expect(lead).toMatchObject({ status: 'handed_back', state: 'Responded' });
     expect((await scenario.record('Contacts', recordId)).Owner.id).toBe(org.repId);
     const handback = (await scenario.notes('Contacts', recordId)).find((note) => String(note.Note_Title).includes('handed this back'));
@@ -130,7 +131,7 @@ describe('replies through the whole pipeline (inbound webhook → match → clas
     await deliver(replyTo(other.mail, 'Wrong person, sorry. Talk to Maria Lopez, maria.lopez@brightline.test.', { at: now() }));
     const again = await zoho('GET', '/Contacts/search?email=maria.lopez@brightline.test');
     expect(again.body.data).toHaveLength(1);
-    expect(backend.deps.db.prepare('SELECT status FROM referrals ORDER BY id').pluck().all()).toEqual(['created', 'existing']);
+    expect((await rows<{ status: string }>(backend.deps.db, 'SELECT status FROM referrals ORDER BY id')).map((entry) => entry.status)).toEqual(['created', 'existing']);
   });
 
   it('a hard bounce deactivates the lead, suppresses the address, and a new record with it is never emailed', async () => {
@@ -138,13 +139,13 @@ describe('replies through the whole pipeline (inbound webhook → match → clas
     const address = 'gone@prospect.test';
     const { recordId, mail } = await firstEmail({ Email: address });
     const soft = await deliver(bounceFor(mail, { at: now(), status: '4.2.2', action: 'delayed' }));
-    expect(inbound(soft.body.id)).toMatchObject({ intent: 'Bounce', action: 'temporary delivery delay; nothing changed' });
-    expect(scenario.leadOf(recordId)!.status).toBe('active');
+    expect(await inbound(soft.body.id)).toMatchObject({ intent: 'Bounce', action: 'temporary delivery delay; nothing changed' });
+    expect((await scenario.leadOf(recordId))!.status).toBe('active');
 
     const hard = await deliver(bounceFor(mail, { at: now() }));
-    expect(inbound(hard.body.id)).toMatchObject({ intent: 'Bounce', matched_by: 'thread', status: 'processed' });
-    expect(scenario.leadOf(recordId)).toMatchObject({ status: 'handed_back', state: 'Deactivated' });
-    expect(backend.deps.db.prepare('SELECT reason FROM suppressions WHERE email = ?').pluck().get(address)).toBe('bounced');
+    expect(await inbound(hard.body.id)).toMatchObject({ intent: 'Bounce', matched_by: 'thread', status: 'processed' });
+    expect(await scenario.leadOf(recordId)).toMatchObject({ status: 'handed_back', state: 'Deactivated' });
+    expect(await value(backend.deps.db, 'SELECT reason FROM suppressions WHERE email = ?', address)).toBe('bounced');
     expect(await noteTitles(recordId)).toContain(`Email bounced: ${address}`);
     expect((await scenario.record('Contacts', recordId)).Owner.id).toBe(org.repId);
 
@@ -153,8 +154,8 @@ describe('replies through the whole pipeline (inbound webhook → match → clas
     await scenario.settle();
     for (let round = 0; round < 5; round += 1) await scenario.advanceToNextWork();
     expect(sentTo(address)).toHaveLength(1);
-    expect(scenario.leadOf(again)).toMatchObject({ status: 'handed_back', state: 'Deactivated' });
-    expect(scenario.leadOf(again)!.close_reason).toContain('suppression list');
+    expect(await scenario.leadOf(again)).toMatchObject({ status: 'handed_back', state: 'Deactivated' });
+    expect((await scenario.leadOf(again))!.close_reason).toContain('suppression list');
   });
 
   it('one-click unsubscribe suppresses the address before the next send, and Zoho gets Email_Opt_Out', async () => {
@@ -166,39 +167,39 @@ describe('replies through the whole pipeline (inbound webhook → match → clas
     await scenario.assign('Contacts', secondId, scenario.assistantUserId);
     await backend.sandbox.sandbox.deps.notifier.idle();
     // One job at a time, until the second lead's email is written but not yet sent.
-    const written = () => {
-      const lead = scenario.leadOf(secondId);
-      return lead !== undefined && backend.deps.db.prepare("SELECT 1 FROM outbox WHERE kind = 'email' AND lead_id = ?").get(lead.id) !== undefined;
+    const written = async () => {
+      const lead = await scenario.leadOf(secondId);
+      return lead !== undefined && (await row(backend.deps.db, "SELECT 1 AS one FROM outbox WHERE kind = 'email' AND lead_id = ?", lead.id)) !== undefined;
     };
-    for (let guard = 0; guard < 30 && !written(); guard += 1) await backend.deps.engine.runner.runOnce();
-    const second = scenario.leadOf(secondId)!;
-    expect(backend.deps.db.prepare("SELECT status FROM outbox WHERE kind = 'email' AND lead_id = ?").pluck().get(second.id)).toBe('pending');
+    for (let guard = 0; guard < 30 && !(await written()); guard += 1) await backend.deps.engine.runner.runOnce();
+    const second = (await scenario.leadOf(secondId))!;
+    expect(await value(backend.deps.db, "SELECT status FROM outbox WHERE kind = 'email' AND lead_id = ?", second.id)).toBe('pending');
 
     const link = /^<(.+)>$/.exec(first.mail.headers['list-unsubscribe']!)![1]!;
-    expect(link).toBe(`${backend.url}/unsubscribe/${unsubscribeToken(backend.deps.engine.deps, scenario.leadOf(first.recordId)!)}`);
+    expect(link).toBe(`${backend.url}/unsubscribe/${unsubscribeToken(backend.deps.engine.deps, (await scenario.leadOf(first.recordId))!)}`);
     expect(first.mail.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
     const response = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
     expect(response.status).toBe(200);
-    expect(backend.deps.db.prepare('SELECT reason FROM suppressions WHERE email = ?').pluck().get(address)).toBe('unsubscribed');
+    expect(await value(backend.deps.db, 'SELECT reason FROM suppressions WHERE email = ?', address)).toBe('unsubscribed');
 
     await scenario.settle();
     for (let round = 0; round < 5; round += 1) await scenario.advanceToNextWork();
     expect(sentTo(address)).toHaveLength(1);
-    expect(backend.deps.db.prepare("SELECT last_error FROM outbox WHERE kind = 'email' AND lead_id = ?").pluck().get(second.id)).toBe('the address is on the suppression list');
-    expect(scenario.leadOf(secondId)).toMatchObject({ status: 'handed_back', state: 'Unsubscribed' });
-    expect(scenario.leadOf(first.recordId)).toMatchObject({ status: 'handed_back', state: 'Unsubscribed' });
+    expect(await value(backend.deps.db, "SELECT last_error FROM outbox WHERE kind = 'email' AND lead_id = ?", second.id)).toBe('the address is on the suppression list');
+    expect(await scenario.leadOf(secondId)).toMatchObject({ status: 'handed_back', state: 'Unsubscribed' });
+    expect(await scenario.leadOf(first.recordId)).toMatchObject({ status: 'handed_back', state: 'Unsubscribed' });
     expect((await scenario.record('Contacts', first.recordId)).Email_Opt_Out).toBe(true);
   });
 
   it('Email_Opt_Out set in Zoho stops the lead and suppresses the address', async () => {
     await start();
     const { recordId } = await firstEmail();
-    const lead = scenario.leadOf(recordId)!;
+    const lead = (await scenario.leadOf(recordId))!;
     const update = await zoho('PUT', `/Contacts/${recordId}`, { data: [{ Email_Opt_Out: true }] });
     expect(update.status).toBe(200);
     await scenario.settle();
-    expect(scenario.leadOf(recordId)).toMatchObject({ status: 'handed_back', state: 'Unsubscribed' });
-    expect(backend.deps.db.prepare('SELECT reason FROM suppressions WHERE email = ?').pluck().get(lead.email)).toBe('zoho_opt_out');
+    expect(await scenario.leadOf(recordId)).toMatchObject({ status: 'handed_back', state: 'Unsubscribed' });
+    expect(await value(backend.deps.db, 'SELECT reason FROM suppressions WHERE email = ?', lead.email)).toBe('zoho_opt_out');
     for (let round = 0; round < 5; round += 1) await scenario.advanceToNextWork();
     expect(backend.smtp.messages).toHaveLength(1);
     expect((await scenario.record('Contacts', recordId)).Owner.id).toBe(org.repId);
@@ -207,52 +208,52 @@ describe('replies through the whole pipeline (inbound webhook → match → clas
   it('a "remove me" after the handback still suppresses the address and opts out in Zoho', async () => {
     await start();
     const { recordId, mail } = await firstEmail();
-    const lead = scenario.leadOf(recordId)!;
+    const lead = (await scenario.leadOf(recordId))!;
     expect((await org.api('POST', `/leads/${lead.id}/hand-back`)).status).toBe(200);
     await scenario.settle();
-    expect(scenario.leadOf(recordId)!.status).toBe('handed_back');
+    expect((await scenario.leadOf(recordId))!.status).toBe('handed_back');
     const stored = await deliver(replyTo(mail, 'Please remove me from your mailing list.', { at: now() }));
-    expect(inbound(stored.body.id)).toMatchObject({ intent: 'Unsubscribed', action: 'logged, address suppressed; the lead was already handed back' });
-    expect(backend.deps.db.prepare('SELECT reason FROM suppressions WHERE email = ?').pluck().get(lead.email)).toBe('unsubscribed');
+    expect(await inbound(stored.body.id)).toMatchObject({ intent: 'Unsubscribed', action: 'logged, address suppressed; the lead was already handed back' });
+    expect(await value(backend.deps.db, 'SELECT reason FROM suppressions WHERE email = ?', lead.email)).toBe('unsubscribed');
     expect((await scenario.record('Contacts', recordId)).Email_Opt_Out).toBe(true);
   });
 
   it('a forged bounce (no original of ours inside) changes nothing; an absence on a lead a person paused keeps it paused', async () => {
     await start();
     const { recordId, mail } = await firstEmail();
-    const lead = scenario.leadOf(recordId)!;
+    const lead = (await scenario.leadOf(recordId))!;
     const forged = ['From: MAILER-DAEMON@evil.test', `To: ${mail.headers.from}`, 'Subject: Undelivered Mail Returned to Sender', 'Message-ID: <forged-1@evil.test>', '', `Delivery to ${lead.email!} failed permanently.`, `Final-Recipient: rfc822; ${lead.email!}`, 'Action: failed', 'Status: 5.1.1', ''].join('\r\n');
     const stored = await deliver(forged);
-    expect(inbound(stored.body.id)).toMatchObject({ intent: 'Bounce', status: 'unmatched' });
-    expect(scenario.leadOf(recordId)!.status).toBe('active');
-    expect(backend.deps.db.prepare('SELECT COUNT(*) FROM suppressions').pluck().get()).toBe(0);
+    expect(await inbound(stored.body.id)).toMatchObject({ intent: 'Bounce', status: 'unmatched' });
+    expect((await scenario.leadOf(recordId))!.status).toBe('active');
+    expect(await value(backend.deps.db, 'SELECT COUNT(*) AS n FROM suppressions')).toBe(0);
 
     expect((await org.api('POST', `/leads/${lead.id}/pause`)).status).toBe(200);
     const away = await deliver(replyTo(mail, `I am out of the office until ${longDate(now() + 5 * DAY)}.`, { at: now(), headers: { 'Auto-Submitted': 'auto-replied' } }));
-    expect(String(inbound(away.body.id).action)).toMatch(/^paused by a person; absence noted/);
+    expect(String((await inbound(away.body.id)).action)).toMatch(/^paused by a person; absence noted/);
     for (let round = 0; round < 10; round += 1) await scenario.advanceToNextWork(30 * DAY);
-    expect(scenario.leadOf(recordId)).toMatchObject({ status: 'paused', resume_at: null });
+    expect(await scenario.leadOf(recordId)).toMatchObject({ status: 'paused', resume_at: null });
     expect(backend.smtp.messages).toHaveLength(1);
   });
 
   it('with notifications off, the polling sweep still sees Email_Opt_Out set in Zoho', async () => {
     await start();
     const { recordId } = await firstEmail();
-    const channel = backend.deps.db.prepare('SELECT channel_id FROM notification_channels').pluck().get() as string;
+    const channel = (await value<string>(backend.deps.db, 'SELECT channel_id FROM notification_channels'))!;
     expect((await zoho('DELETE', `/actions/watch?channel_ids=${channel}`)).status).toBe(200);
     expect((await zoho('PUT', `/Contacts/${recordId}`, { data: [{ Email_Opt_Out: true }] })).status).toBe(200);
     await scenario.settle();
-    expect(scenario.leadOf(recordId)!.status).toBe('active');
+    expect((await scenario.leadOf(recordId))!.status).toBe('active');
     backend.sandbox.clock.advance(10 * 60 * 1000);
     await scenario.settle();
-    expect(scenario.leadOf(recordId)).toMatchObject({ status: 'handed_back', state: 'Unsubscribed' });
+    expect(await scenario.leadOf(recordId)).toMatchObject({ status: 'handed_back', state: 'Unsubscribed' });
   });
 
   it('agreeing to meet hands back as Hot with what the lead wrote and the proposed time', async () => {
     await start();
     const { recordId, mail } = await firstEmail();
     await deliver(replyTo(mail, 'Sounds good. Thursday at 2pm works for me, send an invite.\n\nJane', { at: now() }));
-    expect(scenario.leadOf(recordId)).toMatchObject({ status: 'handed_back', state: 'Hot', last_intent: 'AgreedToMeet' });
+    expect(await scenario.leadOf(recordId)).toMatchObject({ status: 'handed_back', state: 'Hot', last_intent: 'AgreedToMeet' });
     const note = (await scenario.notes('Contacts', recordId)).find((entry) => String(entry.Note_Title).includes('handed this back'));
     const content = String(note?.Note_Content);
     expect(content).toContain('Last understood as AgreedToMeet');
@@ -273,27 +274,27 @@ describe('replies through the whole pipeline (inbound webhook → match → clas
     expect(brochure.body).toContain('https://acme-energy.test/brochure.pdf');
     expect(brochure.headers['in-reply-to']).toMatch(/^<reply-\d+-\d+@prospect\.test>$/);
     expect(brochure.headers['list-unsubscribe']).toMatch(/\/unsubscribe\//);
-    expect(scenario.leadOf(recordId)).toMatchObject({ status: 'handed_back', state: 'Warm' });
+    expect(await scenario.leadOf(recordId)).toMatchObject({ status: 'handed_back', state: 'Warm' });
     expect(await noteTitles(recordId)).toContain(`Brochure sent: Re: ${mail.headers.subject}`);
   });
 
   it('the inbound webhook refuses bad input, stores a repeat once, and keeps mail that matches no lead', async () => {
     await start();
     const { mail } = await firstEmail();
-    const count = () => backend.deps.db.prepare('SELECT COUNT(*) FROM inbound_messages').pluck().get() as number;
+    const count = () => value<number>(backend.deps.db, 'SELECT COUNT(*) AS n FROM inbound_messages');
     const wrong = await fetch(`${backend.url}/webhooks/inbound`, { method: 'POST', headers: { authorization: 'Bearer nope' }, body: replyTo(mail, 'Thanks', { at: now() }) });
     expect(wrong.status).toBe(401);
     const junk = await fetch(`${backend.url}/webhooks/inbound`, { method: 'POST', headers: { authorization: `Bearer ${INBOUND_TOKEN}` }, body: 'hello there' });
     expect(junk.status).toBe(400);
     expect((await junk.json()) as unknown).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
-    expect(count()).toBe(0);
+    expect(await count()).toBe(0);
 
     const stranger = ['From: Someone <someone@elsewhere.test>', `To: ${String(scenario.assistant.mailbox_email)}`, 'Subject: Hello', 'Message-ID: <stranger-1@elsewhere.test>', '', 'Do you sell solar panels too?', ''].join('\r\n');
     const first = await deliver(stranger);
     const repeat = await deliver(stranger);
     expect(first.status).toBe(202);
     expect(repeat.body).toMatchObject({ id: first.body.id, duplicate: true });
-    expect(count()).toBe(1);
+    expect(await count()).toBe(1);
     const listed = await adminApi('GET', '/inbound?status=unmatched');
     expect(listed.status).toBe(200);
     expect(listed.body.messages).toHaveLength(1);
@@ -322,7 +323,7 @@ describe('replies through the whole pipeline (inbound webhook → match → clas
 
     // The second emails fall due while sending is paused: they wait (checked again hourly).
     for (let round = 0; round < 6; round += 1) await scenario.advanceToNextWork(10 * DAY);
-    expect(backend.deps.db.prepare("SELECT COUNT(*) FROM jobs WHERE kind = 'step' AND status = 'queued' AND last_error LIKE 'sending paused%'").pluck().get()).toBe(18);
+    expect(await value(backend.deps.db, "SELECT COUNT(*) AS n FROM jobs WHERE kind = 'step' AND status = 'queued' AND last_error LIKE 'sending paused%'")).toBe(18);
     expect(backend.smtp.messages).toHaveLength(20);
     expect((await adminApi('POST', `/assistants/${String(scenario.assistant.id)}/resume-sending`)).status).toBe(200);
     for (let round = 0; round < 20 && backend.smtp.messages.length < 38; round += 1) await scenario.advanceToNextWork(10 * DAY);
@@ -333,9 +334,9 @@ describe('replies through the whole pipeline (inbound webhook → match → clas
     await start();
     const first = await firstEmail();
     const { body } = await deliver(replyTo(first.mail, "Please take me off this email chain, I've forwarded it to our CFO Dana Reyes.", { at: now() }));
-    const lead = scenario.leadOf(first.recordId)!;
-    expect(inbound(body.id)).toMatchObject({ intent: 'Unsubscribed' });
-    expect(backend.deps.db.prepare('SELECT reason FROM suppressions WHERE email = ?').get(lead.email)).toMatchObject({ reason: 'unsubscribed' });
+    const lead = (await scenario.leadOf(first.recordId))!;
+    expect(await inbound(body.id)).toMatchObject({ intent: 'Unsubscribed' });
+    expect(await row(backend.deps.db, 'SELECT reason FROM suppressions WHERE email = ?', lead.email)).toMatchObject({ reason: 'unsubscribed' });
     await scenario.settle();
     expect((await scenario.record('Contacts', first.recordId)).Email_Opt_Out).toBe(true);
 
@@ -344,9 +345,9 @@ describe('replies through the whole pipeline (inbound webhook → match → clas
     expect(corrected.status).toBe(200);
     expect(corrected.body).toMatchObject({ correction: { from: 'Unsubscribed', to: 'ReferredSomeone' } });
     await scenario.settle();
-    expect(backend.deps.db.prepare('SELECT COUNT(*) AS n FROM suppressions WHERE email = ?').get(lead.email)).toEqual({ n: 0 });
+    expect(await row(backend.deps.db, 'SELECT COUNT(*) AS n FROM suppressions WHERE email = ?', lead.email)).toEqual({ n: 0 });
     expect((await scenario.record('Contacts', first.recordId)).Email_Opt_Out).toBe(false);
-    expect(scenario.leadOf(first.recordId)).toMatchObject({ status: 'handed_back', state: 'Responded' });
+    expect(await scenario.leadOf(first.recordId)).toMatchObject({ status: 'handed_back', state: 'Responded' });
     expect(await noteTitles(first.recordId)).toContain('Reply reading corrected: ReferredSomeone');
     // Bad input changes nothing.
     expect((await org.api('POST', `/leads/${lead.id}/replies/${body.id}/correction`, { intent: 'Bounce' })).status).toBe(400);
@@ -355,9 +356,9 @@ describe('replies through the whole pipeline (inbound webhook → match → clas
     // Another lead of the same org writes much the same: read the corrected way, nothing suppressed.
     const second = await firstEmail();
     const again = await deliver(replyTo(second.mail, "Please take me off this email chain, I've forwarded it to our COO Sam Ortiz.", { at: now() }));
-    expect(inbound(again.body.id)).toMatchObject({ intent: 'ReferredSomeone' });
-    const secondLead = scenario.leadOf(second.recordId)!;
-    expect(backend.deps.db.prepare('SELECT COUNT(*) AS n FROM suppressions WHERE email = ?').get(secondLead.email)).toEqual({ n: 0 });
+    expect(await inbound(again.body.id)).toMatchObject({ intent: 'ReferredSomeone' });
+    const secondLead = (await scenario.leadOf(second.recordId))!;
+    expect(await row(backend.deps.db, 'SELECT COUNT(*) AS n FROM suppressions WHERE email = ?', secondLead.email)).toEqual({ n: 0 });
     expect(secondLead.state).not.toBe('Unsubscribed');
   });
 });

@@ -1,7 +1,10 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GroupCommit } from '../../server/src/db/group-commit.js';
+import type { Db } from '../../server/src/db/store.js';
 import type { TestBackend } from '../helpers/backend-harness.js';
 import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
+import { row, rows, testStore, value } from '../helpers/store.js';
 
 let backend: TestBackend;
 let scenario: Scenario;
@@ -9,8 +12,8 @@ let channel: { channel_id: string; token: string };
 
 beforeAll(async () => {
   ({ backend, scenario } = await startWithAssistant());
-  const row = backend.deps.db.prepare('SELECT channel_id, org_id, token_sealed FROM notification_channels').get() as { channel_id: string; org_id: string; token_sealed: string };
-  channel = { channel_id: row.channel_id, token: backend.deps.cipher.decrypt(row.token_sealed, `${row.org_id}:channel_token`) };
+  const stored = (await row<{ channel_id: string; org_id: string; token_sealed: string }>(backend.deps.db, 'SELECT channel_id, org_id, token_sealed FROM notification_channels'))!;
+  channel = { channel_id: stored.channel_id, token: backend.deps.cipher.decrypt(stored.token_sealed, `${stored.org_id}:channel_token`) };
 });
 
 afterAll(async () => {
@@ -29,11 +32,11 @@ const postAlone = (body: string) =>
     request.on('error', reject);
     request.end(body);
   });
-const count = (table: string) => backend.deps.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
+const count = async (table: string) => (await value<number>(backend.deps.db, `SELECT COUNT(*) AS n FROM ${table}`))!;
 
 describe('POST /webhooks/zoho', () => {
   it('refuses a wrong token, an unknown channel and a malformed body, storing nothing', async () => {
-    const before = [count('inbox'), count('jobs')];
+    const before = [await count('inbox'), await count('jobs')];
     const valid = { server_time: 1, module: 'Contacts', ids: ['5725713000000001100'], operation: 'update', channel_id: channel.channel_id, token: channel.token };
     expect((await post({ ...valid, token: 'wrong' })).status).toBe(401);
     expect((await post({ ...valid, token: undefined })).status).toBe(401);
@@ -45,19 +48,19 @@ describe('POST /webhooks/zoho', () => {
     const tooLarge = await postAlone(huge);
     expect(tooLarge.status).toBe(413);
     expect((JSON.parse(tooLarge.body) as { error: { code: string } }).error.code).toBe('TOO_LARGE');
-    expect([count('inbox'), count('jobs')]).toEqual(before);
+    expect([await count('inbox'), await count('jobs')]).toEqual(before);
   });
 
   it('takes odd but valid shapes in its stride: null affected values, deletes of records we never worked', async () => {
     const base = { server_time: 1, module: 'Contacts', ids: ['5725713000000001100'], channel_id: channel.channel_id, token: channel.token };
-    const jobs = count('jobs');
+    const jobs = await count('jobs');
     const odd = await post({ ...base, operation: 'update', affected_values: [null, 7, { record_id: '5725713000000001100', values: null }] });
     expect(odd.status).toBe(200);
     const deleted = await post({ ...base, operation: 'delete' });
     expect(deleted.status).toBe(200);
     expect(await deleted.json()).toEqual({ received: true, queued: 0 });
     // The update may concern an assistant (its new owner is unknown), so it goes to intake; the delete does not.
-    expect(count('jobs')).toBe(jobs + 1);
+    expect(await count('jobs')).toBe(jobs + 1);
   });
 
   it('commits each delivery before answering, and a redelivery makes no second lead', async () => {
@@ -65,14 +68,14 @@ describe('POST /webhooks/zoho', () => {
     await scenario.assign('Contacts', recordId, scenario.assistantUserId);
     await backend.sandbox.sandbox.deps.notifier.idle();
     const delivered = backend.sandbox.sandbox.deps.db.prepare('SELECT body FROM deliveries ORDER BY id DESC LIMIT 1').pluck().get() as string;
-    const inboxBefore = count('inbox');
+    const inboxBefore = await count('inbox');
     const again = await post(delivered);
     expect(again.status).toBe(200);
     // The first delivery's intake has not run yet and will read the record's current state: no second one is queued.
     expect(((await again.json()) as { queued: number }).queued).toBe(0);
-    expect(count('inbox')).toBe(inboxBefore + 1);
+    expect(await count('inbox')).toBe(inboxBefore + 1);
     await scenario.settle();
-    expect(backend.deps.db.prepare('SELECT COUNT(*) FROM leads WHERE zoho_record_id = ?').pluck().get(recordId)).toBe(1);
+    expect(await value(backend.deps.db, 'SELECT COUNT(*) AS n FROM leads WHERE zoho_record_id = ?', recordId)).toBe(1);
     const titles = (await scenario.notes('Contacts', recordId)).map((note) => note.Note_Title);
     expect(titles).toEqual(['Nova is on it']);
   });
@@ -80,16 +83,16 @@ describe('POST /webhooks/zoho', () => {
   it('an assignment to an assistant created a moment ago (its Zoho user not matched yet) still reaches intake', async () => {
     const { backend: fresh, scenario: own } = await startWithAssistant();
     try {
-      expect(fresh.deps.db.prepare('SELECT zoho_user_id FROM assistants').pluck().get()).toBeNull();
-      const row = fresh.deps.db.prepare('SELECT channel_id, org_id, token_sealed FROM notification_channels').get() as { channel_id: string; org_id: string; token_sealed: string };
+      expect(await value(fresh.deps.db, 'SELECT zoho_user_id FROM assistants')).toBeNull();
+      const stored = (await row<{ channel_id: string; org_id: string; token_sealed: string }>(fresh.deps.db, 'SELECT channel_id, org_id, token_sealed FROM notification_channels'))!;
       const recordId = '5725713000000099001';
       // Zoho's callback with return_affected_field_values: the new owner is the assistant's (unmatched) user.
       const response = await fetch(`${fresh.url}/webhooks/zoho`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
-          channel_id: row.channel_id,
-          token: fresh.deps.cipher.decrypt(row.token_sealed, `${row.org_id}:channel_token`),
+          channel_id: stored.channel_id,
+          token: fresh.deps.cipher.decrypt(stored.token_sealed, `${stored.org_id}:channel_token`),
           module: 'Contacts',
           operation: 'update',
           ids: [recordId],
@@ -99,6 +102,51 @@ describe('POST /webhooks/zoho', () => {
       expect(await response.json()).toMatchObject({ received: true, queued: 1 });
     } finally {
       await fresh.stop();
+    }
+  });
+});
+
+describe('group commit (concurrent deliveries)', () => {
+  const lease = (tx: Db, name: string) => tx.insertInto('leases').values({ name, holder: 'webhook', expires_at: 1 }).execute();
+
+  it('writes that arrive together share one transaction, and each caller hears only after the commit', async () => {
+    const store = await testStore();
+    try {
+      const commit = new GroupCommit(store.db);
+      const seen: Db[] = [];
+      const write = (name: string) =>
+        commit.run(async (tx) => {
+          seen.push(tx);
+          await lease(tx, name);
+          return name;
+        });
+      const names = await Promise.all(['a', 'b', 'c'].map(write));
+      expect(names).toEqual(['a', 'b', 'c']);
+      expect(new Set(seen).size).toBe(1);
+      expect(seen[0]!.isTransaction).toBe(true);
+      expect(await rows(store.db, 'SELECT name FROM leases ORDER BY name')).toEqual([{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('one write that fails fails alone: the others of its batch are stored', async () => {
+    const store = await testStore();
+    try {
+      const commit = new GroupCommit(store.db);
+      const outcomes = await Promise.allSettled([
+        commit.run((tx) => lease(tx, 'a')),
+        commit.run(async (tx) => {
+          await lease(tx, 'b');
+          throw new Error('this delivery is bad');
+        }),
+        commit.run((tx) => lease(tx, 'c')),
+      ]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((outcomes[1] as PromiseRejectedResult).reason).toEqual(new Error('this delivery is bad'));
+      expect(await rows(store.db, 'SELECT name FROM leases ORDER BY name')).toEqual([{ name: 'a' }, { name: 'c' }]);
+    } finally {
+      await store.close();
     }
   });
 });

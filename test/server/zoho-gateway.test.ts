@@ -7,7 +7,7 @@ import { type SandboxOrg, type TestSandbox, startTestSandbox } from '../helpers/
 
 let test: TestSandbox;
 let client: { client_id: string; client_secret: string };
-let stack: ReturnType<typeof buildGatewayStack>;
+let stack: Awaited<ReturnType<typeof buildGatewayStack>>;
 let orgA: SandboxOrg;
 let orgB: SandboxOrg;
 let a: OrgConnection;
@@ -18,7 +18,7 @@ beforeAll(async () => {
   client = (await test.admin<{ client_id: string; client_secret: string }>('POST', '/sandbox/clients', { name: 'Backend', redirect_uris: ['http://127.0.0.1:1/cb'] })).body;
   orgA = await test.createOrg({ name: 'Alpha Org', client_id: client.client_id, extension_fields: true });
   orgB = await test.createOrg({ name: 'Beta Org', dc: 'eu', client_id: client.client_id });
-  stack = buildGatewayStack({ clock: test.clock, clientId: client.client_id, clientSecret: client.client_secret });
+  stack = await buildGatewayStack({ clock: test.clock, clientId: client.client_id, clientSecret: client.client_secret });
   a = await connectDirectly(test, stack, orgA, test.clock);
   b = await connectDirectly(test, stack, orgB, test.clock);
 });
@@ -89,7 +89,7 @@ describe('Zoho gateway over the SDK in worker threads', () => {
     test.clock.advance(61 * 60 * 1000);
     const results = await Promise.all(Array.from({ length: 20 }, (_, index) => stack.gateway.getOrg(index % 2 === 0 ? a : b)));
     expect(results.map((org) => org.zgid)).toEqual(Array.from({ length: 20 }, (_, index) => (index % 2 === 0 ? orgA.org_id : orgB.org_id)));
-    expect(stack.vault.load(a.orgId)!.accessExpiresAt).toBe(test.clock.now() + 60 * 60 * 1000);
+    expect((await stack.vault.load(a.orgId))!.accessExpiresAt).toBe(test.clock.now() + 60 * 60 * 1000);
     // One refresh per org for twenty calls.
     expect(refresh).toHaveBeenCalledTimes(2);
     refresh.mockRestore();
@@ -97,7 +97,7 @@ describe('Zoho gateway over the SDK in worker threads', () => {
 
   it('keeps 1,000 interleaved calls of two orgs apart inside one SDK instance', async () => {
     // One worker: both orgs share the SDK instance, so every call switches orgs.
-    const single = buildGatewayStack({ clock: test.clock, clientId: client.client_id, clientSecret: client.client_secret, workers: 1, db: stack.db });
+    const single = await buildGatewayStack({ clock: test.clock, clientId: client.client_id, clientSecret: client.client_secret, workers: 1, db: stack.db });
     try {
       const calls = Array.from({ length: 1000 }, (_, index) => (index % 2 === 0 ? a : b));
       const results = await Promise.all(calls.map((org) => single.gateway.getOrg(org).then((info) => [org, info.zgid] as const)));
@@ -110,7 +110,7 @@ describe('Zoho gateway over the SDK in worker threads', () => {
   });
 
   it('abandons a call that overruns its timeout, replaces the worker, and carries on', async () => {
-    const quick = buildGatewayStack({ clock: test.clock, clientId: client.client_id, clientSecret: client.client_secret, workers: 1, callTimeoutMs: 3_000, db: stack.db });
+    const quick = await buildGatewayStack({ clock: test.clock, clientId: client.client_id, clientSecret: client.client_secret, workers: 1, callTimeoutMs: 3_000, db: stack.db });
     try {
       await test.admin('POST', '/sandbox/faults', { path: '/crm/v8/org', delay_ms: 10_000, count: 1 });
       const stuck = quick.gateway.getOrg(a);
@@ -131,11 +131,11 @@ describe('Zoho gateway over the SDK in worker threads', () => {
   });
 
   it('marks an org whose refresh token Zoho refuses, and stops calling for it', async () => {
-    const refresh = stack.vault.refreshTokenOf(b.orgId)!;
+    const refresh = (await stack.vault.refreshTokenOf(b.orgId))!;
     await fetch(`${orgB.accounts_server}/oauth/v2/token/revoke?token=${encodeURIComponent(refresh)}`, { method: 'POST' });
     test.clock.advance(61 * 60 * 1000);
     await expect(stack.gateway.getOrg(b)).rejects.toBeInstanceOf(ZohoAuthorizationError);
-    expect(getOrg(stack.db, b.orgId)?.status).toBe('authorization_expired');
+    expect((await getOrg(stack.db, b.orgId))?.status).toBe('authorization_expired');
     await expect(stack.gateway.getOrg(b)).rejects.toBeInstanceOf(ZohoAuthorizationError);
     expect((await stack.gateway.getOrg(a)).zgid).toBe(orgA.org_id);
   });

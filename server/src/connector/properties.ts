@@ -1,7 +1,8 @@
 import { LEAD_STATES } from '../domain/lead-states.js';
 import { REPLY_INTENTS } from '../domain/reply-intents.js';
-import type { Db } from '../db/open-db.js';
-import type { Lead } from '../engine/leads.js';
+import { assistantNames, emailsSentPerLead, leadsNewestFirst, repliesPerLead, sequenceNames } from '../db/connector-properties.js';
+import type { LeadsRow } from '../db/schema.js';
+import type { Db } from '../db/store.js';
 
 /**
  * What we know, as properties the connector can sync: per lead (→ a Zoho Contact) and per account
@@ -20,6 +21,12 @@ export interface PropertyDefinition {
 }
 
 export type Entity = 'contact' | 'account';
+
+/** A stored entity name as an Entity (segments and sync records keep it as text). */
+export function entityOf(value: string): Entity {
+  if (value === 'contact' || value === 'account') return value;
+  throw new Error(`unknown connector entity: ${value}`);
+}
 
 export const CONTACT_PROPERTIES: readonly PropertyDefinition[] = [
   { name: 'email', type: 'email', maxLength: 100, description: "The lead's email address (the match key)" },
@@ -70,7 +77,7 @@ export interface ContactRecord {
   /** Our id: the lead's. */
   id: string;
   values: PropertyValues;
-  lead: Lead;
+  lead: LeadsRow;
 }
 
 export interface AccountRecord {
@@ -82,14 +89,12 @@ export interface AccountRecord {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** Every lead of the org as contact properties (one per email address: the most recent lead wins). */
-export function contactRecords(db: Db, orgId: string): ContactRecord[] {
-  const leads = db.prepare('SELECT * FROM leads WHERE org_id = ? ORDER BY created_at DESC, id').all(orgId) as Lead[];
-  const names = new Map((db.prepare('SELECT id, name FROM assistants WHERE org_id = ?').all(orgId) as { id: string; name: string }[]).map((row) => [row.id, row.name]));
-  const sequences = new Map((db.prepare('SELECT id, name FROM sequences WHERE org_id = ?').all(orgId) as { id: string; name: string }[]).map((row) => [row.id, row.name]));
-  const sent = new Map((db.prepare("SELECT lead_id, COUNT(*) AS n FROM outbox WHERE org_id = ? AND kind = 'email' AND status IN ('done', 'unconfirmed') GROUP BY lead_id").all(orgId) as { lead_id: string; n: number }[]).map((row) => [row.lead_id, row.n]));
-  const replies = new Map(
-    (db.prepare("SELECT lead_id, COUNT(*) AS n FROM inbound_messages WHERE org_id = ? AND status = 'processed' AND intent NOT IN ('Bounce', 'AutoReply', 'SupportAutoResponse') GROUP BY lead_id").all(orgId) as { lead_id: string; n: number }[]).map((row) => [row.lead_id, row.n]),
-  );
+export async function contactRecords(db: Db, orgId: string): Promise<ContactRecord[]> {
+  const leads = await leadsNewestFirst(db, orgId);
+  const names = await assistantNames(db, orgId);
+  const sequences = await sequenceNames(db, orgId);
+  const sent = await emailsSentPerLead(db, orgId);
+  const replies = await repliesPerLead(db, orgId);
   const seen = new Set<string>();
   const records: ContactRecord[] = [];
   for (const lead of leads) {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Db } from '../db/open-db.js';
-import { type Entity, type PropertyValues, propertiesOf } from './properties.js';
+import { deleteSegmentRecord, insertSegment, listSegmentRecords } from '../db/segments.js';
+import type { Db } from '../db/store.js';
+import { type Entity, type PropertyValues, entityOf, propertiesOf } from './properties.js';
 
 /** A saved filter over our leads or accounts: every condition must hold. */
 export const conditionSchema = z
@@ -87,19 +88,23 @@ export function inSegments(segments: readonly Segment[], values: PropertyValues)
   return segments.length === 0 || segments.some((segment) => segment.conditions.every((condition) => holds(condition, values)));
 }
 
-export function listSegments(db: Db, orgId: string): Segment[] {
-  return (db.prepare('SELECT id, name, entity, conditions FROM segments WHERE org_id = ? ORDER BY created_at, name').all(orgId) as { id: string; name: string; entity: Entity; conditions: string }[]).map((row) => ({
+/** The org's segments, oldest first. */
+export async function listSegments(db: Db, orgId: string): Promise<Segment[]> {
+  return (await listSegmentRecords(db, orgId)).map((row) => ({
     ...row,
+    entity: entityOf(row.entity),
     conditions: JSON.parse(row.conditions) as Condition[],
   }));
 }
 
-export function createSegment(db: Db, orgId: string, input: z.infer<typeof segmentSchema>, now: number): Segment | null {
+/** Saves a new segment; null when the org already has one of that name. */
+export async function createSegment(db: Db, orgId: string, input: z.infer<typeof segmentSchema>, now: number): Promise<Segment | null> {
   const id = randomUUID();
-  const inserted = db.prepare('INSERT INTO segments (id, org_id, name, entity, conditions, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, name) DO NOTHING').run(id, orgId, input.name, input.entity, JSON.stringify(input.conditions), now).changes;
-  return inserted === 1 ? { id, ...input } : null;
+  const inserted = await insertSegment(db, { id, org_id: orgId, name: input.name, entity: input.entity, conditions: JSON.stringify(input.conditions), created_at: now });
+  return inserted ? { id, ...input } : null;
 }
 
-export function deleteSegment(db: Db, orgId: string, id: string): boolean {
-  return db.prepare('DELETE FROM segments WHERE org_id = ? AND id = ?').run(orgId, id).changes === 1;
+/** Deletes one of the org's segments; answers whether there was one. */
+export async function deleteSegment(db: Db, orgId: string, id: string): Promise<boolean> {
+  return deleteSegmentRecord(db, orgId, id);
 }

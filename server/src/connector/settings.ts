@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Db } from '../db/open-db.js';
+import { clearConnectorDirty, findConnectorSettings, setConnectorDirty, upsertConnectorSettings } from '../db/connector-settings.js';
+import type { Db } from '../db/store.js';
 
 /** What an admin decides about the Zoho connector (the defaults: off, update only). */
 export const connectorSettingsSchema = z
@@ -40,28 +41,28 @@ export const DEFAULT_CONNECTOR_SETTINGS: ConnectorSettings = {
   log_retention_days: 30,
 };
 
-export function getConnectorSettings(db: Db, orgId: string): ConnectorSettings {
-  const row = db.prepare('SELECT settings FROM connector_settings WHERE org_id = ?').get(orgId) as { settings: string } | undefined;
+/** The org's connector settings: what it saved over the defaults (the defaults before it saved any). */
+export async function getConnectorSettings(db: Db, orgId: string): Promise<ConnectorSettings> {
+  const row = await findConnectorSettings(db, orgId);
   return row ? { ...DEFAULT_CONNECTOR_SETTINGS, ...(JSON.parse(row.settings) as Partial<ConnectorSettings>) } : DEFAULT_CONNECTOR_SETTINGS;
 }
 
-export function saveConnectorSettings(db: Db, orgId: string, settings: ConnectorSettings, now: number): void {
-  db.prepare(
-    `INSERT INTO connector_settings (org_id, enabled, name, settings, updated_at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (org_id) DO UPDATE SET enabled = excluded.enabled, name = excluded.name, settings = excluded.settings, updated_at = excluded.updated_at`,
-  ).run(orgId, settings.enabled ? 1 : 0, settings.name, JSON.stringify(settings), now);
+/** Saves the org's connector settings (the switch and name also in their own columns). */
+export async function saveConnectorSettings(db: Db, orgId: string, settings: ConnectorSettings, now: number): Promise<void> {
+  await upsertConnectorSettings(db, { org_id: orgId, enabled: settings.enabled ? 1 : 0, name: settings.name, settings: JSON.stringify(settings), updated_at: now });
 }
 
 /** A change arrived while a run was going: the job runs again soon rather than at the schedule. */
-export function markSyncWanted(db: Db, orgId: string): void {
-  db.prepare('UPDATE connector_settings SET dirty = 1 WHERE org_id = ?').run(orgId);
+export async function markSyncWanted(db: Db, orgId: string): Promise<void> {
+  await setConnectorDirty(db, orgId);
 }
 
 /** Clears the flag and answers whether it was set. */
-export function takeSyncWanted(db: Db, orgId: string): boolean {
-  return db.prepare('UPDATE connector_settings SET dirty = 0 WHERE org_id = ? AND dirty = 1').run(orgId).changes === 1;
+export async function takeSyncWanted(db: Db, orgId: string): Promise<boolean> {
+  return clearConnectorDirty(db, orgId);
 }
 
-export function connectorEnabled(db: Db, orgId: string): boolean {
-  return (db.prepare('SELECT enabled FROM connector_settings WHERE org_id = ?').get(orgId) as { enabled: number } | undefined)?.enabled === 1;
+/** Whether the org's connector is switched on. */
+export async function connectorEnabled(db: Db, orgId: string): Promise<boolean> {
+  return (await findConnectorSettings(db, orgId))?.enabled === 1;
 }

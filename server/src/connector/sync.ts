@@ -1,17 +1,44 @@
-import { getOrg } from '../db/orgs.js';
+import { requestJob } from '../db/jobs.js';
+import { updateLead } from '../db/leads.js';
+import { connectionOf, getOrg } from '../db/orgs.js';
+import type { NewSyncRecordsRow } from '../db/schema.js';
+import { transaction } from '../db/store.js';
+import {
+  type SyncRecordEntry,
+  type SyncRun,
+  countRecordsByAction,
+  failRun,
+  failRunningRuns,
+  findRun,
+  findRunRecords,
+  finishRun,
+  insertSyncRecords,
+  latestRuns,
+  loggedKeys,
+  noteRunError,
+  openRun,
+  runRecordEntries,
+  saveRunCalls,
+} from '../db/sync-runs.js';
 import type { EngineDeps } from '../engine/context.js';
-import { updateLead } from '../engine/leads.js';
-import { connectionOf } from '../db/orgs.js';
 import { ZohoAuthorizationError, ZohoRateLimitedError, ZohoUnavailableError } from '../zoho/errors.js';
 import type { OrgConnection, ZohoField, ZohoGateway } from '../zoho/gateway.js';
 import { DEFAULT_MAPPINGS, type Mapping, ZOHO_MODULE, accountIdFieldProblem, incompatibility, sameValue, zohoValue } from './mapping.js';
-import { type ContactRecord, type Entity, type PropertyValues, accountRecords, contactRecords } from './properties.js';
+import { type ContactRecord, type Entity, type PropertyValues, accountRecords, contactRecords, entityOf } from './properties.js';
 import { type Segment, inSegments, listSegments } from './segments.js';
 import { type ConnectorSettings, connectorEnabled, getConnectorSettings, markSyncWanted } from './settings.js';
-import { requestJob } from '../engine/jobs.js';
 import { jobOf } from '../engine/job-kinds.js';
 
 export type SyncAction = 'create' | 'update' | 'skip' | 'reject';
+
+const SYNC_ACTIONS: readonly SyncAction[] = ['create', 'update', 'skip', 'reject'];
+
+/** A logged action as a SyncAction (the log keeps it as text). */
+function actionOf(value: string): SyncAction {
+  const action = SYNC_ACTIONS.find((candidate) => candidate === value);
+  if (!action) throw new Error(`unknown sync action: ${value}`);
+  return action;
+}
 
 export interface PlannedRecord {
   entity: Entity;
@@ -20,21 +47,6 @@ export interface PlannedRecord {
   action: SyncAction;
   reason: string;
   fields: Record<string, unknown>;
-}
-
-export interface SyncRun {
-  id: number;
-  trigger: string;
-  dry_run: number;
-  status: 'running' | 'done' | 'failed';
-  started_at: number;
-  finished_at: number | null;
-  created: number;
-  updated: number;
-  skipped: number;
-  rejected: number;
-  api_calls: number;
-  error: string | null;
 }
 
 /** COQL IN lists are kept short; writes go 100 per call (Zoho's limit). */
@@ -127,44 +139,27 @@ export interface SyncResult {
   records: PlannedRecord[];
 }
 
-function logRecord(deps: EngineDeps, orgId: string, runId: number, row: PlannedRecord, now: number): void {
-  deps.db
-    .prepare('INSERT INTO sync_records (run_id, org_id, entity, our_id, zoho_id, action, reason, fields, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(runId, orgId, row.entity, row.ourId, row.zohoId, row.action, row.reason.slice(0, 500), JSON.stringify(row.fields), now);
+/** A planned record as the run's log keeps it. */
+function logEntry(orgId: string, runId: number, row: PlannedRecord, now: number): NewSyncRecordsRow {
+  return { run_id: runId, org_id: orgId, entity: row.entity, our_id: row.ourId, zoho_id: row.zohoId, action: row.action, reason: row.reason.slice(0, 500), fields: JSON.stringify(row.fields), at: now };
 }
 
-export function getRun(deps: Pick<EngineDeps, 'db'>, orgId: string, id: number): SyncRun | undefined {
-  return deps.db.prepare('SELECT id, trigger, dry_run, status, started_at, finished_at, created, updated, skipped, rejected, api_calls, error FROM sync_runs WHERE org_id = ? AND id = ?').get(orgId, id) as SyncRun | undefined;
+/** One of the org's runs. */
+export async function getRun(deps: Pick<EngineDeps, 'db'>, orgId: string, id: number): Promise<SyncRun | undefined> {
+  return findRun(deps.db, orgId, id);
 }
 
 /** The org's latest runs, newest first. */
-export function listRuns(deps: Pick<EngineDeps, 'db'>, orgId: string, limit: number): SyncRun[] {
-  return (deps.db.prepare('SELECT id FROM sync_runs WHERE org_id = ? ORDER BY id DESC LIMIT ?').all(orgId, limit) as { id: number }[]).map((row) => getRun(deps, orgId, row.id)!);
+export async function listRuns(deps: Pick<EngineDeps, 'db'>, orgId: string, limit: number): Promise<SyncRun[]> {
+  return latestRuns(deps.db, orgId, limit);
 }
 
-export interface SyncRecordRow {
-  entity: string;
-  our_id: string;
-  zoho_id: string | null;
-  action: string;
-  reason: string | null;
-  fields: unknown;
-  at: number;
-}
+/** What a run did to one record, its Zoho fields parsed. */
+export type SyncRecordRow = Omit<SyncRecordEntry, 'fields'> & { fields: unknown };
 
 /** What a run did to each record (at most 1,000), optionally one action or entity only. */
-export function runRecords(deps: Pick<EngineDeps, 'db'>, orgId: string, runId: number, filter: { action?: string; entity?: string }): SyncRecordRow[] {
-  const clauses = ['org_id = ?', 'run_id = ?'];
-  const args: unknown[] = [orgId, runId];
-  if (filter.action) {
-    clauses.push('action = ?');
-    args.push(filter.action);
-  }
-  if (filter.entity) {
-    clauses.push('entity = ?');
-    args.push(filter.entity);
-  }
-  const rows = deps.db.prepare(`SELECT entity, our_id, zoho_id, action, reason, fields, at FROM sync_records WHERE ${clauses.join(' AND ')} ORDER BY id LIMIT 1000`).all(...args) as (Omit<SyncRecordRow, 'fields'> & { fields: string })[];
+export async function runRecords(deps: Pick<EngineDeps, 'db'>, orgId: string, runId: number, filter: { action?: string; entity?: string }): Promise<SyncRecordRow[]> {
+  const rows = await findRunRecords(deps.db, orgId, runId, filter);
   return rows.map((row) => ({ ...row, fields: JSON.parse(row.fields) as unknown }));
 }
 
@@ -173,19 +168,19 @@ export function isTransient(error: unknown): boolean {
 }
 
 /** Ends a run left `running` (the connector was switched off before it could resume). */
-export function abandonRuns(deps: Pick<EngineDeps, 'db' | 'clock'>, orgId: string, why: string): void {
-  deps.db.prepare("UPDATE sync_runs SET status = 'failed', finished_at = ?, error = ? WHERE org_id = ? AND status = 'running'").run(deps.clock.now(), why, orgId);
+export async function abandonRuns(deps: Pick<EngineDeps, 'db' | 'clock'>, orgId: string, why: string): Promise<void> {
+  await failRunningRuns(deps.db, orgId, deps.clock.now(), why);
 }
 
 /** Changes to leads ask for a sync this much later, so a burst of changes makes one run. */
 export const SYNC_DEBOUNCE_MS = 2 * 60 * 1000;
 
 /** Asks for the org's sync soon (debounced), when its connector is on. */
-export function requestSyncSoon(deps: Pick<EngineDeps, 'db'>, orgId: string, now: number): void {
-  if (!connectorEnabled(deps.db, orgId)) return;
+export async function requestSyncSoon(deps: Pick<EngineDeps, 'db'>, orgId: string, now: number): Promise<void> {
+  if (!(await connectorEnabled(deps.db, orgId))) return;
   // If a run is going, it may have read the lead already: the flag makes the job come back soon.
-  markSyncWanted(deps.db, orgId);
-  requestJob(deps.db, jobOf('sync', { orgId }, now + SYNC_DEBOUNCE_MS), now);
+  await markSyncWanted(deps.db, orgId);
+  await requestJob(deps.db, jobOf('sync', { orgId }, now + SYNC_DEBOUNCE_MS), now);
 }
 
 /**
@@ -194,19 +189,15 @@ export function requestSyncSoon(deps: Pick<EngineDeps, 'db'>, orgId: string, now
  * where it is (the run stays `running`) and the next attempt resumes it, skipping what it wrote.
  */
 export async function runSync(deps: EngineDeps, orgId: string, options: { dryRun: boolean; trigger: string }): Promise<SyncResult> {
-  const org = getOrg(deps.db, orgId);
+  const org = await getOrg(deps.db, orgId);
   if (!org || org.status === 'disconnected') throw new Error('the org is not connected');
   if (org.status !== 'active') throw new ZohoAuthorizationError(`org ${orgId} needs re-authorization`);
-  const settings = getConnectorSettings(deps.db, orgId);
+  const settings = await getConnectorSettings(deps.db, orgId);
   const now = deps.clock.now();
-  deps.db.prepare('DELETE FROM sync_runs WHERE org_id = ? AND started_at < ?').run(orgId, now - settings.log_retention_days * 24 * 60 * 60 * 1000);
-
-  // A real run interrupted by Zoho (429, an outage) is resumed rather than started again.
-  const unfinished = options.dryRun ? undefined : (deps.db.prepare("SELECT id FROM sync_runs WHERE org_id = ? AND dry_run = 0 AND status = 'running' ORDER BY id DESC LIMIT 1").get(orgId) as { id: number } | undefined);
-  const runId = unfinished?.id ?? Number(deps.db.prepare("INSERT INTO sync_runs (org_id, trigger, dry_run, status, started_at) VALUES (?, ?, ?, 'running', ?)").run(orgId, options.trigger, options.dryRun ? 1 : 0, now).lastInsertRowid);
-  const done = new Set((deps.db.prepare("SELECT entity || ':' || our_id AS key FROM sync_records WHERE run_id = ?").all(runId) as { key: string }[]).map((row) => row.key));
-  const counter = { calls: (getRun(deps, orgId, runId)?.api_calls ?? 0) };
-  const saveCalls = () => deps.db.prepare('UPDATE sync_runs SET api_calls = ? WHERE id = ?').run(counter.calls, runId);
+  // Old logs are pruned; a real run interrupted by Zoho (429, an outage) is resumed rather than started again.
+  const runId = await openRun(deps.db, { orgId, trigger: options.trigger, dryRun: options.dryRun, now, keepSince: now - settings.log_retention_days * 24 * 60 * 60 * 1000 });
+  const done = await loggedKeys(deps.db, runId);
+  const counter = { calls: (await getRun(deps, orgId, runId))?.api_calls ?? 0 };
   const connection = connectionOf(org);
   const zoho = counting(deps.gateway, counter);
   try {
@@ -216,8 +207,8 @@ export async function runSync(deps: EngineDeps, orgId: string, options: { dryRun
       (mapping) => incompatibility(mapping, fields[mapping.entity]) === null,
     );
     const context: Context = { deps, orgId, zoho, connection, settings, fields, mappings };
-    const segments = listSegments(deps.db, orgId);
-    const allContacts = contactRecords(deps.db, orgId);
+    const segments = await listSegments(deps.db, orgId);
+    const allContacts = await contactRecords(deps.db, orgId);
     const contacts = allContacts.filter((contact) => inSegments(selected(segments, settings.segment_ids, 'contact'), contact.values) && !done.has(`contact:${contact.id}`));
     const allAccounts = accountRecords(allContacts);
     const accounts = allAccounts.filter((account) => inSegments(selected(segments, settings.segment_ids, 'account'), account.values) && !done.has(`account:${account.id}`));
@@ -240,39 +231,38 @@ export async function runSync(deps: EngineDeps, orgId: string, options: { dryRun
     }
     const contactColumns = mappings.filter((mapping) => mapping.entity === 'contact').map((mapping) => mapping.zohoField);
     const existingContacts = await findExisting(context, 'Contacts', 'Email', contacts.map((contact) => String(contact.values.email ?? '')).filter(Boolean), [...contactColumns, 'First_Name', 'Last_Name', 'Phone']);
-    enrich(deps, orgId, contacts, existingContacts, !options.dryRun);
+    await enrich(deps, orgId, contacts, existingContacts, !options.dryRun);
     for (const contact of contacts) planned.push(plan(context, 'contact', contact, typeof contact.values.email === 'string' ? contact.values.email : null, existingContacts));
 
     if (options.dryRun) {
-      deps.db.transaction(() => {
-        for (const row of planned) logRecord(deps, orgId, runId, row, deps.clock.now());
-      })();
+      const at = deps.clock.now();
+      await insertSyncRecords(deps.db, planned.map((row) => logEntry(orgId, runId, row, at)));
     } else {
       await write(context, runId, planned.filter((row) => row.entity === 'account'), accountIds);
       const emails = new Map(contacts.map((contact) => [contact.id, contact.values.email ?? null]));
       await write(context, runId, planned.filter((row) => row.entity === 'contact').map((row) => linkAccount(context, row, emails, accountIds)), accountIds);
     }
-    const counts = deps.db.prepare('SELECT action, COUNT(*) AS n FROM sync_records WHERE run_id = ? GROUP BY action').all(runId) as { action: SyncAction; n: number }[];
-    const count = (action: SyncAction) => counts.find((row) => row.action === action)?.n ?? 0;
-    deps.db
-      .prepare("UPDATE sync_runs SET status = 'done', finished_at = ?, created = ?, updated = ?, skipped = ?, rejected = ?, api_calls = ? WHERE id = ?")
-      .run(deps.clock.now(), count('create'), count('update'), count('skip'), count('reject'), counter.calls, runId);
-    const records = (deps.db.prepare('SELECT entity, our_id, zoho_id, action, reason, fields FROM sync_records WHERE run_id = ? ORDER BY id').all(runId) as { entity: Entity; our_id: string; zoho_id: string | null; action: SyncAction; reason: string; fields: string }[]).map((row) => ({
-      entity: row.entity,
+    const counts = await countRecordsByAction(deps.db, runId);
+    const count = (action: SyncAction) => counts.get(action) ?? 0;
+    await finishRun(deps.db, runId, deps.clock.now(), { created: count('create'), updated: count('update'), skipped: count('skip'), rejected: count('reject'), api_calls: counter.calls });
+    const records = (await runRecordEntries(deps.db, runId)).map((row) => ({
+      entity: entityOf(row.entity),
       ourId: row.our_id,
       zohoId: row.zoho_id,
-      action: row.action,
+      action: actionOf(row.action),
       reason: row.reason,
       fields: JSON.parse(row.fields) as Record<string, unknown>,
     }));
-    return { run: getRun(deps, orgId, runId)!, records };
+    const run = await getRun(deps, orgId, runId);
+    if (!run) throw new Error(`sync run ${runId} is gone`);
+    return { run, records };
   } catch (error) {
-    saveCalls();
+    await saveRunCalls(deps.db, runId, counter.calls);
     const message = error instanceof Error ? error.message : String(error);
     // Zoho busy or away (429, 5xx, timeouts, lost authorization): a real run stays `running` and the
     // job's next attempt resumes it. Anything else, and any dry run, ends the run as failed.
-    if (!options.dryRun && isTransient(error)) deps.db.prepare('UPDATE sync_runs SET error = ? WHERE id = ?').run(message.slice(0, 500), runId);
-    else deps.db.prepare("UPDATE sync_runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ?").run(deps.clock.now(), message.slice(0, 500), runId);
+    if (!options.dryRun && isTransient(error)) await noteRunError(deps.db, runId, message.slice(0, 500));
+    else await failRun(deps.db, runId, deps.clock.now(), message.slice(0, 500));
     throw error;
   }
 }
@@ -281,22 +271,25 @@ export async function runSync(deps: EngineDeps, orgId: string, options: { dryRun
  * Zoho only enriches what we have: names and phone we lack are taken from the matched Contact,
  * before planning (so a dry run plans what the real run will), and saved by a real run.
  */
-function enrich(deps: EngineDeps, orgId: string, contacts: readonly ContactRecord[], existing: Existing, save: boolean): void {
+async function enrich(deps: EngineDeps, orgId: string, contacts: readonly ContactRecord[], existing: Existing, save: boolean): Promise<void> {
   const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : null);
+  const enriched: { id: string; changes: Record<string, string> }[] = [];
+  for (const contact of contacts) {
+    const match = typeof contact.values.email === 'string' ? existing.get(contact.values.email) : undefined;
+    if (!match || match === AMBIGUOUS) continue;
+    const changes: Record<string, string> = {};
+    if (!contact.lead.first_name && text(match.First_Name)) changes.first_name = text(match.First_Name)!;
+    if (!contact.lead.last_name && text(match.Last_Name)) changes.last_name = text(match.Last_Name)!;
+    if (!contact.lead.phone && text(match.Phone)) changes.phone = text(match.Phone)!;
+    if (Object.keys(changes).length === 0) continue;
+    Object.assign(contact.values, changes);
+    enriched.push({ id: contact.id, changes });
+  }
+  if (!save || enriched.length === 0) return;
   const now = deps.clock.now();
-  deps.db.transaction(() => {
-    for (const contact of contacts) {
-      const match = typeof contact.values.email === 'string' ? existing.get(contact.values.email) : undefined;
-      if (!match || match === AMBIGUOUS) continue;
-      const changes: Record<string, string> = {};
-      if (!contact.lead.first_name && text(match.First_Name)) changes.first_name = text(match.First_Name)!;
-      if (!contact.lead.last_name && text(match.Last_Name)) changes.last_name = text(match.Last_Name)!;
-      if (!contact.lead.phone && text(match.Phone)) changes.phone = text(match.Phone)!;
-      if (Object.keys(changes).length === 0) continue;
-      Object.assign(contact.values, changes);
-      if (save) updateLead(deps.db, { org_id: orgId, id: contact.id }, changes, now);
-    }
-  })();
+  await transaction(deps.db, async (tx) => {
+    for (const { id, changes } of enriched) await updateLead(tx, { org_id: orgId, id }, changes, now);
+  });
 }
 
 /** A Contact created with its company's Account (when that Account is known or was just created). */
@@ -311,9 +304,8 @@ function linkAccount(context: Context, row: PlannedRecord, emails: Map<string, P
 async function write(context: Context, runId: number, rows: PlannedRecord[], accountIds: Map<string, string>): Promise<void> {
   // Each batch's rows are logged with Zoho's answer before the next batch: a resumed run skips them.
   const { deps, orgId } = context;
-  deps.db.transaction(() => {
-    for (const row of rows.filter((candidate) => candidate.action === 'skip')) logRecord(deps, orgId, runId, row, deps.clock.now());
-  })();
+  const skippedAt = deps.clock.now();
+  await insertSyncRecords(deps.db, rows.filter((candidate) => candidate.action === 'skip').map((row) => logEntry(orgId, runId, row, skippedAt)));
   for (const action of ['update', 'create'] as const) {
     const work = rows.filter((row) => row.action === action);
     for (let start = 0; start < work.length; start += WRITE_BATCH) {
@@ -324,20 +316,18 @@ async function write(context: Context, runId: number, rows: PlannedRecord[], acc
           ? await context.zoho.updateRecords(context.connection, module, batch.map((row) => ({ id: row.zohoId!, values: row.fields })))
           : await context.zoho.createRecords(context.connection, module, batch.map((row) => row.fields));
       const now = deps.clock.now();
-      deps.db.transaction(() => {
-        batch.forEach((row, index) => {
-          const result = results[index];
-          if (result?.ok) {
-            const zohoId = row.zohoId ?? result.id;
-            if (row.entity === 'account' && action === 'create') accountIds.set(row.ourId, zohoId);
-            logRecord(deps, orgId, runId, { ...row, zohoId }, now);
-          } else {
-            // Zoho's own reason; the record is tried again on the next run (every run plans from scratch).
-            const details = result?.details ? Object.entries(result.details).filter(([key]) => key !== 'json_path').map(([key, value]) => `${key} ${String(value)}`).join(', ') : '';
-            logRecord(deps, orgId, runId, { ...row, action: 'reject', reason: `Zoho refused it: ${result?.code ?? 'UNKNOWN'} ${result?.message ?? ''}${details ? ` (${details})` : ''}` }, now);
-          }
-        });
-      })();
+      const logged = batch.map((row, index) => {
+        const result = results[index];
+        if (result?.ok) {
+          const zohoId = row.zohoId ?? result.id;
+          if (row.entity === 'account' && action === 'create') accountIds.set(row.ourId, zohoId);
+          return logEntry(orgId, runId, { ...row, zohoId }, now);
+        }
+        // Zoho's own reason; the record is tried again on the next run (every run plans from scratch).
+        const details = result?.details ? Object.entries(result.details).filter(([key]) => key !== 'json_path').map(([key, value]) => `${key} ${String(value)}`).join(', ') : '';
+        return logEntry(orgId, runId, { ...row, action: 'reject', reason: `Zoho refused it: ${result?.code ?? 'UNKNOWN'} ${result?.message ?? ''}${details ? ` (${details})` : ''}` }, now);
+      });
+      await insertSyncRecords(deps.db, logged);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from './open-db.js';
+import type { AssistantsRow } from './schema.js';
+import type { Db } from './store.js';
 
 export type CrmStatus =
   | 'ASSISTANT_EXISTS_AS_USER_IN_CRM'
@@ -30,28 +31,20 @@ export interface AssistantInput {
   bounce_threshold: number;
 }
 
-export interface Assistant extends AssistantInput {
-  id: string;
-  org_id: string;
-  zoho_user_id: string | null;
+/** The JSON columns, read back as values, and the IMAP settings, which never leave the server. */
+type StoredOnly = 'business_hours' | 'off_days' | 'nurture_lines' | 'mailbox_sealed' | 'crm_status';
+
+/**
+ * An assistant as the app sees it: its row with the JSON columns parsed. `sending_paused_at` is
+ * set when sending paused itself (bounce rate; an admin resumes it); `mailbox_configured` says
+ * whether IMAP settings are stored (they never leave the server).
+ */
+export interface Assistant extends Omit<AssistantsRow, StoredOnly>, AssistantInput {
   crm_status: CrmStatus | null;
-  crm_owned_records: number | null;
-  crm_checked_at: number | null;
-  /** Set when sending paused itself (bounce rate); an admin resumes it. */
-  sending_paused_at: number | null;
-  sending_paused_reason: string | null;
-  /** Whether IMAP settings are stored (they never leave the server). */
   mailbox_configured: boolean;
-  created_at: number;
-  updated_at: number;
 }
 
-interface AssistantRow extends Omit<Assistant, 'business_hours' | 'off_days' | 'nurture_lines' | 'mailbox_configured'> {
-  business_hours: string;
-  off_days: string;
-  nurture_lines: string;
-  mailbox_sealed: string | null;
-}
+type AssistantRow = Omit<AssistantsRow, 'crm_status'> & { crm_status: CrmStatus | null };
 
 function fromRow(row: AssistantRow): Assistant {
   const { mailbox_sealed, ...rest } = row;
@@ -66,99 +59,119 @@ function fromRow(row: AssistantRow): Assistant {
 
 function toColumns(input: AssistantInput) {
   return {
-    ...input,
+    name: input.name,
     mailbox_email: input.mailbox_email.toLowerCase(),
+    default_context: input.default_context,
+    signature: input.signature,
+    default_sequence_id: input.default_sequence_id,
+    time_zone: input.time_zone,
     business_hours: JSON.stringify(input.business_hours),
     off_days: JSON.stringify(input.off_days),
+    daily_cap: input.daily_cap,
+    default_owner_id: input.default_owner_id,
     nurture_lines: JSON.stringify(input.nurture_lines),
+    postal_address: input.postal_address,
+    brochure_url: input.brochure_url,
+    bounce_threshold: input.bounce_threshold,
   };
 }
 
-export function listAssistants(db: Db, orgId: string): Assistant[] {
-  return (db.prepare('SELECT * FROM assistants WHERE org_id = ? ORDER BY created_at, name').all(orgId) as AssistantRow[]).map(fromRow);
+/** The org's assistants (every column: the mailbox's sealed settings are dropped by fromRow). */
+function assistants(db: Db) {
+  return db.selectFrom('assistants').selectAll().$narrowType<{ crm_status: CrmStatus | null }>();
 }
 
-export function getAssistant(db: Db, orgId: string, id: string): Assistant | undefined {
-  const row = db.prepare('SELECT * FROM assistants WHERE org_id = ? AND id = ?').get(orgId, id) as AssistantRow | undefined;
+export async function listAssistants(db: Db, orgId: string): Promise<Assistant[]> {
+  return (await assistants(db).where('org_id', '=', orgId).orderBy('created_at').orderBy('name').execute()).map(fromRow);
+}
+
+export async function getAssistant(db: Db, orgId: string, id: string): Promise<Assistant | undefined> {
+  const row = await assistants(db).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
   return row ? fromRow(row) : undefined;
 }
 
-export function findAssistantByMailbox(db: Db, orgId: string, email: string): Assistant | undefined {
-  const row = db.prepare('SELECT * FROM assistants WHERE org_id = ? AND mailbox_email = ?').get(orgId, email.toLowerCase()) as AssistantRow | undefined;
+export async function findAssistantByMailbox(db: Db, orgId: string, email: string): Promise<Assistant | undefined> {
+  const row = await assistants(db).where('org_id', '=', orgId).where('mailbox_email', '=', email.toLowerCase()).executeTakeFirst();
   return row ? fromRow(row) : undefined;
 }
 
-export function createAssistant(db: Db, orgId: string, input: AssistantInput, now: number): Assistant {
+/** Creates an assistant; undefined when another of the org's assistants already uses the mailbox. */
+export async function createAssistant(db: Db, orgId: string, input: AssistantInput, now: number): Promise<Assistant | undefined> {
   const id = randomUUID();
-  db.prepare(
-    `INSERT INTO assistants (id, org_id, name, mailbox_email, default_context, signature, default_sequence_id, time_zone,
-       business_hours, off_days, daily_cap, default_owner_id, nurture_lines, postal_address, brochure_url, bounce_threshold, created_at, updated_at)
-     VALUES (@id, @org_id, @name, @mailbox_email, @default_context, @signature, @default_sequence_id, @time_zone,
-       @business_hours, @off_days, @daily_cap, @default_owner_id, @nurture_lines, @postal_address, @brochure_url, @bounce_threshold, @now, @now)`,
-  ).run({ ...toColumns(input), id, org_id: orgId, now });
-  return getAssistant(db, orgId, id)!;
+  const inserted = await db
+    .insertInto('assistants')
+    .values({ ...toColumns(input), id, org_id: orgId, created_at: now, updated_at: now })
+    .onConflict((oc) => oc.columns(['org_id', 'mailbox_email']).doNothing())
+    .executeTakeFirst();
+  return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1 ? getAssistant(db, orgId, id) : undefined;
 }
 
-export function updateAssistant(db: Db, orgId: string, id: string, input: AssistantInput, now: number): Assistant | undefined {
-  const changed = db
-    .prepare(
-      `UPDATE assistants SET name = @name, mailbox_email = @mailbox_email, default_context = @default_context,
-         signature = @signature, default_sequence_id = @default_sequence_id, time_zone = @time_zone,
-         business_hours = @business_hours, off_days = @off_days, daily_cap = @daily_cap,
-         default_owner_id = @default_owner_id, nurture_lines = @nurture_lines, postal_address = @postal_address,
-         brochure_url = @brochure_url, bounce_threshold = @bounce_threshold, updated_at = @now
-       WHERE org_id = @org_id AND id = @id`,
-    )
-    .run({ ...toColumns(input), id, org_id: orgId, now }).changes;
-  return changed === 1 ? getAssistant(db, orgId, id) : undefined;
+export async function updateAssistant(db: Db, orgId: string, id: string, input: AssistantInput, now: number): Promise<Assistant | undefined> {
+  const result = await db
+    .updateTable('assistants')
+    .set({ ...toColumns(input), updated_at: now })
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1 ? getAssistant(db, orgId, id) : undefined;
 }
 
-export function deleteAssistant(db: Db, orgId: string, id: string): boolean {
-  return db.prepare('DELETE FROM assistants WHERE org_id = ? AND id = ?').run(orgId, id).changes === 1;
+export async function deleteAssistant(db: Db, orgId: string, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('assistants').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
 }
 
 /** The assistant whose Zoho user owns a record, if any (known once CRM Details or intake matched it). */
-export function findAssistantByZohoUser(db: Db, orgId: string, zohoUserId: string): Assistant | undefined {
-  const row = db.prepare('SELECT * FROM assistants WHERE org_id = ? AND zoho_user_id = ?').get(orgId, zohoUserId) as AssistantRow | undefined;
+export async function findAssistantByZohoUser(db: Db, orgId: string, zohoUserId: string): Promise<Assistant | undefined> {
+  const row = await assistants(db).where('org_id', '=', orgId).where('zoho_user_id', '=', zohoUserId).executeTakeFirst();
   return row ? fromRow(row) : undefined;
 }
 
-export function setAssistantZohoUser(db: Db, orgId: string, id: string, zohoUserId: string | null): void {
-  db.prepare('UPDATE assistants SET zoho_user_id = ? WHERE org_id = ? AND id = ?').run(zohoUserId, orgId, id);
+export async function setAssistantZohoUser(db: Db, orgId: string, id: string, zohoUserId: string | null): Promise<void> {
+  await db.updateTable('assistants').set({ zoho_user_id: zohoUserId }).where('org_id', '=', orgId).where('id', '=', id).execute();
 }
 
-export function saveCrmCheck(
+export async function saveCrmCheck(
   db: Db,
   orgId: string,
   id: string,
   check: { zohoUserId: string | null; status: CrmStatus; ownedRecords: number },
   now: number,
-): void {
-  db.prepare(
-    'UPDATE assistants SET zoho_user_id = ?, crm_status = ?, crm_owned_records = ?, crm_checked_at = ? WHERE org_id = ? AND id = ?',
-  ).run(check.zohoUserId, check.status, check.ownedRecords, now, orgId, id);
+): Promise<void> {
+  await db
+    .updateTable('assistants')
+    .set({ zoho_user_id: check.zohoUserId, crm_status: check.status, crm_owned_records: check.ownedRecords, crm_checked_at: now })
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .execute();
 }
 
 /** The assistant's IMAP settings, sealed with the org id as associated data (or null to remove them). */
-export function setAssistantMailbox(db: Db, orgId: string, id: string, sealed: string | null, now: number): boolean {
-  return db.prepare('UPDATE assistants SET mailbox_sealed = ?, updated_at = ? WHERE org_id = ? AND id = ?').run(sealed, now, orgId, id).changes === 1;
+export async function setAssistantMailbox(db: Db, orgId: string, id: string, sealed: string | null, now: number): Promise<boolean> {
+  const result = await db.updateTable('assistants').set({ mailbox_sealed: sealed, updated_at: now }).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
-export function getAssistantMailboxSealed(db: Db, orgId: string, id: string): string | null {
-  const row = db.prepare('SELECT mailbox_sealed FROM assistants WHERE org_id = ? AND id = ?').get(orgId, id) as { mailbox_sealed: string | null } | undefined;
+export async function getAssistantMailboxSealed(db: Db, orgId: string, id: string): Promise<string | null> {
+  const row = await db.selectFrom('assistants').select('mailbox_sealed').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
   return row?.mailbox_sealed ?? null;
 }
 
 /** Every assistant (any org) with a mailbox to read. */
-export function listMailboxAssistants(db: Db): { org_id: string; id: string }[] {
-  return db.prepare('SELECT org_id, id FROM assistants WHERE mailbox_sealed IS NOT NULL ORDER BY org_id, id').all() as { org_id: string; id: string }[];
+export async function listMailboxAssistants(db: Db): Promise<{ org_id: string; id: string }[]> {
+  return db.selectFrom('assistants').select(['org_id', 'id']).where('mailbox_sealed', 'is not', null).orderBy('org_id').orderBy('id').execute();
 }
 
 /** Assistants whose mailbox is this address, in any org (to route forwarded mail). */
-export function findAssistantsByMailboxAnyOrg(db: Db, email: string): { org_id: string; id: string }[] {
-  return db.prepare('SELECT org_id, id FROM assistants WHERE mailbox_email = ?').all(email.toLowerCase()) as { org_id: string; id: string }[];
+export async function findAssistantsByMailboxAnyOrg(db: Db, email: string): Promise<{ org_id: string; id: string }[]> {
+  return db.selectFrom('assistants').select(['org_id', 'id']).where('mailbox_email', '=', email.toLowerCase()).execute();
 }
 
-export function setSendingPaused(db: Db, orgId: string, id: string, reason: string | null, now: number): void {
-  db.prepare('UPDATE assistants SET sending_paused_at = ?, sending_paused_reason = ?, updated_at = ? WHERE org_id = ? AND id = ?').run(reason === null ? null : now, reason, now, orgId, id);
+export async function setSendingPaused(db: Db, orgId: string, id: string, reason: string | null, now: number): Promise<void> {
+  await db
+    .updateTable('assistants')
+    .set({ sending_paused_at: reason === null ? null : now, sending_paused_reason: reason, updated_at: now })
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .execute();
 }

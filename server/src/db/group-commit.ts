@@ -1,16 +1,20 @@
-import type { Db } from './open-db.js';
+import { type Db, transaction } from './store.js';
 
 interface Pending<T> {
-  work: () => T;
+  work: (tx: Db) => Promise<T>;
   resolve: (value: T) => void;
   reject: (error: unknown) => void;
 }
 
 /**
  * Group commit: writes that arrive together (concurrent webhook deliveries) share one
- * transaction, so one fsync makes them all durable. Each write runs in its own savepoint (a
- * nested better-sqlite3 transaction), so one that fails rolls back alone; each caller's promise
- * settles only after the shared commit, so a 2xx still means the write is on disk.
+ * transaction, so one commit (one fsync) makes them all durable. Each caller's promise settles
+ * only after its write is committed, so a 2xx still means the write is stored. A write runs with
+ * the transaction it is given (`tx`) and must use it for every statement. When any write of a
+ * batch fails (or the commit does), the shared transaction rolls back whole, and every write of
+ * the batch runs again alone, in its own transaction: the one that fails fails alone, the others
+ * are stored. (No savepoints: each write is simply repeated, so a write must have no effect
+ * outside the database before it is committed.)
  */
 export class GroupCommit {
   private queue: Pending<unknown>[] = [];
@@ -18,43 +22,46 @@ export class GroupCommit {
 
   constructor(private readonly db: Db) {}
 
-  run<T>(work: () => T): Promise<T> {
+  run<T>(work: (tx: Db) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         // After the I/O callbacks already waiting: the requests read meanwhile join this commit.
-        setImmediate(() => this.flush());
+        setImmediate(() => void this.flush());
       }
     });
   }
 
-  private flush(): void {
+  /** Commits the waiting writes together; never rejects (each caller hears of its own outcome). */
+  private async flush(): Promise<void> {
     const batch = this.queue;
     this.queue = [];
     this.scheduled = false;
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    let values: unknown[];
     try {
-      this.db.transaction(() => {
-        for (const item of batch) {
-          try {
-            outcomes.push({ ok: true, value: this.db.transaction(item.work)() });
-          } catch (error) {
-            // Some errors (disk full, I/O) make SQLite roll the whole transaction back: then nothing of the batch is stored.
-            if (!this.db.inTransaction) throw error;
-            outcomes.push({ ok: false, error });
-          }
-        }
-      })();
+      values = await transaction(this.db, async (tx) => {
+        const done: unknown[] = [];
+        for (const item of batch) done.push(await item.work(tx));
+        return done;
+      });
     } catch (error) {
-      // The commit itself failed: nothing of the batch is stored.
-      for (const item of batch) item.reject(error);
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      // Nothing of the batch is stored: each write goes again on its own.
+      for (const item of batch) await this.runAlone(item);
       return;
     }
-    batch.forEach((item, index) => {
-      const outcome = outcomes[index]!;
-      if (outcome.ok) item.resolve(outcome.value);
-      else item.reject(outcome.error);
-    });
+    batch.forEach((item, index) => item.resolve(values[index]));
+  }
+
+  private async runAlone(item: Pending<unknown>): Promise<void> {
+    try {
+      item.resolve(await transaction(this.db, item.work));
+    } catch (error) {
+      item.reject(error);
+    }
   }
 }

@@ -1,4 +1,4 @@
-import type { Db } from './open-db.js';
+import type { Db } from './store.js';
 
 /**
  * Leases: work exactly one process does at a time, across every process on the database. A
@@ -7,24 +7,29 @@ import type { Db } from './open-db.js';
  */
 
 /** Takes or renews `name` for `holder` until now + ttlMs; answers whether `holder` has it. */
-export function acquireLease(db: Db, name: string, holder: string, now: number, ttlMs: number): boolean {
-  return (
-    db
-      .prepare(
-        `INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
-         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-         WHERE leases.holder = excluded.holder OR leases.expires_at <= ?`,
-      )
-      .run(name, holder, now + ttlMs, now).changes === 1
-  );
+export async function acquireLease(db: Db, name: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
+  // One statement keyed by the name: two processes asking at once cannot both get it.
+  const result = await db
+    .insertInto('leases')
+    .values({ name, holder, expires_at: now + ttlMs })
+    .onConflict((oc) =>
+      oc
+        .column('name')
+        .doUpdateSet((eb) => ({ holder: eb.ref('excluded.holder'), expires_at: eb.ref('excluded.expires_at') }))
+        .where((eb) => eb.or([eb('leases.holder', '=', eb.ref('excluded.holder')), eb('leases.expires_at', '<=', now)])),
+    )
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows) === 1;
 }
 
-export function releaseLease(db: Db, name: string, holder: string): void {
-  db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
+/** Gives `name` up, if `holder` still has it (a lease another holder took over stays theirs). */
+export async function releaseLease(db: Db, name: string, holder: string): Promise<void> {
+  await db.deleteFrom('leases').where('name', '=', name).where('holder', '=', holder).execute();
 }
 
-export function leaseHolder(db: Db, name: string, now: number): string | null {
-  const row = db.prepare('SELECT holder FROM leases WHERE name = ? AND expires_at > ?').get(name, now) as { holder: string } | undefined;
+/** Who holds `name` now, or null when nobody does (or the lease lapsed). */
+export async function leaseHolder(db: Db, name: string, now: number): Promise<string | null> {
+  const row = await db.selectFrom('leases').select('holder').where('name', '=', name).where('expires_at', '>', now).executeTakeFirst();
   return row?.holder ?? null;
 }
 
@@ -40,7 +45,7 @@ export async function runExclusive<T>(db: Db, name: string, now: () => number, t
   const ttlMs = options.ttlMs ?? 60_000;
   const deadline = Date.now() + (options.waitMs ?? 30_000);
   let pause = 50;
-  while (!acquireLease(db, name, holder, now(), ttlMs)) {
+  while (!(await acquireLease(db, name, holder, now(), ttlMs))) {
     if (Date.now() >= deadline) throw new Error(`${name} is busy in another process`);
     await new Promise((resolve) => setTimeout(resolve, pause));
     pause = Math.min(pause * 2, 1_000);
@@ -48,6 +53,6 @@ export async function runExclusive<T>(db: Db, name: string, now: () => number, t
   try {
     return await task();
   } finally {
-    releaseLease(db, name, holder);
+    await releaseLease(db, name, holder);
   }
 }

@@ -1,41 +1,65 @@
-import type { Db } from './open-db.js';
+import { sql } from 'kysely';
+import type { OauthStatesRow } from './schema.js';
+import { type Db, dialectOf } from './store.js';
 
 export type OAuthPurpose = 'connect' | 'admin';
 
-export interface OAuthStateRow {
-  state_hash: string;
-  browser_binding_hash: string;
-  purpose: OAuthPurpose;
-  /** The settings tab's origin, which receives the admin session by postMessage. */
-  opener_origin: string | null;
-  /** The org whose settings-tab ticket the start carried, if any. */
-  ticket_org_id: string | null;
-  created_at: number;
-  expires_at: number;
-  used_at: number | null;
+/**
+ * A started sign-in. `opener_origin` is the settings tab's origin, which receives the admin
+ * session by postMessage; `ticket_org_id` the org whose settings-tab ticket the start carried, if any.
+ */
+export type OAuthStateRow = Omit<OauthStatesRow, 'purpose'> & { purpose: OAuthPurpose };
+
+/**
+ * Inside a transaction: makes other writers of sign-in states wait until it ends, so a count and
+ * the insert it allows are one step (PostgreSQL; a SQLite transaction already holds the write lock).
+ */
+export async function lockOAuthStates(tx: Db): Promise<void> {
+  if (dialectOf(tx) === 'postgres') await sql`LOCK TABLE oauth_states IN SHARE ROW EXCLUSIVE MODE`.execute(tx);
 }
 
-export function saveOAuthState(db: Db, row: Omit<OAuthStateRow, 'used_at'>): void {
-  db.prepare('DELETE FROM oauth_states WHERE expires_at < ?').run(row.created_at);
-  db.prepare(
-    `INSERT INTO oauth_states (state_hash, browser_binding_hash, purpose, opener_origin, ticket_org_id, created_at, expires_at, used_at)
-     VALUES (@state_hash, @browser_binding_hash, @purpose, @opener_origin, @ticket_org_id, @created_at, @expires_at, NULL)`,
-  ).run(row);
+/** Stores a new state, first dropping the expired ones. */
+export async function saveOAuthState(db: Db, row: Omit<OAuthStateRow, 'used_at'>): Promise<void> {
+  await db.deleteFrom('oauth_states').where('expires_at', '<', row.created_at).execute();
+  await db.insertInto('oauth_states').values({ ...row, used_at: null }).execute();
 }
 
-export function countLiveOAuthStates(db: Db, now: number): number {
-  return (db.prepare('SELECT COUNT(*) AS n FROM oauth_states WHERE expires_at > ? AND used_at IS NULL').get(now) as { n: number }).n;
+export async function countLiveOAuthStates(db: Db, now: number): Promise<number> {
+  const row = await db
+    .selectFrom('oauth_states')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('expires_at', '>', now)
+    .where('used_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return row.n;
 }
 
 /** Live sign-ins started with a ticket of this org. */
-export function countTicketedStarts(db: Db, orgId: string, now: number): number {
-  return (db.prepare('SELECT COUNT(*) AS n FROM oauth_states WHERE ticket_org_id = ? AND expires_at > ? AND used_at IS NULL').get(orgId, now) as { n: number }).n;
+export async function countTicketedStarts(db: Db, orgId: string, now: number): Promise<number> {
+  const row = await db
+    .selectFrom('oauth_states')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('ticket_org_id', '=', orgId)
+    .where('expires_at', '>', now)
+    .where('used_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return row.n;
 }
 
-/** Marks a state used and answers it, or undefined when it is unknown, used or expired. */
-export function consumeOAuthState(db: Db, stateHash: string, now: number): OAuthStateRow | undefined {
-  const row = db.prepare('SELECT * FROM oauth_states WHERE state_hash = ?').get(stateHash) as OAuthStateRow | undefined;
-  if (!row || row.used_at !== null || row.expires_at <= now) return undefined;
-  const changed = db.prepare('UPDATE oauth_states SET used_at = ? WHERE state_hash = ? AND used_at IS NULL').run(now, stateHash).changes;
-  return changed === 1 ? row : undefined;
+/**
+ * Marks a state used and answers it, or undefined when it is unknown, used or expired. One
+ * conditional update, so of two callbacks with one state only one gets it.
+ */
+export async function consumeOAuthState(db: Db, stateHash: string, now: number): Promise<OAuthStateRow | undefined> {
+  const used = await db
+    .updateTable('oauth_states')
+    .set({ used_at: now })
+    .where('state_hash', '=', stateHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returningAll()
+    .$narrowType<{ purpose: OAuthPurpose }>()
+    .executeTakeFirst();
+  // The caller sees the state as it was when it was taken.
+  return used ? { ...used, used_at: null } : undefined;
 }

@@ -1,82 +1,87 @@
-import type { Db } from './open-db.js';
+import type { NotificationChannelsRow, OrgFieldsRow } from './schema.js';
+import type { Db } from './store.js';
 
 /** What the authorization left in Zoho for an org: resolved field API names, channel, widget key. */
 
 export type FieldRole = 'context' | 'sequence' | 'status';
 
-export interface OrgFieldRow {
-  org_id: string;
-  module: string;
-  role: FieldRole;
-  api_name: string;
-  field_label: string;
-  data_type: string;
-}
+/** A field we made (or found) in Zoho, with the API name Zoho reported for it. */
+export type OrgFieldRow = Omit<OrgFieldsRow, 'role'> & { role: FieldRole };
 
-export function saveOrgField(db: Db, row: OrgFieldRow): void {
-  db.prepare(
-    `INSERT INTO org_fields (org_id, module, role, api_name, field_label, data_type)
-     VALUES (@org_id, @module, @role, @api_name, @field_label, @data_type)
-     ON CONFLICT (org_id, module, role) DO UPDATE SET api_name = excluded.api_name, field_label = excluded.field_label,
-       data_type = excluded.data_type`,
-  ).run(row);
-}
-
-export function listOrgFields(db: Db, orgId: string): OrgFieldRow[] {
-  return db.prepare('SELECT * FROM org_fields WHERE org_id = ? ORDER BY module, role').all(orgId) as OrgFieldRow[];
-}
-
-export interface ChannelRow {
-  org_id: string;
-  channel_id: string;
-  token_sealed: string;
-  events: string;
-  expires_at: number;
-  renewed_at: number;
-}
-
-export function saveChannel(db: Db, row: ChannelRow): void {
-  db.prepare(
-    `INSERT INTO notification_channels (org_id, channel_id, token_sealed, events, expires_at, renewed_at)
-     VALUES (@org_id, @channel_id, @token_sealed, @events, @expires_at, @renewed_at)
-     ON CONFLICT (org_id) DO UPDATE SET channel_id = excluded.channel_id, token_sealed = excluded.token_sealed,
-       events = excluded.events, expires_at = excluded.expires_at, renewed_at = excluded.renewed_at`,
-  ).run(row);
-}
-
-export function getChannelOfOrg(db: Db, orgId: string): ChannelRow | undefined {
-  return db.prepare('SELECT * FROM notification_channels WHERE org_id = ?').get(orgId) as ChannelRow | undefined;
-}
-
-export function findChannel(db: Db, channelId: string): ChannelRow | undefined {
-  return db.prepare('SELECT * FROM notification_channels WHERE channel_id = ?').get(channelId) as ChannelRow | undefined;
-}
-
-export function channelsExpiringBefore(db: Db, before: number): ChannelRow[] {
-  return db
-    .prepare(
-      `SELECT c.* FROM notification_channels c JOIN orgs o ON o.id = c.org_id
-       WHERE o.status = 'active' AND c.expires_at < ? ORDER BY c.expires_at`,
+export async function saveOrgField(db: Db, row: OrgFieldRow): Promise<void> {
+  await db
+    .insertInto('org_fields')
+    .values(row)
+    .onConflict((oc) =>
+      oc.columns(['org_id', 'module', 'role']).doUpdateSet((eb) => ({
+        api_name: eb.ref('excluded.api_name'),
+        field_label: eb.ref('excluded.field_label'),
+        data_type: eb.ref('excluded.data_type'),
+      })),
     )
-    .all(before) as ChannelRow[];
+    .execute();
 }
 
-export function deleteChannelOfOrg(db: Db, orgId: string): void {
-  db.prepare('DELETE FROM notification_channels WHERE org_id = ?').run(orgId);
+export async function listOrgFields(db: Db, orgId: string): Promise<OrgFieldRow[]> {
+  return db.selectFrom('org_fields').selectAll().where('org_id', '=', orgId).orderBy('module').orderBy('role').$narrowType<{ role: FieldRole }>().execute();
 }
 
-export function setWidgetKeyHash(db: Db, orgId: string, keyHash: string, now: number): void {
-  db.prepare(
-    `INSERT INTO widget_keys (org_id, key_hash, created_at) VALUES (?, ?, ?)
-     ON CONFLICT (org_id) DO UPDATE SET key_hash = excluded.key_hash, created_at = excluded.created_at`,
-  ).run(orgId, keyHash, now);
+/** The org's notification channel: its token sealed, its events a JSON array. */
+export type ChannelRow = NotificationChannelsRow;
+
+export async function saveChannel(db: Db, row: ChannelRow): Promise<void> {
+  await db
+    .insertInto('notification_channels')
+    .values(row)
+    .onConflict((oc) =>
+      oc.column('org_id').doUpdateSet((eb) => ({
+        channel_id: eb.ref('excluded.channel_id'),
+        token_sealed: eb.ref('excluded.token_sealed'),
+        events: eb.ref('excluded.events'),
+        expires_at: eb.ref('excluded.expires_at'),
+        renewed_at: eb.ref('excluded.renewed_at'),
+      })),
+    )
+    .execute();
 }
 
-export function findOrgIdByWidgetKeyHash(db: Db, keyHash: string): string | undefined {
-  const row = db.prepare('SELECT org_id FROM widget_keys WHERE key_hash = ?').get(keyHash) as { org_id: string } | undefined;
+export async function getChannelOfOrg(db: Db, orgId: string): Promise<ChannelRow | undefined> {
+  return db.selectFrom('notification_channels').selectAll().where('org_id', '=', orgId).executeTakeFirst();
+}
+
+export async function findChannel(db: Db, channelId: string): Promise<ChannelRow | undefined> {
+  return db.selectFrom('notification_channels').selectAll().where('channel_id', '=', channelId).executeTakeFirst();
+}
+
+/** Channels of active orgs that expire before `before`, soonest first. */
+export async function channelsExpiringBefore(db: Db, before: number): Promise<ChannelRow[]> {
+  return db
+    .selectFrom('notification_channels as c')
+    .innerJoin('orgs as o', 'o.id', 'c.org_id')
+    .selectAll('c')
+    .where('o.status', '=', 'active')
+    .where('c.expires_at', '<', before)
+    .orderBy('c.expires_at')
+    .execute();
+}
+
+export async function deleteChannelOfOrg(db: Db, orgId: string): Promise<void> {
+  await db.deleteFrom('notification_channels').where('org_id', '=', orgId).execute();
+}
+
+export async function setWidgetKeyHash(db: Db, orgId: string, keyHash: string, now: number): Promise<void> {
+  await db
+    .insertInto('widget_keys')
+    .values({ org_id: orgId, key_hash: keyHash, created_at: now })
+    .onConflict((oc) => oc.column('org_id').doUpdateSet((eb) => ({ key_hash: eb.ref('excluded.key_hash'), created_at: eb.ref('excluded.created_at') })))
+    .execute();
+}
+
+export async function findOrgIdByWidgetKeyHash(db: Db, keyHash: string): Promise<string | undefined> {
+  const row = await db.selectFrom('widget_keys').select('org_id').where('key_hash', '=', keyHash).executeTakeFirst();
   return row?.org_id;
 }
 
-export function deleteWidgetKey(db: Db, orgId: string): void {
-  db.prepare('DELETE FROM widget_keys WHERE org_id = ?').run(orgId);
+export async function deleteWidgetKey(db: Db, orgId: string): Promise<void> {
+  await db.deleteFrom('widget_keys').where('org_id', '=', orgId).execute();
 }

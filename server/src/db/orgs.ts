@@ -1,28 +1,15 @@
 import type { OrgConnection } from '../zoho/gateway.js';
 import { randomUUID } from 'node:crypto';
-import type { Db } from './open-db.js';
+import type { OrgsRow } from './schema.js';
+import { type Db, dialectOf, transaction } from './store.js';
 
 export type OrgStatus = 'active' | 'authorization_expired' | 'disconnected';
 
-export interface OrgRow {
-  id: string;
-  zoho_org_id: string;
-  name: string;
-  dc: string;
-  accounts_server: string;
-  api_domain: string;
-  status: OrgStatus;
-  authorized_by_user_id: string;
-  authorized_by_email: string;
-  scopes: string;
-  authorized_at: number;
-  status_reason: string | null;
-  last_notification_at: number | null;
-  /** JSON array of the widget origins the org's settings tab authorized from (admin sessions go only there). */
-  widget_origins: string;
-  created_at: number;
-  updated_at: number;
-}
+/**
+ * An org as stored. `widget_origins` is the JSON array of the widget origins the org's settings
+ * tab authorized from (admin sessions go only there).
+ */
+export type OrgRow = Omit<OrgsRow, 'status'> & { status: OrgStatus };
 
 export interface AuthorizedOrg {
   zohoOrgId: string;
@@ -35,52 +22,96 @@ export interface AuthorizedOrg {
   scopes: string;
 }
 
-/** Creates the org on first authorization, or brings it back to active with the new details. */
-export function upsertAuthorizedOrg(db: Db, input: AuthorizedOrg, now: number): OrgRow {
-  const existing = findOrgByZohoId(db, input.zohoOrgId);
-  const id = existing?.id ?? randomUUID();
-  db.prepare(
-    `INSERT INTO orgs (id, zoho_org_id, name, dc, accounts_server, api_domain, status, authorized_by_user_id,
-       authorized_by_email, scopes, authorized_at, status_reason, created_at, updated_at)
-     VALUES (@id, @zohoOrgId, @name, @dc, @accountsServer, @apiDomain, 'active', @userId, @userEmail, @scopes, @now, NULL, @now, @now)
-     ON CONFLICT (id) DO UPDATE SET name = excluded.name, dc = excluded.dc, accounts_server = excluded.accounts_server,
-       api_domain = excluded.api_domain, status = 'active', authorized_by_user_id = excluded.authorized_by_user_id,
-       authorized_by_email = excluded.authorized_by_email, scopes = excluded.scopes, authorized_at = excluded.authorized_at,
-       status_reason = NULL, updated_at = excluded.updated_at`,
-  ).run({ ...input, id, now });
-  return getOrg(db, id)!;
+/**
+ * Creates the org on first authorization, or brings it back to active with the new details. One
+ * statement keyed by the Zoho org id, so two authorizations at once still make one org.
+ */
+export async function upsertAuthorizedOrg(db: Db, input: AuthorizedOrg, now: number): Promise<OrgRow> {
+  return db
+    .insertInto('orgs')
+    .values({
+      id: randomUUID(),
+      zoho_org_id: input.zohoOrgId,
+      name: input.name,
+      dc: input.dc,
+      accounts_server: input.accountsServer,
+      api_domain: input.apiDomain,
+      status: 'active',
+      authorized_by_user_id: input.userId,
+      authorized_by_email: input.userEmail,
+      scopes: input.scopes,
+      authorized_at: now,
+      status_reason: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) =>
+      oc.column('zoho_org_id').doUpdateSet((eb) => ({
+        name: eb.ref('excluded.name'),
+        dc: eb.ref('excluded.dc'),
+        accounts_server: eb.ref('excluded.accounts_server'),
+        api_domain: eb.ref('excluded.api_domain'),
+        status: 'active',
+        authorized_by_user_id: eb.ref('excluded.authorized_by_user_id'),
+        authorized_by_email: eb.ref('excluded.authorized_by_email'),
+        scopes: eb.ref('excluded.scopes'),
+        authorized_at: eb.ref('excluded.authorized_at'),
+        status_reason: null,
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .returningAll()
+    .$narrowType<{ status: OrgStatus }>()
+    .executeTakeFirstOrThrow();
 }
 
 /** Remembers the origin of the org's settings tab, as it was when an administrator authorized the backend. */
-export function registerWidgetOrigin(db: Db, id: string, origin: string): void {
-  const row = db.prepare('SELECT widget_origins FROM orgs WHERE id = ?').get(id) as { widget_origins: string } | undefined;
-  if (!row) return;
-  const origins = (JSON.parse(row.widget_origins) as string[]).filter((known) => known !== origin);
-  db.prepare('UPDATE orgs SET widget_origins = ? WHERE id = ?').run(JSON.stringify([origin, ...origins].slice(0, 10)), id);
+export async function registerWidgetOrigin(db: Db, id: string, origin: string): Promise<void> {
+  // Read and write in one transaction, so two registrations at once both land.
+  await transaction(db, async (tx) => {
+    const row = await lockedOrg(tx, id);
+    if (!row) return;
+    const origins = (JSON.parse(row.widget_origins) as string[]).filter((known) => known !== origin);
+    await tx
+      .updateTable('orgs')
+      .set({ widget_origins: JSON.stringify([origin, ...origins].slice(0, 10)) })
+      .where('id', '=', id)
+      .execute();
+  });
 }
 
+/** The org's widget origins, its row locked against other writers until the transaction ends (PostgreSQL; SQLite's transaction already holds the write lock). */
+async function lockedOrg(tx: Db, id: string): Promise<{ widget_origins: string } | undefined> {
+  const query = tx.selectFrom('orgs').select('widget_origins').where('id', '=', id);
+  return (dialectOf(tx) === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+}
+
+/** The org's widget origins, newest first. */
 export function widgetOriginsOf(org: Pick<OrgRow, 'widget_origins'>): string[] {
   return JSON.parse(org.widget_origins) as string[];
 }
 
-export function getOrg(db: Db, id: string): OrgRow | undefined {
-  return db.prepare('SELECT * FROM orgs WHERE id = ?').get(id) as OrgRow | undefined;
+/** The org by our id. */
+export async function getOrg(db: Db, id: string): Promise<OrgRow | undefined> {
+  return db.selectFrom('orgs').selectAll().where('id', '=', id).$narrowType<{ status: OrgStatus }>().executeTakeFirst();
 }
 
-export function findOrgByZohoId(db: Db, zohoOrgId: string): OrgRow | undefined {
-  return db.prepare('SELECT * FROM orgs WHERE zoho_org_id = ?').get(zohoOrgId) as OrgRow | undefined;
+/** The org by Zoho's org id (zgid). */
+export async function findOrgByZohoId(db: Db, zohoOrgId: string): Promise<OrgRow | undefined> {
+  return db.selectFrom('orgs').selectAll().where('zoho_org_id', '=', zohoOrgId).$narrowType<{ status: OrgStatus }>().executeTakeFirst();
 }
 
-export function listActiveOrgs(db: Db): OrgRow[] {
-  return db.prepare("SELECT * FROM orgs WHERE status = 'active' ORDER BY created_at").all() as OrgRow[];
+/** Every active org, oldest first. */
+export async function listActiveOrgs(db: Db): Promise<OrgRow[]> {
+  return db.selectFrom('orgs').selectAll().where('status', '=', 'active').orderBy('created_at').$narrowType<{ status: OrgStatus }>().execute();
 }
 
-export function setOrgStatus(db: Db, id: string, status: OrgStatus, reason: string | null, now: number): void {
-  db.prepare('UPDATE orgs SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?').run(status, reason, now, id);
+export async function setOrgStatus(db: Db, id: string, status: OrgStatus, reason: string | null, now: number): Promise<void> {
+  await db.updateTable('orgs').set({ status, status_reason: reason, updated_at: now }).where('id', '=', id).execute();
 }
 
-export function recordNotification(db: Db, id: string, now: number): void {
-  db.prepare('UPDATE orgs SET last_notification_at = ? WHERE id = ?').run(now, id);
+export async function recordNotification(db: Db, id: string, now: number): Promise<void> {
+  await db.updateTable('orgs').set({ last_notification_at: now }).where('id', '=', id).execute();
 }
 
 /** How the gateway reaches the org's Zoho (its API domain and accounts server). */

@@ -1,26 +1,60 @@
 import { randomUUID } from 'node:crypto';
-import type { ReplyIntent } from '../domain/reply-intents.js';
-import type { Db } from './open-db.js';
+import { REPLY_INTENTS, type ReplyIntent } from '../domain/reply-intents.js';
+import type { ReplyPhrasesRow } from './schema.js';
+import type { Db } from './store.js';
 
 /** An org's taught phrases ("teach your assistant"): phrase → intent. */
-export interface ReplyPhrase {
-  id: string;
-  phrase: string;
+export interface ReplyPhrase extends Pick<ReplyPhrasesRow, 'id' | 'phrase' | 'created_at'> {
   intent: ReplyIntent;
-  created_at: number;
 }
 
-export function listReplyPhrases(db: Db, orgId: string): ReplyPhrase[] {
-  return db.prepare('SELECT id, phrase, intent, created_at FROM reply_phrases WHERE org_id = ? ORDER BY created_at, id').all(orgId) as ReplyPhrase[];
+/** A phrase as the classifier takes it. */
+export interface TaughtPhraseRow {
+  phrase: string;
+  intent: ReplyIntent;
+}
+
+/** A stored intent (TEXT) as one of ours; null for anything else (never written by us). */
+export function replyIntentOf(value: string | null): ReplyIntent | null {
+  return REPLY_INTENTS.find((intent) => intent === value) ?? null;
+}
+
+/** Rows whose intent is one of ours, with it typed as such. */
+function withIntent<T extends { intent: string }>(found: T[]): (Omit<T, 'intent'> & { intent: ReplyIntent })[] {
+  return found.flatMap((entry) => {
+    const intent = replyIntentOf(entry.intent);
+    return intent ? [{ ...entry, intent }] : [];
+  });
+}
+
+export async function listReplyPhrases(db: Db, orgId: string): Promise<ReplyPhrase[]> {
+  return withIntent(await db.selectFrom('reply_phrases').select(['id', 'phrase', 'intent', 'created_at']).where('org_id', '=', orgId).orderBy('created_at').orderBy('id').execute());
+}
+
+/** The org's phrases for the classifier: the longest first, so that a longer phrase wins over one it contains. */
+export async function listTaughtPhrases(db: Db, orgId: string): Promise<TaughtPhraseRow[]> {
+  return withIntent(
+    await db
+      .selectFrom('reply_phrases')
+      .select(['phrase', 'intent'])
+      .where('org_id', '=', orgId)
+      .orderBy((eb) => eb.fn('length', ['phrase']), 'desc')
+      .execute(),
+  );
 }
 
 /** Answers the new phrase's id, or null when the org already teaches this phrase. */
-export function addReplyPhrase(db: Db, orgId: string, phrase: string, intent: ReplyIntent, now: number): string | null {
-  const id = randomUUID();
-  const inserted = db.prepare('INSERT INTO reply_phrases (id, org_id, phrase, intent, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, phrase) DO NOTHING').run(id, orgId, phrase, intent, now).changes;
-  return inserted === 1 ? id : null;
+export async function addReplyPhrase(db: Db, orgId: string, phrase: string, intent: ReplyIntent, now: number): Promise<string | null> {
+  const inserted = await db
+    .insertInto('reply_phrases')
+    .values({ id: randomUUID(), org_id: orgId, phrase, intent, created_at: now })
+    .onConflict((oc) => oc.columns(['org_id', 'phrase']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted?.id ?? null;
 }
 
-export function deleteReplyPhrase(db: Db, orgId: string, id: string): boolean {
-  return db.prepare('DELETE FROM reply_phrases WHERE org_id = ? AND id = ?').run(orgId, id).changes === 1;
+export async function deleteReplyPhrase(db: Db, orgId: string, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('reply_phrases').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
 }

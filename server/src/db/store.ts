@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { CompiledQuery, type DatabaseConnection, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, sql } from 'kysely';
 import pg from 'pg';
 import { type DialectName, schemaSql } from './dialect.js';
@@ -27,11 +27,41 @@ export interface StoreOptions {
   poolSize?: number;
 }
 
+/** How long a SQLite statement waits, in all, for another connection's write lock. */
+const SQLITE_BUSY_WAIT_MS = 5_000;
+
+const isBusy = (error: unknown) => error instanceof Error && 'code' in error && (error.code === 'SQLITE_BUSY' || error.code === 'SQLITE_BUSY_SNAPSHOT');
+
+/**
+ * Runs a statement, waiting (without blocking the event loop) while another connection holds
+ * SQLite's write lock. better-sqlite3's own busy_timeout waits synchronously, which would freeze
+ * the very process whose other connection must commit first; the store sets it to 0 and waits here.
+ */
+async function patiently<T>(run: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + SQLITE_BUSY_WAIT_MS;
+  for (let pause = 2; ; pause = Math.min(pause * 2, 100)) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
 /**
  * SQLite takes its write lock when a transaction begins (BEGIN IMMEDIATE), not at its first
- * write, so two processes on one file never both read and then fail to upgrade their lock.
+ * write, so two connections never both read and then fail to upgrade their lock.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    return {
+      executeQuery: (query) => patiently(() => connection.executeQuery(query)),
+      streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+    };
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
@@ -71,6 +101,7 @@ export async function openStore(options: StoreOptions, migrations: readonly Migr
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   const database = openDb(options.path ?? ':memory:', migrations);
+  database.pragma('busy_timeout = 0');
   const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect(database) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }

@@ -3,46 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { SMTPServer } from 'smtp-server';
-import type { Db, Migration } from '../db/open-db.js';
+import { type DemoMailDb, type MailRow, findSentMail, listMails, saveMail } from '../db/demo-mail.js';
 import { parseMessage } from '../replies/message.js';
 import { buildReply, replySubject } from '../replies/reply-message.js';
 
-/** The demo's own mail store: what the assistants sent (captured over SMTP) and what "leads" replied. */
-export const demoMailMigrations: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'demo-mail',
-    sql: `
-CREATE TABLE mails (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  direction TEXT NOT NULL,
-  lead_email TEXT NOT NULL,
-  assistant_email TEXT NOT NULL,
-  assistant_name TEXT NOT NULL,
-  subject TEXT NOT NULL,
-  message_id TEXT,
-  body TEXT NOT NULL,
-  at INTEGER NOT NULL
-);
-CREATE INDEX mails_by_lead ON mails (lead_email, id);
-`,
-  },
-];
-
-interface MailRow {
-  id: number;
-  direction: 'out' | 'in';
-  lead_email: string;
-  assistant_email: string;
-  assistant_name: string;
-  subject: string;
-  message_id: string | null;
-  body: string;
-  at: number;
-}
-
 /** A real SMTP server on loopback that keeps every email the assistants send, for the mail view. */
-export async function startMailCapture(db: Db, host: string): Promise<{ url: string; close(): Promise<void> }> {
+export async function startMailCapture(db: DemoMailDb, host: string): Promise<{ url: string; close(): Promise<void> }> {
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -52,24 +18,25 @@ export async function startMailCapture(db: Db, host: string): Promise<{ url: str
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        void parseMessage(Buffer.concat(chunks)).then(
-          (message) => {
+        void parseMessage(Buffer.concat(chunks))
+          .then(async (message) => {
             for (const recipient of session.envelope.rcptTo) {
-              db.prepare('INSERT INTO mails (direction, lead_email, assistant_email, assistant_name, subject, message_id, body, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-                'out',
-                recipient.address.toLowerCase(),
-                message.from?.address ?? '',
-                message.from?.name ?? '',
-                message.subject,
-                message.messageId,
-                message.text,
-                Date.now(),
-              );
+              await saveMail(db, {
+                direction: 'out',
+                lead_email: recipient.address.toLowerCase(),
+                assistant_email: message.from?.address ?? '',
+                assistant_name: message.from?.name ?? '',
+                subject: message.subject,
+                message_id: message.messageId,
+                body: message.text,
+                at: Date.now(),
+              });
             }
-            callback();
-          },
-          (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
-        );
+          })
+          .then(
+            () => callback(),
+            (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+          );
       });
     },
   });
@@ -89,11 +56,11 @@ const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(
  * box that sends a reply to the assistant's mailbox as the lead would — through the backend's
  * inbound webhook, the same pipeline real mail takes.
  */
-export function mailViewApp(db: Db, deliver: (raw: string) => Promise<void>): Hono {
+export function mailViewApp(db: DemoMailDb, deliver: (raw: string) => Promise<void>): Hono {
   const app = new Hono();
 
-  app.get('/', (c) => {
-    const rows = db.prepare('SELECT * FROM mails ORDER BY id').all() as MailRow[];
+  app.get('/', async (c) => {
+    const rows = await listMails(db);
     const threads = new Map<string, MailRow[]>();
     for (const row of rows) threads.set(row.lead_email, [...(threads.get(row.lead_email) ?? []), row]);
     const sections = [...threads.entries()]
@@ -123,7 +90,7 @@ ${sections.length ? sections.join('') : '<p>No emails yet: assign a Lead or Cont
 
   app.post('/reply', async (c) => {
     const form = await c.req.parseBody();
-    const to = db.prepare("SELECT * FROM mails WHERE id = ? AND direction = 'out'").get(Number(form.to)) as MailRow | undefined;
+    const to = await findSentMail(db, Number(form.to));
     const body = typeof form.body === 'string' ? form.body.trim().slice(0, 10_000) : '';
     if (!to || !body) return c.text('Choose an email to answer and write a reply.', 400);
     const now = Date.now();
@@ -139,7 +106,7 @@ ${sections.length ? sections.join('') : '<p>No emails yet: assign a Lead or Cont
       quote: { text: to.body, author: `${to.assistant_name} <${to.assistant_email}>`, at: to.at },
     });
     await deliver(raw);
-    db.prepare('INSERT INTO mails (direction, lead_email, assistant_email, assistant_name, subject, message_id, body, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run('in', to.lead_email, to.assistant_email, to.assistant_name, replySubject(to.subject), messageId, body, now);
+    await saveMail(db, { direction: 'in', lead_email: to.lead_email, assistant_email: to.assistant_email, assistant_name: to.assistant_name, subject: replySubject(to.subject), message_id: messageId, body, at: now });
     return c.redirect('/', 303);
   });
 

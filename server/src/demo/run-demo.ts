@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startBackend } from '../backend.js';
-import { openDb } from '../db/open-db.js';
+import { openDemoMail } from '../db/demo-mail.js';
 import { type DemoEnv, loadAppEnv } from '../env.js';
 import { startSandbox } from '../sandbox/start-sandbox.js';
-import { mailViewApp, demoMailMigrations, startMailCapture, startMailView } from './mail-view.js';
+import { mailViewApp, startMailCapture, startMailView } from './mail-view.js';
 
 /** What the demo keeps between runs (in DATA_DIR, never in the repository). */
 interface DemoState {
@@ -163,10 +163,10 @@ export async function runDemo(env: DemoEnv, options: { reset: boolean }): Promis
   await ensureWidgetBuilt(resolve(env.WIDGET_DIR));
   let state = loadState(dataDir);
 
-  const mailDb = openDb(join(dataDir, 'demo-mail.sqlite'), demoMailMigrations);
-  const capture = await startMailCapture(mailDb, env.HOST);
+  const mail = openDemoMail(join(dataDir, 'demo-mail.sqlite'));
+  const capture = await startMailCapture(mail.db, env.HOST);
   let deliver: (raw: string) => Promise<void> = async () => undefined;
-  const mailView = await startMailView(mailViewApp(mailDb, (raw) => deliver(raw)), env.DEMO_MAIL_PORT, env.HOST);
+  const mailView = await startMailView(mailViewApp(mail.db, (raw) => deliver(raw)), env.DEMO_MAIL_PORT, env.HOST);
   const backendPort = env.PORT;
   const backendGuess = `http://${env.HOST}:${backendPort}`;
   const sandbox = await startSandbox({
@@ -219,7 +219,7 @@ export async function runDemo(env: DemoEnv, options: { reset: boolean }): Promis
       await sandbox.stop();
       await mailView.close();
       await capture.close();
-      mailDb.close();
+      await mail.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Assistant } from '../db/assistants.js';
 import type { SequenceStep } from '../db/sequences.js';
-import type { Lead } from './leads.js';
+import type { Lead } from '../db/leads.js';
 
 export interface ComposedEmail {
   subject: string;

@@ -1,4 +1,4 @@
-import type { Db } from '../db/open-db.js';
+import type { Db } from '../db/store.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { TokenCipher } from '../lib/token-cipher.js';
@@ -9,6 +9,7 @@ import type { ReplyRefiner } from '../replies/reading.js';
 import type { DnsResolver } from '../mail/authentication.js';
 
 export interface EngineDeps {
+  /** The store; inside a transaction, deps made for it (`{ ...deps, db: tx }`) carry the transaction. */
   db: Db;
   clock: Clock;
   /**

@@ -1,13 +1,15 @@
+import { correctInbound, getInbound, hasOtherClosingReply, latestReplyId, lockInbound, rawOf } from '../db/inbound.js';
+import { addLeadEvent, getLead, listLeadEvents, updateLead } from '../db/leads.js';
+import { saveReplyExample } from '../db/reply-examples.js';
+import { transaction } from '../db/store.js';
+import { findSuppression, suppress, unsuppress } from '../db/suppressions.js';
 import type { ReplyIntent } from '../domain/reply-intents.js';
 import { readMessage } from '../replies/classifier.js';
 import { parseMessage } from '../replies/message.js';
 import type { EngineDeps } from './context.js';
 import { queueNote, queueRecordUpdate, statusUpdate, stopAndHandBack } from './effects.js';
-import { addLeadEvent, getLead, updateLead } from './leads.js';
-import { getInbound, rawOf } from './inbound.js';
 import { HANDBACK_STATE, SUPPRESS, optOutInZoho } from './reply-actions.js';
 import { ourEmailsTo } from './reply-job.js';
-import { findSuppression, suppress, unsuppress } from './suppression.js';
 
 export interface CorrectionResult {
   inboundId: number;
@@ -25,63 +27,58 @@ export interface CorrectionResult {
  * are read the corrected way from then on.
  */
 export async function correctReply(deps: EngineDeps, orgId: string, inboundId: number, intent: ReplyIntent, by: string): Promise<CorrectionResult | null> {
-  const row = getInbound(deps, orgId, inboundId);
+  const row = await getInbound(deps, orgId, inboundId);
   if (!row) return null;
-  const message = await parseMessage(rawOf(deps, orgId, inboundId));
-  const ours = row.lead_id ? ourEmailsTo(deps, orgId, row.lead_id) : [];
+  const message = await parseMessage(await rawOf(deps, orgId, inboundId));
+  const ours = row.lead_id ? await ourEmailsTo(deps, orgId, row.lead_id) : [];
   const read = readMessage(message, { ours });
   // Raw mail past its retention is gone: the correction still counts, but teaches no example.
   const teach = read.own.trim().length > 0;
   const now = deps.clock.now();
-  return deps.db.transaction((): CorrectionResult => {
-    const previous = row.intent;
+  return transaction(deps.db, async (tx): Promise<CorrectionResult | null> => {
+    const inTx = { ...deps, db: tx };
+    // Read again, locked: two corrections at once take turns, the second seeing what the first made of it.
+    const current = await lockInbound(tx, orgId, inboundId);
+    if (!current) return null;
+    const previous = current.intent;
     const changes: string[] = [];
-    if (teach) deps.db
-      .prepare('INSERT INTO reply_examples (org_id, inbound_id, intent, text, features, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, inbound_id) DO UPDATE SET intent = excluded.intent, created_by = excluded.created_by, created_at = excluded.created_at')
-      .run(orgId, inboundId, intent, read.own.slice(0, 4_000), JSON.stringify(read.features), by, now);
-    deps.db
-      .prepare('UPDATE inbound_messages SET intent = ?, corrected_from = COALESCE(corrected_from, ?), corrected_by = ?, corrected_at = ?, decision = ? WHERE org_id = ? AND id = ?')
-      .run(intent, previous, by, now, 'corrected', orgId, inboundId);
-    const lead = row.lead_id ? getLead(deps.db, orgId, row.lead_id) : undefined;
+    if (teach) await saveReplyExample(tx, { orgId, inboundId, intent, text: read.own.slice(0, 4_000), features: read.features, by }, now);
+    await correctInbound(tx, orgId, inboundId, { intent, previous, by }, now);
+    const lead = current.lead_id ? await getLead(tx, orgId, current.lead_id) : undefined;
     if (lead && previous !== intent) {
       const email = lead.email?.toLowerCase() ?? null;
-      const suppression = email ? findSuppression(deps.db, orgId, email) : undefined;
+      const suppression = email ? await findSuppression(tx, orgId, email) : undefined;
       // Lift only what this reply's misreading put there: a person's or another reply's suppression stays.
       // Other grounds to keep it: the unsubscribe link, or another reply of the lead read as a request to stop or a "no".
-      const otherGrounds =
-        deps.db.prepare("SELECT 1 FROM lead_events WHERE org_id = ? AND lead_id = ? AND kind IN ('unsubscribed', 'opted_out') LIMIT 1").get(orgId, lead.id) !== undefined ||
-        deps.db
-          .prepare("SELECT 1 FROM inbound_messages WHERE org_id = ? AND lead_id = ? AND id <> ? AND intent IN ('Unsubscribed', 'Deactivated', 'MovedOut', 'Retired') LIMIT 1")
-          .get(orgId, lead.id, inboundId) !== undefined;
+      const otherGrounds = (await listLeadEvents(tx, orgId, lead.id)).some((event) => event.kind === 'unsubscribed' || event.kind === 'opted_out') || (await hasOtherClosingReply(tx, orgId, lead.id, inboundId));
       if (email && suppression && (suppression.source === `reply ${inboundId}` || suppression.source === `correction ${inboundId}`) && !SUPPRESS[intent] && !otherGrounds) {
-        unsuppress(deps.db, orgId, email);
+        await unsuppress(tx, orgId, email);
         changes.push(`lifted the suppression of ${email} (${suppression.reason})`);
         if (suppression.reason === 'unsubscribed' && (lead.zoho_module === 'Leads' || lead.zoho_module === 'Contacts')) {
-          queueRecordUpdate(deps, lead, `optout-undo:${lead.id}:${inboundId}:${now}`, { Email_Opt_Out: false }, now);
+          await queueRecordUpdate(inTx, lead, `optout-undo:${lead.id}:${inboundId}:${now}`, { Email_Opt_Out: false }, now);
           changes.push('restored Email_Opt_Out to false in Zoho');
         }
       }
       const reason = SUPPRESS[intent];
-      if (email && reason && suppress(deps.db, orgId, email, reason, `correction ${inboundId}`, now)) changes.push(`suppressed ${email} (${reason})`);
+      if (email && reason && (await suppress(tx, orgId, email, reason, `correction ${inboundId}`, now))) changes.push(`suppressed ${email} (${reason})`);
       if (intent === 'Unsubscribed') {
-        optOutInZoho(deps, lead, now);
+        await optOutInZoho(inTx, lead, now);
         changes.push('set Email_Opt_Out in Zoho');
       }
       const state = HANDBACK_STATE[intent] ?? 'Responded';
       // The lead's last reading follows the correction when this was its latest reply.
-      const latest = deps.db.prepare("SELECT MAX(id) AS id FROM inbound_messages WHERE org_id = ? AND lead_id = ? AND status = 'processed'").get(orgId, lead.id) as { id: number | null };
-      if (latest.id === inboundId) updateLead(deps.db, lead, { last_intent: intent }, now);
+      if ((await latestReplyId(tx, orgId, lead.id)) === inboundId) await updateLead(tx, lead, { last_intent: intent }, now);
       if (lead.status === 'handed_back' && HANDBACK_STATE[intent] && lead.state !== state) {
-        updateLead(deps.db, lead, { state, close_reason: `A person corrected the reading of the lead's reply to ${intent} (it was read as ${previous ?? 'nothing'}).` }, now);
-        queueRecordUpdate(deps, lead, `state:${lead.id}:corrected:${inboundId}:${now}`, statusUpdate(deps, lead, state), now);
+        await updateLead(tx, lead, { state, close_reason: `A person corrected the reading of the lead's reply to ${intent} (it was read as ${previous ?? 'nothing'}).` }, now);
+        await queueRecordUpdate(inTx, lead, `state:${lead.id}:corrected:${inboundId}:${now}`, await statusUpdate(inTx, lead, state), now);
         changes.push(`set the state to ${state}`);
       } else if ((lead.status === 'active' || lead.status === 'paused') && HANDBACK_STATE[intent]) {
-        stopAndHandBack(deps, lead, `A person corrected the reading of the lead's reply to ${intent}.`, state, now);
+        await stopAndHandBack(inTx, lead, `A person corrected the reading of the lead's reply to ${intent}.`, state, now);
         changes.push(`stopped the sequence and handed the record back as ${state}`);
       }
-      addLeadEvent(deps.db, lead, 'correction', { inboundId, from: previous, to: intent, by, changes }, now);
-      queueNote(
-        deps,
+      await addLeadEvent(tx, lead, 'correction', { inboundId, from: previous, to: intent, by, changes }, now);
+      await queueNote(
+        inTx,
         lead,
         `correction:${inboundId}:${now}`,
         `Reply reading corrected: ${intent}`,
@@ -90,5 +87,5 @@ export async function correctReply(deps: EngineDeps, orgId: string, inboundId: n
       );
     }
     return { inboundId, from: previous, to: intent, changes };
-  })();
+  });
 }

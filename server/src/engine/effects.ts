@@ -1,8 +1,8 @@
 import { listOrgFields } from '../db/org-setup.js';
-import { enqueueJob, requestJob, requestJobSooner } from './jobs.js';
+import { enqueueJob, requestJob, requestJobSooner } from '../db/jobs.js';
 import type { EngineDeps } from './context.js';
-import { type Lead, updateLead } from './leads.js';
-import { addToOutbox } from './outbox.js';
+import { type Lead, updateLead } from '../db/leads.js';
+import { addToOutbox } from '../db/outbox.js';
 import { requestSyncSoon } from '../connector/sync.js';
 import { jobOf } from './job-kinds.js';
 
@@ -10,49 +10,52 @@ import { jobOf } from './job-kinds.js';
  * Queues the Zoho side of what happened to a lead: a note and field updates. They go out batched
  * by the org's flush job, so many leads share one Zoho call.
  */
-export function queueNote(deps: EngineDeps, lead: Lead, key: string, title: string, content: string, now: number): void {
-  addToOutbox(deps.db, { orgId: lead.org_id, leadId: lead.id, kind: 'note', key: `note:${key}`, payload: { module: lead.zoho_module, recordId: lead.zoho_record_id, title, content } }, now);
-  requestFlush(deps, lead.org_id, now);
+export async function queueNote(deps: EngineDeps, lead: Lead, key: string, title: string, content: string, now: number): Promise<void> {
+  await addToOutbox(deps.db, { orgId: lead.org_id, leadId: lead.id, kind: 'note', key: `note:${key}`, payload: { module: lead.zoho_module, recordId: lead.zoho_record_id, title, content } }, now);
+  await requestFlush(deps, lead.org_id, now);
 }
 
 /** Queues a record update (the status field, the owner); updates are idempotent, so retries are safe. */
-export function queueRecordUpdate(deps: EngineDeps, lead: Lead, key: string, values: Record<string, unknown>, now: number): void {
+export async function queueRecordUpdate(deps: EngineDeps, lead: Lead, key: string, values: Record<string, unknown>, now: number): Promise<void> {
   if (Object.keys(values).length === 0) return;
-  addToOutbox(deps.db, { orgId: lead.org_id, leadId: lead.id, kind: 'update', key: `update:${key}`, payload: { module: lead.zoho_module, recordId: lead.zoho_record_id, values } }, now);
-  requestFlush(deps, lead.org_id, now);
+  await addToOutbox(deps.db, { orgId: lead.org_id, leadId: lead.id, kind: 'update', key: `update:${key}`, payload: { module: lead.zoho_module, recordId: lead.zoho_record_id, values } }, now);
+  await requestFlush(deps, lead.org_id, now);
   // What the connector syncs changed too (state, counts): a debounced sync, when it is on.
-  requestSyncSoon(deps, lead.org_id, now);
+  await requestSyncSoon(deps, lead.org_id, now);
 }
 
 /** The status field's API name on the lead's module, as Zoho reported it at authorization. */
-export function statusFieldOf(deps: EngineDeps, lead: Pick<Lead, 'org_id' | 'zoho_module'>): string | undefined {
-  return listOrgFields(deps.db, lead.org_id).find((field) => field.module === lead.zoho_module && field.role === 'status')?.api_name;
+export async function statusFieldOf(deps: EngineDeps, lead: Pick<Lead, 'org_id' | 'zoho_module'>): Promise<string | undefined> {
+  return (await listOrgFields(deps.db, lead.org_id)).find((field) => field.module === lead.zoho_module && field.role === 'status')?.api_name;
 }
 
-export function statusUpdate(deps: EngineDeps, lead: Lead, state: string): Record<string, unknown> {
-  const field = statusFieldOf(deps, lead);
+/** The record update that sets the lead's status field to `state` (none when the module has no status field). */
+export async function statusUpdate(deps: EngineDeps, lead: Lead, state: string): Promise<Record<string, unknown>> {
+  const field = await statusFieldOf(deps, lead);
   return field ? { [field]: state } : {};
 }
 
 /** Notes and updates wait this long so that many leads' effects share one Zoho call. */
 export const FLUSH_DELAY_MS = 30_000;
 
-export function requestFlush(deps: EngineDeps, orgId: string, now: number): void {
+/** Asks for the org's flush within FLUSH_DELAY_MS (an earlier request keeps its time). */
+export async function requestFlush(deps: EngineDeps, orgId: string, now: number): Promise<void> {
   // Flushes never give up: a long Zoho outage only delays notes and handbacks.
-  requestJob(deps.db, jobOf('flush', { orgId }, now + FLUSH_DELAY_MS), now);
+  await requestJob(deps.db, jobOf('flush', { orgId }, now + FLUSH_DELAY_MS), now);
 }
 
-export function queueStep(deps: EngineDeps, lead: Lead, step: number, runAt: number, now: number): void {
-  enqueueJob(deps.db, jobOf('step', { orgId: lead.org_id, leadId: lead.id, step }, runAt), now);
+/** Queues the lead's step `step` for `runAt` (once: the step's key makes a second queueing a no-op). */
+export async function queueStep(deps: EngineDeps, lead: Lead, step: number, runAt: number, now: number): Promise<void> {
+  await enqueueJob(deps.db, jobOf('step', { orgId: lead.org_id, leadId: lead.id, step }, runAt), now);
 }
 
 /** Stops a worked lead at once (paused: no step can send) and plans its handback for now. */
-export function stopAndHandBack(deps: EngineDeps, lead: Lead, reason: string, state: string, now: number): void {
-  if (lead.status === 'active' || lead.status === 'paused') updateLead(deps.db, lead, { status: 'paused', next_send_at: null }, now);
-  queueHandback(deps, lead, reason, state, now, now);
+export async function stopAndHandBack(deps: EngineDeps, lead: Lead, reason: string, state: string, now: number): Promise<void> {
+  if (lead.status === 'active' || lead.status === 'paused') await updateLead(deps.db, lead, { status: 'paused', next_send_at: null }, now);
+  await queueHandback(deps, lead, reason, state, now, now);
 }
 
 /** Plans the handback; an earlier one (unsubscribe, "hand back now") replaces a later plan. */
-export function queueHandback(deps: EngineDeps, lead: Lead, reason: string, state: string, runAt: number, now: number): void {
-  requestJobSooner(deps.db, jobOf('handback', { orgId: lead.org_id, leadId: lead.id, reason, state }, runAt), now);
+export async function queueHandback(deps: EngineDeps, lead: Lead, reason: string, state: string, runAt: number, now: number): Promise<void> {
+  await requestJobSooner(deps.db, jobOf('handback', { orgId: lead.org_id, leadId: lead.id, reason, state }, runAt), now);
 }

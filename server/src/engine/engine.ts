@@ -5,8 +5,10 @@ import { RENEW_INTERVAL_MS, SWEEP_INTERVAL_MS } from './context.js';
 import { flushOrg } from './flush.js';
 import { handBack } from './handback.js';
 import { intakeRecord, queueIntake } from './intake.js';
-import { enqueueJob, requestJob, scheduleJob } from './jobs.js';
+import { type JobRow, enqueueJob, requestJob, scheduleJob } from '../db/jobs.js';
 import { listMailboxAssistants, setSendingPaused } from '../db/assistants.js';
+import { deleteMailboxCursor, type MailboxStatus, mailboxStatus } from '../db/mailbox-cursors.js';
+import { setReferralStatus } from '../db/referrals.js';
 import { MAILBOX_POLL_MS, pollMailbox } from './mailbox.js';
 import { createReferral } from './referrals.js';
 import { resumeAfterPause } from './reply-actions.js';
@@ -17,18 +19,17 @@ import { runStep, sendEmail } from './nurture.js';
 import { type JobHandler, JobRunner, type RunnerOptions } from './runner.js';
 import { type JobKind, handle, jobOf, payloadOf } from './job-kinds.js';
 import { queueHandback } from './effects.js';
-import { type Lead, type LeadEvent, type LeadStatus, findLeadByRecord, getLead, listLeadEvents, listLeads } from './leads.js';
-import { type OutboxRow, type UnconfirmedEmail, getOutbox, outboxOfLead, unconfirmedEmails } from './outbox.js';
-import type { JobRow } from './jobs.js';
+import { type Lead, type LeadEvent, type LeadStatus, findLeadByRecord, getLead, listLeadEvents, listLeads } from '../db/leads.js';
+import { type OutboxRow, type UnconfirmedEmail, getOutbox, outboxOfLead, unconfirmedEmails } from '../db/outbox.js';
 import { scheduleSweep, sweepOrg } from './sweep.js';
 import { pruneOrg } from './retention.js';
 import type { ReplyIntent } from '../domain/reply-intents.js';
 import { type CorrectionResult, correctReply } from './corrections.js';
 import { type LeadCommand, commandLead, leadOfUnsubscribeToken, unsubscribeLead } from './lead-commands.js';
-import { type MailboxStatus, mailboxStatus } from './mailbox.js';
 import { type ZohoNotification, acceptNotification } from './notifications.js';
-import { type InboundRow, getInbound, ingestMessage, listInbound, rawOf } from './inbound.js';
-import { type Suppression, listSuppressions, suppress, unsuppress } from './suppression.js';
+import { type InboundRow, getInbound, listInbound, rawOf } from '../db/inbound.js';
+import { ingestMessage } from './inbound.js';
+import { type Suppression, listSuppressions, suppress, unsuppress } from '../db/suppressions.js';
 
 export type { CorrectionResult, InboundRow, Lead, LeadCommand, LeadEvent, LeadStatus, MailboxStatus, OutboxRow, Suppression, ZohoNotification };
 export { MAX_RAW_BYTES } from './inbound.js';
@@ -65,12 +66,12 @@ export class Engine {
           return { runAgainAt: deps.clock.now() + MAILBOX_POLL_MS };
         }),
         sync: handle('sync', async ({ orgId }) => {
-          const settings = getConnectorSettings(deps.db, orgId);
+          const settings = await getConnectorSettings(deps.db, orgId);
           if (!settings.enabled) {
-            abandonRuns(deps, orgId, 'the connector was switched off');
+            await abandonRuns(deps, orgId, 'the connector was switched off');
             return undefined;
           }
-          takeSyncWanted(deps.db, orgId);
+          await takeSyncWanted(deps.db, orgId);
           try {
             await runSync(deps, orgId, { dryRun: false, trigger: 'scheduled or on change' });
           } catch (error) {
@@ -80,11 +81,11 @@ export class Engine {
             deps.logger.warn('connector sync failed', { orgId, error: error instanceof Error ? error.message : String(error) });
           }
           // Changes that arrived during the run make the next one come soon; otherwise the schedule.
-          const next = takeSyncWanted(deps.db, orgId) ? SYNC_DEBOUNCE_MS : settings.schedule_minutes * 60_000;
+          const next = (await takeSyncWanted(deps.db, orgId)) ? SYNC_DEBOUNCE_MS : settings.schedule_minutes * 60_000;
           return { runAgainAt: deps.clock.now() + next };
         }),
         renew: handle('renew', async ({ orgId }) => {
-          pruneOrg(deps, orgId);
+          await pruneOrg(deps, orgId);
           await deps.renewChannel(orgId);
           return { runAgainAt: deps.clock.now() + RENEW_INTERVAL_MS };
         }),
@@ -98,59 +99,60 @@ export class Engine {
    * A lead's own work (a step or a send) failed for good: the record must not sit with the
    * assistant in silence, so it goes back to its owner with the reason.
    */
-  private gaveUp(job: JobRow, error: string): void {
+  private async gaveUp(job: JobRow, error: string): Promise<void> {
     if (job.kind === 'referral') {
       const payload = payloadOf('referral', job.payload);
-      if (payload) this.deps.db.prepare("UPDATE referrals SET status = 'failed', updated_at = ? WHERE org_id = ? AND id = ?").run(this.deps.clock.now(), payload.orgId, payload.referralId);
+      if (payload) await setReferralStatus(this.deps.db, payload.orgId, payload.referralId, 'failed', this.deps.clock.now());
       return;
     }
     const step = job.kind === 'step' ? payloadOf('step', job.payload) : undefined;
     const send = job.kind === 'send' ? payloadOf('send', job.payload) : undefined;
     const orgId = step?.orgId ?? send?.orgId;
     if (!orgId) return;
-    const leadId = step?.leadId ?? (send ? getOutbox(this.deps.db, orgId, send.outboxId)?.lead_id : undefined);
+    const leadId = step?.leadId ?? (send ? (await getOutbox(this.deps.db, orgId, send.outboxId))?.lead_id : undefined);
     if (!leadId) return;
-    const lead = getLead(this.deps.db, orgId, leadId);
+    const lead = await getLead(this.deps.db, orgId, leadId);
     if (!lead || (lead.status !== 'active' && lead.status !== 'paused')) return;
     const now = this.deps.clock.now();
-    queueHandback(this.deps, lead, `the assistant could not continue: ${error.slice(0, 200)}`, 'Processed', now, now);
+    await queueHandback(this.deps, lead, `the assistant could not continue: ${error.slice(0, 200)}`, 'Processed', now, now);
   }
 
   /** A record changed in Zoho (a notification, or the sweep): decide what it means, soon. */
-  recordChanged(orgId: string, module: string, recordId: string, stamp: string): boolean {
+  async recordChanged(orgId: string, module: string, recordId: string, stamp: string): Promise<boolean> {
     return queueIntake(this.deps, orgId, module, recordId, stamp, 'changed', this.deps.clock.now());
   }
 
   /** Makes sure every active org has its recurring work (polling sweep, channel renewal) scheduled. */
-  ensureRecurringWork(): void {
+  async ensureRecurringWork(): Promise<void> {
     const now = this.deps.clock.now();
-    for (const org of listActiveOrgs(this.deps.db)) {
-      enqueueJob(this.deps.db, jobOf('sweep', { orgId: org.id }, now), now);
-      enqueueJob(this.deps.db, jobOf('renew', { orgId: org.id }, now), now);
+    const orgs = await listActiveOrgs(this.deps.db);
+    for (const org of orgs) {
+      await enqueueJob(this.deps.db, jobOf('sweep', { orgId: org.id }, now), now);
+      await enqueueJob(this.deps.db, jobOf('renew', { orgId: org.id }, now), now);
     }
-    for (const mailbox of listMailboxAssistants(this.deps.db)) this.pollMailboxSoon(mailbox.org_id, mailbox.id);
-    for (const org of listActiveOrgs(this.deps.db)) if (connectorEnabled(this.deps.db, org.id)) this.syncNow(org.id);
+    for (const mailbox of await listMailboxAssistants(this.deps.db)) await this.pollMailboxSoon(mailbox.org_id, mailbox.id);
+    for (const org of orgs) if (await connectorEnabled(this.deps.db, org.id)) await this.syncNow(org.id);
   }
 
   /** Runs the org's connector sync as soon as possible (settings saved, "Run now"); the schedule goes on from there. */
-  syncNow(orgId: string): void {
+  async syncNow(orgId: string): Promise<void> {
     const now = this.deps.clock.now();
-    requestJob(this.deps.db, jobOf('sync', { orgId }, now), now);
+    await requestJob(this.deps.db, jobOf('sync', { orgId }, now), now);
     this.runner.poke();
   }
 
   /** Reads an assistant's mailbox now (settings saved, or IDLE saw new mail); polling goes on from there. */
-  pollMailboxSoon(orgId: string, assistantId: string): void {
+  async pollMailboxSoon(orgId: string, assistantId: string): Promise<void> {
     const now = this.deps.clock.now();
-    requestJob(this.deps.db, jobOf('mailbox', { orgId, assistantId }, now), now);
+    await requestJob(this.deps.db, jobOf('mailbox', { orgId, assistantId }, now), now);
     this.runner.poke();
   }
 
   /** A newly authorized org: sweep now, and keep its channel renewed. */
-  startOrg(orgId: string): void {
+  async startOrg(orgId: string): Promise<void> {
     const now = this.deps.clock.now();
-    scheduleSweep(this.deps, orgId, now);
-    scheduleJob(this.deps.db, jobOf('renew', { orgId }, now + RENEW_INTERVAL_MS), now);
+    await scheduleSweep(this.deps, orgId, now);
+    await scheduleJob(this.deps.db, jobOf('renew', { orgId }, now + RENEW_INTERVAL_MS), now);
   }
 
   runUntilIdle(): Promise<number> {
@@ -168,34 +170,34 @@ export class Engine {
     return this.deps.clock.now();
   }
 
-  lead(orgId: string, id: string): Lead | undefined {
+  async lead(orgId: string, id: string): Promise<Lead | undefined> {
     return getLead(this.deps.db, orgId, id);
   }
 
-  leads(orgId: string, filter: { status?: LeadStatus; assistantId?: string; limit?: number } = {}): Lead[] {
+  async leads(orgId: string, filter: { status?: LeadStatus; assistantId?: string; limit?: number } = {}): Promise<Lead[]> {
     return listLeads(this.deps.db, orgId, filter);
   }
 
-  leadOfRecord(orgId: string, module: string, recordId: string): Lead | undefined {
+  async leadOfRecord(orgId: string, module: string, recordId: string): Promise<Lead | undefined> {
     return findLeadByRecord(this.deps.db, orgId, module, recordId);
   }
 
-  leadEvents(lead: Lead): LeadEvent[] {
+  async leadEvents(lead: Lead): Promise<LeadEvent[]> {
     return listLeadEvents(this.deps.db, lead.org_id, lead.id);
   }
 
-  leadOutbox(lead: Lead): OutboxRow[] {
+  async leadOutbox(lead: Lead): Promise<OutboxRow[]> {
     return outboxOfLead(this.deps.db, lead.org_id, lead.id);
   }
 
   /** Emails a crash left unconfirmed, for a person to check (CRM Details). */
-  unconfirmedEmails(orgId: string): UnconfirmedEmail[] {
+  async unconfirmedEmails(orgId: string): Promise<UnconfirmedEmail[]> {
     return unconfirmedEmails(this.deps.db, orgId);
   }
 
   /** Pause, resume, hand back now or send the next email now: null when done, else why not. */
-  command(lead: Lead, command: LeadCommand): string | null {
-    const refused = commandLead(this.deps, lead, command);
+  async command(lead: Lead, command: LeadCommand): Promise<string | null> {
+    const refused = await commandLead(this.deps, lead, command);
     if (refused === null) this.runner.poke();
     return refused;
   }
@@ -207,15 +209,15 @@ export class Engine {
     return result;
   }
 
-  inbound(orgId: string, id: number): InboundRow | undefined {
+  async inbound(orgId: string, id: number): Promise<InboundRow | undefined> {
     return getInbound(this.deps, orgId, id);
   }
 
-  inboundMessages(orgId: string, filter: { status?: string; leadId?: string; limit?: number }): InboundRow[] {
+  async inboundMessages(orgId: string, filter: { status?: string; leadId?: string; limit?: number }): Promise<InboundRow[]> {
     return listInbound(this.deps, orgId, filter);
   }
 
-  inboundRaw(orgId: string, id: number): Buffer {
+  async inboundRaw(orgId: string, id: number): Promise<Buffer> {
     return rawOf(this.deps, orgId, id);
   }
 
@@ -228,43 +230,43 @@ export class Engine {
 
   /** A verified Zoho notification, durable when this resolves (concurrent ones share a commit); answers how many intakes it queued. */
   async notificationReceived(orgId: string, channelId: string, body: string, notification: ZohoNotification): Promise<number> {
-    const queued = await this.notifications.run(() => acceptNotification(this.deps, orgId, channelId, body, notification));
+    const queued = await this.notifications.run((tx) => acceptNotification({ ...this.deps, db: tx }, orgId, channelId, body, notification));
     this.runner.poke();
     return queued;
   }
 
-  suppressions(orgId: string, limit: number, offset: number): Suppression[] {
+  async suppressions(orgId: string, limit: number, offset: number): Promise<Suppression[]> {
     return listSuppressions(this.deps.db, orgId, limit, offset);
   }
 
   /** An admin adds an address to the suppression list (at the engine's clock, like every stored time). */
-  suppressAddress(orgId: string, email: string, by: string): boolean {
+  async suppressAddress(orgId: string, email: string, by: string): Promise<boolean> {
     return suppress(this.deps.db, orgId, email, 'manual', by, this.deps.clock.now());
   }
 
-  unsuppressAddress(orgId: string, email: string): boolean {
+  async unsuppressAddress(orgId: string, email: string): Promise<boolean> {
     return unsuppress(this.deps.db, orgId, email);
   }
 
-  mailboxStatus(orgId: string, assistantId: string): MailboxStatus | undefined {
+  async mailboxStatus(orgId: string, assistantId: string): Promise<MailboxStatus | undefined> {
     return mailboxStatus(this.deps, orgId, assistantId);
   }
 
   /** New mailbox settings: reading starts at what arrives from now on, at once. */
-  mailboxSaved(orgId: string, assistantId: string): void {
-    this.deps.db.prepare('DELETE FROM mailbox_cursors WHERE org_id = ? AND assistant_id = ?').run(orgId, assistantId);
-    this.pollMailboxSoon(orgId, assistantId);
+  async mailboxSaved(orgId: string, assistantId: string): Promise<void> {
+    await deleteMailboxCursor(this.deps.db, orgId, assistantId);
+    await this.pollMailboxSoon(orgId, assistantId);
   }
 
   /** An admin lifts an assistant's sending pause (a bounce rate over the threshold). */
-  resumeSending(orgId: string, assistantId: string): void {
-    setSendingPaused(this.deps.db, orgId, assistantId, null, this.deps.clock.now());
+  async resumeSending(orgId: string, assistantId: string): Promise<void> {
+    await setSendingPaused(this.deps.db, orgId, assistantId, null, this.deps.clock.now());
     this.runner.poke();
   }
 
   /** The connector was switched off: runs in progress end, saying why. */
-  connectorOff(orgId: string): void {
-    abandonRuns(this.deps, orgId, 'the connector was switched off');
+  async connectorOff(orgId: string): Promise<void> {
+    await abandonRuns(this.deps, orgId, 'the connector was switched off');
   }
 
   /** What a connector run would create, update, skip and reject, without writing to Zoho. */
@@ -272,12 +274,12 @@ export class Engine {
     return runSync(this.deps, orgId, { dryRun: true, trigger: 'dry run' });
   }
 
-  leadOfUnsubscribeLink(token: string): Lead | undefined {
+  async leadOfUnsubscribeLink(token: string): Promise<Lead | undefined> {
     return leadOfUnsubscribeToken(this.deps, token);
   }
 
-  unsubscribe(lead: Lead): void {
-    unsubscribeLead(this.deps, lead);
+  async unsubscribe(lead: Lead): Promise<void> {
+    await unsubscribeLead(this.deps, lead);
     this.runner.poke();
   }
 }

@@ -1,9 +1,9 @@
 import { getOrg } from '../db/orgs.js';
+import { type OutboxRow, moveOutbox, pendingOutbox } from '../db/outbox.js';
 import { sha256 } from '../lib/token-cipher.js';
 import { ZohoAuthorizationError, ZohoRateLimitedError } from '../zoho/errors.js';
 import { connectionOf } from '../db/orgs.js';
 import { WRITE_BATCH, type EngineDeps } from './context.js';
-import { type OutboxRow, moveOutbox, pendingOutbox } from './outbox.js';
 import { FLUSH_DELAY_MS } from './effects.js';
 
 interface NotePayload {
@@ -33,7 +33,7 @@ function withReference(row: OutboxRow, payload: NotePayload): string {
  * look for their reference on the record before sending them again.
  */
 async function settleUncertainNotes(deps: EngineDeps, orgId: string, rows: OutboxRow[]): Promise<void> {
-  const org = getOrg(deps.db, orgId)!;
+  const org = (await getOrg(deps.db, orgId))!;
   const byRecord = new Map<string, OutboxRow[]>();
   for (const row of rows) {
     const payload = JSON.parse(row.payload) as NotePayload;
@@ -46,21 +46,22 @@ async function settleUncertainNotes(deps: EngineDeps, orgId: string, rows: Outbo
     const now = deps.clock.now();
     for (const row of recordRows) {
       const found = notes.find((note) => note.content.includes(noteReference(row)));
-      if (found) moveOutbox(deps.db, row, 'sending', 'done', now, { externalId: found.id });
-      else moveOutbox(deps.db, row, 'sending', 'pending', now);
+      if (found) await moveOutbox(deps.db, row, 'sending', 'done', now, { externalId: found.id });
+      else await moveOutbox(deps.db, row, 'sending', 'pending', now);
     }
   }
 }
 
 async function flushNotes(deps: EngineDeps, orgId: string): Promise<void> {
-  const waiting = pendingOutbox(deps.db, orgId, 'note', WRITE_BATCH);
+  const waiting = await pendingOutbox(deps.db, orgId, 'note', WRITE_BATCH);
   const uncertain = waiting.filter((row) => row.status === 'sending');
   if (uncertain.length > 0) await settleUncertainNotes(deps, orgId, uncertain);
-  const rows = pendingOutbox(deps.db, orgId, 'note', WRITE_BATCH).filter((row) => row.status === 'pending');
+  const rows = (await pendingOutbox(deps.db, orgId, 'note', WRITE_BATCH)).filter((row) => row.status === 'pending');
   if (rows.length === 0) return;
   const now = deps.clock.now();
-  const claimed = rows.filter((row) => moveOutbox(deps.db, row, 'pending', 'sending', now));
-  const org = getOrg(deps.db, orgId)!;
+  const claimed: OutboxRow[] = [];
+  for (const row of rows) if (await moveOutbox(deps.db, row, 'pending', 'sending', now)) claimed.push(row);
+  const org = (await getOrg(deps.db, orgId))!;
   let results;
   try {
     results = await deps.gateway.createNotes(
@@ -74,22 +75,22 @@ async function flushNotes(deps: EngineDeps, orgId: string): Promise<void> {
     // Refused outright (429, lost authorization): nothing was written. Otherwise the outcome is
     // unknown and the rows stay in `sending`, to be checked against Zoho next time.
     if (error instanceof ZohoRateLimitedError || error instanceof ZohoAuthorizationError) {
-      for (const row of claimed) moveOutbox(deps.db, row, 'sending', 'pending', deps.clock.now());
+      for (const row of claimed) await moveOutbox(deps.db, row, 'sending', 'pending', deps.clock.now());
     }
     throw error;
   }
   const done = deps.clock.now();
-  claimed.forEach((row, index) => {
+  for (const [index, row] of claimed.entries()) {
     const result = results[index];
-    if (result?.ok) moveOutbox(deps.db, row, 'sending', 'done', done, { externalId: result.id });
-    else moveOutbox(deps.db, row, 'sending', 'failed', done, { error: `${result?.code ?? 'UNKNOWN'}: ${result?.message ?? 'no result'}` });
-  });
+    if (result?.ok) await moveOutbox(deps.db, row, 'sending', 'done', done, { externalId: result.id });
+    else await moveOutbox(deps.db, row, 'sending', 'failed', done, { error: `${result?.code ?? 'UNKNOWN'}: ${result?.message ?? 'no result'}` });
+  }
 }
 
 async function flushUpdates(deps: EngineDeps, orgId: string): Promise<void> {
-  const rows = pendingOutbox(deps.db, orgId, 'update', WRITE_BATCH);
+  const rows = await pendingOutbox(deps.db, orgId, 'update', WRITE_BATCH);
   if (rows.length === 0) return;
-  const org = getOrg(deps.db, orgId)!;
+  const org = (await getOrg(deps.db, orgId))!;
   const byModule = new Map<string, OutboxRow[]>();
   for (const row of rows) {
     const module = (JSON.parse(row.payload) as UpdatePayload).module;
@@ -98,7 +99,7 @@ async function flushUpdates(deps: EngineDeps, orgId: string): Promise<void> {
   for (const [module, moduleRows] of byModule) {
     const now = deps.clock.now();
     // Updates are idempotent (setting a field twice is harmless), so an unknown outcome is simply retried.
-    for (const row of moduleRows) if (row.status === 'pending') moveOutbox(deps.db, row, 'pending', 'sending', now);
+    for (const row of moduleRows) if (row.status === 'pending') await moveOutbox(deps.db, row, 'pending', 'sending', now);
     // One update per record: later changes to the same field win, in the order they were queued.
     const byRecord = new Map<string, { values: Record<string, unknown>; rows: OutboxRow[] }>();
     for (const row of moduleRows) {
@@ -113,29 +114,29 @@ async function flushUpdates(deps: EngineDeps, orgId: string): Promise<void> {
     try {
       results = await deps.gateway.updateRecords(connectionOf(org), module, records.map(([id, entry]) => ({ id, values: entry.values })));
     } catch (error) {
-      for (const row of moduleRows) moveOutbox(deps.db, row, 'sending', 'pending', deps.clock.now());
+      for (const row of moduleRows) await moveOutbox(deps.db, row, 'sending', 'pending', deps.clock.now());
       throw error;
     }
     const done = deps.clock.now();
-    records.forEach(([, entry], index) => {
+    for (const [index, [, entry]] of records.entries()) {
       const result = results[index];
       for (const row of entry.rows) {
-        if (result?.ok) moveOutbox(deps.db, row, 'sending', 'done', done);
-        else moveOutbox(deps.db, row, 'sending', 'failed', done, { error: `${result?.code ?? 'UNKNOWN'}: ${result?.message ?? 'no result'}` });
+        if (result?.ok) await moveOutbox(deps.db, row, 'sending', 'done', done);
+        else await moveOutbox(deps.db, row, 'sending', 'failed', done, { error: `${result?.code ?? 'UNKNOWN'}: ${result?.message ?? 'no result'}` });
       }
-    });
+    }
   }
 }
 
 /** Sends an org's queued notes and record updates, up to 100 per Zoho call; answers when to go on, when more is queued. */
 export async function flushOrg(deps: EngineDeps, orgId: string): Promise<{ runAgainAt: number } | undefined> {
-  const org = getOrg(deps.db, orgId);
+  const org = await getOrg(deps.db, orgId);
   if (!org || org.status === 'disconnected') return undefined;
   if (org.status !== 'active') throw new ZohoAuthorizationError(`org ${orgId} needs re-authorization`);
   await flushNotes(deps, orgId);
   await flushUpdates(deps, orgId);
   // Rows queued while this flush ran (its job was busy, so they could not schedule it) go next.
-  if (pendingOutbox(deps.db, orgId, 'note', 1).some((row) => row.status === 'pending') || pendingOutbox(deps.db, orgId, 'update', 1).length > 0) {
+  if ((await pendingOutbox(deps.db, orgId, 'note', 1)).some((row) => row.status === 'pending') || (await pendingOutbox(deps.db, orgId, 'update', 1)).length > 0) {
     return { runAgainAt: deps.clock.now() + FLUSH_DELAY_MS };
   }
   return undefined;

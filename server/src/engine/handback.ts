@@ -1,8 +1,9 @@
 import { getAssistant } from '../db/assistants.js';
+import { addLeadEvent, listLeadEvents, lockLead, updateLead } from '../db/leads.js';
 import { getOrg } from '../db/orgs.js';
+import { transaction } from '../db/store.js';
 import type { EngineDeps } from './context.js';
 import { queueNote, queueRecordUpdate, statusUpdate } from './effects.js';
-import { addLeadEvent, getLead, listLeadEvents, updateLead } from './leads.js';
 
 /** What the owner should do next, by what the lead said. */
 const NEXT_STEP: Record<string, (owner: string) => string> = {
@@ -23,17 +24,18 @@ const NEXT_STEP: Record<string, (owner: string) => string> = {
  * Gives the record back: Owner to the previous owner (or the assistant's default owner), a summary
  * note, the final state in the status field, and the lead closed. Running it again changes nothing.
  */
-export function handBack(deps: EngineDeps, orgId: string, leadId: string, reason: string, state: string): void {
-  deps.db.transaction(() => {
-    const lead = getLead(deps.db, orgId, leadId);
+export async function handBack(deps: EngineDeps, orgId: string, leadId: string, reason: string, state: string): Promise<void> {
+  await transaction(deps.db, async (tx) => {
+    const txDeps = { ...deps, db: tx };
+    const lead = await lockLead(tx, orgId, leadId);
     if (!lead || lead.status === 'handed_back' || lead.status === 'stopped') return;
-    const org = getOrg(deps.db, orgId);
-    const assistant = getAssistant(deps.db, orgId, lead.assistant_id);
+    const org = await getOrg(tx, orgId);
+    const assistant = await getAssistant(tx, orgId, lead.assistant_id);
     const owner = lead.previous_owner_id ?? assistant?.default_owner_id ?? org?.authorized_by_user_id ?? null;
     const now = deps.clock.now();
-    updateLead(deps.db, lead, { status: 'handed_back', state: state as never, close_reason: reason, closed_at: now, next_send_at: null }, now);
-    addLeadEvent(deps.db, lead, 'handed_back', { reason, state, to: owner }, now);
-    const events = listLeadEvents(deps.db, orgId, lead.id);
+    await updateLead(tx, lead, { status: 'handed_back', state, close_reason: reason, closed_at: now, next_send_at: null }, now);
+    await addLeadEvent(tx, lead, 'handed_back', { reason, state, to: owner }, now);
+    const events = await listLeadEvents(tx, orgId, lead.id);
     const sent = events.filter((event) => event.kind === 'email_sent' && !event.detail.brochure);
     const replies = events.filter((event) => event.kind === 'reply' && !['Bounce', 'AutoReply', 'SupportAutoResponse'].includes(String(event.detail.intent)));
     const last = replies[replies.length - 1]?.detail;
@@ -52,7 +54,7 @@ export function handBack(deps: EngineDeps, orgId: string, leadId: string, reason
         : ['Replies: none.']),
       `Next step: ${last?.unclear ? `${ownerName} reads the reply and decides what it means; nothing was suppressed.` : (NEXT_STEP[String(last?.intent)]?.(ownerName) ?? `${ownerName} takes it from here.`)}`,
     ];
-    queueNote(deps, lead, `handback:${lead.id}`, `${assistant?.name ?? 'The assistant'} handed this back`, lines.join('\n'), now);
-    queueRecordUpdate(deps, lead, `handback:${lead.id}`, { ...statusUpdate(deps, lead, state), ...(owner ? { Owner: owner } : {}) }, now);
-  })();
+    await queueNote(txDeps, lead, `handback:${lead.id}`, `${assistant?.name ?? 'The assistant'} handed this back`, lines.join('\n'), now);
+    await queueRecordUpdate(txDeps, lead, `handback:${lead.id}`, { ...(await statusUpdate(txDeps, lead, state)), ...(owner ? { Owner: owner } : {}) }, now);
+  });
 }

@@ -1,20 +1,26 @@
 import { type Assistant, listAssistants, setAssistantZohoUser } from '../db/assistants.js';
+import { enqueueJob, hasQueuedJob } from '../db/jobs.js';
+import { type Lead, addLeadEvent, createLeadOnce, findLeadByRecord, updateLead } from '../db/leads.js';
 import { listOrgFields } from '../db/org-setup.js';
 import { getOrg, type OrgRow } from '../db/orgs.js';
 import { findSequenceByName, getSequence, listSequences } from '../db/sequences.js';
+import { transaction } from '../db/store.js';
+import { findSuppression, stateForSuppression, suppress } from '../db/suppressions.js';
 import { ZohoAuthorizationError } from '../zoho/errors.js';
 import type { ZohoRecord, ZohoUser } from '../zoho/gateway.js';
 import { connectionOf } from '../db/orgs.js';
 import type { EngineDeps } from './context.js';
 import { queueHandback, queueNote, queueRecordUpdate, queueStep, statusUpdate, stopAndHandBack } from './effects.js';
-import { type Lead, addLeadEvent, createLead, findLeadByRecord, updateLead } from './leads.js';
-import { enqueueJob, hasQueuedJob } from './jobs.js';
 import { nextSendTime } from './send-window.js';
-import { findSuppression, stateForSuppression, suppress } from './suppression.js';
 import { intakeKeyPrefix, jobOf } from './job-kinds.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Zoho's user list changes rarely; one read serves many intakes for a while. */
+/**
+ * Zoho's user list changes rarely; one read serves many intakes for a while. Each process keeps
+ * its own copy, which is safe with several processes: it is only a short-lived read cache of
+ * Zoho's users (nothing is decided from it that is not in the database or Zoho), so processes
+ * whose copies differ for a few minutes at most look a name up in a slightly older list.
+ */
 const USERS_TTL_MS = 10 * 60 * 1000;
 const usersCache = new Map<string, { at: number; users: ZohoUser[] }>();
 
@@ -37,15 +43,15 @@ function text(value: unknown): string | null {
 
 /** The assistants of the org with their Zoho user ids, matched by email when not yet known. */
 export async function assistantsWithUsers(deps: EngineDeps, org: OrgRow): Promise<Assistant[]> {
-  let assistants = listAssistants(deps.db, org.id);
+  let assistants = await listAssistants(deps.db, org.id);
   if (assistants.some((assistant) => !assistant.zoho_user_id)) {
     usersCache.delete(org.id);
     const users = (await orgUsers(deps, org)).filter((user) => user.status === 'active');
     for (const assistant of assistants) {
       const user = users.find((candidate) => candidate.email.toLowerCase() === assistant.mailbox_email.toLowerCase());
-      if (user && user.id !== assistant.zoho_user_id) setAssistantZohoUser(deps.db, org.id, assistant.id, user.id);
+      if (user && user.id !== assistant.zoho_user_id) await setAssistantZohoUser(deps.db, org.id, assistant.id, user.id);
     }
-    assistants = listAssistants(deps.db, org.id);
+    assistants = await listAssistants(deps.db, org.id);
   }
   return assistants;
 }
@@ -65,10 +71,12 @@ async function previousOwner(deps: EngineDeps, org: OrgRow, module: string, reco
 /**
  * Queues an intake for a record (a notification, the sweep). An intake for it that has not started
  * yet will read the record's current state, so one is enough: answers whether one was queued.
+ * Two processes asking at the same moment may both queue one; intake is idempotent, so the
+ * second only reads the record again.
  */
-export function queueIntake(deps: Pick<EngineDeps, 'db'>, orgId: string, module: string, recordId: string, stamp: string, reason: 'changed' | 'assigned', now: number): boolean {
+export async function queueIntake(deps: Pick<EngineDeps, 'db'>, orgId: string, module: string, recordId: string, stamp: string, reason: 'changed' | 'assigned', now: number): Promise<boolean> {
   const payload = { orgId, module, recordId, ...(reason === 'assigned' ? { reason } : {}) };
-  if (hasQueuedJob(deps.db, intakeKeyPrefix(payload))) return false;
+  if (await hasQueuedJob(deps.db, intakeKeyPrefix(payload))) return false;
   return enqueueJob(deps.db, jobOf('intake', payload, now, stamp), now);
 }
 
@@ -78,19 +86,19 @@ export function queueIntake(deps: Pick<EngineDeps, 'db'>, orgId: string, module:
  * record back (stop), or nothing. Safe to run any number of times for the same record.
  */
 export async function intakeRecord(deps: EngineDeps, orgId: string, module: string, recordId: string, reason: 'changed' | 'assigned' = 'changed'): Promise<void> {
-  const org = getOrg(deps.db, orgId);
+  const org = await getOrg(deps.db, orgId);
   if (!org || org.status === 'disconnected') return;
   if (org.status !== 'active') throw new ZohoAuthorizationError(`org ${orgId} needs re-authorization`);
-  const existing = findLeadByRecord(deps.db, orgId, module, recordId);
+  const existing = await findLeadByRecord(deps.db, orgId, module, recordId);
   // The sweep saw the record owned by an assistant; if it is already being worked there is nothing to read.
   if (reason === 'assigned' && existing && (existing.status === 'active' || existing.status === 'paused')) return;
-  const fields = listOrgFields(deps.db, orgId).filter((field) => field.module === module);
+  const fields = (await listOrgFields(deps.db, orgId)).filter((field) => field.module === module);
   const contextField = fields.find((field) => field.role === 'context')?.api_name;
   const sequenceField = fields.find((field) => field.role === 'sequence')?.api_name;
   const record = await deps.gateway.getRecord(connectionOf(org), module, recordId);
-  const lead = findLeadByRecord(deps.db, orgId, module, recordId);
+  const lead = await findLeadByRecord(deps.db, orgId, module, recordId);
   if (!record) {
-    if (lead && (lead.status === 'active' || lead.status === 'paused')) stopLead(deps, lead, 'The record was deleted in Zoho.', deps.clock.now(), false);
+    if (lead && (lead.status === 'active' || lead.status === 'paused')) await stopLead(deps, lead, 'The record was deleted in Zoho.', deps.clock.now(), false);
     return;
   }
   const owner = record.Owner as LookupName | null;
@@ -106,14 +114,14 @@ export async function intakeRecord(deps: EngineDeps, orgId: string, module: stri
     }
     if (lead.status === 'active' || lead.status === 'paused') {
       // Zoho's Email_Opt_Out set on a worked record: suppress the address and stop at once.
-      if (record.Email_Opt_Out === true) optedOutInZoho(deps, lead, now);
+      if (record.Email_Opt_Out === true) await optedOutInZoho(deps, lead, now);
       return;
     }
-    guardReassignment(deps, lead, String(record.Modified_Time ?? now), now);
+    await guardReassignment(deps, lead, String(record.Modified_Time ?? now), now);
     return;
   }
   if (lead && (lead.status === 'active' || lead.status === 'paused') && ownerId !== null) {
-    stopLead(deps, lead, `${text(owner?.name) ?? 'Someone'} took the record back in Zoho, so the assistant stopped.`, now);
+    await stopLead(deps, lead, `${text(owner?.name) ?? 'Someone'} took the record back in Zoho, so the assistant stopped.`, now);
   }
 }
 
@@ -142,18 +150,18 @@ async function startLead(
   }
   const requestedSequence = fields.sequenceField ? text(record[fields.sequenceField]) : null;
   const sequence =
-    (requestedSequence && requestedSequence !== '-None-' ? findSequenceByName(deps.db, org.id, requestedSequence) : undefined) ??
-    (assistant.default_sequence_id ? getSequence(deps.db, org.id, assistant.default_sequence_id) : undefined) ??
-    listSequences(deps.db, org.id).find((candidate) => candidate.is_default) ??
-    listSequences(deps.db, org.id)[0];
+    (requestedSequence && requestedSequence !== '-None-' ? await findSequenceByName(deps.db, org.id, requestedSequence) : undefined) ??
+    (assistant.default_sequence_id ? await getSequence(deps.db, org.id, assistant.default_sequence_id) : undefined) ??
+    (await listSequences(deps.db, org.id)).find((candidate) => candidate.is_default) ??
+    (await listSequences(deps.db, org.id))[0];
   if (!sequence) throw new Error(`org ${org.id} has no sequence`);
   const context = (fields.contextField ? text(record[fields.contextField]) : null) ?? assistant.default_context;
 
-  deps.db.transaction(() => {
+  await transaction(deps.db, async (tx) => {
+    const txDeps = { ...deps, db: tx };
     // Another intake may have created it meanwhile: the unique (org, module, record) decides.
-    if (findLeadByRecord(deps.db, org.id, module, record.id)) return;
-    const lead = createLead(
-      deps.db,
+    const lead = await createLeadOnce(
+      tx,
       {
         org_id: org.id,
         assistant_id: assistant.id,
@@ -171,69 +179,71 @@ async function startLead(
       },
       now,
     );
-    addLeadEvent(deps.db, lead, 'assigned', { assistant: assistant.name, sequence: sequence.name, previousOwner: previous.name, requestedSequence }, now);
+    if (!lead) return;
+    await addLeadEvent(tx, lead, 'assigned', { assistant: assistant.name, sequence: sequence.name, previousOwner: previous.name, requestedSequence }, now);
     const who = [person.first, person.last].filter(Boolean).join(' ') || 'this contact';
-    queueNote(
-      deps,
+    await queueNote(
+      txDeps,
       lead,
       `assigned:${lead.id}`,
       `${assistant.name} is on it`,
       `${assistant.name} will email ${who}${person.email ? ` (${person.email})` : ''} on the "${sequence.name}" sequence (${sequence.steps.length} emails) and hand the record back to ${previous.name ?? 'its owner'} when done.`,
       now,
     );
-    queueRecordUpdate(deps, lead, `state:${lead.id}:New`, statusUpdate(deps, lead, 'New'), now);
+    await queueRecordUpdate(txDeps, lead, `state:${lead.id}:New`, await statusUpdate(txDeps, lead, 'New'), now);
     if (!person.email) {
-      queueHandback(deps, lead, 'The record has no email address, so the assistant cannot write to it.', 'Processed', now, now);
+      await queueHandback(txDeps, lead, 'The record has no email address, so the assistant cannot write to it.', 'Processed', now, now);
       return;
     }
     if (record.Email_Opt_Out === true) {
-      optedOutInZoho(deps, lead, now);
+      await optedOutInZoho(txDeps, lead, now);
       return;
     }
-    const suppressed = findSuppression(deps.db, org.id, person.email);
+    const suppressed = await findSuppression(tx, org.id, person.email);
     if (suppressed) {
-      queueHandback(deps, lead, `${person.email} is on the suppression list (${suppressed.reason.replace('_', ' ')}), so the assistant will not email it.`, stateForSuppression(suppressed.reason), now, now);
+      await queueHandback(txDeps, lead, `${person.email} is on the suppression list (${suppressed.reason.replace('_', ' ')}), so the assistant will not email it.`, stateForSuppression(suppressed.reason), now, now);
       return;
     }
     const first = sequence.steps[0]!;
     const sendAt = nextSendTime(now + first.after_days * DAY_MS, assistant);
-    updateLead(deps.db, lead, { next_send_at: sendAt }, now);
-    queueStep(deps, lead, 0, sendAt, now);
-  })();
+    await updateLead(tx, lead, { next_send_at: sendAt }, now);
+    await queueStep(txDeps, lead, 0, sendAt, now);
+  });
 }
 
 /** Email_Opt_Out in Zoho wins: the address joins the suppression list and the record goes back. */
-function optedOutInZoho(deps: EngineDeps, lead: Lead, now: number): void {
+async function optedOutInZoho(deps: EngineDeps, lead: Lead, now: number): Promise<void> {
   // Already seen (notifications repeat until the handback runs): nothing more to record.
-  if (lead.status === 'paused' && lead.email && findSuppression(deps.db, lead.org_id, lead.email)?.reason === 'zoho_opt_out') return;
-  deps.db.transaction(() => {
-    if (lead.email) suppress(deps.db, lead.org_id, lead.email, 'zoho_opt_out', 'Email_Opt_Out in Zoho', now);
-    addLeadEvent(deps.db, lead, 'opted_out', { source: 'Email_Opt_Out in Zoho' }, now);
-    stopAndHandBack(deps, lead, 'Email opt-out is set on the record in Zoho, so the assistant stopped.', 'Unsubscribed', now);
-  })();
+  if (lead.status === 'paused' && lead.email && (await findSuppression(deps.db, lead.org_id, lead.email))?.reason === 'zoho_opt_out') return;
+  await transaction(deps.db, async (tx) => {
+    if (lead.email) await suppress(tx, lead.org_id, lead.email, 'zoho_opt_out', 'Email_Opt_Out in Zoho', now);
+    await addLeadEvent(tx, lead, 'opted_out', { source: 'Email_Opt_Out in Zoho' }, now);
+    await stopAndHandBack({ ...deps, db: tx }, lead, 'Email opt-out is set on the record in Zoho, so the assistant stopped.', 'Unsubscribed', now);
+  });
 }
 
 /** A record the assistant already worked, assigned again: say so, and give it straight back. */
-function guardReassignment(deps: EngineDeps, lead: Lead, stamp: string, now: number): void {
-  deps.db.transaction(() => {
-    addLeadEvent(deps.db, lead, 'reassignment_refused', { previousClose: lead.close_reason }, now);
-    queueNote(
-      deps,
+async function guardReassignment(deps: EngineDeps, lead: Lead, stamp: string, now: number): Promise<void> {
+  await transaction(deps.db, async (tx) => {
+    const txDeps = { ...deps, db: tx };
+    await addLeadEvent(tx, lead, 'reassignment_refused', { previousClose: lead.close_reason }, now);
+    await queueNote(
+      txDeps,
       lead,
       `guard:${lead.id}:${stamp}`,
       'Already worked by the assistant',
       `The assistant already worked this record (${lead.close_reason ?? 'finished'}), so it will not start again. It has been assigned back${lead.previous_owner_name ? ` to ${lead.previous_owner_name}` : ''}.`,
       now,
     );
-    if (lead.previous_owner_id) queueRecordUpdate(deps, lead, `guard:${lead.id}:${stamp}`, { Owner: lead.previous_owner_id }, now);
-  })();
+    if (lead.previous_owner_id) await queueRecordUpdate(txDeps, lead, `guard:${lead.id}:${stamp}`, { Owner: lead.previous_owner_id }, now);
+  });
 }
 
 /** Stops a lead without changing the owner (a person took it, or it is gone). */
-export function stopLead(deps: EngineDeps, lead: Lead, reason: string, now: number, writeNote = true): void {
-  deps.db.transaction(() => {
-    updateLead(deps.db, lead, { status: 'stopped', close_reason: reason, closed_at: now, next_send_at: null }, now);
-    addLeadEvent(deps.db, lead, 'stopped', { reason }, now);
-    if (writeNote) queueNote(deps, lead, `stopped:${lead.id}`, 'The assistant stopped', reason, now);
-  })();
+export async function stopLead(deps: EngineDeps, lead: Lead, reason: string, now: number, writeNote = true): Promise<void> {
+  await transaction(deps.db, async (tx) => {
+    await updateLead(tx, lead, { status: 'stopped', close_reason: reason, closed_at: now, next_send_at: null }, now);
+    await addLeadEvent(tx, lead, 'stopped', { reason }, now);
+    if (writeNote) await queueNote({ ...deps, db: tx }, lead, `stopped:${lead.id}`, 'The assistant stopped', reason, now);
+  });
 }

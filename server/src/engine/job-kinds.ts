@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { NewJob } from './jobs.js';
+import type { NewJob } from '../db/jobs.js';
 import { type JobHandler, PermanentJobError } from './runner.js';
 
 /**

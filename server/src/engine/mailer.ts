@@ -15,11 +15,12 @@ export interface OutgoingEmail {
 /**
  * Sends email; answers once the SMTP server has accepted the message (250). `claim` is called once
  * the server is ready to take the message (connected, greeted, signed in): it records that the
- * email is being sent, and answers false when it must not go after all (nothing is sent then).
+ * email is being sent (a database write, so it is async), and answers false when it must not go
+ * after all (nothing is sent then).
  * So the window in which a crash leaves an email unconfirmed is only the message transfer itself.
  */
 export interface Mailer {
-  send(email: OutgoingEmail, claim: () => boolean): Promise<void>;
+  send(email: OutgoingEmail, claim: () => Promise<boolean>): Promise<void>;
 }
 
 const TIMEOUT_MS = 30_000;
@@ -45,7 +46,7 @@ export class SmtpMailer implements Mailer {
     this.auth = url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined;
   }
 
-  async send(email: OutgoingEmail, claim: () => boolean): Promise<void> {
+  async send(email: OutgoingEmail, claim: () => Promise<boolean>): Promise<void> {
     const raw = await new MailComposer({
       from: email.from,
       to: email.to,
@@ -68,7 +69,7 @@ export class SmtpMailer implements Mailer {
     try {
       await Promise.race([step<void>((done) => connection.connect((error?: Error | null) => done(error ?? null))), failed]);
       if (auth) await Promise.race([step((done) => connection.login(auth, (error) => done(error ?? null))), failed]);
-      if (!claim()) return;
+      if (!(await claim())) return;
       await Promise.race([step((done) => connection.send({ from: email.from.address, to: [email.to] }, raw, (error, info) => done(error ?? null, info))), failed]);
     } finally {
       try {

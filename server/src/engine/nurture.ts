@@ -1,17 +1,19 @@
 import { getAssistant } from '../db/assistants.js';
+import { requestJob } from '../db/jobs.js';
+import { type Lead, addLeadEvent, getLead, lockLead, updateLead } from '../db/leads.js';
 import { getOrg } from '../db/orgs.js';
+import { addToOutboxOnce, getOutbox, moveOutbox } from '../db/outbox.js';
+import { countSend, sentFrom } from '../db/send-counts.js';
 import { getSequence } from '../db/sequences.js';
+import { transaction } from '../db/store.js';
+import { findSuppression, stateForSuppression } from '../db/suppressions.js';
 import { hmac, safeEqual } from '../lib/token-cipher.js';
 import { ZohoAuthorizationError } from '../zoho/errors.js';
 import { FINAL_WAIT_MS, type EngineDeps } from './context.js';
 import { queueHandback, queueNote, queueRecordUpdate, queueStep, statusUpdate, stopAndHandBack } from './effects.js';
-import { requestJob } from './jobs.js';
-import { type Lead, addLeadEvent, countSend, getLead, sentOn, updateLead } from './leads.js';
 import type { OutgoingEmail } from './mailer.js';
-import { addToOutbox, getOutbox, moveOutbox } from './outbox.js';
 import { PermanentJobError, RetryAfterError } from './runner.js';
 import { localDay, nextSendTime } from './send-window.js';
-import { findSuppression, stateForSuppression } from './suppression.js';
 import { jobOf } from './job-kinds.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -41,30 +43,30 @@ export function messageIdFor(lead: Pick<Lead, 'id'>, step: number | 'b', mailbox
  * outbox (keyed per lead and step, so a rerun never makes a second one); delivery is its own job.
  */
 export async function runStep(deps: EngineDeps, orgId: string, leadId: string, step: number, force = false): Promise<void> {
-  const lead = getLead(deps.db, orgId, leadId);
+  const lead = await getLead(deps.db, orgId, leadId);
   if (!lead || lead.status !== 'active' || lead.next_step !== step) return;
-  const org = getOrg(deps.db, orgId);
+  const org = await getOrg(deps.db, orgId);
   if (!org || org.status === 'disconnected') return;
   if (org.status !== 'active') throw new ZohoAuthorizationError(`org ${orgId} needs re-authorization`);
-  const assistant = getAssistant(deps.db, orgId, lead.assistant_id);
-  const sequence = getSequence(deps.db, orgId, lead.sequence_id);
+  const assistant = await getAssistant(deps.db, orgId, lead.assistant_id);
+  const sequence = await getSequence(deps.db, orgId, lead.sequence_id);
   const definition = sequence?.steps[step];
   if (!assistant || !sequence || !definition || !lead.email) throw new PermanentJobError(`lead ${leadId} lost its assistant, sequence or email`);
 
   const now = deps.clock.now();
-  if (stopIfSuppressed(deps, lead, lead.email, now)) return;
+  if (await stopIfSuppressed(deps, lead, lead.email, now)) return;
   if (assistant.sending_paused_at !== null) {
-    updateLead(deps.db, lead, { next_send_at: null }, now);
+    await updateLead(deps.db, lead, { next_send_at: null }, now);
     throw new RetryAfterError(now + SENDING_PAUSED_RECHECK_MS, `sending paused: ${assistant.sending_paused_reason ?? 'by an admin'}`);
   }
+  // The counts of today and later days, read once: which days are full under the daily cap.
+  const today = localDay(now, assistant.time_zone);
+  const counts = await sentFrom(deps.db, assistant.id, today);
+  const isFull = (day: string) => (counts.get(day) ?? 0) >= assistant.daily_cap;
   // "Send now" from the widget is a person's decision: it skips business hours, not the daily cap.
-  const sendAt = force
-    ? sentOn(deps.db, assistant.id, localDay(now, assistant.time_zone)) >= assistant.daily_cap
-      ? nextSendTime(now, assistant, (day) => sentOn(deps.db, assistant.id, day) >= assistant.daily_cap)
-      : now
-    : nextSendTime(now, assistant, (day) => sentOn(deps.db, assistant.id, day) >= assistant.daily_cap);
+  const sendAt = force ? (isFull(today) ? nextSendTime(now, assistant, isFull) : now) : nextSendTime(now, assistant, isFull);
   if (sendAt > now) {
-    updateLead(deps.db, lead, { next_send_at: sendAt }, now);
+    await updateLead(deps.db, lead, { next_send_at: sendAt }, now);
     throw new RetryAfterError(sendAt, 'outside business hours or over the daily cap');
   }
   const unsubscribe = unsubscribeFor(deps, lead);
@@ -88,13 +90,13 @@ export async function runStep(deps: EngineDeps, orgId: string, leadId: string, s
     references: step > 0 && thread ? [thread, ...(lead.last_message_id && lead.last_message_id !== thread ? [lead.last_message_id] : [])] : undefined,
     headers: unsubscribe.headers,
   };
-  deps.db.transaction(() => {
-    const existing = deps.db.prepare('SELECT 1 FROM outbox WHERE idempotency_key = ?').get(`email:${leadId}:${step}`);
-    const row = addToOutbox(deps.db, { orgId, leadId, kind: 'email', key: `email:${leadId}:${step}`, payload: { step, email, ...(force ? { force: true } : {}) } }, now);
+  await transaction(deps.db, async (tx) => {
+    const { row, added } = await addToOutboxOnce(tx, { orgId, leadId, kind: 'email', key: `email:${leadId}:${step}`, payload: { step, email, ...(force ? { force: true } : {}) } }, now);
     // The day's cap is taken when the email is queued, so a burst of due steps cannot pass it.
-    if (!existing) countSend(deps.db, assistant.id, localDay(now, assistant.time_zone));
-    requestJob(deps.db, jobOf('send', { orgId, outboxId: row.id }, now), now);
-  })();
+    // Only the call that added the email counts it (the outbox's unique key decides).
+    if (added) await countSend(tx, assistant.id, today);
+    await requestJob(tx, jobOf('send', { orgId, outboxId: row.id }, now), now);
+  });
 }
 
 /**
@@ -103,38 +105,39 @@ export async function runStep(deps: EngineDeps, orgId: string, leadId: string, s
  * have been accepted, so it is not sent again (at most once) and is marked `unconfirmed`.
  */
 export async function sendEmail(deps: EngineDeps, orgId: string, outboxId: number): Promise<void> {
-  const row = getOutbox(deps.db, orgId, outboxId);
+  const row = await getOutbox(deps.db, orgId, outboxId);
   if (!row) return;
   const { step, email, reply, force } = JSON.parse(row.payload) as { step: number; email: OutgoingEmail; reply?: 'brochure'; force?: boolean };
   let now = deps.clock.now();
   if (row.status === 'sending') {
-    deps.db.transaction(() => {
-      if (!moveOutbox(deps.db, row, 'sending', 'unconfirmed', now, { error: 'interrupted after handing to SMTP; not sent again' })) return;
+    await transaction(deps.db, async (tx) => {
+      // Only the process that moves the row goes on: the move is the guard.
+      if (!(await moveOutbox(tx, row, 'sending', 'unconfirmed', now, { error: 'interrupted after handing to SMTP; not sent again' }))) return;
       // A person must be able to learn of it: on the lead's timeline, as a note on the record, and in CRM Details.
-      const lead = getLead(deps.db, orgId, row.lead_id);
+      const lead = await getLead(tx, orgId, row.lead_id);
       if (!lead) return;
       const what = reply ? 'The brochure email' : `Email ${step + 1} of ${lead.steps_total}`;
-      addLeadEvent(deps.db, lead, 'delivery_unconfirmed', { outboxId, step: step + 1, subject: email.subject, to: email.to }, now);
-      queueNote(
-        deps,
+      await addLeadEvent(tx, lead, 'delivery_unconfirmed', { outboxId, step: step + 1, subject: email.subject, to: email.to }, now);
+      await queueNote(
+        { ...deps, db: tx },
         lead,
         `unconfirmed:${outboxId}`,
         `${what} may not have been sent`,
         `The assistant stopped while handing "${email.subject}" to the mail server, so it cannot tell whether ${email.to} received it. It was not sent again (an email is never sent twice). Check the assistant's Sent folder, and send it by hand if it is not there.`,
         now,
       );
-    })();
+    });
     deps.logger.warn('email delivery unconfirmed after an interruption; not resending', { orgId, outboxId });
   } else if (row.status === 'pending') {
-    const lead = getLead(deps.db, orgId, row.lead_id);
+    const lead = await getLead(deps.db, orgId, row.lead_id);
     // Paused: the email waits (resume sends it); an answer to a reply (the brochure) goes anyway. Closed: never sent.
     if (lead?.status === 'paused' && !reply) return;
     if (!lead || (lead.status !== 'active' && lead.status !== 'paused')) {
-      moveOutbox(deps.db, row, 'pending', 'failed', now, { error: 'the lead closed before the email went out' });
+      await moveOutbox(deps.db, row, 'pending', 'failed', now, { error: 'the lead closed before the email went out' });
       return;
     }
     // Sending hours and the sending pause hold at send time too (an email can wait in the outbox).
-    const assistant = getAssistant(deps.db, orgId, lead.assistant_id);
+    const assistant = await getAssistant(deps.db, orgId, lead.assistant_id);
     const sendAt = assistant && !reply && !force ? nextSendTime(now, assistant) : now;
     if (assistant && (sendAt > now || (assistant.sending_paused_at !== null && !reply))) {
       throw new RetryAfterError(sendAt > now ? sendAt : now + SENDING_PAUSED_RECHECK_MS, sendAt > now ? 'outside sending hours' : 'sending paused');
@@ -144,16 +147,16 @@ export async function sendEmail(deps: EngineDeps, orgId: string, outboxId: numbe
     // can leave an email unconfirmed only during the transfer itself.
     let claimed = false;
     let suppressed = false;
-    const claim = () =>
-      (claimed = deps.db.transaction(() => {
+    const claim = async () =>
+      (claimed = await transaction(deps.db, async (tx) => {
         const at = deps.clock.now();
-        if (findSuppression(deps.db, orgId, email.to)) {
-          moveOutbox(deps.db, row, 'pending', 'failed', at, { error: 'the address is on the suppression list' });
+        if (await findSuppression(tx, orgId, email.to)) {
+          await moveOutbox(tx, row, 'pending', 'failed', at, { error: 'the address is on the suppression list' });
           suppressed = true;
           return false;
         }
-        return moveOutbox(deps.db, row, 'pending', 'sending', at);
-      })());
+        return moveOutbox(tx, row, 'pending', 'sending', at);
+      }));
     try {
       await deps.mailer.send(email, claim);
     } catch (error) {
@@ -164,69 +167,72 @@ export async function sendEmail(deps: EngineDeps, orgId: string, outboxId: numbe
       const code = (error as { responseCode?: unknown }).responseCode;
       // A 5xx answer from the server is final for this message: retrying cannot help.
       if (typeof code === 'number' && code >= 500) {
-        moveOutbox(deps.db, row, 'sending', 'failed', deps.clock.now(), { error: message });
+        await moveOutbox(deps.db, row, 'sending', 'failed', deps.clock.now(), { error: message });
         throw new PermanentJobError(`the mail server refused the email: ${message}`);
       }
-      moveOutbox(deps.db, row, 'sending', 'pending', deps.clock.now(), { error: message });
+      await moveOutbox(deps.db, row, 'sending', 'pending', deps.clock.now(), { error: message });
       throw error;
     }
     if (!claimed) {
-      if (suppressed) stopIfSuppressed(deps, lead, email.to, deps.clock.now());
+      if (suppressed) await stopIfSuppressed(deps, lead, email.to, deps.clock.now());
       return;
     }
     now = deps.clock.now();
-    moveOutbox(deps.db, row, 'sending', 'done', now, { externalId: email.messageId });
+    await moveOutbox(deps.db, row, 'sending', 'done', now, { externalId: email.messageId });
   } else if (row.status !== 'done' && row.status !== 'unconfirmed') {
     return;
   }
-  if (reply) afterReplyEmail(deps, orgId, row.lead_id, email, now);
-  else afterSend(deps, orgId, row.lead_id, step, email, now);
+  if (reply) await afterReplyEmail(deps, orgId, row.lead_id, email, now);
+  else await afterSend(deps, orgId, row.lead_id, step, email, now);
 }
 
 /** The brochure went out: log it, and hand the record back (the lead asked for material: Warm). */
-function afterReplyEmail(deps: EngineDeps, orgId: string, leadId: string, email: OutgoingEmail, now: number): void {
-  deps.db.transaction(() => {
-    const lead = getLead(deps.db, orgId, leadId);
+async function afterReplyEmail(deps: EngineDeps, orgId: string, leadId: string, email: OutgoingEmail, now: number): Promise<void> {
+  await transaction(deps.db, async (tx) => {
+    const txDeps = { ...deps, db: tx };
+    const lead = await getLead(tx, orgId, leadId);
     if (!lead) return;
-    addLeadEvent(deps.db, lead, 'email_sent', { brochure: true, subject: email.subject, messageId: email.messageId }, now);
-    queueNote(deps, lead, `brochure:${lead.id}`, `Brochure sent: ${email.subject}`, `From ${email.from.name} <${email.from.address}> to ${email.to}\n\n${email.text}`, now);
-    queueHandback(deps, lead, 'The lead asked for material; the assistant sent the brochure link.', 'Warm', now, now);
-  })();
+    await addLeadEvent(tx, lead, 'email_sent', { brochure: true, subject: email.subject, messageId: email.messageId }, now);
+    await queueNote(txDeps, lead, `brochure:${lead.id}`, `Brochure sent: ${email.subject}`, `From ${email.from.name} <${email.from.address}> to ${email.to}\n\n${email.text}`, now);
+    await queueHandback(txDeps, lead, 'The lead asked for material; the assistant sent the brochure link.', 'Warm', now, now);
+  });
 }
 
 /** How often a paused assistant's due steps look again. */
 const SENDING_PAUSED_RECHECK_MS = 60 * 60 * 1000;
 
 /** A suppressed address: the lead stops and goes back to its owner. Answers whether it was suppressed. */
-function stopIfSuppressed(deps: EngineDeps, lead: Lead, address: string, now: number): boolean {
-  const suppression = findSuppression(deps.db, lead.org_id, address);
+async function stopIfSuppressed(deps: EngineDeps, lead: Lead, address: string, now: number): Promise<boolean> {
+  const suppression = await findSuppression(deps.db, lead.org_id, address);
   if (!suppression) return false;
-  deps.db.transaction(() => {
-    const current = getLead(deps.db, lead.org_id, lead.id);
+  await transaction(deps.db, async (tx) => {
+    const current = await lockLead(tx, lead.org_id, lead.id);
     if (!current || (current.status !== 'active' && current.status !== 'paused')) return;
-    stopAndHandBack(deps, current, `${address} is on the suppression list (${suppression.reason.replace('_', ' ')}), so the assistant stopped.`, stateForSuppression(suppression.reason), now);
-  })();
+    await stopAndHandBack({ ...deps, db: tx }, current, `${address} is on the suppression list (${suppression.reason.replace('_', ' ')}), so the assistant stopped.`, stateForSuppression(suppression.reason), now);
+  });
   return true;
 }
 
 /** What follows a sent email, once: the lead moves on, a note and the status go to Zoho, the next step is set. */
-function afterSend(deps: EngineDeps, orgId: string, leadId: string, step: number, email: OutgoingEmail, now: number): void {
-  deps.db.transaction(() => {
-    const lead = getLead(deps.db, orgId, leadId);
+async function afterSend(deps: EngineDeps, orgId: string, leadId: string, step: number, email: OutgoingEmail, now: number): Promise<void> {
+  await transaction(deps.db, async (tx) => {
+    const txDeps = { ...deps, db: tx };
+    // Locked: the lead moves on from this step once, whichever process gets here first.
+    const lead = await lockLead(tx, orgId, leadId);
     if (!lead || lead.next_step !== step) return;
-    const assistant = getAssistant(deps.db, orgId, lead.assistant_id)!;
-    const sequence = getSequence(deps.db, orgId, lead.sequence_id)!;
+    const assistant = (await getAssistant(tx, orgId, lead.assistant_id))!;
+    const sequence = (await getSequence(tx, orgId, lead.sequence_id))!;
     if (lead.status !== 'active' && lead.status !== 'paused') {
       // Closed while the email was in flight: record it, change nothing else.
-      updateLead(deps.db, lead, { next_step: step + 1, last_sent_at: now, thread_message_id: lead.thread_message_id ?? email.messageId, last_message_id: email.messageId }, now);
-      addLeadEvent(deps.db, lead, 'email_sent', { step: step + 1, of: lead.steps_total, subject: email.subject, messageId: email.messageId }, now);
-      queueNote(deps, lead, `email:${lead.id}:${step}`, `Email ${step + 1} of ${lead.steps_total} sent: ${email.subject}`, `From ${email.from.name} <${email.from.address}> to ${email.to}\n\n${email.text}`, now);
+      await updateLead(tx, lead, { next_step: step + 1, last_sent_at: now, thread_message_id: lead.thread_message_id ?? email.messageId, last_message_id: email.messageId }, now);
+      await addLeadEvent(tx, lead, 'email_sent', { step: step + 1, of: lead.steps_total, subject: email.subject, messageId: email.messageId }, now);
+      await queueNote(txDeps, lead, `email:${lead.id}:${step}`, `Email ${step + 1} of ${lead.steps_total} sent: ${email.subject}`, `From ${email.from.name} <${email.from.address}> to ${email.to}\n\n${email.text}`, now);
       return;
     }
     const last = step + 1 >= lead.steps_total;
     const state = last ? 'Processed' : 'Pending';
-    updateLead(
-      deps.db,
+    await updateLead(
+      tx,
       lead,
       {
         next_step: step + 1,
@@ -238,16 +244,16 @@ function afterSend(deps: EngineDeps, orgId: string, leadId: string, step: number
       },
       now,
     );
-    addLeadEvent(deps.db, lead, 'email_sent', { step: step + 1, of: lead.steps_total, subject: email.subject, messageId: email.messageId }, now);
-    queueNote(deps, lead, `email:${lead.id}:${step}`, `Email ${step + 1} of ${lead.steps_total} sent: ${email.subject}`, `From ${email.from.name} <${email.from.address}> to ${email.to}\n\n${email.text}`, now);
-    queueRecordUpdate(deps, lead, `state:${lead.id}:${step}`, statusUpdate(deps, lead, state), now);
+    await addLeadEvent(tx, lead, 'email_sent', { step: step + 1, of: lead.steps_total, subject: email.subject, messageId: email.messageId }, now);
+    await queueNote(txDeps, lead, `email:${lead.id}:${step}`, `Email ${step + 1} of ${lead.steps_total} sent: ${email.subject}`, `From ${email.from.name} <${email.from.address}> to ${email.to}\n\n${email.text}`, now);
+    await queueRecordUpdate(txDeps, lead, `state:${lead.id}:${step}`, await statusUpdate(txDeps, lead, state), now);
     if (last) {
-      queueHandback(deps, lead, `The "${sequence.name}" sequence ended with no reply.`, 'Processed', now + FINAL_WAIT_MS, now);
+      await queueHandback(txDeps, lead, `The "${sequence.name}" sequence ended with no reply.`, 'Processed', now + FINAL_WAIT_MS, now);
       return;
     }
     const next = sequence.steps[step + 1]!;
     const sendAt = nextSendTime(now + next.after_days * DAY_MS, assistant);
-    updateLead(deps.db, lead, { next_send_at: sendAt }, now);
-    queueStep(deps, { ...lead, next_step: step + 1 }, step + 1, sendAt, now);
-  })();
+    await updateLead(tx, lead, { next_send_at: sendAt }, now);
+    await queueStep(txDeps, { ...lead, next_step: step + 1 }, step + 1, sendAt, now);
+  });
 }

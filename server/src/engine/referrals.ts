@@ -1,9 +1,10 @@
-import { getOrg } from '../db/orgs.js';
-import { connectionOf } from '../db/orgs.js';
+import { addLeadEvent, getLead } from '../db/leads.js';
+import { connectionOf, getOrg } from '../db/orgs.js';
+import { getReferral, setReferralStatus, settleReferral } from '../db/referrals.js';
+import { transaction } from '../db/store.js';
 import { ZohoAuthorizationError } from '../zoho/errors.js';
 import type { EngineDeps } from './context.js';
 import { queueNote } from './effects.js';
-import { addLeadEvent, getLead } from './leads.js';
 
 /** Referrals: the person a reply names is found in Zoho (Contacts, then Leads) or created under the previous owner, with a note on both records. */
 
@@ -15,18 +16,16 @@ const SAFE_EMAIL = /^[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})*\.[a
  * email first (Contacts, then Leads), so nobody is created twice; linked to the same account.
  */
 export async function createReferral(deps: EngineDeps, orgId: string, referralId: number): Promise<void> {
-  const referral = deps.db.prepare('SELECT * FROM referrals WHERE org_id = ? AND id = ?').get(orgId, referralId) as
-    | { id: number; lead_id: string; name: string | null; email: string; status: string; inbound_id: number }
-    | undefined;
+  const referral = await getReferral(deps.db, orgId, referralId);
   if (!referral || referral.status !== 'pending') return;
-  const lead = getLead(deps.db, orgId, referral.lead_id);
-  const org = getOrg(deps.db, orgId);
+  const lead = await getLead(deps.db, orgId, referral.lead_id);
+  const org = await getOrg(deps.db, orgId);
   if (!lead || !org || org.status === 'disconnected') return;
   if (org.status !== 'active') throw new ZohoAuthorizationError(`org ${orgId} needs re-authorization`);
   const connection = connectionOf(org);
   const email = referral.email;
-  if (!SAFE_EMAIL.test(email)) {
-    deps.db.prepare("UPDATE referrals SET status = 'invalid', updated_at = ? WHERE id = ?").run(deps.clock.now(), referral.id);
+  if (!email || !SAFE_EMAIL.test(email)) {
+    await setReferralStatus(deps.db, orgId, referral.id, 'invalid', deps.clock.now());
     return;
   }
   let existing: { module: string; id: string } | null = null;
@@ -57,11 +56,13 @@ export async function createReferral(deps: EngineDeps, orgId: string, referralId
     if (!result?.ok) throw new Error(`Zoho refused the referral: ${result?.code ?? 'UNKNOWN'} ${result?.message ?? ''}`);
     target = { module, id: result.id };
   }
-  deps.db.transaction(() => {
-    deps.db.prepare('UPDATE referrals SET status = ?, zoho_module = ?, zoho_record_id = ?, updated_at = ? WHERE id = ?').run(existing ? 'existing' : 'created', target.module, target.id, now, referral.id);
-    addLeadEvent(deps.db, lead, 'referral', { name: referral.name, email, module: target.module, recordId: target.id, created: !existing }, now);
+  // Zoho is done with; what we record of it is one transaction, written once (the referral must still be pending).
+  await transaction(deps.db, async (tx) => {
+    const inTx = { ...deps, db: tx };
+    if (!(await settleReferral(tx, referral.id, { status: existing ? 'existing' : 'created', module: target.module, recordId: target.id }, now))) return;
+    await addLeadEvent(tx, lead, 'referral', { name: referral.name, email, module: target.module, recordId: target.id, created: !existing }, now);
     const note = `${referrer} pointed the assistant to ${referral.name ?? email} <${email}>${existing ? '; this record already existed in Zoho.' : '.'}`;
-    queueNote(deps, { ...lead, zoho_module: target.module, zoho_record_id: target.id }, `referral:${referral.id}:target`, `Referred by ${referrer}`, note, now);
-    queueNote(deps, lead, `referral:${referral.id}:source`, `Referral: ${referral.name ?? email}`, `${existing ? 'Found' : 'Created'} ${target.module} ${referral.name ?? email} <${email}> in Zoho${lead.previous_owner_name ? `, owned by ${lead.previous_owner_name}` : ''}.`, now);
-  })();
+    await queueNote(inTx, { ...lead, zoho_module: target.module, zoho_record_id: target.id }, `referral:${referral.id}:target`, `Referred by ${referrer}`, note, now);
+    await queueNote(inTx, lead, `referral:${referral.id}:source`, `Referral: ${referral.name ?? email}`, `${existing ? 'Found' : 'Created'} ${target.module} ${referral.name ?? email} <${email}> in Zoho${lead.previous_owner_name ? `, owned by ${lead.previous_owner_name}` : ''}.`, now);
+  });
 }

@@ -1,4 +1,10 @@
 import { getAssistant } from '../db/assistants.js';
+import { enqueueJob, requestJob, scheduleJob } from '../db/jobs.js';
+import { type Lead, addLeadEvent, getLead, updateLead } from '../db/leads.js';
+import { addToOutbox } from '../db/outbox.js';
+import { addReferral } from '../db/referrals.js';
+import { transaction } from '../db/store.js';
+import { type SuppressionReason, suppress } from '../db/suppressions.js';
 import type { ReplyIntent } from '../domain/reply-intents.js';
 import type { LeadState } from '../domain/lead-states.js';
 import { type Classification } from '../replies/classifier.js';
@@ -9,14 +15,10 @@ import { replySubject } from '../replies/reply-message.js';
 import { frameEmail } from './composer.js';
 import type { EngineDeps } from './context.js';
 import { queueNote, queueRecordUpdate, statusUpdate, stopAndHandBack } from './effects.js';
-import { enqueueJob, requestJob, scheduleJob } from './jobs.js';
 import { resumeLead } from './lead-control.js';
-import { type Lead, addLeadEvent, getLead, updateLead } from './leads.js';
 import type { OutgoingEmail } from './mailer.js';
 import { messageIdFor, unsubscribeFor } from './nurture.js';
-import { addToOutbox } from './outbox.js';
 import { nextSendTime } from './send-window.js';
-import { type SuppressionReason, suppress } from './suppression.js';
 import { checkBounceRate } from './deliverability.js';
 import { jobOf } from './job-kinds.js';
 
@@ -39,9 +41,9 @@ export function meetingText(meeting: MeetingTime): string {
 }
 
 /** YYYY-MM-DD as the start of that day's business hours for the assistant. */
-function dayToTime(deps: EngineDeps, lead: Lead, day: string | undefined, fallbackMs: number): number {
+async function dayToTime(deps: EngineDeps, lead: Lead, day: string | undefined, fallbackMs: number): Promise<number> {
   const now = deps.clock.now();
-  const assistant = getAssistant(deps.db, lead.org_id, lead.assistant_id)!;
+  const assistant = (await getAssistant(deps.db, lead.org_id, lead.assistant_id))!;
   let at = day ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
   if (Number.isNaN(at) || at <= now) at = now + fallbackMs;
   at = Math.min(at, now + MAX_DEFER_MS);
@@ -71,14 +73,14 @@ function describeIntent(classification: Classification): string {
   return `${classification.intent} (confidence ${classification.confidence.toFixed(2)}; ${classification.reason})`;
 }
 
-/** What the reply makes the assistant do; answers a short description for the inbound log. */
-export function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, message: InboundMessage, classification: Classification, decision: Decision, now: number, unverified: string | null): string {
+/** What the reply makes the assistant do; answers a short description for the inbound log. Runs in the reply job's transaction (deps.db is it). */
+export async function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, message: InboundMessage, classification: Classification, decision: Decision, now: number, unverified: string | null): Promise<string> {
   const { intent } = classification;
   const unclear = decision.kind === 'unclear' ? decision.why : null;
   const working = lead.status === 'active' || lead.status === 'paused';
   const human = !['Bounce', 'AutoReply', 'SupportAutoResponse', 'OutOfOffice'].includes(intent);
   const soft = intent === 'Bounce' && classification.bounce?.hard === false;
-  addLeadEvent(
+  await addLeadEvent(
     deps.db,
     lead,
     'reply',
@@ -97,7 +99,7 @@ export function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, mess
     },
     now,
   );
-  updateLead(deps.db, lead, { last_intent: intent, ...(human ? { last_reply_at: now } : {}) }, now);
+  await updateLead(deps.db, lead, { last_intent: intent, ...(human ? { last_reply_at: now } : {}) }, now);
   // Every reply is logged on the record (a delayed-delivery notice is not a reply, and is not).
   if (!soft) {
     const title = intent === 'Bounce' ? `Email bounced: ${classification.bounce?.recipient ?? lead.email ?? ''}` : `Reply received: ${message.subject || '(no subject)'}`;
@@ -112,27 +114,27 @@ export function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, mess
       '',
       classification.excerpt.slice(0, 1_500) || '(no text)',
     ];
-    queueNote(deps, lead, `reply:${inboundId}`, title, lines.join('\n'), now);
+    await queueNote(deps, lead, `reply:${inboundId}`, title, lines.join('\n'), now);
   }
   // Unauthenticated mail (a forged From: costs nothing) may inform a person, never act: no suppression,
   // no opt-out, no handback, no record. Bounces are trusted only with our own original inside (findLead).
   const benign = !unclear && (intent === 'AutoReply' || intent === 'SupportAutoResponse');
   if (unverified && intent !== 'Bounce' && !benign) {
     if (lead.status !== 'active') return `logged; sender not verified (${unverified})`;
-    updateLead(deps.db, lead, { status: 'paused', next_send_at: null }, now);
-    addLeadEvent(deps.db, lead, 'paused', { reason: 'unverified reply', inboundId }, now);
+    await updateLead(deps.db, lead, { status: 'paused', next_send_at: null }, now);
+    await addLeadEvent(deps.db, lead, 'paused', { reason: 'unverified reply', inboundId }, now);
     return `paused: sender not verified (${unverified}); a person reads it`;
   }
   if (unclear) {
     // Never suppress, opt out or keep emailing on a guess: the lead stops and a person reads it.
     if (!working) return `logged; unclear (${unclear}); the lead was already ${lead.status.replace('_', ' ')}`;
-    stopAndHandBack(deps, lead, `Unclear, please read: ${unclear}.`, 'Responded', now);
+    await stopAndHandBack(deps, lead, `Unclear, please read: ${unclear}.`, 'Responded', now);
     return `handed back: unclear, please read (${unclear})`;
   }
   // What a reply says about the address holds whatever the lead's state: a "remove me" after the handback still counts.
   const suppressReason = intent === 'Bounce' ? (soft ? undefined : 'bounced') : SUPPRESS[intent];
-  if (suppressReason && lead.email) suppress(deps.db, lead.org_id, lead.email, suppressReason, `reply ${inboundId}`, now);
-  if (intent === 'Unsubscribed') optOutInZoho(deps, lead, now);
+  if (suppressReason && lead.email) await suppress(deps.db, lead.org_id, lead.email, suppressReason, `reply ${inboundId}`, now);
+  if (intent === 'Unsubscribed') await optOutInZoho(deps, lead, now);
   if (!working) return `logged${suppressReason ? ', address suppressed' : ''}; the lead was already ${lead.status.replace('_', ' ')}`;
   // A lead a person paused stays paused: an absence or "later" only records the date.
   const ownPause = lead.status === 'paused' && lead.resume_at === null;
@@ -143,39 +145,39 @@ export function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, mess
       return 'logged; the sequence continues';
     case 'Bounce': {
       if (soft) return 'temporary delivery delay; nothing changed';
-      stopAndHandBack(deps, lead, `The email to ${lead.email ?? 'the lead'} bounced (${classification.bounce?.status ?? 'permanent failure'}).`, 'Deactivated', now);
-      checkBounceRate(deps, lead.org_id, lead.assistant_id, now);
+      await stopAndHandBack(deps, lead, `The email to ${lead.email ?? 'the lead'} bounced (${classification.bounce?.status ?? 'permanent failure'}).`, 'Deactivated', now);
+      await checkBounceRate(deps, lead.org_id, lead.assistant_id, now);
       return 'deactivated: address suppressed, handed back';
     }
     case 'OutOfOffice': {
       if (ownPause) return `paused by a person; absence noted${classification.date ? ` (back ${classification.date})` : ''}`;
-      const resumeAt = dayToTime(deps, lead, classification.date, DEFAULT_ABSENCE_MS);
-      updateLead(deps.db, lead, { status: 'paused', state: 'Out of office', next_send_at: null, resume_at: resumeAt }, now);
-      queueRecordUpdate(deps, lead, `state:${lead.id}:ooo:${inboundId}`, statusUpdate(deps, lead, 'Out of office'), now);
-      scheduleJob(deps.db, jobOf('resume', { orgId: lead.org_id, leadId: lead.id, inboundId }, resumeAt), now);
+      const resumeAt = await dayToTime(deps, lead, classification.date, DEFAULT_ABSENCE_MS);
+      await updateLead(deps.db, lead, { status: 'paused', state: 'Out of office', next_send_at: null, resume_at: resumeAt }, now);
+      await queueRecordUpdate(deps, lead, `state:${lead.id}:ooo:${inboundId}`, await statusUpdate(deps, lead, 'Out of office'), now);
+      await scheduleJob(deps.db, jobOf('resume', { orgId: lead.org_id, leadId: lead.id, inboundId }, resumeAt), now);
       return `paused until ${new Date(resumeAt).toISOString()}`;
     }
     case 'ConnectLater': {
       if (ownPause) return `paused by a person; "later" noted${classification.date ? ` (${classification.date})` : ''}`;
-      const at = dayToTime(deps, lead, classification.date, DEFAULT_LATER_MS);
+      const at = await dayToTime(deps, lead, classification.date, DEFAULT_LATER_MS);
       if (lead.next_step >= lead.steps_total) {
-        stopAndHandBack(deps, lead, `The lead asked to reconnect later (${new Date(at).toISOString().slice(0, 10)}); the sequence has no emails left.`, 'Engaged', now);
+        await stopAndHandBack(deps, lead, `The lead asked to reconnect later (${new Date(at).toISOString().slice(0, 10)}); the sequence has no emails left.`, 'Engaged', now);
         return 'handed back: asked to reconnect later, no emails left';
       }
       // The next email waits until then; a pending step job is moved, an unsent written email too.
-      updateLead(deps.db, lead, { state: 'Engaged', status: 'paused', next_send_at: at, resume_at: at }, now);
-      queueRecordUpdate(deps, lead, `state:${lead.id}:later:${inboundId}`, statusUpdate(deps, lead, 'Engaged'), now);
-      scheduleJob(deps.db, jobOf('resume', { orgId: lead.org_id, leadId: lead.id, inboundId }, at), now);
+      await updateLead(deps.db, lead, { state: 'Engaged', status: 'paused', next_send_at: at, resume_at: at }, now);
+      await queueRecordUpdate(deps, lead, `state:${lead.id}:later:${inboundId}`, await statusUpdate(deps, lead, 'Engaged'), now);
+      await scheduleJob(deps.db, jobOf('resume', { orgId: lead.org_id, leadId: lead.id, inboundId }, at), now);
       return `rescheduled: next email ${new Date(at).toISOString()}`;
     }
     case 'BrochureSent': {
-      const assistant = getAssistant(deps.db, lead.org_id, lead.assistant_id)!;
+      const assistant = (await getAssistant(deps.db, lead.org_id, lead.assistant_id))!;
       if (!assistant.brochure_url || !lead.email) {
-        stopAndHandBack(deps, lead, 'The lead asked for material, and no brochure link is set for the assistant: please send it.', 'Warm', now);
+        await stopAndHandBack(deps, lead, 'The lead asked for material, and no brochure link is set for the assistant: please send it.', 'Warm', now);
         return 'handed back: asked for material, no brochure link configured';
       }
-      if (lead.status === 'active') updateLead(deps.db, lead, { status: 'paused', next_send_at: null }, now);
-      const unsubscribe = unsubscribeFor(deps, lead);
+      if (lead.status === 'active') await updateLead(deps.db, lead, { status: 'paused', next_send_at: null }, now);
+      const unsubscribe = await unsubscribeFor(deps, lead);
       const email: OutgoingEmail = {
         from: { name: assistant.name, address: assistant.mailbox_email },
         to: lead.email,
@@ -186,23 +188,18 @@ export function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, mess
         references: [...(lead.thread_message_id ? [lead.thread_message_id] : []), ...(message.messageId ? [message.messageId] : [])],
         headers: unsubscribe.headers,
       };
-      const outbox = addToOutbox(deps.db, { orgId: lead.org_id, leadId: lead.id, kind: 'email', key: `brochure:${lead.id}`, payload: { step: -1, reply: 'brochure', email } }, now);
-      requestJob(deps.db, jobOf('send', { orgId: lead.org_id, outboxId: outbox.id }, now), now);
+      const outbox = await addToOutbox(deps.db, { orgId: lead.org_id, leadId: lead.id, kind: 'email', key: `brochure:${lead.id}`, payload: { step: -1, reply: 'brochure', email } }, now);
+      await requestJob(deps.db, jobOf('send', { orgId: lead.org_id, outboxId: outbox.id }, now), now);
       return 'brochure link sent; hand back follows';
     }
     case 'ReferredSomeone': {
       const referral = classification.referral;
       if (referral?.email) {
-        const result = deps.db
-          .prepare("INSERT INTO referrals (org_id, lead_id, inbound_id, name, email, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (inbound_id) DO NOTHING")
-          .run(lead.org_id, lead.id, inboundId, referral.name, referral.email.toLowerCase(), now, now);
-        if (result.changes === 1) {
-          const id = Number(result.lastInsertRowid);
-          enqueueJob(deps.db, jobOf('referral', { orgId: lead.org_id, referralId: id }, now), now);
-        }
+        const id = await addReferral(deps.db, { orgId: lead.org_id, leadId: lead.id, inboundId, name: referral.name, email: referral.email.toLowerCase() }, now);
+        if (id !== undefined) await enqueueJob(deps.db, jobOf('referral', { orgId: lead.org_id, referralId: id }, now), now);
       }
       const who = referral ? `${referral.name ?? 'someone'}${referral.email ? ` <${referral.email}>` : ''}` : 'someone else';
-      stopAndHandBack(deps, lead, `The lead referred the assistant to ${who}.`, 'Responded', now);
+      await stopAndHandBack(deps, lead, `The lead referred the assistant to ${who}.`, 'Responded', now);
       return `referral to ${who}; handed back`;
     }
     default: {
@@ -216,24 +213,25 @@ export function actOnReply(deps: EngineDeps, lead: Lead, inboundId: number, mess
         MovedOut: 'The lead has left the company.',
         Retired: 'The lead has retired.',
       };
-      stopAndHandBack(deps, lead, why[intent] ?? 'The lead replied.', state, now);
+      await stopAndHandBack(deps, lead, why[intent] ?? 'The lead replied.', state, now);
       return `handed back as ${state}`;
     }
   }
 }
 
 /** Our suppression reaches Zoho: Email_Opt_Out on the record (Leads and Contacts have it). */
-export function optOutInZoho(deps: EngineDeps, lead: Lead, now: number): void {
-  if (lead.zoho_module === 'Leads' || lead.zoho_module === 'Contacts') queueRecordUpdate(deps, lead, `optout:${lead.id}`, { Email_Opt_Out: true }, now);
+export async function optOutInZoho(deps: EngineDeps, lead: Lead, now: number): Promise<void> {
+  if (lead.zoho_module === 'Leads' || lead.zoho_module === 'Contacts') await queueRecordUpdate(deps, lead, `optout:${lead.id}`, { Email_Opt_Out: true }, now);
 }
 
 /** An absence or a "later" is over: the lead goes back to work (unless a person changed it meanwhile). */
-export function resumeAfterPause(deps: EngineDeps, orgId: string, leadId: string): void {
-  deps.db.transaction(() => {
-    const lead = getLead(deps.db, orgId, leadId);
+export async function resumeAfterPause(deps: EngineDeps, orgId: string, leadId: string): Promise<void> {
+  await transaction(deps.db, async (tx) => {
+    const inTx = { ...deps, db: tx };
+    const lead = await getLead(tx, orgId, leadId);
     if (!lead || lead.status !== 'paused' || lead.resume_at === null) return;
     const now = deps.clock.now();
-    resumeLead(deps, lead, now, Math.max(now, lead.resume_at), { after: lead.state === 'Out of office' ? 'absence' : 'asked to reconnect later' });
-    if (lead.state === 'Out of office') queueRecordUpdate(deps, lead, `state:${lead.id}:resumed:${now}`, statusUpdate(deps, lead, 'Pending'), now);
-  })();
+    await resumeLead(inTx, lead, now, Math.max(now, lead.resume_at), { after: lead.state === 'Out of office' ? 'absence' : 'asked to reconnect later' });
+    if (lead.state === 'Out of office') await queueRecordUpdate(inTx, lead, `state:${lead.id}:resumed:${now}`, await statusUpdate(inTx, lead, 'Pending'), now);
+  });
 }

@@ -1,8 +1,8 @@
-import type { Db } from '../db/open-db.js';
+import { type JobRow, claimJob, completeJob, failJob, nextDueAt, renewLease, retryJob } from '../db/jobs.js';
+import type { Db } from '../db/store.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { ZohoAuthorizationError, ZohoRateLimitedError, ZohoRequestError, ZohoUnavailableError } from '../zoho/errors.js';
-import { type JobRow, claimJob, completeJob, failJob, nextDueAt, renewLease, retryJob } from './jobs.js';
 
 /** Come back at `retryAt` without spending an attempt: a wait, not a failure (429, business hours). */
 export class RetryAfterError extends Error {
@@ -35,7 +35,7 @@ export interface RunnerOptions {
   authorizationPauseMs?: number;
   random?: () => number;
   /** Told when a job has failed for good, so nothing it was doing is left hanging (e.g. hand the lead back). */
-  onFinalFailure?: (job: JobRow, error: string) => void;
+  onFinalFailure?: (job: JobRow, error: string) => void | Promise<void>;
   /** Jobs run at once, each for a different org (an org's jobs run one at a time). Default 1. */
   concurrency?: number;
 }
@@ -48,6 +48,7 @@ export interface RunnerOptions {
  */
 export class JobRunner {
   private readonly leaseMs: number;
+  private readonly leaseRealMs: number;
   private readonly baseBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly authorizationPauseMs: number;
@@ -61,7 +62,9 @@ export class JobRunner {
   private stopped = true;
   private again = false;
   private pollMs = 1_000;
-  private readonly onFinalFailure: ((job: JobRow, error: string) => void) | undefined;
+  /** A look for the next due time in progress (see schedule()). */
+  private scheduling: Promise<void> | undefined;
+  private readonly onFinalFailure: ((job: JobRow, error: string) => void | Promise<void>) | undefined;
 
   constructor(
     private readonly db: Db,
@@ -72,7 +75,10 @@ export class JobRunner {
   ) {
     // Renewed every third of it while the handler runs; short, because an org waits for a job of a
     // crashed process until its lease lapses (an org's jobs run one at a time, across processes).
-    this.leaseMs = options.leaseMs ?? 90 * 1000;
+    // The lease is real time (a crashed process is noticed after 90 real seconds); it is stored on
+    // the engine's clock, which may run faster (TIME_SCALE), like every other time in the table.
+    this.leaseRealMs = options.leaseMs ?? 90 * 1000;
+    this.leaseMs = this.leaseRealMs * (clock.rate ?? 1);
     this.baseBackoffMs = options.baseBackoffMs ?? 30_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 6 * 60 * 60 * 1000;
     this.authorizationPauseMs = options.authorizationPauseMs ?? 60 * 60 * 1000;
@@ -83,20 +89,20 @@ export class JobRunner {
 
   /** Claims and runs one due job; answers false when none is due. */
   async runOnce(): Promise<boolean> {
-    const job = claimJob(this.db, this.clock.now(), this.leaseMs, [...this.busyOrgs], this.recentOrgs);
+    const job = await claimJob(this.db, this.clock.now(), this.leaseMs, [...this.busyOrgs], this.recentOrgs);
     if (!job) return false;
     this.busyOrgs.add(job.org_id);
     this.recentOrgs = [job.org_id, ...this.recentOrgs.filter((org) => org !== job.org_id)].slice(0, RECENT_ORGS);
     const handler = this.handlers[job.kind];
     // A long job keeps its lease, so no other runner takes it over while it still works.
-    const heartbeat = setInterval(() => renewLease(this.db, job, this.clock.now(), this.leaseMs), Math.max(1_000, Math.floor(this.leaseMs / 3)));
+    const heartbeat = setInterval(() => this.renew(job), Math.max(250, Math.floor(this.leaseRealMs / 3)));
     try {
       if (!handler) throw new PermanentJobError(`no handler for job kind ${job.kind}`);
       const next = await handler(job, JSON.parse(job.payload) as unknown);
-      if (next) retryJob(this.db, job, next.runAgainAt, null, this.clock.now(), false);
-      else completeJob(this.db, job, this.clock.now());
+      if (next) await retryJob(this.db, job, next.runAgainAt, null, this.clock.now(), false);
+      else await completeJob(this.db, job, this.clock.now());
     } catch (error) {
-      this.settle(job, error);
+      await this.settle(job, error);
     } finally {
       clearInterval(heartbeat);
       this.busyOrgs.delete(job.org_id);
@@ -104,33 +110,38 @@ export class JobRunner {
     return true;
   }
 
-  private settle(job: JobRow, error: unknown): void {
+  /** The heartbeat: a renewal that fails (the database busy a moment) is logged; the next one tries again. */
+  private renew(job: JobRow): void {
+    renewLease(this.db, job, this.clock.now(), this.leaseMs).catch((error: unknown) => this.logger.warn('job lease not renewed', { jobId: job.id, error: error instanceof Error ? error.message : String(error) }));
+  }
+
+  private async settle(job: JobRow, error: unknown): Promise<void> {
     const now = this.clock.now();
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof RetryAfterError) {
-      retryJob(this.db, job, error.retryAt, message, now, false);
+      await retryJob(this.db, job, error.retryAt, message, now, false);
       return;
     }
     if (error instanceof ZohoRateLimitedError) {
-      retryJob(this.db, job, now + error.retryAfterMs, message, now, false);
+      await retryJob(this.db, job, now + error.retryAfterMs, message, now, false);
       return;
     }
     if (error instanceof ZohoAuthorizationError) {
       // The org needs re-authorization: its work waits, nothing is dropped.
-      retryJob(this.db, job, now + this.authorizationPauseMs, message, now, false);
+      await retryJob(this.db, job, now + this.authorizationPauseMs, message, now, false);
       return;
     }
     const permanent = error instanceof PermanentJobError || error instanceof ZohoRequestError;
     if (permanent || job.attempts >= job.max_attempts) {
       this.logger.error('job failed', { jobId: job.id, kind: job.kind, orgId: job.org_id, attempts: job.attempts, error: message });
-      failJob(this.db, job, message, now);
-      this.onFinalFailure?.(job, message);
+      await failJob(this.db, job, message, now);
+      await this.onFinalFailure?.(job, message);
       return;
     }
     const backoff = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** (job.attempts - 1));
     const jittered = Math.round(backoff * (0.5 + this.random()));
     if (!(error instanceof ZohoUnavailableError)) this.logger.warn('job will be retried', { jobId: job.id, kind: job.kind, orgId: job.org_id, attempts: job.attempts, error: message });
-    retryJob(this.db, job, now + jittered, message, now, true);
+    await retryJob(this.db, job, now + jittered, message, now, true);
   }
 
   /** Runs every job due now (including jobs those jobs make due now), `concurrency` at a time; answers how many ran. */
@@ -187,11 +198,26 @@ export class JobRunner {
     }
   }
 
+  /** Sets the timer for the next look: when the soonest job is due, or after pollMs at the latest. */
   private schedule(): void {
-    if (this.stopped || this.timer) return;
-    const due = nextDueAt(this.db);
-    const wait = due === undefined ? this.pollMs : Math.max(0, Math.min(this.pollMs, due - this.clock.now()));
-    this.timer = setTimeout(() => this.fill(), wait);
+    if (this.stopped || this.timer || this.scheduling) return;
+    this.scheduling = this.nextWait()
+      .then((wait) => {
+        if (!this.stopped && !this.timer) this.timer = setTimeout(() => this.fill(), wait);
+      })
+      .finally(() => {
+        this.scheduling = undefined;
+      });
+  }
+
+  private async nextWait(): Promise<number> {
+    try {
+      const due = await nextDueAt(this.db);
+      return due === undefined ? this.pollMs : Math.max(0, Math.min(this.pollMs, due - this.clock.now()));
+    } catch (error) {
+      this.logger.error('job runner failed', { error });
+      return this.pollMs;
+    }
   }
 
   /** New work arrived: run it now, in a free lane or as soon as a busy one looks again. */
@@ -205,5 +231,6 @@ export class JobRunner {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await Promise.all(this.workers);
+    await this.scheduling;
   }
 }

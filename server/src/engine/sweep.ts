@@ -1,11 +1,12 @@
-import { isRecordWorked } from './leads.js';
+import { isRecordWorked } from '../db/leads.js';
 import { getOrg } from '../db/orgs.js';
 import { ZohoAuthorizationError } from '../zoho/errors.js';
 import { WORKED_MODULES } from '../domain/modules.js';
 import { connectionOf } from '../db/orgs.js';
+import { scheduleJob } from '../db/jobs.js';
+import { lastSwept, saveSwept, workedRecordIds } from '../db/sweeps.js';
 import { SWEEP_INTERVAL_MS, type EngineDeps } from './context.js';
 import { assistantsWithUsers, queueIntake } from './intake.js';
-import { scheduleJob } from './jobs.js';
 import { jobOf } from './job-kinds.js';
 
 const OVERLAP_MS = 2 * 60 * 1000;
@@ -14,17 +15,9 @@ function zohoDateTime(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', '+00:00');
 }
 
-function lastSwept(deps: EngineDeps, orgId: string): number | undefined {
-  const row = deps.db.prepare('SELECT last_swept_at FROM sweeps WHERE org_id = ?').get(orgId) as { last_swept_at: number } | undefined;
-  return row?.last_swept_at;
-}
-
-function saveSwept(deps: EngineDeps, orgId: string, at: number): void {
-  deps.db.prepare('INSERT INTO sweeps (org_id, last_swept_at) VALUES (?, ?) ON CONFLICT (org_id) DO UPDATE SET last_swept_at = excluded.last_swept_at').run(orgId, at);
-}
-
-export function scheduleSweep(deps: EngineDeps, orgId: string, runAt: number): void {
-  scheduleJob(deps.db, jobOf('sweep', { orgId }, runAt), deps.clock.now());
+/** Queues the org's sweep for `runAt`, or moves its queued one there. */
+export async function scheduleSweep(deps: EngineDeps, orgId: string, runAt: number): Promise<void> {
+  await scheduleJob(deps.db, jobOf('sweep', { orgId }, runAt), deps.clock.now());
 }
 
 const COQL_PAGE = 200;
@@ -37,7 +30,7 @@ const SWEEP_MAX_PAGES = 50;
  * Then the next sweep is scheduled.
  */
 export async function sweepOrg(deps: EngineDeps, orgId: string): Promise<number> {
-  const org = getOrg(deps.db, orgId);
+  const org = await getOrg(deps.db, orgId);
   if (!org || org.status === 'disconnected') return 0;
   if (org.status !== 'active') throw new ZohoAuthorizationError(`org ${orgId} needs re-authorization`);
   const now = deps.clock.now();
@@ -45,13 +38,13 @@ export async function sweepOrg(deps: EngineDeps, orgId: string): Promise<number>
   // engine time would lie in Zoho's future and find nothing, and assignments made while the backend
   // was down would be lost.
   const zohoNow = (deps.zohoClock ?? deps.clock).now();
-  const since = (lastSwept(deps, orgId) ?? zohoNow - SWEEP_INTERVAL_MS) - OVERLAP_MS;
+  const since = ((await lastSwept(deps.db, orgId)) ?? zohoNow - SWEEP_INTERVAL_MS) - OVERLAP_MS;
   const userIds = (await assistantsWithUsers(deps, org)).map((assistant) => assistant.zoho_user_id).filter((id): id is string => Boolean(id));
   let queued = 0;
-  const queue = (module: string, rows: Record<string, unknown>[], skipWorking: boolean) => {
+  const queue = async (module: string, rows: Record<string, unknown>[], skipWorking: boolean) => {
     for (const row of rows) {
-      if (skipWorking && isRecordWorked(deps.db, orgId, module, String(row.id))) continue;
-      if (queueIntake(deps, orgId, module, String(row.id), String(row.Modified_Time ?? now), skipWorking ? 'assigned' : 'changed', now)) queued += 1;
+      if (skipWorking && (await isRecordWorked(deps.db, orgId, module, String(row.id)))) continue;
+      if (await queueIntake(deps, orgId, module, String(row.id), String(row.Modified_Time ?? now), skipWorking ? 'assigned' : 'changed', now)) queued += 1;
     }
   };
   for (const module of WORKED_MODULES) {
@@ -64,21 +57,19 @@ export async function sweepOrg(deps: EngineDeps, orgId: string): Promise<number>
         connectionOf(org),
         `select id, Modified_Time from ${module} where Owner in (${owners}) and Modified_Time >= '${zohoDateTime(since)}' order by id asc limit ${String(page * COQL_PAGE)}, ${String(COQL_PAGE)}`,
       );
-      queue(module, rows, true);
+      await queue(module, rows, true);
       if (rows.length < COQL_PAGE) break;
       if (page === SWEEP_MAX_PAGES - 1) deps.logger.warn('sweep stopped paging; the rest waits for notifications or the next sweep', { orgId, module, rows: SWEEP_MAX_PAGES * COQL_PAGE });
     }
     // Being worked but no longer owned by an assistant (a person took it back), or opted out.
-    const worked = deps.db
-      .prepare("SELECT zoho_record_id FROM leads WHERE org_id = ? AND zoho_module = ? AND status IN ('active', 'paused')")
-      .all(orgId, module) as { zoho_record_id: string }[];
+    const worked = await workedRecordIds(deps.db, orgId, module);
     for (let start = 0; start < worked.length; start += 100) {
-      const ids = worked.slice(start, start + 100).map((row) => `'${row.zoho_record_id}'`).join(', ');
+      const ids = worked.slice(start, start + 100).map((id) => `'${id}'`).join(', ');
       // Owner taken back, or (Leads, Contacts) Email_Opt_Out set in Zoho: intake decides which.
       const changed = module === 'Deals' ? `Owner not in (${owners})` : `(Owner not in (${owners}) or Email_Opt_Out = true)`;
-      queue(module, await deps.gateway.coql(connectionOf(org), `select id, Modified_Time from ${module} where id in (${ids}) and ${changed} limit 200`), false);
+      await queue(module, await deps.gateway.coql(connectionOf(org), `select id, Modified_Time from ${module} where id in (${ids}) and ${changed} limit 200`), false);
     }
   }
-  saveSwept(deps, orgId, zohoNow);
+  await saveSwept(deps.db, orgId, zohoNow);
   return queued;
 }

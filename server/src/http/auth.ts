@@ -14,7 +14,7 @@ import { AppError, appErrors } from './errors.js';
 export function authenticate(deps: AppDeps, sessions: AdminSessions): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S{16,512})$/i.exec(header.trim());
+    const match = header.trim().match(/^Bearer\s+(\S{16,512})$/i);
     if (!match) throw appErrors.unauthorized();
     const presented = match[1]!;
     let org: OrgRow | undefined;
@@ -22,12 +22,12 @@ export function authenticate(deps: AppDeps, sessions: AdminSessions): Middleware
     if (deps.config.adminToken && safeEqual(presented, deps.config.adminToken)) {
       const zohoOrgId = c.req.header('x-zoho-org-id');
       if (!zohoOrgId) throw appErrors.validation('Operator calls name their org in X-Zoho-Org-Id (the Zoho org id).');
-      org = findOrgByZohoId(deps.db, zohoOrgId);
+      org = await findOrgByZohoId(deps.db, zohoOrgId);
       if (!org) throw appErrors.notFound(`Org ${zohoOrgId}`);
       kind = 'operator';
     } else {
-      const orgId = findOrgIdByWidgetKeyHash(deps.db, sha256(presented));
-      org = orgId ? getOrg(deps.db, orgId) : undefined;
+      const orgId = await findOrgIdByWidgetKeyHash(deps.db, sha256(presented));
+      org = orgId ? await getOrg(deps.db, orgId) : undefined;
       if (!org || org.status === 'disconnected') throw appErrors.unauthorized('The widget key is not valid (it may have been rotated).');
     }
     const sessionToken = c.req.header('x-admin-session');

@@ -1,6 +1,8 @@
 /** Time is injected everywhere so tests and the demo control it; nothing reads Date.now() directly. */
 export interface Clock {
   now(): number;
+  /** How many of this clock's milliseconds pass in one real millisecond (1 unless sped up). */
+  readonly rate?: number;
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
@@ -29,5 +31,5 @@ export class ManualClock implements Clock {
 
 /** Runs `scale` times faster than the wall clock from `origin` (by default the moment it is made): the demo's clock. */
 export function scaledClock(scale: number, base: Clock = systemClock, origin = base.now()): Clock {
-  return { now: () => origin + (base.now() - origin) * scale };
+  return { now: () => origin + (base.now() - origin) * scale, rate: scale * (base.rate ?? 1) };
 }

@@ -1,7 +1,7 @@
 import { ImapFlow } from 'imapflow';
 import { z } from 'zod';
 import { getAssistantMailboxSealed } from '../db/assistants.js';
-import type { Db } from '../db/open-db.js';
+import type { Db } from '../db/store.js';
 import type { Logger } from '../lib/logger.js';
 import type { TokenCipher } from '../lib/token-cipher.js';
 import { checkMailboxHost } from './mailbox-host.js';
@@ -25,8 +25,9 @@ export function sealMailbox(cipher: TokenCipher, orgId: string, settings: Mailbo
   return cipher.encrypt(JSON.stringify(settings), `mailbox:${orgId}`);
 }
 
-export function openMailbox(db: Db, cipher: TokenCipher, orgId: string, assistantId: string): MailboxSettings | null {
-  const sealed = getAssistantMailboxSealed(db, orgId, assistantId);
+/** The assistant's mailbox settings, unsealed; null when none are set (or they no longer open). */
+export async function openMailbox(db: Db, cipher: TokenCipher, orgId: string, assistantId: string): Promise<MailboxSettings | null> {
+  const sealed = await getAssistantMailboxSealed(db, orgId, assistantId);
   if (!sealed) return null;
   const plain = cipher.tryDecrypt(sealed, `mailbox:${orgId}`);
   return plain ? mailboxSettingsSchema.parse(JSON.parse(plain)) : null;
@@ -79,7 +80,7 @@ export async function readNewMessages(
   settings: MailboxSettings,
   cursor: Cursor | null,
   accept: (raw: Buffer, uid: number) => Promise<void>,
-  save: (cursor: Cursor) => void,
+  save: (cursor: Cursor) => Promise<void>,
   logger: Logger,
   options: { allowPrivate?: boolean; limit?: number } = {},
 ): Promise<number> {
@@ -94,13 +95,13 @@ export async function readNewMessages(
     const uidValidity = String(mailbox.uidValidity);
     // First read of a mailbox: start at what arrives from now on. Old mail is history, not replies to act on.
     if (!cursor || cursor.lastUid < 0) {
-      save({ uidValidity, lastUid: Math.max(0, Number(mailbox.uidNext ?? 1) - 1) });
+      await save({ uidValidity, lastUid: Math.max(0, Number(mailbox.uidNext ?? 1) - 1) });
       return 0;
     }
     let lastUid = cursor.uidValidity === uidValidity ? cursor.lastUid : 0;
     if (cursor.uidValidity !== uidValidity) logger.warn('mailbox UIDVALIDITY changed; reading the folder again', { folder: settings.folder });
     if (mailbox.exists === 0) {
-      save({ uidValidity, lastUid });
+      await save({ uidValidity, lastUid });
       return 0;
     }
     const uids = ((await client.search({ uid: `${lastUid + 1}:*` }, { uid: true })) || []).filter((uid) => uid > lastUid).sort((a, b) => a - b).slice(0, limit);
@@ -109,10 +110,10 @@ export async function readNewMessages(
       const message = await client.fetchOne(String(uid), { source: { maxLength: MAX_MESSAGE_BYTES } }, { uid: true });
       if (message && message.source) await accept(message.source, uid);
       lastUid = uid;
-      save({ uidValidity, lastUid });
+      await save({ uidValidity, lastUid });
       read += 1;
     }
-    save({ uidValidity, lastUid });
+    await save({ uidValidity, lastUid });
   } finally {
     await client.logout().catch(() => undefined);
     client.close();

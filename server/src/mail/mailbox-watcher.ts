@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ImapFlow } from 'imapflow';
 import { listMailboxAssistants } from '../db/assistants.js';
 import { acquireLease, releaseLease } from '../db/leases.js';
-import type { Db } from '../db/open-db.js';
+import type { Db } from '../db/store.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { TokenCipher } from '../lib/token-cipher.js';
@@ -36,6 +36,9 @@ export class MailboxWatcher {
   /** Mailboxes whose lease this process holds. */
   private readonly held = new Set<string>();
   private renewal: ReturnType<typeof setInterval> | undefined;
+  /** Renewal rounds run one after the other (a slow database must not make them overlap). */
+  private rounds: Promise<void> = Promise.resolve();
+  private roundsQueued = 0;
   private stopped = false;
   readonly holder: string;
   private readonly clock: Clock;
@@ -55,38 +58,55 @@ export class MailboxWatcher {
   }
 
   /** Watches every configured mailbox no process watches yet; call again after settings change. */
-  refresh(): void {
+  async refresh(): Promise<void> {
     if (this.stopped) return;
     if (!this.renewal) {
-      this.renewal = setInterval(() => this.renew(), Math.floor(this.leaseMs / 3));
+      // A round still running (the database slow) is not queued behind again.
+      this.renewal = setInterval(() => {
+        if (this.roundsQueued === 0) void this.renew();
+      }, Math.floor(this.leaseMs / 3));
       this.renewal.unref();
     }
-    const wanted = listMailboxAssistants(this.db);
-    const now = this.clock.now();
+    const wanted = await listMailboxAssistants(this.db);
     for (const { org_id: orgId, id } of wanted) {
-      if (this.held.has(id) || !acquireLease(this.db, idleLeaseName(id), this.holder, now, this.leaseMs)) continue;
+      if (this.held.has(id) || !(await acquireLease(this.db, idleLeaseName(id), this.holder, this.clock.now(), this.leaseMs))) continue;
+      // Another refresh of this process took it meanwhile, or the watcher stopped: one connection per mailbox, none after stop().
+      if (this.held.has(id)) continue;
+      if (this.stopped) {
+        await releaseLease(this.db, idleLeaseName(id), this.holder);
+        continue;
+      }
       this.held.add(id);
-      void this.watch(orgId, id, RECONNECT_MIN_MS);
+      this.startWatching(orgId, id, RECONNECT_MIN_MS);
     }
     for (const id of [...this.held]) {
       if (wanted.some((entry) => entry.id === id)) continue;
       this.drop(id);
-      this.release(id);
+      await this.release(id);
     }
   }
 
-  /** Renews the leases held (one lost, say after a long stall, is let go) and takes over lapsed ones. */
-  renew(): void {
+  /**
+   * Renews the leases held (one lost, say after a long stall, is let go) and takes over lapsed ones.
+   * Never fails: a round that cannot reach the database is logged, and the next one tries again.
+   */
+  renew(): Promise<void> {
+    this.roundsQueued += 1;
+    const round = this.rounds.then(() => this.renewRound()).finally(() => (this.roundsQueued -= 1));
+    this.rounds = round;
+    return round;
+  }
+
+  private async renewRound(): Promise<void> {
     if (this.stopped) return;
     try {
-      const now = this.clock.now();
       for (const id of [...this.held]) {
-        if (acquireLease(this.db, idleLeaseName(id), this.holder, now, this.leaseMs)) continue;
+        if (await acquireLease(this.db, idleLeaseName(id), this.holder, this.clock.now(), this.leaseMs)) continue;
         this.logger.warn('mailbox watch lease lost to another process', { assistantId: id });
         this.held.delete(id);
         this.drop(id);
       }
-      this.refresh();
+      await this.refresh();
     } catch (error) {
       // The database busy past its timeout (another process writing): the next round tries again.
       this.logger.warn('mailbox watch lease renewal failed', { error: error instanceof Error ? error.message : String(error) });
@@ -98,12 +118,20 @@ export class MailboxWatcher {
     return this.held.has(assistantId);
   }
 
-  private release(id: string): void {
+  private async release(id: string): Promise<void> {
     this.held.delete(id);
     const timer = this.timers.get(id);
     if (timer) clearTimeout(timer);
     this.timers.delete(id);
-    releaseLease(this.db, idleLeaseName(id), this.holder);
+    await releaseLease(this.db, idleLeaseName(id), this.holder);
+  }
+
+  /** Starts (or restarts) the watch in the background; what fails there is logged and retried. */
+  private startWatching(orgId: string, assistantId: string, backoff: number): void {
+    this.watch(orgId, assistantId, backoff).catch((error: unknown) => {
+      this.logger.warn('mailbox watch failed', { orgId, assistantId, error: error instanceof Error ? error.message : String(error) });
+      this.retry(orgId, assistantId, backoff);
+    });
   }
 
   private drop(id: string): void {
@@ -113,11 +141,11 @@ export class MailboxWatcher {
   }
 
   private async watch(orgId: string, assistantId: string, backoff: number): Promise<void> {
-    const settings = openMailbox(this.db, this.cipher, orgId, assistantId);
+    const settings = await openMailbox(this.db, this.cipher, orgId, assistantId);
     if (this.stopped || !this.held.has(assistantId)) return;
     if (!settings) {
       // No mailbox any more: let the lease go, so a later setting is picked up by whoever looks first.
-      this.release(assistantId);
+      await this.release(assistantId);
       return;
     }
     const address = await checkMailboxHost(settings.host, this.allowPrivate).catch((error: unknown) => error);
@@ -161,19 +189,21 @@ export class MailboxWatcher {
     if (this.stopped || !this.held.has(assistantId)) return;
     const timer = setTimeout(() => {
       this.timers.delete(assistantId);
-      void this.watch(orgId, assistantId, Math.min(backoff * 2, RECONNECT_MAX_MS));
+      this.startWatching(orgId, assistantId, Math.min(backoff * 2, RECONNECT_MAX_MS));
     }, backoff);
     timer.unref();
     this.timers.set(assistantId, timer);
   }
 
   /** Stops watching and lets the leases go, so another process takes the mailboxes over at once. */
-  stop(): void {
+  async stop(): Promise<void> {
     this.stopped = true;
     if (this.renewal) clearInterval(this.renewal);
+    // A renewal round under way finishes first, so that it renews nothing after the leases are let go.
+    await this.rounds;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     for (const id of [...this.clients.keys()]) this.drop(id);
-    for (const id of [...this.held]) this.release(id);
+    for (const id of [...this.held]) await this.release(id);
   }
 }

@@ -64,14 +64,14 @@ const sequenceSchema = z
 export function assistantsApi(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const orgOf = (c: { get(key: 'caller'): { org: { id: string } } }) => c.get('caller').org.id;
-  const checkSequence = (orgId: string, id: string | null) => {
-    if (id !== null && !getSequence(deps.db, orgId, id)) throw appErrors.validation('default_sequence_id names no sequence of this org.');
+  const checkSequence = async (orgId: string, id: string | null) => {
+    if (id !== null && !(await getSequence(deps.db, orgId, id))) throw appErrors.validation('default_sequence_id names no sequence of this org.');
   };
 
-  app.get('/assistants', (c) => c.json({ assistants: listAssistants(deps.db, orgOf(c)) }));
+  app.get('/assistants', async (c) => c.json({ assistants: await listAssistants(deps.db, orgOf(c)) }));
 
-  app.get('/assistants/:id', (c) => {
-    const assistant = getAssistant(deps.db, orgOf(c), c.req.param('id'));
+  app.get('/assistants/:id', async (c) => {
+    const assistant = await getAssistant(deps.db, orgOf(c), c.req.param('id'));
     if (!assistant) throw appErrors.notFound('The assistant');
     return c.json(assistant);
   });
@@ -80,33 +80,37 @@ export function assistantsApi(deps: AppDeps): Hono<AppEnv> {
     requireAdmin(c);
     const input = (await jsonBody(c, assistantSchema)) as AssistantInput;
     const orgId = orgOf(c);
-    checkSequence(orgId, input.default_sequence_id);
-    if (findAssistantByMailbox(deps.db, orgId, input.mailbox_email)) throw appErrors.conflict(`An assistant already uses ${input.mailbox_email}.`);
-    return c.json(createAssistant(deps.db, orgId, input, deps.engine.now()), 201);
+    await checkSequence(orgId, input.default_sequence_id);
+    const taken = () => appErrors.conflict(`An assistant already uses ${input.mailbox_email}.`);
+    if (await findAssistantByMailbox(deps.db, orgId, input.mailbox_email)) throw taken();
+    // Another request may take the mailbox between the check and the insert: the insert says so.
+    const created = await createAssistant(deps.db, orgId, input, deps.engine.now());
+    if (!created) throw taken();
+    return c.json(created, 201);
   });
 
   app.put('/assistants/:id', async (c) => {
     requireAdmin(c);
     const input = (await jsonBody(c, assistantSchema)) as AssistantInput;
     const orgId = orgOf(c);
-    checkSequence(orgId, input.default_sequence_id);
-    const clash = findAssistantByMailbox(deps.db, orgId, input.mailbox_email);
+    await checkSequence(orgId, input.default_sequence_id);
+    const clash = await findAssistantByMailbox(deps.db, orgId, input.mailbox_email);
     if (clash && clash.id !== c.req.param('id')) throw appErrors.conflict(`An assistant already uses ${input.mailbox_email}.`);
-    const updated = updateAssistant(deps.db, orgId, c.req.param('id'), input, deps.engine.now());
+    const updated = await updateAssistant(deps.db, orgId, c.req.param('id'), input, deps.engine.now());
     if (!updated) throw appErrors.notFound('The assistant');
     return c.json(updated);
   });
 
   app.delete('/assistants/:id', async (c) => {
     requireAdmin(c);
-    if (!deleteAssistant(deps.db, orgOf(c), c.req.param('id'))) throw appErrors.notFound('The assistant');
+    if (!(await deleteAssistant(deps.db, orgOf(c), c.req.param('id')))) throw appErrors.notFound('The assistant');
     return c.body(null, 204);
   });
 
-  app.get('/sequences', (c) => c.json({ sequences: listSequences(deps.db, orgOf(c)) }));
+  app.get('/sequences', async (c) => c.json({ sequences: await listSequences(deps.db, orgOf(c)) }));
 
-  app.get('/sequences/:id', (c) => {
-    const sequence = getSequence(deps.db, orgOf(c), c.req.param('id'));
+  app.get('/sequences/:id', async (c) => {
+    const sequence = await getSequence(deps.db, orgOf(c), c.req.param('id'));
     if (!sequence) throw appErrors.notFound('The sequence');
     return c.json(sequence);
   });
@@ -115,22 +119,26 @@ export function assistantsApi(deps: AppDeps): Hono<AppEnv> {
     requireAdmin(c);
     const input = await jsonBody(c, sequenceSchema);
     const orgId = orgOf(c);
-    if (findSequenceByName(deps.db, orgId, input.name)) throw appErrors.conflict(`A sequence is already named "${input.name}".`);
-    return c.json(createSequence(deps.db, orgId, { name: input.name, steps: input.steps, isDefault: input.is_default ?? false }, deps.engine.now()), 201);
+    const taken = () => appErrors.conflict(`A sequence is already named "${input.name}".`);
+    if (await findSequenceByName(deps.db, orgId, input.name)) throw taken();
+    // Another request may take the name between the check and the insert: the insert says so.
+    const created = await createSequence(deps.db, orgId, { name: input.name, steps: input.steps, isDefault: input.is_default ?? false }, deps.engine.now());
+    if (!created) throw taken();
+    return c.json(created, 201);
   });
 
   app.put('/sequences/:id', async (c) => {
     requireAdmin(c);
     const input = await jsonBody(c, sequenceSchema);
     const orgId = orgOf(c);
-    const clash = findSequenceByName(deps.db, orgId, input.name);
+    const clash = await findSequenceByName(deps.db, orgId, input.name);
     if (clash && clash.id !== c.req.param('id')) throw appErrors.conflict(`A sequence is already named "${input.name}".`);
-    const current = getSequence(deps.db, orgId, c.req.param('id'));
+    const current = await getSequence(deps.db, orgId, c.req.param('id'));
     if (!current) throw appErrors.notFound('The sequence');
     if (current.is_default && input.is_default === false) {
       throw appErrors.conflict('An org always has a default sequence: make another one the default instead.');
     }
-    const updated = updateSequence(deps.db, orgId, current.id, { name: input.name, steps: input.steps, ...(input.is_default === undefined ? {} : { isDefault: input.is_default }) }, deps.engine.now());
+    const updated = await updateSequence(deps.db, orgId, current.id, { name: input.name, steps: input.steps, ...(input.is_default === undefined ? {} : { isDefault: input.is_default }) }, deps.engine.now());
     if (!updated) throw appErrors.notFound('The sequence');
     return c.json(updated);
   });
@@ -138,10 +146,10 @@ export function assistantsApi(deps: AppDeps): Hono<AppEnv> {
   app.delete('/sequences/:id', async (c) => {
     requireAdmin(c);
     const orgId = orgOf(c);
-    const sequence = getSequence(deps.db, orgId, c.req.param('id'));
+    const sequence = await getSequence(deps.db, orgId, c.req.param('id'));
     if (!sequence) throw appErrors.notFound('The sequence');
     if (sequence.is_default) throw appErrors.conflict('The default sequence cannot be deleted; make another one the default first.');
-    deleteSequence(deps.db, orgId, sequence.id);
+    await deleteSequence(deps.db, orgId, sequence.id);
     return c.body(null, 204);
   });
 

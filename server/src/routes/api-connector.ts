@@ -21,9 +21,9 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const orgOf = (c: { get(key: 'caller'): { org: { id: string } } }) => c.get('caller').org.id;
 
-  app.get('/connector', (c) =>
+  app.get('/connector', async (c) =>
     c.json({
-      settings: getConnectorSettings(deps.db, orgOf(c)),
+      settings: await getConnectorSettings(deps.db, orgOf(c)),
       default_mappings: DEFAULT_MAPPINGS.map((mapping) => ({ entity: mapping.entity, property: mapping.property, zoho_field: mapping.zohoField })),
       properties: { contact: CONTACT_PROPERTIES, account: ACCOUNT_PROPERTIES },
     }),
@@ -33,7 +33,7 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
     requireAdmin(c);
     const orgId = orgOf(c);
     const input = await jsonBody(c, connectorSettingsSchema);
-    const segments = listSegments(deps.db, orgId);
+    const segments = await listSegments(deps.db, orgId);
     const unknown = input.segment_ids.filter((id) => !segments.some((segment) => segment.id === id));
     if (unknown.length > 0) throw appErrors.validation(`No such segment: ${unknown.join(', ')}.`);
     // Two mappings writing one Zoho field (a default included) would race: refused.
@@ -42,12 +42,12 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
     if (twice.length > 0) throw new AppError(400, 'MAPPING_INCOMPATIBLE', `Each Zoho field takes one property: ${[...new Set(twice)].map((target) => target.replace(':', ' → '))} is mapped more than once.`);
     // Switching off (or saving while off) needs no Zoho: the checks run when it is switched on.
     if (!input.enabled) {
-      saveConnectorSettings(deps.db, orgId, input, deps.engine.now());
-      deps.engine.connectorOff(orgId);
-      return c.json({ settings: getConnectorSettings(deps.db, orgId) });
+      await saveConnectorSettings(deps.db, orgId, input, deps.engine.now());
+      await deps.engine.connectorOff(orgId);
+      return c.json({ settings: await getConnectorSettings(deps.db, orgId) });
     }
     // Every mapping and the account-ID field are checked against Zoho's own metadata: refused with the reason.
-    const org = getOrg(deps.db, orgId);
+    const org = await getOrg(deps.db, orgId);
     if (!org || org.status !== 'active') throw appErrors.orgNotAuthorized(org?.status ?? 'disconnected');
     const [contactFields, accountFields] = await zohoCall(() => Promise.all([deps.gateway.listFields(connectionOf(org), 'Contacts'), deps.gateway.listFields(connectionOf(org), 'Accounts')]));
     const problems = input.mappings
@@ -61,29 +61,29 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
       if (reason) problems.push({ mapping: -1, reason });
     }
     if (problems.length > 0) throw new AppError(400, 'MAPPING_INCOMPATIBLE', problems.map((problem) => problem.reason).join('; '), problems);
-    saveConnectorSettings(deps.db, orgId, input, deps.engine.now());
-    if (input.enabled) deps.engine.syncNow(orgId);
-    return c.json({ settings: getConnectorSettings(deps.db, orgId) });
+    await saveConnectorSettings(deps.db, orgId, input, deps.engine.now());
+    if (input.enabled) await deps.engine.syncNow(orgId);
+    return c.json({ settings: await getConnectorSettings(deps.db, orgId) });
   });
 
-  app.get('/connector/segments', (c) => c.json({ segments: listSegments(deps.db, orgOf(c)) }));
+  app.get('/connector/segments', async (c) => c.json({ segments: await listSegments(deps.db, orgOf(c)) }));
 
   app.post('/connector/segments', async (c) => {
     requireAdmin(c);
     const input = await jsonBody(c, segmentSchema);
     const problems = segmentProblems(input.entity, input.conditions);
     if (problems.length > 0) throw appErrors.validation(problems.join('; '), problems);
-    const segment = createSegment(deps.db, orgOf(c), input, deps.engine.now());
+    const segment = await createSegment(deps.db, orgOf(c), input, deps.engine.now());
     if (!segment) throw appErrors.conflict(`A segment is already named "${input.name}".`);
     return c.json(segment, 201);
   });
 
-  app.delete('/connector/segments/:id', (c) => {
+  app.delete('/connector/segments/:id', async (c) => {
     requireAdmin(c);
     const orgId = orgOf(c);
     const id = c.req.param('id');
-    if (getConnectorSettings(deps.db, orgId).segment_ids.includes(id)) throw appErrors.conflict('The connector uses this segment: remove it from the connector settings first.');
-    if (!deleteSegment(deps.db, orgId, id)) throw appErrors.notFound('The segment');
+    if ((await getConnectorSettings(deps.db, orgId)).segment_ids.includes(id)) throw appErrors.conflict('The connector uses this segment: remove it from the connector settings first.');
+    if (!(await deleteSegment(deps.db, orgId, id))) throw appErrors.notFound('The segment');
     return c.body(null, 204);
   });
 
@@ -94,34 +94,34 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
     return c.json({ run: describeRun(result.run), records: result.records });
   });
 
-  app.post('/connector/run', (c) => {
+  app.post('/connector/run', async (c) => {
     requireAdmin(c);
     const orgId = orgOf(c);
-    if (!getConnectorSettings(deps.db, orgId).enabled) throw appErrors.conflict('The connector is off: enable it first.');
-    deps.engine.syncNow(orgId);
+    if (!(await getConnectorSettings(deps.db, orgId)).enabled) throw appErrors.conflict('The connector is off: enable it first.');
+    await deps.engine.syncNow(orgId);
     return c.json({ queued: true }, 202);
   });
 
-  app.get('/connector/runs', (c) => {
+  app.get('/connector/runs', async (c) => {
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 20) || 20, 1), 200);
-    return c.json({ runs: listRuns(deps, orgOf(c), limit).map(describeRun) });
+    return c.json({ runs: (await listRuns(deps, orgOf(c), limit)).map(describeRun) });
   });
 
-  app.get('/connector/runs/:id/records', (c) => {
+  app.get('/connector/runs/:id/records', async (c) => {
     const orgId = orgOf(c);
     const id = Number(c.req.param('id'));
-    if (!Number.isInteger(id) || !getRun(deps, orgId, id)) throw appErrors.notFound('The run');
+    if (!Number.isInteger(id) || !(await getRun(deps, orgId, id))) throw appErrors.notFound('The run');
     const action = c.req.query('action');
     const entity = c.req.query('entity');
     if (action && !['create', 'update', 'skip', 'reject'].includes(action)) throw appErrors.validation('action must be create, update, skip or reject.');
     if (entity && !['contact', 'account'].includes(entity)) throw appErrors.validation('entity must be contact or account.');
-    const records = runRecords(deps, orgId, id, { ...(action ? { action } : {}), ...(entity ? { entity } : {}) });
+    const records = await runRecords(deps, orgId, id, { ...(action ? { action } : {}), ...(entity ? { entity } : {}) });
     return c.json({ records: records.map((row) => ({ ...row, at: iso(row.at) })) });
   });
 
   return app;
 }
 
-function describeRun(run: NonNullable<ReturnType<typeof getRun>>) {
+function describeRun(run: NonNullable<Awaited<ReturnType<typeof getRun>>>) {
   return { ...run, dry_run: run.dry_run === 1, started_at: iso(run.started_at), finished_at: iso(run.finished_at) };
 }

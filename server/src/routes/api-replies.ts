@@ -25,27 +25,27 @@ const mailboxBody = mailboxSettingsSchema.extend({ verify: z.boolean().default(t
 export function repliesApi(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const orgOf = (c: { get(key: 'caller'): { org: { id: string } } }) => c.get('caller').org.id;
-  const assistantOf = (orgId: string, id: string) => {
-    const assistant = getAssistant(deps.db, orgId, id);
+  const assistantOf = async (orgId: string, id: string) => {
+    const assistant = await getAssistant(deps.db, orgId, id);
     if (!assistant) throw appErrors.notFound('The assistant');
     return assistant;
   };
 
-  app.get('/inbound', (c) => {
+  app.get('/inbound', async (c) => {
     requireAdmin(c);
     const status = c.req.query('status');
     if (status && !['received', 'processed', 'unmatched', 'ignored'].includes(status)) throw appErrors.validation('status must be received, processed, unmatched or ignored.');
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 500);
-    const rows = deps.engine.inboundMessages(orgOf(c), { ...(status ? { status } : {}), limit, ...(c.req.query('lead') ? { leadId: c.req.query('lead')! } : {}) });
+    const rows = await deps.engine.inboundMessages(orgOf(c), { ...(status ? { status } : {}), limit, ...(c.req.query('lead') ? { leadId: c.req.query('lead')! } : {}) });
     return c.json({ messages: rows.map((row) => ({ ...row, received_at: new Date(row.received_at).toISOString() })) });
   });
 
   app.get('/inbound/:id', async (c) => {
     requireAdmin(c);
     const id = Number(c.req.param('id'));
-    const row = Number.isInteger(id) ? deps.engine.inbound(orgOf(c), id) : undefined;
+    const row = Number.isInteger(id) ? await deps.engine.inbound(orgOf(c), id) : undefined;
     if (!row) throw appErrors.notFound('The message');
-    const message = await parseMessage(deps.engine.inboundRaw(orgOf(c), id));
+    const message = await parseMessage(await deps.engine.inboundRaw(orgOf(c), id));
     return c.json({ ...row, received_at: new Date(row.received_at).toISOString(), text: readableReply(message.text) });
   });
 
@@ -58,47 +58,47 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
     return c.json(result);
   });
 
-  app.get('/reply-phrases', (c) => c.json({ phrases: listReplyPhrases(deps.db, orgOf(c)) }));
+  app.get('/reply-phrases', async (c) => c.json({ phrases: await listReplyPhrases(deps.db, orgOf(c)) }));
 
   app.post('/reply-phrases', async (c) => {
     requireAdmin(c);
     const input = await jsonBody(c, phraseSchema);
-    const id = addReplyPhrase(deps.db, orgOf(c), input.phrase, input.intent, deps.engine.now());
+    const id = await addReplyPhrase(deps.db, orgOf(c), input.phrase, input.intent, deps.engine.now());
     if (id === null) throw appErrors.conflict(`"${input.phrase}" is already taught.`);
     return c.json({ id, ...input }, 201);
   });
 
-  app.delete('/reply-phrases/:id', (c) => {
+  app.delete('/reply-phrases/:id', async (c) => {
     requireAdmin(c);
-    if (!deleteReplyPhrase(deps.db, orgOf(c), c.req.param('id'))) throw appErrors.notFound('The phrase');
+    if (!(await deleteReplyPhrase(deps.db, orgOf(c), c.req.param('id')))) throw appErrors.notFound('The phrase');
     return c.body(null, 204);
   });
 
-  app.get('/suppressions', (c) => {
+  app.get('/suppressions', async (c) => {
     requireAdmin(c);
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 500);
-    return c.json({ suppressions: deps.engine.suppressions(orgOf(c), limit, Math.max(Number(c.req.query('offset') ?? 0) || 0, 0)).map((row) => ({ ...row, created_at: new Date(row.created_at).toISOString() })) });
+    return c.json({ suppressions: (await deps.engine.suppressions(orgOf(c), limit, Math.max(Number(c.req.query('offset') ?? 0) || 0, 0))).map((row) => ({ ...row, created_at: new Date(row.created_at).toISOString() })) });
   });
 
   app.post('/suppressions', async (c) => {
     requireAdmin(c);
     const { email } = await jsonBody(c, suppressionSchema);
-    const added = deps.engine.suppressAddress(orgOf(c), email, `admin ${c.get('caller').admin?.email ?? 'operator'}`);
+    const added = await deps.engine.suppressAddress(orgOf(c), email, `admin ${c.get('caller').admin?.email ?? 'operator'}`);
     return c.json({ email: email.toLowerCase(), added }, added ? 201 : 200);
   });
 
-  app.delete('/suppressions/:email', (c) => {
+  app.delete('/suppressions/:email', async (c) => {
     requireAdmin(c);
-    if (!deps.engine.unsuppressAddress(orgOf(c), c.req.param('email'))) throw appErrors.notFound('The address');
+    if (!(await deps.engine.unsuppressAddress(orgOf(c), c.req.param('email')))) throw appErrors.notFound('The address');
     return c.body(null, 204);
   });
 
-  app.get('/assistants/:id/mailbox', (c) => {
+  app.get('/assistants/:id/mailbox', async (c) => {
     requireAdmin(c);
     const orgId = orgOf(c);
-    const assistant = assistantOf(orgId, c.req.param('id'));
-    const settings = openMailbox(deps.db, deps.cipher, orgId, assistant.id);
-    const status = deps.engine.mailboxStatus(orgId, assistant.id);
+    const assistant = await assistantOf(orgId, c.req.param('id'));
+    const settings = await openMailbox(deps.db, deps.cipher, orgId, assistant.id);
+    const status = await deps.engine.mailboxStatus(orgId, assistant.id);
     return c.json({
       configured: settings !== null,
       ...(settings ? { host: settings.host, port: settings.port, secure: settings.secure, user: settings.user, folder: settings.folder } : {}),
@@ -110,7 +110,7 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
   app.put('/assistants/:id/mailbox', async (c) => {
     requireAdmin(c);
     const orgId = orgOf(c);
-    const assistant = assistantOf(orgId, c.req.param('id'));
+    const assistant = await assistantOf(orgId, c.req.param('id'));
     const { verify, ...settings } = await jsonBody(c, mailboxBody);
     let address: string;
     try {
@@ -128,27 +128,27 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
         throw new AppError(400, 'MAILBOX_UNREACHABLE', 'Could not sign in to the mailbox with these settings: check the server, port, TLS, user name and password.');
       }
     }
-    setAssistantMailbox(deps.db, orgId, assistant.id, sealMailbox(deps.cipher, orgId, settings), deps.engine.now());
-    deps.engine.mailboxSaved(orgId, assistant.id);
-    deps.mailboxesChanged?.();
+    await setAssistantMailbox(deps.db, orgId, assistant.id, sealMailbox(deps.cipher, orgId, settings), deps.engine.now());
+    await deps.engine.mailboxSaved(orgId, assistant.id);
+    await deps.mailboxesChanged?.();
     return c.json({ configured: true, host: settings.host, port: settings.port, secure: settings.secure, user: settings.user, folder: settings.folder });
   });
 
-  app.delete('/assistants/:id/mailbox', (c) => {
+  app.delete('/assistants/:id/mailbox', async (c) => {
     requireAdmin(c);
     const orgId = orgOf(c);
-    const assistant = assistantOf(orgId, c.req.param('id'));
-    setAssistantMailbox(deps.db, orgId, assistant.id, null, deps.engine.now());
-    deps.mailboxesChanged?.();
+    const assistant = await assistantOf(orgId, c.req.param('id'));
+    await setAssistantMailbox(deps.db, orgId, assistant.id, null, deps.engine.now());
+    await deps.mailboxesChanged?.();
     return c.body(null, 204);
   });
 
-  app.post('/assistants/:id/resume-sending', (c) => {
+  app.post('/assistants/:id/resume-sending', async (c) => {
     requireAdmin(c);
     const orgId = orgOf(c);
-    const assistant = assistantOf(orgId, c.req.param('id'));
-    deps.engine.resumeSending(orgId, assistant.id);
-    return c.json(getAssistant(deps.db, orgId, assistant.id));
+    const assistant = await assistantOf(orgId, c.req.param('id'));
+    await deps.engine.resumeSending(orgId, assistant.id);
+    return c.json(await getAssistant(deps.db, orgId, assistant.id));
   });
 
   return app;

@@ -2,8 +2,9 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AdminSessions } from '../auth/admin-sessions.js';
-import { type OAuthPurpose, consumeOAuthState, countLiveOAuthStates, countTicketedStarts, saveOAuthState } from '../db/oauth-states.js';
+import { type OAuthPurpose, consumeOAuthState, countLiveOAuthStates, countTicketedStarts, lockOAuthStates, saveOAuthState } from '../db/oauth-states.js';
 import { registerWidgetOrigin, widgetOriginsOf } from '../db/orgs.js';
+import { transaction } from '../db/store.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { isAllowedOrigin } from '../http/cors.js';
 import { type PageInput, page } from '../http/pages.js';
@@ -40,7 +41,7 @@ export function oauthRoutes(deps: AppDeps, sessions: AdminSessions, extraOrigins
   const fail = (c: Context<AppEnv>, title: string, message: string, status: 400 | 500 | 503 = 400) =>
     show(c, { title, ok: false, paragraphs: [message, 'Nothing was stored.', 'Start again from the settings tab.'] }, status);
 
-  app.get('/start', (c) => {
+  app.get('/start', async (c) => {
     const purpose: OAuthPurpose = c.req.query('purpose') === 'admin' ? 'admin' : 'connect';
     const opener = c.req.query('origin');
     // Our own /app/ (an externally hosted widget) is a widget origin too.
@@ -53,21 +54,27 @@ export function oauthRoutes(deps: AppDeps, sessions: AdminSessions, extraOrigins
     }
     const now = deps.clock.now();
     const ticketOrg = sessions.verifyTicket(c.req.query('ticket'));
-    // A ticket lets one org's sign-ins past the anonymous share, a bounded number of times (it is reusable for two minutes).
-    const ticketed = ticketOrg !== undefined && countTicketedStarts(deps.db, ticketOrg, now) < MAX_TICKETED_STARTS;
-    if (countLiveOAuthStates(deps.db, now) >= (ticketed ? MAX_LIVE_STATES : ANONYMOUS_LIVE_STATES)) return fail(c, 'Too many sign-ins in progress', 'Try again in a few minutes.', 503);
     const state = randomToken(32);
     const binding = randomToken(32);
-    saveOAuthState(deps.db, {
-      state_hash: sha256(state),
-      browser_binding_hash: sha256(binding),
-      purpose,
-      // For `connect`, the settings tab's origin is registered with the org; for `admin`, the session goes only there.
-      opener_origin: widgetOrigin ? opener! : null,
-      ticket_org_id: ticketed ? ticketOrg! : null,
-      created_at: now,
-      expires_at: now + STATE_TTL_MS,
+    // Counting and storing take turns with other starts (every process's), so the caps hold exactly.
+    const stored = await transaction(deps.db, async (tx) => {
+      await lockOAuthStates(tx);
+      // A ticket lets one org's sign-ins past the anonymous share, a bounded number of times (it is reusable for two minutes).
+      const ticketed = ticketOrg !== undefined && (await countTicketedStarts(tx, ticketOrg, now)) < MAX_TICKETED_STARTS;
+      if ((await countLiveOAuthStates(tx, now)) >= (ticketed ? MAX_LIVE_STATES : ANONYMOUS_LIVE_STATES)) return false;
+      await saveOAuthState(tx, {
+        state_hash: sha256(state),
+        browser_binding_hash: sha256(binding),
+        purpose,
+        // For `connect`, the settings tab's origin is registered with the org; for `admin`, the session goes only there.
+        opener_origin: widgetOrigin ? opener! : null,
+        ticket_org_id: ticketed ? ticketOrg! : null,
+        created_at: now,
+        expires_at: now + STATE_TTL_MS,
+      });
+      return true;
     });
+    if (!stored) return fail(c, 'Too many sign-ins in progress', 'Try again in a few minutes.', 503);
     // The state is bound to this browser: only the browser that started can finish.
     setCookie(c, cookieName(state), binding, { httpOnly: true, secure: secure(), sameSite: 'Lax', path: '/oauth/zoho', maxAge: STATE_TTL_MS / 1000 });
     const authorize = new URL('/oauth/v2/auth', `${deps.config.zohoAccountsUrl}/`);
@@ -85,7 +92,7 @@ export function oauthRoutes(deps: AppDeps, sessions: AdminSessions, extraOrigins
     const query = c.req.query();
     const binding = query.state ? getCookie(c, cookieName(query.state)) : undefined;
     if (query.state) deleteCookie(c, cookieName(query.state), { path: '/oauth/zoho', secure: secure() });
-    const state = query.state ? consumeOAuthState(deps.db, sha256(query.state), deps.clock.now()) : undefined;
+    const state = query.state ? await consumeOAuthState(deps.db, sha256(query.state), deps.clock.now()) : undefined;
     if (!state) return fail(c, 'This authorization link is not valid', 'It is unknown, expired or already used.');
     if (!binding || sha256(binding) !== state.browser_binding_hash) {
       return fail(c, 'Authorization started in another browser', 'Finish the authorization in the browser window that started it.');
@@ -118,7 +125,7 @@ export function oauthRoutes(deps: AppDeps, sessions: AdminSessions, extraOrigins
       const result = await completeAuthorization(deps, input);
       // The tab's origin is registered on the first authorization, or later when the start carried a
       // ticket from this org's own tab: a crafted link naming another extension's origin registers nothing.
-      if (state.opener_origin && (widgetOriginsOf(result.org).length === 0 || state.ticket_org_id === result.org.id)) registerWidgetOrigin(deps.db, result.org.id, state.opener_origin);
+      if (state.opener_origin && (widgetOriginsOf(result.org).length === 0 || state.ticket_org_id === result.org.id)) await registerWidgetOrigin(deps.db, result.org.id, state.opener_origin);
       const problems = result.setup.filter((step) => !step.ok);
       return show(c, {
         title: result.reauthorized ? 'Zoho CRM authorized again' : 'Zoho CRM connected',

@@ -17,18 +17,18 @@ export function unsubscribeRoutes(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     return c.html(html, status);
   };
 
-  app.get('/:token', (c) => {
-    const lead = leadOf(c.req.param('token'));
+  app.get('/:token', async (c) => {
+    const lead = await leadOf(c.req.param('token'));
     if (!lead) return show(c, 'Link not recognised', 'This unsubscribe link is not valid.', 404);
     const { html, csp } = page({ title: 'Unsubscribe', ok: true, paragraphs: [`Stop emails to ${lead.email ?? 'this address'}?`] });
     c.header('Content-Security-Policy', csp.replace("form-action 'none'", "form-action 'self'"));
     return c.html(html.replace('<p><button type="button" id="close">', `<form method="post"><button type="submit">Unsubscribe</button></form><p><button type="button" id="close">`));
   });
 
-  app.post('/:token', (c) => {
-    const lead = leadOf(c.req.param('token'));
+  app.post('/:token', async (c) => {
+    const lead = await leadOf(c.req.param('token'));
     if (!lead) return show(c, 'Link not recognised', 'This unsubscribe link is not valid.', 404);
-    engine.unsubscribe(lead);
+    await engine.unsubscribe(lead);
     return show(c, 'Unsubscribed', 'You will not receive further emails from us.');
   });
 

@@ -49,7 +49,7 @@ export function webhookRoutes(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     const parsed = callbackSchema.safeParse(raw);
     if (!parsed.success) throw appErrors.validation('The notification body is not a Zoho notification.', parsed.error.issues.map((issue) => issue.path.join('.')));
     const body = parsed.data;
-    const channel = findChannel(deps.db, body.channel_id);
+    const channel = await findChannel(deps.db, body.channel_id);
     const expected = channel ? deps.cipher.tryDecrypt(channel.token_sealed, `${channel.org_id}:channel_token`) : undefined;
     if (!channel || expected === undefined || !safeEqual(body.token ?? '', expected)) {
       c.get('logger').warn('notification refused', { channelId: body.channel_id });
@@ -73,7 +73,7 @@ export function webhookRoutes(deps: AppDeps, engine: Engine): Hono<AppEnv> {
   app.post('/inbound', inboundLimit, async (c) => {
     const expected = deps.config.inboundToken;
     if (!expected) throw new AppError(404, 'NOT_CONFIGURED', 'The inbound mail webhook is off: set INBOUND_WEBHOOK_TOKEN to turn it on.');
-    const given = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
+    const given = (c.req.header('authorization') ?? '').match(/^Bearer (.+)$/i)?.[1] ?? '';
     if (!safeEqual(given, expected)) throw appErrors.unauthorized('Send Authorization: Bearer <INBOUND_WEBHOOK_TOKEN>.');
     const raw = Buffer.from(await c.req.arrayBuffer());
     if (raw.length === 0 || !/^[\x21-\x39\x3b-\x7e]+:/m.test(raw.subarray(0, 4096).toString('latin1'))) {

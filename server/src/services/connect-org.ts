@@ -1,5 +1,6 @@
 import { findOrgByZohoId, type OrgRow, upsertAuthorizedOrg } from '../db/orgs.js';
 import { ensureRecommendedSequence } from '../db/sequences.js';
+import { transaction } from '../db/store.js';
 import type { AppDeps } from './deps.js';
 import { ZohoApiError, ZohoAuthorizationError, ZohoOAuthError } from '../zoho/errors.js';
 import type { ZohoOrgInfo, ZohoUser } from '../zoho/gateway.js';
@@ -108,12 +109,13 @@ export async function completeAuthorization(deps: AppDeps, input: CallbackInput)
   }
   const refreshToken = tokens.refreshToken;
   const now = deps.clock.now();
-  const previous = findOrgByZohoId(deps.db, zohoOrg.zgid);
+  const previous = await findOrgByZohoId(deps.db, zohoOrg.zgid);
   // A token sealed under a key we no longer hold cannot be revoked; it is simply replaced.
-  const previousRefresh = previous ? deps.vault.refreshTokenOf(previous.id) : undefined;
-  const org = deps.db.transaction(() => {
-    const row = upsertAuthorizedOrg(
-      deps.db,
+  const previousRefresh = previous ? await deps.vault.refreshTokenOf(previous.id) : undefined;
+  // The org, its tokens and its first sequence are stored together, or not at all.
+  const org = await transaction(deps.db, async (tx) => {
+    const row = await upsertAuthorizedOrg(
+      tx,
       {
         zohoOrgId: zohoOrg.zgid,
         name: zohoOrg.companyName || zohoOrg.zgid,
@@ -126,10 +128,10 @@ export async function completeAuthorization(deps: AppDeps, input: CallbackInput)
       },
       now,
     );
-    deps.vault.storeNewTokens(row.id, { refreshToken, accessToken: tokens.accessToken, expiresAt: now + tokens.expiresInMs });
-    ensureRecommendedSequence(deps.db, row.id, now);
+    await deps.vault.storeNewTokens(row.id, { refreshToken, accessToken: tokens.accessToken, expiresAt: now + tokens.expiresInMs }, tx);
+    await ensureRecommendedSequence(tx, row.id, now);
     return row;
-  })();
+  });
   deps.logger.info('zoho org authorized', { orgId: org.id, zohoOrgId: org.zoho_org_id, dc: accounts.dc, reauthorized: Boolean(previous) });
 
   // Zoho keeps at most 20 refresh tokens per user; do not leave the replaced one alive.
@@ -138,7 +140,7 @@ export async function completeAuthorization(deps: AppDeps, input: CallbackInput)
   }
   const setup = await setUpOrgInZoho(deps, org);
   // The polling fallback starts with the org, so no assignment waits on notifications alone.
-  deps.engine.startOrg(org.id);
+  await deps.engine.startOrg(org.id);
   return { org, reauthorized: Boolean(previous), setup };
 }
 
@@ -147,7 +149,7 @@ export async function completeAdminLogin(deps: AppDeps, input: CallbackInput): P
   const { accounts, tokens, user, org: zohoOrg } = await exchangeAndIdentify(deps, input);
   // The sign-in token has done its job; it is not kept.
   await deps.oauth.revoke(accounts.url, tokens.refreshToken ?? tokens.accessToken).catch(() => undefined);
-  const org = findOrgByZohoId(deps.db, zohoOrg.zgid);
+  const org = await findOrgByZohoId(deps.db, zohoOrg.zgid);
   if (!org || org.status === 'disconnected') {
     throw new ConnectError('This Zoho org is not connected', `Authorize ${zohoOrg.companyName || 'the org'} first, from the settings tab.`);
   }

@@ -54,8 +54,9 @@ function describe(assistant: Assistant): AssistantDetails {
   };
 }
 
-export function crmDetails(deps: AppDeps, org: OrgRow): AssistantDetails[] {
-  const assistants = listAssistants(deps.db, org.id);
+/** What CRM Details shows for each of the org's assistants (or that there is none yet). */
+export async function crmDetails(deps: AppDeps, org: OrgRow): Promise<AssistantDetails[]> {
+  const assistants = await listAssistants(deps.db, org.id);
   if (assistants.length === 0) {
     return [{ assistantId: null, name: null, email: null, zohoUserId: null, status: 'ASSISTANT_NOT_YET_CREATED', ...STATUS_HELP.ASSISTANT_NOT_YET_CREATED, ownedRecords: null, checkedAt: null }];
   }
@@ -70,10 +71,10 @@ export async function refreshCrmDetails(deps: AppDeps, org: OrgRow): Promise<Ass
   const connection = connectionOf(org);
   const users = await deps.gateway.listUsers(connection, 'ActiveUsers');
   const now = deps.clock.now();
-  for (const assistant of listAssistants(deps.db, org.id)) {
+  for (const assistant of await listAssistants(deps.db, org.id)) {
     const user = users.find((candidate) => candidate.email.toLowerCase() === assistant.mailbox_email.toLowerCase());
     if (!user) {
-      saveCrmCheck(deps.db, org.id, assistant.id, { zohoUserId: null, status: 'ASSISTANT_DOES_NOT_EXISTS_AS_USER_IN_CRM', ownedRecords: 0 }, now);
+      await saveCrmCheck(deps.db, org.id, assistant.id, { zohoUserId: null, status: 'ASSISTANT_DOES_NOT_EXISTS_AS_USER_IN_CRM', ownedRecords: 0 }, now);
       continue;
     }
     let owned = 0;
@@ -81,15 +82,16 @@ export async function refreshCrmDetails(deps: AppDeps, org: OrgRow): Promise<Ass
       const rows = await deps.gateway.coql(connection, `select id from ${module} where Owner = '${user.id}' limit 1`);
       owned += rows.length;
     }
-    saveCrmCheck(deps.db, org.id, assistant.id, { zohoUserId: user.id, status: owned > 0 ? 'ALL_WORKING_WELL' : 'ASSISTANT_EXISTS_AS_USER_IN_CRM', ownedRecords: owned }, now);
+    await saveCrmCheck(deps.db, org.id, assistant.id, { zohoUserId: user.id, status: owned > 0 ? 'ALL_WORKING_WELL' : 'ASSISTANT_EXISTS_AS_USER_IN_CRM', ownedRecords: owned }, now);
   }
   return crmDetails(deps, org);
 }
 
 /** Org health for the settings tab: authorization, data centre, token age, channel, last event. */
-export function orgHealth(deps: AppDeps, org: OrgRow) {
-  const tokens = loadSealedTokens(deps.db, org.id);
-  const channel = getChannelOfOrg(deps.db, org.id);
+export async function orgHealth(deps: AppDeps, org: OrgRow) {
+  const tokens = await loadSealedTokens(deps.db, org.id);
+  const channel = await getChannelOfOrg(deps.db, org.id);
+  const unconfirmed = await deps.engine.unconfirmedEmails(org.id);
   const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
   const now = deps.clock.now();
   return {
@@ -106,6 +108,6 @@ export function orgHealth(deps: AppDeps, org: OrgRow) {
     notificationChannel: channel ? { channelId: channel.channel_id, expiresAt: iso(channel.expires_at), expired: channel.expires_at <= now } : null,
     lastNotificationAt: iso(org.last_notification_at),
     /** Emails a crash left unconfirmed (handed to SMTP, not recorded as sent; never sent again): for a person to check. */
-    unconfirmedEmails: deps.engine.unconfirmedEmails(org.id).map((row) => ({ ...row, at: iso(row.at) })),
+    unconfirmedEmails: unconfirmed.map((row) => ({ ...row, at: iso(row.at) })),
   };
 }

@@ -1,5 +1,5 @@
 import type { SqliteTokenVault } from '../auth/token-vault.js';
-import type { Db } from '../db/open-db.js';
+import type { Db } from '../db/store.js';
 import type { Engine } from '../engine/engine.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
@@ -52,5 +52,5 @@ export interface AppDeps {
   cipher: TokenCipher;
   engine: Engine;
   /** Asks the IMAP IDLE watcher to pick up changed mailbox settings (absent when IDLE is off). */
-  mailboxesChanged?: () => void;
+  mailboxesChanged?: () => Promise<void>;
 }

@@ -29,10 +29,10 @@ export interface SetupStep {
   detail: string;
 }
 
-function fieldSpec(deps: AppDeps, org: OrgRow, role: FieldRole): NewField {
+async function fieldSpec(deps: AppDeps, org: OrgRow, role: FieldRole): Promise<NewField> {
   if (role === 'context') return { label: FIELD_LABELS.context, dataType: 'textarea', length: 2000 };
   if (role === 'status') return { label: FIELD_LABELS.status, dataType: 'picklist', picklistValues: ['-None-', ...LEAD_STATES] };
-  const names = listSequences(deps.db, org.id).map((sequence) => sequence.name);
+  const names = (await listSequences(deps.db, org.id)).map((sequence) => sequence.name);
   return { label: FIELD_LABELS.sequence, dataType: 'picklist', picklistValues: ['-None-', ...(names.length > 0 ? names : ['Recommended'])] };
 }
 
@@ -49,14 +49,16 @@ export async function ensureFields(deps: AppDeps, org: OrgRow): Promise<SetupSte
       (role) => !fields.some((field) => field.label.toLowerCase() === FIELD_LABELS[role].toLowerCase()),
     );
     if (missing.length > 0) {
-      await deps.gateway.createFields(connection, module, missing.map((role) => fieldSpec(deps, org, role)));
+      const specs: NewField[] = [];
+      for (const role of missing) specs.push(await fieldSpec(deps, org, role));
+      await deps.gateway.createFields(connection, module, specs);
       created.push(...missing.map((role) => `${module}.${FIELD_LABELS[role]}`));
       fields = await deps.gateway.listFields(connection, module);
     }
     for (const role of Object.keys(FIELD_LABELS) as FieldRole[]) {
       const field = fields.find((candidate) => candidate.label.toLowerCase() === FIELD_LABELS[role].toLowerCase());
       if (!field) throw new Error(`Zoho did not report the field "${FIELD_LABELS[role]}" on ${module} after creating it`);
-      saveOrgField(deps.db, { org_id: org.id, module, role, api_name: field.apiName, field_label: field.label, data_type: field.dataType });
+      await saveOrgField(deps.db, { org_id: org.id, module, role, api_name: field.apiName, field_label: field.label, data_type: field.dataType });
     }
   }
   return { step: 'fields', ok: true, detail: created.length > 0 ? `created ${created.join(', ')}` : 'all fields were already there' };
@@ -64,7 +66,7 @@ export async function ensureFields(deps: AppDeps, org: OrgRow): Promise<SetupSte
 
 /** Subscribes (or renews) the org's channel for record changes on Leads, Contacts and Deals. */
 export async function ensureChannel(deps: AppDeps, org: OrgRow): Promise<SetupStep> {
-  const existing = getChannelOfOrg(deps.db, org.id);
+  const existing = await getChannelOfOrg(deps.db, org.id);
   const channelId = existing?.channel_id ?? `${Date.now()}${String(randomInt(100000, 999999))}`.slice(0, 18);
   // A token sealed under a key we no longer hold is replaced by a new one.
   const token = (existing && deps.cipher.tryDecrypt(existing.token_sealed, `${org.id}:channel_token`)) || randomToken(24);
@@ -79,7 +81,7 @@ export async function ensureChannel(deps: AppDeps, org: OrgRow): Promise<SetupSt
     // Owner changes and Email_Opt_Out (Leads and Contacts have it) matter; our own status updates must not wake us up.
     editFields: Object.fromEntries(WORKED_MODULES.map((module) => [module, module === 'Deals' ? ['Owner'] : ['Owner', 'Email_Opt_Out']])),
   });
-  saveChannel(deps.db, {
+  await saveChannel(deps.db, {
     org_id: org.id,
     channel_id: channelId,
     token_sealed: deps.cipher.encrypt(token, `${org.id}:channel_token`),
@@ -94,15 +96,16 @@ const rotations = new KeyedLock();
 
 /**
  * A fresh widget key: the raw key goes to the org variable, only its hash stays here. One rotation
- * per org at a time, so Zoho and we always end on the same key: queued in this process, and a
- * lease in the database against the other processes.
+ * per org at a time, so Zoho and we always end on the same key: queued in this process (the
+ * lease's holder is the process, so its own rotations must take turns before it), and a lease in
+ * the database against the other processes.
  */
 export function rotateWidgetKey(deps: AppDeps, org: OrgRow): Promise<SetupStep> {
   return rotations.run(org.id, () => runExclusive(deps.db, `widget-key:${org.id}`, () => deps.clock.now(), async () => {
     const key = randomToken(32);
     await deps.gateway.setVariable(connectionOf(org), { apiName: deps.config.widgetKeyVariable, name: 'Widget Key', value: key });
     await deps.gateway.setVariable(connectionOf(org), { apiName: deps.config.backendUrlVariable, name: 'Backend URL', value: deps.config.publicUrl });
-    setWidgetKeyHash(deps.db, org.id, sha256(key), deps.clock.now());
+    await setWidgetKeyHash(deps.db, org.id, sha256(key), deps.clock.now());
     return { step: 'widget_key', ok: true, detail: `written to the org variables ${deps.config.widgetKeyVariable} and ${deps.config.backendUrlVariable}` };
   }));
 }
@@ -127,8 +130,8 @@ export async function setUpOrgInZoho(deps: AppDeps, org: OrgRow): Promise<SetupS
 
 /** Renews one org's channel when it expires within CHANNEL_RENEW_BEFORE_MS (the engine's hourly job). */
 export async function renewChannelIfExpiring(deps: AppDeps, orgId: string): Promise<boolean> {
-  const channel = getChannelOfOrg(deps.db, orgId);
-  const org = getOrg(deps.db, orgId);
+  const channel = await getChannelOfOrg(deps.db, orgId);
+  const org = await getOrg(deps.db, orgId);
   if (!channel || !org || org.status !== 'active' || channel.expires_at >= deps.clock.now() + CHANNEL_RENEW_BEFORE_MS) return false;
   await ensureChannel(deps, org);
   return true;
@@ -138,8 +141,8 @@ export async function renewChannelIfExpiring(deps: AppDeps, orgId: string): Prom
 export async function renewExpiringChannels(deps: AppDeps): Promise<{ renewed: number; failed: number }> {
   let renewed = 0;
   let failed = 0;
-  for (const channel of channelsExpiringBefore(deps.db, deps.clock.now() + CHANNEL_RENEW_BEFORE_MS)) {
-    const org = getOrg(deps.db, channel.org_id);
+  for (const channel of await channelsExpiringBefore(deps.db, deps.clock.now() + CHANNEL_RENEW_BEFORE_MS)) {
+    const org = await getOrg(deps.db, channel.org_id);
     if (!org) continue;
     try {
       await ensureChannel(deps, org);
@@ -152,6 +155,7 @@ export async function renewExpiringChannels(deps: AppDeps): Promise<{ renewed: n
   return { renewed, failed };
 }
 
-export function fieldsOf(deps: AppDeps, orgId: string) {
+/** The fields the org's setup recorded. */
+export async function fieldsOf(deps: AppDeps, orgId: string) {
   return listOrgFields(deps.db, orgId);
 }

@@ -5,14 +5,14 @@ import type { ZohoOAuthClient } from './oauth-client.js';
 
 /** Where tokens are kept; the manager knows nothing about how (see auth/token-vault.ts). */
 export interface TokenVault {
-  load(orgId: string): { accountsServer: string; refreshToken: string; accessToken: string | null; accessExpiresAt: number | null; active: boolean } | undefined;
+  load(orgId: string): Promise<{ accountsServer: string; refreshToken: string; accessToken: string | null; accessExpiresAt: number | null; active: boolean } | undefined>;
   /**
    * Saves an access token minted from `refreshToken`, unless the org was re-authorized or
    * disconnected meanwhile (then answers false and saves nothing).
    */
-  saveAccessToken(orgId: string, accessToken: string, expiresAt: number, refreshToken: string): boolean;
+  saveAccessToken(orgId: string, accessToken: string, expiresAt: number, refreshToken: string): Promise<boolean>;
   /** Zoho refused `refreshToken`: the org needs re-authorization, unless that token was already replaced. */
-  markAuthorizationLost(orgId: string, reason: string, refreshToken: string): boolean;
+  markAuthorizationLost(orgId: string, reason: string, refreshToken: string): Promise<boolean>;
 }
 
 export interface AccessTokenSource {
@@ -40,12 +40,15 @@ export class TokenManager implements AccessTokenSource {
   ) {}
 
   async accessToken(orgId: string): Promise<string> {
-    return this.usableToken(orgId) ?? this.refresh(orgId);
+    // A refresh already under way answers for everyone who asks meanwhile.
+    const pending = this.inFlight.get(orgId);
+    if (pending) return pending;
+    return (await this.usableToken(orgId)) ?? this.refresh(orgId);
   }
 
   /** The stored access token while it has more than the skew left and Zoho has not refused it. */
-  private usableToken(orgId: string): string | undefined {
-    const stored = this.vault.load(orgId);
+  private async usableToken(orgId: string): Promise<string | undefined> {
+    const stored = await this.vault.load(orgId);
     if (!stored || !stored.active) throw new ZohoAuthorizationError(`org ${orgId} is not authorized`);
     const usable =
       stored.accessToken !== null &&
@@ -56,8 +59,8 @@ export class TokenManager implements AccessTokenSource {
   }
 
   /** After a re-authorization raced our refresh: its token if still good, else one more refresh. */
-  private afterReauthorization(orgId: string): Promise<string> {
-    return Promise.resolve(this.usableToken(orgId) ?? this.doRefresh(orgId, 1));
+  private async afterReauthorization(orgId: string): Promise<string> {
+    return (await this.usableToken(orgId)) ?? this.doRefresh(orgId, 1);
   }
 
   invalidate(orgId: string, accessToken: string): void {
@@ -73,12 +76,12 @@ export class TokenManager implements AccessTokenSource {
   }
 
   private async doRefresh(orgId: string, attempt = 0): Promise<string> {
-    const stored = this.vault.load(orgId);
+    const stored = await this.vault.load(orgId);
     if (!stored || !stored.active) throw new ZohoAuthorizationError(`org ${orgId} is not authorized`);
     try {
       const tokens = await this.oauth.refresh(stored.accountsServer, stored.refreshToken);
       const expiresAt = this.clock.now() + tokens.expiresInMs;
-      if (!this.vault.saveAccessToken(orgId, tokens.accessToken, expiresAt, stored.refreshToken)) {
+      if (!(await this.vault.saveAccessToken(orgId, tokens.accessToken, expiresAt, stored.refreshToken))) {
         // The org was re-authorized while we refreshed: use its new tokens instead.
         if (attempt === 0) return this.afterReauthorization(orgId);
         throw new ZohoAuthorizationError(`org ${orgId} changed its authorization during a refresh`);
@@ -88,7 +91,7 @@ export class TokenManager implements AccessTokenSource {
       return tokens.accessToken;
     } catch (error) {
       if (error instanceof ZohoOAuthError && REFUSALS.has(error.code)) {
-        if (!this.vault.markAuthorizationLost(orgId, `Zoho refused the refresh token (${error.code})`, stored.refreshToken) && attempt === 0) {
+        if (!(await this.vault.markAuthorizationLost(orgId, `Zoho refused the refresh token (${error.code})`, stored.refreshToken)) && attempt === 0) {
           // The refused token had already been replaced by a re-authorization.
           return this.afterReauthorization(orgId);
         }
