@@ -5,7 +5,32 @@ import { defineConfig } from 'vitest/config';
  * The storage and engine suites run twice: on SQLite (with everything else) and on PostgreSQL, in
  * a private cluster that test/postgres-setup.ts starts (TEST_DIALECT tells test/helpers/store.ts).
  */
-export const POSTGRES_SUITES = ['test/server/store.test.ts', 'test/postgres/**/*.test.ts'];
+export const POSTGRES_SUITES = [
+  'test/server/store.test.ts',
+  'test/server/job-runner.test.ts',
+  'test/server/leases.test.ts',
+  'test/server/retention.test.ts',
+  'test/server/webhooks.test.ts',
+  'test/server/engine-behaviour.test.ts',
+  'test/server/engine-e2e.test.ts',
+  'test/server/engine-edges.test.ts',
+  'test/server/crm-details.test.ts',
+  'test/server/record-widget-api.test.ts',
+  'test/server/replies-e2e.test.ts',
+  'test/server/imap-replies.test.ts',
+  'test/server/inbound-auth.test.ts',
+  'test/server/mailbox-hosts.test.ts',
+  'test/server/connector.test.ts',
+  'test/server/api-security.test.ts',
+  'test/server/oauth-flow.test.ts',
+  'test/server/org-setup.test.ts',
+  'test/server/token-manager.test.ts',
+  'test/server/zoho-gateway.test.ts',
+  'test/server/app-basics.test.ts',
+  'test/server/rate-limits.test.ts',
+  'test/server/engine-crash.test.ts',
+  'test/postgres/**/*.test.ts',
+];
 
 const shared = {
   environment: 'node',

@@ -12,7 +12,7 @@ import { openDb } from '../src/db/open-db.js';
 const WORDS: Record<string, string> = {
   'jobs.status': "'queued' | 'running' | 'done' | 'failed'",
   'leads.status': "'active' | 'paused' | 'handed_back' | 'stopped'",
-  'outbox.kind': "'email' | 'note' | 'update'",
+  'outbox.kind': "'email' | 'note' | 'update' | 'create'",
   'outbox.status': "'pending' | 'sending' | 'done' | 'unconfirmed' | 'failed'",
   'inbound_messages.status': "'received' | 'processed' | 'unmatched' | 'ignored'",
 };

@@ -1,18 +1,10 @@
 /**
  * The engine's figures: webhook ingest against a bare Hono handler, assignment-to-lead latency
- * through the sandbox, the scheduler with 100,000 active leads, and Zoho credits per lead.
+ * through the sandbox, and Zoho credits per lead (the scheduler and fairness: test/bench/store.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { claimJob, completeJob, enqueueJob } from '../../server/src/db/jobs.js';
-import { openStore, transaction } from '../../server/src/db/store.js';
-import { JobRunner } from '../../server/src/engine/runner.js';
-import { systemClock } from '../../server/src/lib/clock.js';
-import { silentLogger } from '../../server/src/lib/logger.js';
 import { startTestBackend } from '../helpers/backend-harness.js';
 import { connectOrg } from '../helpers/connected-org.js';
 import { setUpAssistant } from '../helpers/engine-scenario.js';
@@ -123,69 +115,4 @@ try {
   await fresh.stop();
 }
 
-// 3. The scheduler with 100,000 active leads: selecting due work and running step jobs.
-const dir = mkdtempSync(join(tmpdir(), 'bench-scheduler-'));
-try {
-  const store = await openStore({ path: join(dir, 'scheduler.sqlite') });
-  const db = store.db;
-  const now = Date.UTC(2026, 10, 23, 10);
-  const insert = () =>
-    transaction(db, async (tx) => {
-      for (let index = 0; index < 100_000; index += 1) {
-        // 2,000 due now, the rest spread over the next 30 days.
-        const runAt = index < 2_000 ? now - 1 : now + 60_000 + (index % 43_200) * 60_000;
-        await enqueueJob(tx, { orgId: 'org', kind: 'step', key: `step:${index}:0`, payload: { leadId: String(index), step: 0 }, runAt }, now - 1);
-      }
-    });
-  let t0 = performance.now();
-  await insert();
-  console.log(`scheduler: 100,000 queued step jobs written in ${(performance.now() - t0).toFixed(0)} ms`);
-  const selects: number[] = [];
-  t0 = performance.now();
-  let claimed = 0;
-  for (;;) {
-    const s0 = performance.now();
-    const job = await claimJob(db, now, 300_000);
-    selects.push(performance.now() - s0);
-    if (!job) break;
-    await completeJob(db, job, now);
-    claimed += 1;
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  console.log(`scheduler: ${claimed} due of 100,000 claimed and completed at ${(claimed / seconds).toFixed(0)} jobs/s (synchronous=FULL); select-and-claim p50 ${percentile(selects, 50).toFixed(2)} ms, p99 ${percentile(selects, 99).toFixed(2)} ms`);
-  await store.close();
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
-
-// 4. Fairness: org A's bulk reassignment (10,000 due intakes, queued first) and one due step of org B.
-const fairDir = mkdtempSync(join(tmpdir(), 'bench-fairness-'));
-try {
-  const store = await openStore({ path: join(fairDir, 'fairness.sqlite') });
-  const db = store.db;
-  const now = Date.now();
-  await transaction(db, async (tx) => {
-    for (let index = 0; index < 10_000; index += 1) await enqueueJob(tx, { orgId: 'org-a', kind: 'intake', key: `intake:a:${index}`, payload: {}, runAt: now - 60_000 }, now - 60_000);
-    await enqueueJob(tx, { orgId: 'org-b', kind: 'step', key: 'step:b:0', payload: {}, runAt: now }, now);
-  });
-  let stepAfter = 0;
-  let stepPosition = 0;
-  let ran = 0;
-  const t0 = performance.now();
-  // Each job yields to the event loop a few times, as a Zoho call would.
-  const work = async () => {
-    ran += 1;
-    for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setImmediate(resolve));
-  };
-  const runner = new JobRunner(db, systemClock, { intake: work, step: async () => {
-    await work();
-    stepAfter = performance.now() - t0;
-    stepPosition = ran;
-  } }, silentLogger, { concurrency: 2 });
-  await runner.runUntilIdle();
-  const seconds = (performance.now() - t0) / 1000;
-  console.log(`fairness: org B's due step ran as job ${stepPosition} of ${ran}, ${stepAfter.toFixed(1)} ms after the start, while org A's 10,000 intakes were due first (goal: within 2 s); all ${ran} jobs at ${(ran / seconds).toFixed(0)} jobs/s with 2 lanes`);
-  await store.close();
-} finally {
-  rmSync(fairDir, { recursive: true, force: true });
-}
+// The scheduler and fairness, on SQLite and PostgreSQL: test/bench/store.ts.

@@ -21,6 +21,8 @@ export interface TestBackend {
   url: string;
   deps: AppDeps;
   dbPath: string;
+  /** DATABASE_PATH or DATABASE_URL: what another process needs to open the same database. */
+  databaseEnv: Record<string, string>;
   logLines: string[];
   client: { client_id: string; client_secret: string };
   stop(): Promise<void>;
@@ -36,11 +38,13 @@ export async function startTestBackend(options: { sandbox?: TestSandbox; env?: R
   const dbPath = options.dbPath ?? join(dataDir, 'app.sqlite');
   const smtp = await startSmtpSink();
   const client = (await sandbox.admin<{ client_id: string; client_secret: string }>('POST', '/sandbox/clients', { name: 'Sales Assistant (tests)' })).body;
+  const databaseEnv: Record<string, string> =
+    options.env?.DATABASE_URL ? { DATABASE_URL: options.env.DATABASE_URL } : testDialect() === 'postgres' ? { DATABASE_URL: await freshPostgresDatabase() } : { DATABASE_PATH: dbPath };
   const env = loadAppEnv({
     PORT: '0',
     DATA_DIR: dataDir,
     DATABASE_PATH: dbPath,
-    ...(testDialect() === 'postgres' && !options.env?.DATABASE_URL ? { DATABASE_URL: await freshPostgresDatabase() } : {}),
+    ...databaseEnv,
     ZOHO_CLIENT_ID: client.client_id,
     ZOHO_CLIENT_SECRET: client.client_secret,
     ZOHO_ACCOUNTS_URL: sandbox.url,
@@ -73,6 +77,7 @@ export async function startTestBackend(options: { sandbox?: TestSandbox; env?: R
     url,
     deps,
     dbPath,
+    databaseEnv,
     logLines,
     client,
     async stop() {

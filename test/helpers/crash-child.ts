@@ -1,6 +1,7 @@
 /**
  * A backend process that kills itself (SIGKILL, no cleanup) at a chosen point of the engine's work,
- * to prove what a restart does. Started by test/server/engine-crash.test.ts.
+ * to prove what a restart does. Started by test/server/engine-crash.test.ts and
+ * test/server/referrals.test.ts.
  */
 import { buildDeps } from '../../server/src/compose.js';
 import { loadAppEnv } from '../../server/src/env.js';
@@ -39,6 +40,15 @@ if (point === 'after-notes') {
   gateway.createNotes = async (...args) => {
     await createNotes(...args);
     // Zoho has the notes; we die before recording that it does.
+    return die();
+  };
+}
+if (point === 'after-create') {
+  const gateway = engine.gateway;
+  const createRecords = gateway.createRecords.bind(gateway);
+  gateway.createRecords = async (...args) => {
+    await createRecords(...args);
+    // Zoho has created the record (a referred person); we die before recording that it did.
     return die();
   };
 }

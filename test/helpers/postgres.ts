@@ -18,7 +18,24 @@ const INSTALL = 'sudo apt-get update && sudo apt-get install -y postgresql';
 export interface PostgresServer {
   /** postgres://… of a database the tests may use as they like. */
   url: string;
+  /** Creates a database named `name` (letters, digits, _) and answers its postgres://… URL. */
+  database(name: string): Promise<string>;
   stop(): Promise<void>;
+}
+
+export async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a database name: ${name}`);
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 /** The PostgreSQL server binaries (Debian keeps them in /usr/lib/postgresql/<version>/bin). */
@@ -36,9 +53,10 @@ async function idOf(args: string[]): Promise<number> {
   return Number(stdout.trim());
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+/** `durable` keeps fsync on (the benchmarks); the tests run without it. */
+export async function startPostgres(options: { durable?: boolean } = {}): Promise<PostgresServer> {
   const given = process.env.TEST_DATABASE_URL;
-  if (given) return { url: given, stop: async () => undefined };
+  if (given) return { url: given, database: (name) => createDatabase(given, name), stop: async () => undefined };
   const bin = postgresBinaries();
   if (!bin) throw new Error(`The PostgreSQL tests need the PostgreSQL server binaries (initdb, pg_ctl) under /usr/lib/postgresql. Install them with: ${INSTALL}`);
   const asRoot = userInfo().uid === 0;
@@ -56,10 +74,13 @@ export async function startPostgres(): Promise<PostgresServer> {
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const port = await freePort();
       try {
-        // Durability off: a test cluster that dies is thrown away anyway.
-        await run('pg_ctl', ['-D', data, '-l', join(root, 'server.log'), '-w', '-t', '30', '-o', `-p ${port} -k ${sockets} -c listen_addresses=${HOST} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`, 'start']);
+        // Durability off for tests: a test cluster that dies is thrown away anyway.
+        const durability = options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+        await run('pg_ctl', ['-D', data, '-l', join(root, 'server.log'), '-w', '-t', '30', '-o', `-p ${port} -k ${sockets} -c listen_addresses=${HOST} -c max_connections=200${durability}`, 'start']);
+        const url = `postgres://postgres@${HOST}:${port}/postgres`;
         return {
-          url: `postgres://postgres@${HOST}:${port}/postgres`,
+          url,
+          database: (name) => createDatabase(url, name),
           stop: async () => {
             await run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
             rmSync(root, { recursive: true, force: true });

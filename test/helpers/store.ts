@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { inject } from 'vitest';
 import type { DialectName } from '../../server/src/db/dialect.js';
 import { type Db, type Store, type StoreOptions, openStore } from '../../server/src/db/store.js';
+import { createDatabase } from './postgres.js';
 
 /**
  * The database the storage and engine suites run on: SQLite in memory, or — in the PostgreSQL
@@ -27,17 +27,7 @@ export async function sharedStoreOptions(sqlitePath: string): Promise<StoreOptio
 export async function freshPostgresDatabase(): Promise<string> {
   const admin = inject('postgresUrl');
   if (!admin) throw new Error('TEST_DIALECT=postgres needs the PostgreSQL global setup (test/postgres-setup.ts)');
-  const name = `test_${randomBytes(6).toString('hex')}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
+  return createDatabase(admin, `test_${randomBytes(6).toString('hex')}`);
 }
 
 /** A statement with `?` placeholders, bound to `params` (tests read and arrange rows with SQL). */

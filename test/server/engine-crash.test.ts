@@ -23,7 +23,7 @@ function crashAt(point: string): Promise<{ signal: NodeJS.Signals | null; code: 
     PATH: process.env.PATH ?? '',
     CRASH_AT: point,
     CLOCK_AT: String(backend.sandbox.clock.now()),
-    DATABASE_PATH: backend.dbPath,
+    ...backend.databaseEnv,
     DATA_DIR: backend.dbPath.replace(/\/app\.sqlite$/, ''),
     ZOHO_CLIENT_ID: backend.client.client_id,
     ZOHO_CLIENT_SECRET: backend.client.client_secret,

@@ -43,6 +43,11 @@ export async function getOutbox(db: Db, orgId: string, id: number): Promise<Outb
   return db.selectFrom('outbox').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
 }
 
+/** The org's row with this idempotency key, if it was ever queued. */
+export async function outboxByKey(db: Db, orgId: string, key: string): Promise<OutboxRow | undefined> {
+  return db.selectFrom('outbox').selectAll().where('org_id', '=', orgId).where('idempotency_key', '=', key).executeTakeFirst();
+}
+
 const FINAL: readonly OutboxStatus[] = ['done', 'unconfirmed', 'failed'];
 
 /** Moves a row from one status to another; false when someone else moved it first. */

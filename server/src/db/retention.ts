@@ -17,13 +17,13 @@ export async function deleteDoneJobsBefore(db: Db, orgId: string, before: number
   return Number(result.numDeletedRows);
 }
 
-/** Empties the payload of the org's notes and record updates delivered before `before` (the row stays). */
+/** Empties the payload of the org's notes, record updates and record creates delivered before `before` (the row stays). */
 export async function emptyDeliveredPayloads(db: Db, orgId: string, before: number): Promise<number> {
   const result = await db
     .updateTable('outbox')
     .set({ payload: '{}' })
     .where('org_id', '=', orgId)
-    .where('kind', 'in', ['note', 'update'])
+    .where('kind', 'in', ['note', 'update', 'create'])
     .where('status', '=', 'done')
     .where('done_at', '<', before)
     .where('payload', '<>', '{}')

@@ -199,7 +199,7 @@ export interface OutboxTable {
   id: Generated<number>;
   org_id: string;
   lead_id: string;
-  kind: 'email' | 'note' | 'update';
+  kind: 'email' | 'note' | 'update' | 'create';
   idempotency_key: string;
   payload: string;
   status: 'pending' | 'sending' | 'done' | 'unconfirmed' | 'failed';

@@ -11,8 +11,21 @@ import { jobOf } from './job-kinds.js';
  * by the org's flush job, so many leads share one Zoho call.
  */
 export async function queueNote(deps: EngineDeps, lead: Lead, key: string, title: string, content: string, now: number): Promise<void> {
-  await addToOutbox(deps.db, { orgId: lead.org_id, leadId: lead.id, kind: 'note', key: `note:${key}`, payload: { module: lead.zoho_module, recordId: lead.zoho_record_id, title, content } }, now);
-  await requestFlush(deps, lead.org_id, now);
+  await queueNoteOn(deps, { orgId: lead.org_id, leadId: lead.id, module: lead.zoho_module, recordId: lead.zoho_record_id }, key, title, content, now);
+}
+
+/** Where a note goes: a record of the lead's org (the lead's own, or one the assistant created for it), on the lead's behalf. */
+export interface NoteTarget {
+  orgId: string;
+  leadId: string;
+  module: string;
+  recordId: string;
+}
+
+/** Queues a note on any record (queueNote is the lead's own); it goes out with the org's next flush. */
+export async function queueNoteOn(deps: EngineDeps, target: NoteTarget, key: string, title: string, content: string, now: number): Promise<void> {
+  await addToOutbox(deps.db, { orgId: target.orgId, leadId: target.leadId, kind: 'note', key: `note:${key}`, payload: { module: target.module, recordId: target.recordId, title, content } }, now);
+  await requestFlush(deps, target.orgId, now);
 }
 
 /** Queues a record update (the status field, the owner); updates are idempotent, so retries are safe. */

@@ -1,28 +1,21 @@
 import { GroupCommit } from '../db/group-commit.js';
 import { listActiveOrgs } from '../db/orgs.js';
 import type { EngineDeps } from './context.js';
-import { RENEW_INTERVAL_MS, SWEEP_INTERVAL_MS } from './context.js';
-import { flushOrg } from './flush.js';
-import { handBack } from './handback.js';
-import { intakeRecord, queueIntake } from './intake.js';
+import { RENEW_INTERVAL_MS } from './context.js';
+import { queueIntake } from './intake.js';
 import { type JobRow, enqueueJob, requestJob, scheduleJob } from '../db/jobs.js';
 import { listMailboxAssistants, setSendingPaused } from '../db/assistants.js';
 import { deleteMailboxCursor, type MailboxStatus, mailboxStatus } from '../db/mailbox-cursors.js';
 import { setReferralStatus } from '../db/referrals.js';
-import { MAILBOX_POLL_MS, pollMailbox } from './mailbox.js';
-import { createReferral } from './referrals.js';
-import { resumeAfterPause } from './reply-actions.js';
-import { handleReply } from './reply-job.js';
-import { connectorEnabled, getConnectorSettings, takeSyncWanted } from '../connector/settings.js';
-import { SYNC_DEBOUNCE_MS, type SyncResult, abandonRuns, isTransient, runSync } from '../connector/sync.js';
-import { runStep, sendEmail } from './nurture.js';
-import { type JobHandler, JobRunner, type RunnerOptions } from './runner.js';
-import { type JobKind, handle, jobOf, payloadOf } from './job-kinds.js';
+import { connectorEnabled } from '../connector/settings.js';
+import { type SyncResult, abandonRuns, runSync } from '../connector/sync.js';
+import { JobRunner, type RunnerOptions } from './runner.js';
+import { jobOf, payloadOf } from './job-kinds.js';
+import { jobHandlers } from './jobs/handlers.js';
 import { queueHandback } from './effects.js';
 import { type Lead, type LeadEvent, type LeadStatus, findLeadByRecord, getLead, listLeadEvents, listLeads } from '../db/leads.js';
 import { type OutboxRow, type UnconfirmedEmail, getOutbox, outboxOfLead, unconfirmedEmails } from '../db/outbox.js';
-import { scheduleSweep, sweepOrg } from './sweep.js';
-import { pruneOrg } from './retention.js';
+import { scheduleSweep } from './sweep.js';
 import type { ReplyIntent } from '../domain/reply-intents.js';
 import { type CorrectionResult, correctReply } from './corrections.js';
 import { type LeadCommand, commandLead, leadOfUnsubscribeToken, unsubscribeLead } from './lead-commands.js';
@@ -47,49 +40,7 @@ export class Engine {
     this.runner = new JobRunner(
       deps.db,
       deps.clock,
-      {
-        intake: handle('intake', ({ orgId, module, recordId, reason }) => intakeRecord(deps, orgId, module, recordId, reason ?? 'changed')),
-        step: handle('step', ({ orgId, leadId, step, force }) => runStep(deps, orgId, leadId, step, force === true)),
-        send: handle('send', ({ orgId, outboxId }) => sendEmail(deps, orgId, outboxId)),
-        flush: handle('flush', ({ orgId }) => flushOrg(deps, orgId)),
-        handback: handle('handback', ({ orgId, leadId, reason, state }) => handBack(deps, orgId, leadId, reason, state)),
-        sweep: handle('sweep', async ({ orgId }) => {
-          await sweepOrg(deps, orgId);
-          return { runAgainAt: deps.clock.now() + SWEEP_INTERVAL_MS };
-        }),
-        reply: handle('reply', ({ orgId, inboundId }) => handleReply(deps, orgId, inboundId, deps.refiner)),
-        resume: handle('resume', ({ orgId, leadId }) => resumeAfterPause(deps, orgId, leadId)),
-        referral: handle('referral', ({ orgId, referralId }) => createReferral(deps, orgId, referralId)),
-        mailbox: handle('mailbox', async ({ orgId, assistantId }) => {
-          // A mailbox keeps being read whatever happens; a failure is recorded and shown, not retried to death.
-          if (!(await pollMailbox(deps, orgId, assistantId))) return undefined;
-          return { runAgainAt: deps.clock.now() + MAILBOX_POLL_MS };
-        }),
-        sync: handle('sync', async ({ orgId }) => {
-          const settings = await getConnectorSettings(deps.db, orgId);
-          if (!settings.enabled) {
-            await abandonRuns(deps, orgId, 'the connector was switched off');
-            return undefined;
-          }
-          await takeSyncWanted(deps.db, orgId);
-          try {
-            await runSync(deps, orgId, { dryRun: false, trigger: 'scheduled or on change' });
-          } catch (error) {
-            // Zoho busy or away: the runner comes back and the run resumes. Anything else is logged on
-            // the run (failed) and waits for the next schedule rather than retrying in a loop.
-            if (isTransient(error)) throw error;
-            deps.logger.warn('connector sync failed', { orgId, error: error instanceof Error ? error.message : String(error) });
-          }
-          // Changes that arrived during the run make the next one come soon; otherwise the schedule.
-          const next = (await takeSyncWanted(deps.db, orgId)) ? SYNC_DEBOUNCE_MS : settings.schedule_minutes * 60_000;
-          return { runAgainAt: deps.clock.now() + next };
-        }),
-        renew: handle('renew', async ({ orgId }) => {
-          await pruneOrg(deps, orgId);
-          await deps.renewChannel(orgId);
-          return { runAgainAt: deps.clock.now() + RENEW_INTERVAL_MS };
-        }),
-      } satisfies Record<JobKind, JobHandler>,
+      jobHandlers(deps),
       deps.logger,
       { ...options, onFinalFailure: (job, error) => this.gaveUp(job, error) },
     );

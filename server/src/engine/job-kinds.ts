@@ -1,78 +1,79 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { NewJob } from '../db/jobs.js';
 import { type JobHandler, PermanentJobError } from './runner.js';
+import { flushJob } from './jobs/flush.js';
+import { handbackJob } from './jobs/handback.js';
+import { intakeJob } from './jobs/intake.js';
+import { mailboxJob } from './jobs/mailbox.js';
+import { referralJob } from './jobs/referral.js';
+import { renewJob } from './jobs/renew.js';
+import { replyJob } from './jobs/reply.js';
+import { resumeJob } from './jobs/resume.js';
+import { sendJob } from './jobs/send.js';
+import { stepJob } from './jobs/step.js';
+import { sweepJob } from './jobs/sweep.js';
+import { syncJob } from './jobs/sync.js';
+
+export { intakeKeyPrefix } from './jobs/intake.js';
 
 /**
- * Every job kind, defined once: what it carries (a zod schema), its key (queueing the same work
- * twice is a no-op) and its retry policy. The runner's handlers read payloads through the schemas
- * (a payload that does not parse fails the job for good, with the reason), so no handler casts;
- * every queueing site builds its job with jobOf(), so no key is written by hand.
+ * Every job kind, defined once, each in its file under jobs/: what it carries (a zod schema), its
+ * key (queueing the same work twice is a no-op) and its retry policy; jobs/handlers.ts gives each
+ * its work. The runner's handlers read payloads through the schemas (a payload that does not
+ * parse fails the job for good, with the reason), so no handler casts; every queueing site builds
+ * its job with jobOf(), so no key is written by hand.
  */
-const org = { orgId: z.string().min(1) };
+const KINDS = {
+  intake: intakeJob,
+  step: stepJob,
+  send: sendJob,
+  flush: flushJob,
+  handback: handbackJob,
+  sweep: sweepJob,
+  reply: replyJob,
+  resume: resumeJob,
+  referral: referralJob,
+  mailbox: mailboxJob,
+  sync: syncJob,
+  renew: renewJob,
+};
 
-export const JOB_PAYLOADS = {
-  intake: z.object({ ...org, module: z.string().min(1), recordId: z.string().min(1), reason: z.enum(['changed', 'assigned']).optional() }),
-  step: z.object({ ...org, leadId: z.string().min(1), step: z.number().int().min(0), force: z.boolean().optional() }),
-  send: z.object({ ...org, outboxId: z.number().int().positive() }),
-  flush: z.object(org),
-  handback: z.object({ ...org, leadId: z.string().min(1), reason: z.string(), state: z.string().min(1) }),
-  sweep: z.object(org),
-  reply: z.object({ ...org, inboundId: z.number().int().positive() }),
-  resume: z.object({ ...org, leadId: z.string().min(1), inboundId: z.number().int().positive().optional() }),
-  referral: z.object({ ...org, referralId: z.number().int().positive() }),
-  mailbox: z.object({ ...org, assistantId: z.string().min(1) }),
-  sync: z.object(org),
-  renew: z.object(org),
-} as const;
+export type JobKind = keyof typeof KINDS;
+export type JobPayload<K extends JobKind> = z.output<(typeof KINDS)[K]['payload']>;
 
-export type JobKind = keyof typeof JOB_PAYLOADS;
-export type JobPayload<K extends JobKind> = z.infer<(typeof JOB_PAYLOADS)[K]>;
+/** Every kind's name. */
+export const JOB_KINDS = Object.values(KINDS).map((spec) => spec.kind);
 
-interface KindRules<K extends JobKind> {
-  /** The job's key; `variant` tells apart work that may be queued more than once (an intake per notification, "send now"). */
+/** A kind as jobOf, handle and payloadOf read it: each listed under its own name, its key reading its own payload. */
+interface Kind<K extends JobKind> {
+  kind: K;
+  payload: z.ZodType<JobPayload<K>>;
   key: (payload: JobPayload<K>, variant?: string) => string;
-  /** Attempts before the job fails for good (waits — 429, business hours, recurring runs — spend none). Default 12. */
   maxAttempts?: number;
 }
 
-/** Queued intakes of one record share this prefix: one waiting intake reads the record's current state, so one is enough. */
-export const intakeKeyPrefix = (payload: Pick<JobPayload<'intake'>, 'orgId' | 'module' | 'recordId'>) => `intake:${payload.orgId}:${payload.module}:${payload.recordId}:`;
+const JOBS: { [K in JobKind]: Kind<K> } = KINDS;
 
-const RULES: { [K in JobKind]: KindRules<K> } = {
-  intake: { key: (payload, stamp) => `${intakeKeyPrefix(payload)}${stamp ?? ''}` },
-  step: { key: (payload, variant) => `step:${payload.leadId}:${payload.step}${variant ? `:${variant}` : ''}` },
-  send: { key: (payload) => `send:${payload.outboxId}` },
-  flush: { key: (payload) => `flush:${payload.orgId}`, maxAttempts: 1_000_000 },
-  handback: { key: (payload) => `handback:${payload.leadId}`, maxAttempts: 1_000 },
-  sweep: { key: (payload) => `sweep:${payload.orgId}` },
-  reply: { key: (payload) => `reply:${payload.inboundId}` },
-  resume: { key: (payload) => `resume:${payload.leadId}` },
-  referral: { key: (payload) => `referral:${payload.referralId}`, maxAttempts: 50 },
-  mailbox: { key: (payload) => `mailbox:${payload.assistantId}`, maxAttempts: 1_000_000 },
-  sync: { key: (payload) => `sync:${payload.orgId}`, maxAttempts: 1_000_000 },
-  renew: { key: (payload) => `renew:${payload.orgId}` },
-};
-
-/** The job row for `kind` with `payload`, due at `runAt`: its key and retry policy from the kind's rules. */
+/** The job row for `kind` with `payload`, due at `runAt`: its key and retry policy from the kind's definition. */
 export function jobOf<K extends JobKind>(kind: K, payload: JobPayload<K>, runAt: number, variant?: string): NewJob {
-  const rules = RULES[kind];
-  return { orgId: payload.orgId, kind, key: rules.key(payload, variant), payload, runAt, ...(rules.maxAttempts ? { maxAttempts: rules.maxAttempts } : {}) };
+  const spec = JOBS[kind];
+  return { orgId: payload.orgId, kind, key: spec.key(payload, variant), payload, runAt, ...(spec.maxAttempts ? { maxAttempts: spec.maxAttempts } : {}) };
 }
 
 /** A handler for `kind` that runs `work` with the parsed payload. */
 export function handle<K extends JobKind>(kind: K, work: (payload: JobPayload<K>) => Promise<void | { runAgainAt: number } | undefined> | void): JobHandler {
   return async (_job, raw) => {
-    const parsed = JOB_PAYLOADS[kind].safeParse(raw);
+    const parsed = JOBS[kind].payload.safeParse(raw);
     if (!parsed.success) throw new PermanentJobError(`bad ${kind} payload: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(payload)'} ${issue.message}`).join('; ')}`);
-    return (await work(parsed.data as JobPayload<K>)) ?? undefined;
+    return (await work(parsed.data)) ?? undefined;
   };
 }
 
 /** A payload as its kind's schema reads it, or undefined when it does not parse. */
 export function payloadOf<K extends JobKind>(kind: K, raw: string): JobPayload<K> | undefined {
   try {
-    const parsed = JOB_PAYLOADS[kind].safeParse(JSON.parse(raw));
-    return parsed.success ? (parsed.data as JobPayload<K>) : undefined;
+    const parsed = JOBS[kind].payload.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
