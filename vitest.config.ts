@@ -17,6 +17,7 @@ export const POSTGRES_SUITES = [
   'test/server/crm-details.test.ts',
   'test/server/record-widget-api.test.ts',
   'test/server/replies-e2e.test.ts',
+  'test/server/referrals.test.ts',
   'test/server/imap-replies.test.ts',
   'test/server/inbound-auth.test.ts',
   'test/server/mailbox-hosts.test.ts',

@@ -278,6 +278,8 @@ describe('three backend processes on PostgreSQL, killed and restarted', () => {
     expect(Math.max(...emailsTo.values())).toBeLessThanOrEqual(2);
     expect(RECORDS * 2 - smtp.messages.length).toBeLessThanOrEqual(unconfirmed);
     expect(duplicateNotes).toBe(0);
+    // No record was assigned again by a person, so none was refused as "already worked".
+    expect(titlesSeen.get('Already worked by the assistant') ?? 0).toBe(0);
     // Recurring work (sweeps, channel renewals) stays queued; nothing failed or was left running.
     expect(unfinished.filter((row) => row.status !== 'queued')).toEqual([]);
   }, 600_000);

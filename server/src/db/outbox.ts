@@ -105,3 +105,23 @@ export async function unconfirmedEmails(db: Db, orgId: string): Promise<Unconfir
     return { leadId: row.lead_id, name: [row.first_name, row.last_name].filter(Boolean).join(' ') || email.to, to: email.to, subject: email.subject, module: row.zoho_module, recordId: row.zoho_record_id, at: row.done_at };
   });
 }
+
+/**
+ * Whether an owner change we queued for the lead's record has not reached Zoho yet: until it
+ * has, the record still shows the assistant as its owner because of us, not because someone
+ * assigned it again.
+ */
+export async function hasUnsentOwnerChange(db: Db, orgId: string, leadId: string): Promise<boolean> {
+  const rows = await db
+    .selectFrom('outbox')
+    .select('payload')
+    .where('org_id', '=', orgId)
+    .where('lead_id', '=', leadId)
+    .where('kind', '=', 'update')
+    .where('status', 'in', ['pending', 'sending'])
+    .execute();
+  return rows.some((row) => {
+    const values: unknown = (JSON.parse(row.payload) as { values?: unknown }).values;
+    return typeof values === 'object' && values !== null && 'Owner' in values;
+  });
+}

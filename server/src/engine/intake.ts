@@ -3,6 +3,7 @@ import { enqueueJob, hasQueuedJob } from '../db/jobs.js';
 import { type Lead, addLeadEvent, createLeadOnce, findLeadByRecord, updateLead } from '../db/leads.js';
 import { listOrgFields } from '../db/org-setup.js';
 import { getOrg, type OrgRow } from '../db/orgs.js';
+import { hasUnsentOwnerChange } from '../db/outbox.js';
 import { findSequenceByName, getSequence, listSequences } from '../db/sequences.js';
 import { transaction } from '../db/store.js';
 import { findSuppression, stateForSuppression, suppress } from '../db/suppressions.js';
@@ -117,6 +118,9 @@ export async function intakeRecord(deps: EngineDeps, orgId: string, module: stri
       if (record.Email_Opt_Out === true) await optedOutInZoho(deps, lead, now);
       return;
     }
+    // Our own handback's owner change may not have gone out yet (the record is still the
+    // assistant's because of us): that is not a new assignment.
+    if (await hasUnsentOwnerChange(deps.db, lead.org_id, lead.id)) return;
     await guardReassignment(deps, lead, String(record.Modified_Time ?? now), now);
     return;
   }
