@@ -8,7 +8,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -30,7 +30,18 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** The share of the machine's CPU time that was busy (every process: the load, the backends, PostgreSQL). */
+function cpuBusy(): () => number {
+  const sum = () => cpus().reduce((acc, cpu) => ({ idle: acc.idle + cpu.times.idle, total: acc.total + Object.values(cpu.times).reduce((a, b) => a + b, 0) }), { idle: 0, total: 0 });
+  const before = sum();
+  return () => {
+    const after = sum();
+    return 1 - (after.idle - before.idle) / Math.max(1, after.total - before.total);
+  };
+}
+
 async function load(label: string, total: number, concurrency: number, request: (index: number) => Promise<Response>) {
+  const busy = cpuBusy();
   const latencies: number[] = [];
   let next = 0;
   let failures = 0;
@@ -49,7 +60,7 @@ async function load(label: string, total: number, concurrency: number, request: 
   );
   const seconds = (performance.now() - started) / 1000;
   const result = { rate: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures };
-  console.log(`  ${label.padEnd(38)} ${result.rate.toFixed(0).padStart(6)} req/s   p50 ${result.p50.toFixed(1)} ms   p99 ${result.p99.toFixed(1)} ms   failures ${failures}`);
+  console.log(`  ${label.padEnd(38)} ${result.rate.toFixed(0).padStart(6)} req/s   p50 ${result.p50.toFixed(1)} ms   p99 ${result.p99.toFixed(1)} ms   failures ${failures}   CPU busy ${(busy() * 100).toFixed(0)}% of ${availableParallelism()} cores`);
   return result;
 }
 
@@ -219,7 +230,7 @@ try {
   await pgStore.close();
   const byProcesses: Record<number, number> = {};
   for (const processes of [1, 2, 4]) byProcesses[processes] = (await ingest('PostgreSQL', processes, pgOptions, pgChannel, processes * 100_000)).rate;
-  console.log(`  PostgreSQL / bare: 1 process ${(byProcesses[1]! / baseline.rate).toFixed(2)}; 2 processes / 1: ${(byProcesses[2]! / byProcesses[1]!).toFixed(2)}×; 4 processes / 1: ${(byProcesses[4]! / byProcesses[1]!).toFixed(2)}× (goal 2×; this machine has ${(await import('node:os')).availableParallelism()} cores for the load, the processes and PostgreSQL)`);
+  console.log(`  PostgreSQL / bare: 1 process ${(byProcesses[1]! / baseline.rate).toFixed(2)}; 2 processes / 1: ${(byProcesses[2]! / byProcesses[1]!).toFixed(2)}×; 4 processes / 1: ${(byProcesses[4]! / byProcesses[1]!).toFixed(2)}× (goal 2×; the load, the processes and PostgreSQL share this machine's ${availableParallelism()} cores)`);
 } finally {
   bareServer.close();
   await postgres.stop();

@@ -1,4 +1,4 @@
-import { type Db, transaction } from './store.js';
+import { type Db, dialectOf, transaction } from './store.js';
 
 interface Pending<T> {
   work: (tx: Db) => Promise<T>;
@@ -15,6 +15,10 @@ interface Pending<T> {
  * the batch runs again alone, in its own transaction: the one that fails fails alone, the others
  * are stored. (No savepoints: each write is simply repeated, so a write must have no effect
  * outside the database before it is committed.)
+ *
+ * On PostgreSQL each write is its own transaction on its own pooled connection, at the same time
+ * as the others: the server already groups concurrent commits into one WAL flush, and one shared
+ * transaction would run the writes one after another on one connection.
  */
 export class GroupCommit {
   private queue: Pending<unknown>[] = [];
@@ -23,6 +27,7 @@ export class GroupCommit {
   constructor(private readonly db: Db) {}
 
   run<T>(work: (tx: Db) => Promise<T>): Promise<T> {
+    if (dialectOf(this.db) === 'postgres') return transaction(this.db, work);
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (!this.scheduled) {

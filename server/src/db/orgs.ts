@@ -110,8 +110,16 @@ export async function setOrgStatus(db: Db, id: string, status: OrgStatus, reason
   await db.updateTable('orgs').set({ status, status_reason: reason, updated_at: now }).where('id', '=', id).execute();
 }
 
+/** How often the org row records that notifications arrive (every webhook writing it would make them queue for its lock). */
+const NOTIFICATION_MARK_MS = 60_000;
+
 export async function recordNotification(db: Db, id: string, now: number): Promise<void> {
-  await db.updateTable('orgs').set({ last_notification_at: now }).where('id', '=', id).execute();
+  await db
+    .updateTable('orgs')
+    .set({ last_notification_at: now })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('last_notification_at', 'is', null), eb('last_notification_at', '<', now - NOTIFICATION_MARK_MS)]))
+    .execute();
 }
 
 /** How the gateway reaches the org's Zoho (its API domain and accounts server). */
