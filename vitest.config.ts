@@ -31,6 +31,8 @@ export const POSTGRES_SUITES = [
   'test/server/rate-limits.test.ts',
   'test/server/engine-crash.test.ts',
   'test/postgres/**/*.test.ts',
+  // The in-process tier (test/helpers/in-process.ts): routes and engine without sockets, sandbox or SDK workers.
+  'test/inprocess/**/*.test.ts',
 ];
 
 const shared = {

@@ -9,34 +9,7 @@ import { startTestBackend } from '../helpers/backend-harness.js';
 import { connectOrg } from '../helpers/connected-org.js';
 import { setUpAssistant } from '../helpers/engine-scenario.js';
 import { row, run } from '../helpers/store.js';
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function load(label: string, total: number, concurrency: number, request: (index: number) => Promise<Response>) {
-  const latencies: number[] = [];
-  let next = 0;
-  let failures = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const index = next++;
-        const t0 = performance.now();
-        const response = await request(index);
-        await response.arrayBuffer();
-        if (!response.ok) failures += 1;
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const result = { rate: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures };
-  console.log(`${label.padEnd(40)} ${result.rate.toFixed(0).padStart(6)} req/s   p50 ${result.p50.toFixed(1)} ms   p99 ${result.p99.toFixed(1)} ms   failures ${failures}`);
-  return result;
-}
+import { load, percentile } from './load.js';
 
 const backend = await startTestBackend({ env: { LOG_LEVEL: 'silent' } });
 try {

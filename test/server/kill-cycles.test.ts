@@ -7,6 +7,7 @@ import { openStore } from '../../server/src/db/store.js';
 import { type RunningSandbox, startSandbox } from '../../server/src/sandbox/start-sandbox.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { freePort } from '../helpers/free-port.js';
+import { liveOrg } from '../helpers/live-org.js';
 import { rows, value } from '../helpers/store.js';
 
 /**
@@ -54,30 +55,7 @@ describe('kill -9 during a sped-up run', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'kill-cycles-'));
     const port = await freePort();
     const backendUrl = `http://127.0.0.1:${port}`;
-    const admin = async <T,>(method: string, path: string, body?: unknown): Promise<T> => {
-      const response = await fetch(`${sandbox.url}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-      return (await response.json()) as T;
-    };
-    const client = await admin<{ client_id: string; client_secret: string }>('POST', '/sandbox/clients', { name: 'Kill cycles', redirect_uris: [`${backendUrl}/oauth/zoho/callback`] });
-    const org = await admin<{ org_id: string; api_domain: string; accounts_server: string; users: { id: string; email: string }[] }>('POST', '/sandbox/orgs', {
-      name: 'Kill cycles',
-      client_id: client.client_id,
-      users: [
-        { first_name: 'Ann', last_name: 'Admin', email: 'ann@kill.test', profile: 'Administrator' },
-        { first_name: 'Sam', last_name: 'Rivera', email: 'sam@kill.test', profile: 'Standard' },
-        { first_name: 'Nova', last_name: 'Assistant', email: 'nova@kill.test', profile: 'Standard' },
-      ],
-      limits: { credits_per_day: 50_000_000, concurrency: 100 },
-    });
-    const rep = org.users.find((user) => user.email === 'sam@kill.test')!.id;
-    const nova = org.users.find((user) => user.email === 'nova@kill.test')!.id;
-    const grant = await admin<{ code: string }>('POST', `/sandbox/orgs/${org.org_id}/grant`, { scope: 'ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.users.ALL,ZohoCRM.org.READ,ZohoCRM.change_owner.CREATE' });
-    const token = ((await (await fetch(`${org.accounts_server}/oauth/v2/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'authorization_code', client_id: client.client_id, client_secret: client.client_secret, code: grant.code }) })).json()) as { access_token: string }).access_token;
-    const crm = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${org.api_domain}/crm/v8${path}`, { method, headers: { authorization: `Zoho-oauthtoken ${token}` }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-      const text = await response.text();
-      return { status: response.status, body: (text ? JSON.parse(text) : null) as { data: { id: string; details: { id: string }; Owner: { id: string }; Note_Title: string }[] } | null };
-    };
+    const { client, org, repId: rep, novaId: nova, crm } = await liveOrg(sandbox.url, 'Kill cycles', 'kill.test', backendUrl);
 
     let output = '';
     const start = (): Promise<void> => {
