@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type JobRow, countJobs, enqueueJob, hasQueuedJob } from '../../server/src/db/jobs.js';
+import { type JobRow, countJobs, enqueueJob, hasQueuedJob, scheduleJob } from '../../server/src/db/jobs.js';
 import { type Db, type Store, type StoreOptions, openStore, transaction } from '../../server/src/db/store.js';
 import { handle } from '../../server/src/engine/job-kinds.js';
 import { type JobHandler, JobRunner } from '../../server/src/engine/runner.js';
@@ -158,6 +158,19 @@ describe('the job runner', () => {
     expect(await hasQueuedJob(db, prefix)).toBe(true);
     await run(db, "UPDATE jobs SET status = 'done'");
     expect(await hasQueuedJob(db, prefix)).toBe(false);
+  });
+
+  it('scheduleJob queues again a queued or finished job at the new time, and answers false for a running one (resume then queues a variant)', async () => {
+    const job = { orgId: 'org-a', kind: 'step', key: 'step:lead-1:0', payload: {}, runAt: 1_000 };
+    expect(await scheduleJob(db, job, 0)).toBe(true);
+    expect(await scheduleJob(db, { ...job, runAt: 5_000 }, 0)).toBe(true);
+    expect(await row(db, 'SELECT status, run_at FROM jobs WHERE job_key = ?', job.key)).toEqual({ status: 'queued', run_at: 5_000 });
+    await run(db, "UPDATE jobs SET status = 'done'");
+    expect(await scheduleJob(db, { ...job, runAt: 7_000 }, 0)).toBe(true);
+    expect(await row(db, 'SELECT status, run_at FROM jobs WHERE job_key = ?', job.key)).toEqual({ status: 'queued', run_at: 7_000 });
+    await run(db, "UPDATE jobs SET status = 'running'");
+    expect(await scheduleJob(db, { ...job, runAt: 9_000 }, 0)).toBe(false);
+    expect(await row(db, 'SELECT status, run_at FROM jobs WHERE job_key = ?', job.key)).toEqual({ status: 'running', run_at: 7_000 });
   });
 
   it('two runners on one database (two worker processes) never run two jobs of one org at once, and run every job once', async () => {

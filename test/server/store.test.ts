@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setInbound, storeInbound } from '../../server/src/db/inbound.js';
 import { dialectOf, type Store, transaction } from '../../server/src/db/store.js';
 import { row, rows, testDialect, testStore } from '../helpers/store.js';
 
@@ -15,7 +16,7 @@ describe(`store (${testDialect()})`, () => {
     expect(store.dialect).toBe(testDialect());
     expect(dialectOf(store.db)).toBe(testDialect());
     const versions = await rows<{ version: number }>(store.db, 'SELECT version FROM schema_migrations ORDER BY version');
-    expect(versions.map((entry) => entry.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(versions.map((entry) => entry.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('keeps millisecond times and identity keys as numbers', async () => {
@@ -37,5 +38,19 @@ describe(`store (${testDialect()})`, () => {
       }),
     ).rejects.toThrow('no');
     expect(await rows(store.db, 'SELECT name FROM leases')).toEqual([]);
+  });
+
+  it('stores mail text carrying NUL characters (PostgreSQL text refuses them) without them', async () => {
+    const message = { org_id: null, assistant_id: null, source: 'webhook', dedupe_key: '-:<nul@x>', message_id: '<nul\u0000@x>', from_address: 'a\u0000@x.test', subject: 'Re: hi\u0000 there', raw: Buffer.from('raw'), received_at: 1, status: 'unmatched' as const, auth: 'fail', auth_detail: 'dkim\u0000=none' };
+    const stored = await storeInbound(store.db, message);
+    expect(stored.duplicate).toBe(false);
+    await setInbound({ db: store.db }, stored.id, { reason: 'quoted \u0000 text', status: 'processed' });
+    expect(await row(store.db, 'SELECT message_id, from_address, subject, auth_detail, reason FROM inbound_messages WHERE id = ?', stored.id)).toEqual({
+      message_id: '<nul@x>',
+      from_address: 'a@x.test',
+      subject: 'Re: hi there',
+      auth_detail: 'dkim=none',
+      reason: 'quoted  text',
+    });
   });
 });

@@ -1,7 +1,7 @@
 import type { ReplyIntent } from '../domain/reply-intents.js';
 import { replyIntentOf } from './reply-phrases.js';
 import type { InboundMessagesChanges, InboundMessagesRow, LeadsRow, NewInboundMessagesRow } from './schema.js';
-import { type Db, dialectOf } from './store.js';
+import { type Db, dialectOf, storableRow } from './store.js';
 
 /** Inbound mail as stored: the log admins see, and what the reply job reads. */
 
@@ -88,7 +88,7 @@ export async function rawOf(deps: { db: Db }, orgId: string, id: number): Promis
  * stores it. Answers the message's id, and whether it was there already.
  */
 export async function storeInbound(db: Db, message: NewInboundMessagesRow): Promise<{ id: number; duplicate: boolean }> {
-  const inserted = await db.insertInto('inbound_messages').values(message).onConflict((oc) => oc.column('dedupe_key').doNothing()).returning('id').executeTakeFirst();
+  const inserted = await db.insertInto('inbound_messages').values(storableRow(message)).onConflict((oc) => oc.column('dedupe_key').doNothing()).returning('id').executeTakeFirst();
   if (inserted) return { id: inserted.id, duplicate: false };
   const existing = await db.selectFrom('inbound_messages').select('id').where('dedupe_key', '=', message.dedupe_key).executeTakeFirstOrThrow();
   return { id: existing.id, duplicate: true };
@@ -96,7 +96,7 @@ export async function storeInbound(db: Db, message: NewInboundMessagesRow): Prom
 
 /** What the reply job (or a correction) learnt about a message. */
 export async function setInbound(deps: { db: Db }, id: number, changes: InboundMessagesChanges): Promise<void> {
-  await deps.db.updateTable('inbound_messages').set(changes).where('id', '=', id).execute();
+  await deps.db.updateTable('inbound_messages').set(storableRow(changes)).where('id', '=', id).execute();
 }
 
 /** A person's reading replaces the job's: the first reading is kept as `corrected_from`. */

@@ -41,9 +41,12 @@ export async function enqueueJob(db: Db, job: NewJob, now: number): Promise<bool
   return Number(result.numInsertedOrUpdatedRows) === 1;
 }
 
-/** Queues a job, or moves a queued one with the same key to `runAt` (recurring work like sweeps). */
-export async function scheduleJob(db: Db, job: NewJob, now: number): Promise<void> {
-  await db
+/**
+ * Queues a job, or moves a queued (or finished) one with the same key to `runAt` (recurring work
+ * like sweeps). Answers false when the key's job is running, and so was left alone.
+ */
+export async function scheduleJob(db: Db, job: NewJob, now: number): Promise<boolean> {
+  const result = await db
     .insertInto('jobs')
     .values(rowOf(job, now))
     .onConflict((oc) =>
@@ -59,7 +62,8 @@ export async function scheduleJob(db: Db, job: NewJob, now: number): Promise<voi
         }))
         .where('jobs.status', 'in', ['queued', 'done', 'failed']),
     )
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows) === 1;
 }
 
 /**
@@ -306,11 +310,6 @@ export async function countJobs(db: Db, status: JobRow['status']): Promise<numbe
 /** An org's jobs, in the order they were queued. */
 export async function listJobs(db: Db, orgId: string): Promise<JobRow[]> {
   return db.selectFrom('jobs').selectAll().where('org_id', '=', orgId).orderBy('id').execute();
-}
-
-/** Lets a finished job's key be used again (a resumed lead's step). */
-export async function forgetFinishedJob(db: Db, key: string): Promise<void> {
-  await db.deleteFrom('jobs').where('job_key', '=', key).where('status', 'in', ['done', 'failed']).execute();
 }
 
 /** Extends a running job's lease while its holder still has it (a heartbeat for long work). */

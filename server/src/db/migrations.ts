@@ -402,4 +402,14 @@ CREATE TABLE leases (
 CREATE INDEX jobs_org_due ON jobs (status, org_id, run_at);
 `,
   },
+  {
+    version: 8,
+    name: 'jobs-by-key-prefix',
+    sql: `
+-- "Is a job of this record queued?" reads the jobs whose key starts with a prefix. SQLite reads it
+-- as a range of the key's unique index; PostgreSQL's LIKE needs an index in byte order to do the same
+-- (the unique index follows the database's collation), or it reads the whole table.
+-- postgres: CREATE INDEX jobs_key_prefix ON jobs (job_key text_pattern_ops);
+`,
+  },
 ];

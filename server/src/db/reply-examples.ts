@@ -1,7 +1,7 @@
 import type { ReplyIntent } from '../domain/reply-intents.js';
 import { replyIntentOf } from './reply-phrases.js';
 import type { ReplyExamplesRow } from './schema.js';
-import type { Db } from './store.js';
+import { type Db, storable } from './store.js';
 
 /** A reply a person corrected, as the classifier learns from it: its intent, own words and features (JSON). */
 export interface StoredReplyExample extends Pick<ReplyExamplesRow, 'text' | 'features'> {
@@ -21,7 +21,7 @@ export async function listReplyExamples(db: Db, orgId: string, limit = 500): Pro
 export async function saveReplyExample(db: Db, example: { orgId: string; inboundId: number; intent: ReplyIntent; text: string; features: readonly string[]; by: string }, now: number): Promise<void> {
   await db
     .insertInto('reply_examples')
-    .values({ org_id: example.orgId, inbound_id: example.inboundId, intent: example.intent, text: example.text, features: JSON.stringify(example.features), created_by: example.by, created_at: now })
+    .values({ org_id: example.orgId, inbound_id: example.inboundId, intent: example.intent, text: storable(example.text), features: JSON.stringify(example.features), created_by: example.by, created_at: now })
     .onConflict((oc) =>
       oc.columns(['org_id', 'inbound_id']).doUpdateSet((eb) => ({
         intent: eb.ref('excluded.intent'),

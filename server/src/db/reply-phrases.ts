@@ -39,6 +39,8 @@ export async function listTaughtPhrases(db: Db, orgId: string): Promise<TaughtPh
       .select(['phrase', 'intent'])
       .where('org_id', '=', orgId)
       .orderBy((eb) => eb.fn('length', ['phrase']), 'desc')
+      // Then by the phrase: both engines give phrases of one length in the same order.
+      .orderBy('phrase')
       .execute(),
   );
 }

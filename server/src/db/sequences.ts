@@ -94,9 +94,10 @@ export async function updateSequence(db: Db, orgId: string, id: string, input: {
     if (input.isDefault) await tx.updateTable('sequences').set({ is_default: 0 }).where('org_id', '=', orgId).execute();
     await tx
       .updateTable('sequences')
+      // Only what was asked: a default another request set meanwhile is not written back.
       .set({
         name: input.name ?? existing.name,
-        is_default: input.isDefault === undefined ? (existing.is_default ? 1 : 0) : input.isDefault ? 1 : 0,
+        ...(input.isDefault === undefined ? {} : { is_default: input.isDefault ? 1 : 0 }),
         updated_at: now,
       })
       .where('org_id', '=', orgId)

@@ -107,6 +107,16 @@ export async function openStore(options: StoreOptions, migrations: readonly Migr
 }
 
 /** Which engine a handle (or a transaction) speaks to, for the few statements that differ. */
+/** Text as both engines can store it: PostgreSQL's text refuses NUL, which mail from outside may carry. */
+export function storable<T extends string | null | undefined>(text: T): T {
+  return (typeof text === 'string' ? text.replaceAll('\u0000', '') : text) as T;
+}
+
+/** The same for every text value of a row. */
+export function storableRow<T extends object>(row: T): T {
+  return Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'string' ? storable(value) : value])) as T;
+}
+
 export function dialectOf(db: Db): DialectName {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }

@@ -1,5 +1,5 @@
 import { correctInbound, getInbound, hasOtherClosingReply, latestReplyId, lockInbound, rawOf } from '../db/inbound.js';
-import { addLeadEvent, getLead, listLeadEvents, updateLead } from '../db/leads.js';
+import { addLeadEvent, listLeadEvents, lockLead, updateLead } from '../db/leads.js';
 import { saveReplyExample } from '../db/reply-examples.js';
 import { transaction } from '../db/store.js';
 import { findSuppression, suppress, unsuppress } from '../db/suppressions.js';
@@ -37,14 +37,16 @@ export async function correctReply(deps: EngineDeps, orgId: string, inboundId: n
   const now = deps.clock.now();
   return transaction(deps.db, async (tx): Promise<CorrectionResult | null> => {
     const inTx = { ...deps, db: tx };
-    // Read again, locked: two corrections at once take turns, the second seeing what the first made of it.
+    // Read again, locked, the lead first (the order every writer of a lead takes, so two never deadlock):
+    // two corrections at once take turns, the second seeing what the first made of it.
+    const locked = row.lead_id ? await lockLead(tx, orgId, row.lead_id) : undefined;
     const current = await lockInbound(tx, orgId, inboundId);
     if (!current) return null;
+    const lead = current.lead_id === row.lead_id ? locked : current.lead_id ? await lockLead(tx, orgId, current.lead_id) : undefined;
     const previous = current.intent;
     const changes: string[] = [];
     if (teach) await saveReplyExample(tx, { orgId, inboundId, intent, text: read.own.slice(0, 4_000), features: read.features, by }, now);
     await correctInbound(tx, orgId, inboundId, { intent, previous, by }, now);
-    const lead = current.lead_id ? await getLead(tx, orgId, current.lead_id) : undefined;
     if (lead && previous !== intent) {
       const email = lead.email?.toLowerCase() ?? null;
       const suppression = email ? await findSuppression(tx, orgId, email) : undefined;

@@ -1,5 +1,5 @@
 import { enqueueJob } from '../db/jobs.js';
-import { type Lead, addLeadEvent, findLeadById, updateLead } from '../db/leads.js';
+import { type Lead, addLeadEvent, findLeadById, lockLead, updateLead } from '../db/leads.js';
 import { transaction } from '../db/store.js';
 import { suppress } from '../db/suppressions.js';
 import type { EngineDeps } from './context.js';
@@ -16,10 +16,13 @@ import { jobOf } from './job-kinds.js';
 
 export type LeadCommand = 'pause' | 'resume' | 'hand-back' | 'send-now';
 
-export async function commandLead(deps: EngineDeps, lead: Lead, command: LeadCommand): Promise<string | null> {
+export async function commandLead(deps: EngineDeps, given: Lead, command: LeadCommand): Promise<string | null> {
   const now = deps.clock.now();
   return transaction(deps.db, async (tx): Promise<string | null> => {
     const txDeps = { ...deps, db: tx };
+    // Read again, locked first: the decision is made on the lead as it is now, and two commands take turns.
+    const lead = await lockLead(tx, given.org_id, given.id);
+    if (!lead) return 'The lead is gone.';
     switch (command) {
       case 'pause':
         if (lead.status !== 'active') return `The lead is ${lead.status.replace('_', ' ')}, not active.`;
@@ -52,10 +55,12 @@ export async function leadOfUnsubscribeToken(deps: EngineDeps, token: string): P
 }
 
 /** The unsubscribe link was used: suppress first (no queued email can go out after this), opt out in Zoho, stop and hand back. */
-export async function unsubscribeLead(deps: EngineDeps, lead: Lead): Promise<void> {
+export async function unsubscribeLead(deps: EngineDeps, given: Lead): Promise<void> {
   const now = deps.clock.now();
   await transaction(deps.db, async (tx) => {
     const txDeps = { ...deps, db: tx };
+    const lead = await lockLead(tx, given.org_id, given.id);
+    if (!lead) return;
     if (lead.email) await suppress(tx, lead.org_id, lead.email, 'unsubscribed', 'unsubscribe link', now);
     await optOutInZoho(txDeps, lead, now);
     if (lead.status === 'active' || lead.status === 'paused') {

@@ -1,9 +1,8 @@
 import { getAssistant } from '../db/assistants.js';
-import { enqueueJob, forgetFinishedJob } from '../db/jobs.js';
+import { enqueueJob, scheduleJob } from '../db/jobs.js';
 import { type Lead, addLeadEvent, updateLead } from '../db/leads.js';
 import { outboxOfLead } from '../db/outbox.js';
 import type { EngineDeps } from './context.js';
-import { queueStep } from './effects.js';
 import { nextSendTime } from './send-window.js';
 import { jobOf } from './job-kinds.js';
 
@@ -21,11 +20,13 @@ export async function resumeLead(deps: EngineDeps, lead: Lead, now: number, from
   const waiting = (await outboxOfLead(deps.db, lead.org_id, lead.id)).find((row) => row.kind === 'email' && row.status === 'pending');
   if (waiting) {
     // The email was already written when the lead paused: send it (at once, or on the return date).
-    await forgetFinishedJob(deps.db, `send:${waiting.id}`);
-    await enqueueJob(deps.db, jobOf('send', { orgId: lead.org_id, outboxId: waiting.id }, from > now ? sendAt : now), now);
+    const payload = { orgId: lead.org_id, outboxId: waiting.id };
+    const runAt = from > now ? sendAt : now;
+    if (!(await scheduleJob(deps.db, jobOf('send', payload, runAt), now))) await enqueueJob(deps.db, jobOf('send', payload, runAt, `resume:${now}`), now);
   } else {
-    // A fresh key: the paused step's job has already finished without sending.
-    await forgetFinishedJob(deps.db, `step:${lead.id}:${lead.next_step}`);
-    await queueStep(deps, { ...lead, status: 'active' }, lead.next_step, sendAt, now);
+    // The paused step's job, queued again at the new time (it may have finished without sending, or
+    // still wait at its old time); one running right now finishes without sending, so a variant runs after it.
+    const payload = { orgId: lead.org_id, leadId: lead.id, step: lead.next_step };
+    if (!(await scheduleJob(deps.db, jobOf('step', payload, sendAt), now))) await enqueueJob(deps.db, jobOf('step', payload, sendAt, `resume:${now}`), now);
   }
 }

@@ -1,7 +1,7 @@
 import type { ReplyRefiner } from '../replies/reading.js';
 import { listAssistants } from '../db/assistants.js';
 import { findLeadBySender, getInbound, lockInbound, rawOf, setInbound } from '../db/inbound.js';
-import { type Lead, getLead } from '../db/leads.js';
+import { type Lead, getLead, lockLead } from '../db/leads.js';
 import { getOrg } from '../db/orgs.js';
 import { outboxOfLead } from '../db/outbox.js';
 import { listReplyExamples } from '../db/reply-examples.js';
@@ -84,11 +84,12 @@ export async function handleReply(deps: EngineDeps, orgId: string, inboundId: nu
     return;
   }
   await transaction(deps.db, async (tx) => {
-    // Read again, locked: a rerun of this job that got here first has acted already.
+    // Read again, locked, the lead before the reply (the order every writer takes, so none deadlock):
+    // a rerun of this job that got here first has acted already.
+    const lead = await lockLead(tx, orgId, found.lead.id);
     const current = await lockInbound(tx, orgId, inboundId);
-    if (!current || current.status !== 'received') return;
+    if (!lead || !current || current.status !== 'received') return;
     const inTx = { ...deps, db: tx };
-    const lead = (await getLead(tx, orgId, found.lead.id))!;
     // A reply whose sender is not authenticated informs a person, and acts on nothing by itself.
     // Authenticated, and for the lead's own domain: a signed message from another domain that carries our thread ids proves nothing about the lead.
     const verified = row.auth === null || row.auth === 'off' || (row.auth === 'pass' && classification.intent !== 'Bounce' && domainOf(message.from?.address) !== null && domainOf(message.from?.address) === domainOf(lead.email)) || (row.auth === 'pass' && classification.intent === 'Bounce');

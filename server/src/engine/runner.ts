@@ -78,7 +78,7 @@ export class JobRunner {
     // The lease is real time (a crashed process is noticed after 90 real seconds); it is stored on
     // the engine's clock, which may run faster (TIME_SCALE), like every other time in the table.
     this.leaseRealMs = options.leaseMs ?? 90 * 1000;
-    this.leaseMs = this.leaseRealMs * (clock.rate ?? 1);
+    this.leaseMs = Math.round(this.leaseRealMs * (clock.rate ?? 1));
     this.baseBackoffMs = options.baseBackoffMs ?? 30_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 6 * 60 * 60 * 1000;
     this.authorizationPauseMs = options.authorizationPauseMs ?? 60 * 60 * 1000;

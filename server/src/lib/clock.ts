@@ -31,5 +31,5 @@ export class ManualClock implements Clock {
 
 /** Runs `scale` times faster than the wall clock from `origin` (by default the moment it is made): the demo's clock. */
 export function scaledClock(scale: number, base: Clock = systemClock, origin = base.now()): Clock {
-  return { now: () => origin + (base.now() - origin) * scale, rate: scale * (base.rate ?? 1) };
+  return { now: () => Math.floor(origin + (base.now() - origin) * scale), rate: scale * (base.rate ?? 1) };
 }
