@@ -249,6 +249,9 @@ describe('security of every /api route', () => {
   });
 
   it('rotating the widget key retires the old one; concurrent rotations end on the key Zoho holds', async () => {
+    // The first rotation's write to Zoho is slow, so all three are signed in with the old key before
+    // any retires it (one arriving after that is refused, rightly, with 401).
+    await backend.sandbox.admin('POST', '/sandbox/faults', { path: '*/settings/variables*', delay_ms: 400, count: 1 });
     const rotations = await Promise.all([orgA.api('POST', '/org/widget-key/rotate'), orgA.api('POST', '/org/widget-key/rotate'), orgA.api('POST', '/org/widget-key/rotate')]);
     expect(rotations.map((response) => response.status)).toEqual([200, 200, 200]);
     expect((await orgA.api('GET', '/assistants')).status).toBe(401);
