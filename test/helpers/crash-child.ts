@@ -1,6 +1,6 @@
 /**
  * A backend process that kills itself (SIGKILL, no cleanup) at a chosen point of the engine's work,
- * to prove what a restart does. Started by test/server/engine-crash.test.ts and
+ * to prove what a restart does. Started by test/helpers/crash-at.ts for test/server/engine-crash.test.ts and
  * test/server/referrals.test.ts.
  */
 import { buildDeps } from '../../server/src/compose.js';

@@ -100,7 +100,7 @@ export interface SeededOrg {
   /** /api as the widget calls it: the org's widget key, and an admin session unless `session: null`. */
   api(method: string, path: string, body?: unknown, options?: { session?: string | null; key?: string | null }): Promise<ApiResponse>;
   /** Adds the assistant's Zoho user (as an admin would in Zoho) and creates the assistant through the API. */
-  addAssistant(overrides?: Record<string, unknown>): Promise<{ assistant: Json; user: FakeUser }>;
+  addAssistant(overrides?: Record<string, unknown>): Promise<AddedAssistant>;
   /** A Contact owned by the rep, made in Zoho (its insert notification waits for the next settle). */
   contact(fields?: Record<string, unknown>): string;
   /** Changes the record's owner in Zoho, delivers Zoho's notification to /webhooks/zoho and runs the engine until idle. */
@@ -112,6 +112,11 @@ export interface SeededOrg {
   leadOf(recordId: string): Promise<Lead | undefined>;
   /** The lead's reply to one of our emails, delivered to /webhooks/inbound, then settled. */
   reply(email: SentEmail, body: string, options?: { headers?: Record<string, string> }): Promise<ApiResponse>;
+}
+
+export interface AddedAssistant {
+  assistant: Json;
+  user: FakeUser;
 }
 
 export interface InProcess {
@@ -141,6 +146,13 @@ export interface InProcess {
 }
 
 let orgCounter = 0;
+
+/** Most in-process tests start here: a fresh world with one authorized org and its assistant, Nova. */
+export async function startWithAssistant(): Promise<{ world: InProcess; org: SeededOrg; nova: AddedAssistant }> {
+  const world = await startInProcess();
+  const org = await world.authorizedOrg();
+  return { world, org, nova: await org.addAssistant() };
+}
 
 export async function startInProcess(options: { start?: string } = {}): Promise<InProcess> {
   const clock = new ManualClock(options.start);

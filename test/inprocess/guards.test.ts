@@ -1,25 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ZohoRateLimitedError, ZohoUnavailableError } from '../../server/src/zoho/errors.js';
-import type { FakeUser } from '../helpers/fake-zoho.js';
-import { type InProcess, type SeededOrg, runSequenceToEnd, startInProcess } from '../helpers/in-process.js';
-import type { Json } from '../helpers/sandbox-client.js';
+import { type AddedAssistant, type InProcess, runSequenceToEnd, type SeededOrg, startWithAssistant } from '../helpers/in-process.js';
 import { row, rows, run, value } from '../helpers/store.js';
 
 /** What must not happen, in process: working a record twice, emailing someone who opted out, doing anything twice. */
 
-let world: InProcess;
-let org: SeededOrg;
-let nova: { assistant: Json; user: FakeUser };
-
-beforeEach(async () => {
-  world = await startInProcess();
-  org = await world.authorizedOrg();
-  nova = await org.addAssistant();
-});
-
-afterEach(async () => {
-  await world.close();
-});
+let world: InProcess, org: SeededOrg, nova: AddedAssistant;
+beforeEach(async () => ({ world, org, nova } = await startWithAssistant()));
+afterEach(() => world.close());
 
 const DAY = 24 * 60 * 60 * 1000;
 const ownerOf = (recordId: string) => (org.record(recordId).Owner as { id: string }).id;

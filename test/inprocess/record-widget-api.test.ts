@@ -1,25 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeUser } from '../helpers/fake-zoho.js';
-import { ADMIN_TOKEN, type InProcess, type SeededOrg, startInProcess } from '../helpers/in-process.js';
+import { type AddedAssistant, ADMIN_TOKEN, type InProcess, type SeededOrg, startWithAssistant } from '../helpers/in-process.js';
 import type { Json } from '../helpers/sandbox-client.js';
 import { rows, value } from '../helpers/store.js';
 
 /** The record widget's API in process: what it shows for a record, and pause / resume / send now / hand back now. */
 
-let world: InProcess;
-let org: SeededOrg;
-let nova: { assistant: Json; user: FakeUser };
-
-beforeEach(async () => {
-  world = await startInProcess();
-  org = await world.authorizedOrg();
-  nova = await org.addAssistant();
-});
-
-afterEach(async () => {
-  await world.close();
-});
+let world: InProcess, org: SeededOrg, nova: AddedAssistant;
+beforeEach(async () => ({ world, org, nova } = await startWithAssistant()));
+afterEach(() => world.close());
 
 const widget = (path: string) => org.api('GET', path, undefined, { session: null });
 const ownerOf = (recordId: string) => (org.record(recordId).Owner as { id: string }).id;

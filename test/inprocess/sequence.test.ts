@@ -1,8 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FINAL_WAIT_MS, SWEEP_INTERVAL_MS } from '../../server/src/engine/context.js';
-import type { FakeUser } from '../helpers/fake-zoho.js';
-import { type InProcess, PUBLIC_URL, type SeededOrg, runSequenceToEnd, startInProcess } from '../helpers/in-process.js';
-import type { Json } from '../helpers/sandbox-client.js';
+import { type AddedAssistant, type InProcess, PUBLIC_URL, runSequenceToEnd, type SeededOrg, startWithAssistant } from '../helpers/in-process.js';
 import { rows, value } from '../helpers/store.js';
 
 /**
@@ -10,19 +8,9 @@ import { rows, value } from '../helpers/store.js';
  * test store, a fake Zoho, a recording mailer. The clock starts on Saturday 2026-11-21 09:00 UTC.
  */
 
-let world: InProcess;
-let org: SeededOrg;
-let nova: { assistant: Json; user: FakeUser };
-
-beforeEach(async () => {
-  world = await startInProcess();
-  org = await world.authorizedOrg();
-  nova = await org.addAssistant();
-});
-
-afterEach(async () => {
-  await world.close();
-});
+let world: InProcess, org: SeededOrg, nova: AddedAssistant;
+beforeEach(async () => ({ world, org, nova } = await startWithAssistant()));
+afterEach(() => world.close());
 
 const fieldOf = (label: string) => org.zoho.fieldsOf('Contacts').find((field) => field.label === label)!.apiName;
 const statusOf = (recordId: string) => org.record(recordId)[fieldOf('7Targets Lead Connection Status')];

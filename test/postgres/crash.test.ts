@@ -11,6 +11,7 @@ import { freePort } from '../helpers/free-port.js';
 import { liveOrg } from '../helpers/live-org.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { freshPostgresDatabase, rows } from '../helpers/store.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 /**
  * Three backend processes (`npm start`'s entry) on one PostgreSQL database, behind a round-robin
@@ -27,14 +28,7 @@ const TIME_SCALE = 5_000;
 const ADMIN_TOKEN = 'postgres-crash-operator-token-0123456789abcdef';
 const seed = Number(process.env.KILL_SEED ?? 20261203);
 
-let state = seed >>> 0;
-const random = () => {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-};
+const random = seededRandom(seed);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Forwards each request to the next live backend, trying the others when one refuses the connection. */

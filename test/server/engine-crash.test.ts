@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestBackend } from '../helpers/backend-harness.js';
 import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
 import type { ConnectedOrg } from '../helpers/connected-org.js';
 import { rows, value } from '../helpers/store.js';
+import { crashAt } from '../helpers/crash-at.js';
 
 let backend: TestBackend;
 let scenario: Scenario;
@@ -17,29 +17,6 @@ afterEach(async () => {
   await backend.stop();
 });
 
-/** Runs the engine in another process that SIGKILLs itself at `point`; resolves with how it ended. */
-function crashAt(point: string): Promise<{ signal: NodeJS.Signals | null; code: number | null; output: string }> {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    CRASH_AT: point,
-    CLOCK_AT: String(backend.sandbox.clock.now()),
-    ...backend.databaseEnv,
-    DATA_DIR: backend.dbPath.replace(/\/app\.sqlite$/, ''),
-    ZOHO_CLIENT_ID: backend.client.client_id,
-    ZOHO_CLIENT_SECRET: backend.client.client_secret,
-    ZOHO_ACCOUNTS_URL: backend.sandbox.url,
-    ZOHO_SANDBOX_URL: backend.sandbox.url,
-    ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
-    SMTP_URL: backend.smtp.url,
-    PUBLIC_URL: backend.url,
-    LOG_LEVEL: 'silent',
-  };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/crash-child.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, output })));
-}
 
 async function assignedLeadWithFirstEmailDue(): Promise<string> {
   const recordId = await scenario.contact();
@@ -58,7 +35,7 @@ async function assignedLeadWithFirstEmailDue(): Promise<string> {
 describe('crash safety', () => {
   it('killed after the SMTP server accepted an email, before the outbox said so: not sent again', async () => {
     const recordId = await assignedLeadWithFirstEmailDue();
-    const crash = await crashAt('after-accept');
+    const crash = await crashAt(backend, 'after-accept');
     expect(crash.signal, crash.output).toBe('SIGKILL');
     expect(backend.smtp.messages).toHaveLength(1);
     expect(await value(backend.deps.db, "SELECT status FROM outbox WHERE kind = 'email'")).toBe('sending');
@@ -83,7 +60,7 @@ describe('crash safety', () => {
 
   it('killed while writing the email: the restart writes and sends it exactly once', async () => {
     const recordId = await assignedLeadWithFirstEmailDue();
-    const crash = await crashAt('compose');
+    const crash = await crashAt(backend, 'compose');
     expect(crash.signal, crash.output).toBe('SIGKILL');
     expect(backend.smtp.messages).toHaveLength(0);
     // The claimed job's lease must lapse before another runner takes it over.
@@ -97,7 +74,7 @@ describe('crash safety', () => {
 
   it('killed after Zoho saved the notes, before we recorded it: the restart finds them, writes none twice', async () => {
     const recordId = await assignedLeadWithFirstEmailDue();
-    const crash = await crashAt('after-notes');
+    const crash = await crashAt(backend, 'after-notes');
     expect(crash.signal, crash.output).toBe('SIGKILL');
     expect(backend.smtp.messages).toHaveLength(1);
     backend.sandbox.clock.advance(6 * 60 * 1000);

@@ -9,6 +9,7 @@ import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { freePort } from '../helpers/free-port.js';
 import { liveOrg } from '../helpers/live-org.js';
 import { rows, value } from '../helpers/store.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 /**
  * kill -9, over and over, during a sped-up run: a real backend process (`npm start`'s entry) on a
@@ -28,15 +29,7 @@ let dataDir: string;
 let child: ChildProcess | undefined;
 const seed = Number(process.env.KILL_SEED ?? 20261202);
 
-/** A small seeded generator, so a failing run can be repeated (KILL_SEED). */
-let state = seed >>> 0;
-const random = () => {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-};
+const random = seededRandom(seed);
 
 
 afterAll(async () => {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createReferral } from '../../server/src/engine/referrals.js';
 import { ZohoUnavailableError } from '../../server/src/zoho/errors.js';
@@ -8,6 +7,7 @@ import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js
 import { replyTo } from '../helpers/replies.js';
 import type { CapturedMail } from '../helpers/smtp-sink.js';
 import { row, rows } from '../helpers/store.js';
+import { crashAt } from '../helpers/crash-at.js';
 
 /**
  * A referral's Zoho writes go through the outbox: the referred person is a `create` row, and a
@@ -134,7 +134,8 @@ describe('referrals through the outbox', () => {
     await start();
     const { recordId, accountId, mail } = await leadWithFirstEmail();
     await receive(replyTo(mail, REPLY, { at: backend.sandbox.clock.now() }));
-    const crash = await crashAt('after-create');
+    // INBOUND_AUTH off, as the test backend: these replies are our own, unsigned.
+    const crash = await crashAt(backend, 'after-create', { INBOUND_AUTH: 'off' });
     expect(crash.signal, crash.output).toBe('SIGKILL');
     expect(await mariaInZoho()).toHaveLength(1);
     expect(await createRow()).toMatchObject({ status: 'sending', external_id: null });
@@ -147,28 +148,3 @@ describe('referrals through the outbox', () => {
   });
 });
 
-/** Runs the engine in another process that SIGKILLs itself at `point` (test/helpers/crash-child.ts). */
-function crashAt(point: string): Promise<{ signal: NodeJS.Signals | null; code: number | null; output: string }> {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    CRASH_AT: point,
-    CLOCK_AT: String(backend.sandbox.clock.now()),
-    ...backend.databaseEnv,
-    DATA_DIR: backend.dbPath.replace(/\/app\.sqlite$/, ''),
-    ZOHO_CLIENT_ID: backend.client.client_id,
-    ZOHO_CLIENT_SECRET: backend.client.client_secret,
-    ZOHO_ACCOUNTS_URL: backend.sandbox.url,
-    ZOHO_SANDBOX_URL: backend.sandbox.url,
-    ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
-    SMTP_URL: backend.smtp.url,
-    PUBLIC_URL: backend.url,
-    // As the test backend: these replies are our own, unsigned.
-    INBOUND_AUTH: 'off',
-    LOG_LEVEL: 'silent',
-  };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/crash-child.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, output })));
-}
