@@ -4,6 +4,7 @@ import type { TestBackend } from '../helpers/backend-harness.js';
 import { artifactPath, launchChromium } from '../helpers/browser.js';
 import type { ConnectedOrg } from '../helpers/connected-org.js';
 import { type Scenario, startWithAssistant } from '../helpers/engine-scenario.js';
+import { replyTo } from '../helpers/replies.js';
 import { value } from '../helpers/store.js';
 
 let backend: TestBackend;
@@ -11,10 +12,22 @@ let org: ConnectedOrg;
 let scenario: Scenario;
 let browser: Browser;
 
+const INBOUND_TOKEN = 'inbound-webhook-token-for-browser-tests-0123456789';
+
 beforeAll(async () => {
   browser = await launchChromium();
-  ({ backend, org, scenario } = await startWithAssistant());
+  ({ backend, org, scenario } = await startWithAssistant({ env: { INBOUND_WEBHOOK_TOKEN: INBOUND_TOKEN } }));
 }, 120_000);
+
+/** A reply to one of our emails, through the inbound webhook, then the engine's work on it. */
+async function deliverReply(raw: string): Promise<void> {
+  const response = await fetch(`${backend.url}/webhooks/inbound`, { method: 'POST', headers: { authorization: `Bearer ${INBOUND_TOKEN}`, 'content-type': 'message/rfc822' }, body: raw });
+  expect(response.status).toBe(202);
+  await scenario.settle();
+}
+
+/** What the open widget says, polled for at most 2 s: it must update itself, no reload. */
+const within2s = (page: Page) => expect.poll(() => page.frameLocator('#widget').locator('body').textContent(), { timeout: 2_000, interval: 100, message: 'the open widget did not update within 2 s' });
 
 afterAll(async () => {
   await browser?.close();
@@ -78,4 +91,59 @@ describe('the record widget inside the sandbox CRM page, in chromium', () => {
     expect(log.filter((message) => message.eventName === 'CRM_EVENT').map((message) => message.data!.category)).toEqual(expect.arrayContaining(['CONFIG', 'READ', 'UI']));
     await page.close();
   });
+
+  it('stays live in the open page: an owner change in the CRM, a sent email, a reply and a handback each show within 2 s, no reload; Assign on a worked record shows the refusal', async () => {
+    const recordId = await scenario.contact();
+    const page = await openRecord(recordId);
+    const widget = page.frameLocator('#widget');
+    await expect.poll(() => widget.locator('body').textContent(), { timeout: 15_000 }).toContain('not working on this record');
+    let loads = 0;
+    page.on('framenavigated', (frame) => {
+      if (frame.name() === 'widget' || frame.url().includes('/app/widget.html')) loads += 1;
+    });
+
+    // The owner is changed in the CRM page itself, not in the widget.
+    await page.locator('#owner').selectOption(scenario.assistantUserId);
+    await page.getByRole('button', { name: 'Change owner' }).click();
+    await expect.poll(async () => (await scenario.record('Contacts', recordId)).Owner.id, { timeout: 5_000 }).toBe(scenario.assistantUserId);
+    await scenario.settle();
+    await within2s(page).toContain('Working this record');
+    expect(await widget.locator('.badge').textContent()).toBe('Working');
+
+    // The first email goes out.
+    const before = backend.smtp.messages.length;
+    for (let round = 0; round < 10 && backend.smtp.messages.length === before; round += 1) await scenario.advanceToNextWork();
+    expect(backend.smtp.messages).toHaveLength(before + 1);
+    await within2s(page).toContain('1 of 4');
+    await within2s(page).toContain('Sent an email');
+
+    // The lead answers: read, logged, and the record handed back with the reason.
+    await deliverReply(replyTo(backend.smtp.messages.at(-1)!, 'Sounds interesting. Could we talk on Thursday at 3pm?', { at: backend.sandbox.clock.now() }));
+    await scenario.drain();
+    await within2s(page).toContain('Reply received');
+    await within2s(page).toContain('Handed back to');
+    expect(await widget.locator('.badge').textContent()).toBe('Handed back');
+    await page.screenshot({ path: artifactPath('widget', '4-live-handed-back.png') });
+
+    // Assigned again from the widget: the backend refuses (the assistant works a record once) and the widget says why.
+    // Zoho takes a second over the owner change, long enough to see the widget say what it is doing.
+    await backend.sandbox.admin('POST', '/sandbox/faults', { method: 'PUT', path: '/crm/v8/Contacts*', delay_ms: 1_000, count: 1 });
+    await widget.getByRole('button', { name: 'Assign to Nova' }).click();
+    await widget.getByText('Assigning to Nova…').waitFor({ timeout: 2_000 });
+    expect(await widget.getByRole('button', { name: 'Assigning…' }).isDisabled()).toBe(true);
+    await expect.poll(async () => (await scenario.record('Contacts', recordId)).Owner.id, { timeout: 5_000 }).toBe(scenario.assistantUserId);
+    await scenario.settle();
+    const alert = widget.locator('[role="alert"]');
+    await expect.poll(async () => ((await alert.count()) > 0 ? await alert.first().textContent() : ''), { timeout: 5_000 }).toContain('Not assigned: Nova already worked this record');
+    // The guard's owner change back goes out with the next flush.
+    await expect
+      .poll(async () => {
+        await scenario.drain();
+        return (await scenario.record('Contacts', recordId)).Owner.id;
+      }, { timeout: 10_000 })
+      .toBe(org.repId);
+    await page.screenshot({ path: artifactPath('widget', '5-refused.png') });
+    expect(loads).toBe(0);
+    await page.close();
+  }, 60_000);
 });

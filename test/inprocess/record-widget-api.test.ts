@@ -121,7 +121,10 @@ describe('lead commands', () => {
     const { recordId, leadId } = await assignedContact();
     const handed = await org.api('POST', `/leads/${leadId}/hand-back`, undefined, { session: null });
     expect(handed.status).toBe(200);
+    // Until the handback job has run, the widget says it is under way (not "Working").
+    expect(handed.body).toMatchObject({ status: 'active', handingBack: true });
     await world.settle();
+    expect((await widget(`/record-widget/Contacts/${recordId}`)).body.lead).toMatchObject({ status: 'handed_back', handingBack: false });
     expect(await org.leadOf(recordId)).toMatchObject({ status: 'handed_back', state: 'New', close_reason: 'Handed back from the record widget.' });
     expect(ownerOf(recordId)).toBe(org.rep.id);
     expect(org.noteTitles(recordId)).toEqual(['Nova is on it', 'Nova handed this back']);
@@ -180,5 +183,38 @@ describe('bad input and bad callers', () => {
     await world.settle();
     expect(await snapshot()).toEqual(before);
     expect((await org.leadOf(recordId))!.status).toBe('active');
+  });
+});
+
+describe('POST /api/record-widget/:module/:recordId/sequence', () => {
+  it('any sequence of the org chosen in the widget is the one the assignment runs, whatever the picklist lists; the choice is used once', async () => {
+    const quick = await org.api('POST', '/sequences', { name: 'Quick', steps: [{ after_days: 0 }, { after_days: 2 }] });
+    expect(quick.status).toBe(201);
+    const recordId = org.contact({ First_Name: 'Jane', Last_Name: 'Doe', Email: 'jane.doe@prospect.test' });
+    const chosen = await org.api('POST', `/record-widget/Contacts/${recordId}/sequence`, { sequenceId: quick.body.id }, { session: null });
+    expect(chosen).toMatchObject({ status: 200, body: { sequenceId: quick.body.id } });
+    await org.assign(recordId, nova.user.id);
+    await world.settle();
+    const lead = (await widget(`/record-widget/Contacts/${recordId}`)).body.lead;
+    expect(lead).toMatchObject({ sequence: { id: quick.body.id, name: 'Quick' }, step: { sent: 0, total: 2 }, status: 'active' });
+    expect(await value(world.store.db, 'SELECT COUNT(*) AS n FROM sequence_requests')).toBe(0);
+  });
+
+  it('refuses a missing, foreign or unknown sequence and a bad record, changing nothing', async () => {
+    const recordId = org.contact();
+    const other = await world.authorizedOrg();
+    const foreign = (await other.api('GET', '/sequences')).body.sequences[0].id as string;
+    const cases: [unknown, string, number, string][] = [
+      [{}, `/record-widget/Contacts/${recordId}/sequence`, 400, 'VALIDATION_FAILED'],
+      [{ sequenceId: foreign }, `/record-widget/Contacts/${recordId}/sequence`, 404, 'NOT_FOUND'],
+      [{ sequenceId: randomUUID() }, `/record-widget/Contacts/${recordId}/sequence`, 404, 'NOT_FOUND'],
+      [{ sequenceId: foreign }, '/record-widget/Accounts/1/sequence', 400, 'VALIDATION_FAILED'],
+      [{ sequenceId: foreign }, '/record-widget/Contacts/abc/sequence', 400, 'VALIDATION_FAILED'],
+    ];
+    for (const [body, path, status, code] of cases) {
+      const answer = await org.api('POST', path, body, { session: null });
+      expect([answer.status, answer.body.error?.code], path).toEqual([status, code]);
+    }
+    expect(await value(world.store.db, 'SELECT COUNT(*) AS n FROM sequence_requests')).toBe(0);
   });
 });

@@ -55,8 +55,8 @@ function fakeBackend(answer: () => RecordWidgetData | Error) {
       if (value instanceof Error) throw value;
       return structuredClone(value) as T;
     },
-    post: async <T,>(path: string) => {
-      posts.push(path);
+    post: async <T,>(path: string, body?: unknown) => {
+      posts.push(body === undefined ? path : `${path} ${JSON.stringify(body)}`);
       return {} as T;
     },
     put: async <T,>() => ({}) as T,
@@ -69,10 +69,12 @@ function fakeBackend(answer: () => RecordWidgetData | Error) {
 }
 
 let root: HTMLElement;
+/** The widget's waits (polling, watching an assignment) as a few milliseconds: the fake backend answers at once. */
+const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 2));
 function mount(host: Host, backend: Backend) {
   root = document.createElement('main');
   document.body.append(root);
-  render(h(HostContext.Provider, { value: host }, h(RecordWidget, { backend, wait: async () => undefined })), root);
+  render(h(HostContext.Provider, { value: host }, h(RecordWidget, { backend, wait: tick })), root);
 }
 
 afterEach(() => {
@@ -165,5 +167,70 @@ describe('the record widget against a fake host', () => {
     button('Assign to Nova')!.click();
     await vi.waitFor(() => expect(root.querySelector('[role="alert"]')?.textContent).toContain('adds nova@assist.test as a Zoho user'));
     expect(updates).toEqual([]);
+  });
+
+  it('stays live: a change made elsewhere (the owner in Zoho, a sent email, a handback) shows without a reload', async () => {
+    const { host } = fakeHost({ id: '42', ownerId: '1', ownerName: 'Sam Sales', fields: {} });
+    let data = baseData();
+    mount(host, fakeBackend(() => data).backend);
+    await vi.waitFor(() => expect(text()).toContain('not working on this record'));
+    data = { ...data, lead: activeLead, events: [{ at: '2026-11-21T10:00:00.000Z', kind: 'assigned' }] };
+    await vi.waitFor(() => expect(text()).toContain('Working this record'));
+    expect(root.querySelector('.badge')!.textContent).toBe('Working');
+    data = { ...data, lead: { ...activeLead, state: 'Pending', step: { sent: 1, total: 4 } }, events: [{ at: '2026-11-23T14:00:00.000Z', kind: 'email_sent', subject: 'A quick question' }, ...data.events] };
+    await vi.waitFor(() => expect(text()).toContain('1 of 4 (Recommended)'));
+    expect(text()).toContain('Sent an email: "A quick question"');
+    data = { ...data, lead: { ...activeLead, handingBack: true } };
+    await vi.waitFor(() => expect(text()).toContain('Handing back to Sam Sales'));
+    expect(root.querySelector('.badge')!.textContent).toBe('Handing back');
+    expect(button('Pause')).toBeUndefined();
+    expect(button('Hand back now')).toBeUndefined();
+    data = { ...data, lead: { ...activeLead, status: 'handed_back', state: 'Processed', closeReason: 'Handed back from the record widget.' } };
+    await vi.waitFor(() => expect(text()).toContain('Handed back to Sam Sales: Handed back from the record widget.'));
+    expect(button('Assign to Nova')).toBeDefined();
+  });
+
+  it('shows progress while assigning, and the refusal with its reason when the assistant already worked the record', async () => {
+    const worked: LeadView = { ...activeLead, status: 'handed_back', state: 'Responded', closeReason: 'The lead replied.' };
+    let data: RecordWidgetData = { ...baseData(), lead: worked, events: [{ at: '2026-11-20T10:00:00.000Z', kind: 'handed_back' }] };
+    const { host } = fakeHost({ id: '42', ownerId: '1', ownerName: 'Sam Sales', fields: {} });
+    let release!: () => void;
+    host.updateRecord = () =>
+      new Promise<void>((resolve) => {
+        release = () => {
+          data = { ...data, events: [{ at: '2026-11-21T10:00:00.000Z', kind: 'reassignment_refused', previousClose: 'The lead replied.' }, ...data.events] };
+          resolve();
+        };
+      });
+    mount(host, fakeBackend(() => data).backend);
+    await vi.waitFor(() => expect(button('Assign to Nova')).toBeDefined());
+    button('Assign to Nova')!.click();
+    await vi.waitFor(() => expect(button('Assigning…')!.disabled).toBe(true));
+    expect(root.querySelector('[role="status"]')!.textContent).toBe('Assigning to Nova…');
+    release();
+    await vi.waitFor(() => expect(root.querySelector('[role="alert"]')?.textContent).toBe('Not assigned: Nova already worked this record (The lead replied), so it will not start again. The record went back to Sam Sales.'));
+    expect(text()).not.toContain('Nova is working this record');
+  });
+
+  it('offers only sequences that can send, and any of them works: the choice goes to the backend, not the picklist', async () => {
+    const { host, updates } = fakeHost({ id: '42', ownerId: '1', ownerName: 'Sam Sales', fields: {} });
+    let data: RecordWidgetData = { ...baseData(), sequences: [{ id: 's1', name: 'Recommended', steps: 4 }, { id: 's2', name: 'Quick', steps: 2 }, { id: 's3', name: 'Empty', steps: 0 }] };
+    const { backend, posts } = fakeBackend(() => data);
+    host.updateRecord = async (_module, _id, fields) => {
+      updates.push(fields);
+      data = { ...data, lead: { ...activeLead, sequence: { id: 's2', name: 'Quick' }, step: { sent: 0, total: 2 } } };
+    };
+    mount(host, backend);
+    await vi.waitFor(() => expect(root.querySelector('select')).not.toBeNull());
+    const picker = root.querySelector('select')!;
+    expect([...picker.options].map((option) => option.textContent)).toEqual(["The assistant's default", 'Recommended (4 emails)', 'Quick (2 emails)']);
+    picker.value = 's2';
+    picker.dispatchEvent(new Event('change', { bubbles: true }));
+    await vi.waitFor(() => expect(picker.value).toBe('s2'));
+    button('Assign to Nova')!.click();
+    await vi.waitFor(() => expect(text()).toContain('Nova is working this record.'));
+    expect(posts).toEqual(['/record-widget/Contacts/42/sequence {"sequenceId":"s2"}']);
+    expect(updates).toEqual([{ Owner: { id: '900' } }]);
+    expect(text()).toContain('0 of 2 (Quick)');
   });
 });

@@ -329,6 +329,12 @@ function likePrefix(text: string): string {
   return `${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 }
 
+/** When the job with this exact key is due, while it waits or runs; undefined when there is none or it has ended. */
+export async function pendingJobRunAt(db: Db, key: string): Promise<number | undefined> {
+  const found = await db.selectFrom('jobs').select('run_at').where('job_key', '=', key).where('status', 'in', ['queued', 'running']).executeTakeFirst();
+  return found?.run_at;
+}
+
 /** Whether a job whose key starts with `prefix` is queued and not yet started (it will read fresh state when it runs). */
 export async function hasQueuedJob(db: Db, prefix: string): Promise<boolean> {
   // By the key's unique index: with "status = 'queued'" in the WHERE, SQLite's planner picked jobs_due

@@ -412,4 +412,21 @@ CREATE INDEX jobs_org_due ON jobs (status, org_id, run_at);
 -- postgres: CREATE INDEX jobs_key_prefix ON jobs (job_key text_pattern_ops);
 `,
   },
+  {
+    version: 9,
+    name: 'sequence-requests',
+    sql: `
+-- The sequence a person chose in the record widget just before assigning the record: intake takes
+-- it over the record's "7Targets Sequence" picklist (which lists only the sequences Setup saw).
+CREATE TABLE sequence_requests (
+  org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  zoho_module TEXT NOT NULL,
+  zoho_record_id TEXT NOT NULL,
+  sequence_id TEXT NOT NULL REFERENCES sequences(id) ON DELETE CASCADE,
+  requested_by TEXT,
+  requested_at INTEGER NOT NULL,
+  PRIMARY KEY (org_id, zoho_module, zoho_record_id)
+);
+`,
+  },
 ];

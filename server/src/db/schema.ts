@@ -265,6 +265,15 @@ export interface SendCountsTable {
   sent: number;
 }
 
+export interface SequenceRequestsTable {
+  org_id: string;
+  zoho_module: string;
+  zoho_record_id: string;
+  sequence_id: string;
+  requested_by: string | null;
+  requested_at: number;
+}
+
 export interface SequenceStepsTable {
   sequence_id: string;
   position: number;
@@ -361,6 +370,7 @@ export interface Schema {
   schema_migrations: SchemaMigrationsTable;
   segments: SegmentsTable;
   send_counts: SendCountsTable;
+  sequence_requests: SequenceRequestsTable;
   sequence_steps: SequenceStepsTable;
   sequences: SequencesTable;
   suppressions: SuppressionsTable;
@@ -431,6 +441,9 @@ export type SegmentsChanges = Updateable<SegmentsTable>;
 export type SendCountsRow = Selectable<SendCountsTable>;
 export type NewSendCountsRow = Insertable<SendCountsTable>;
 export type SendCountsChanges = Updateable<SendCountsTable>;
+export type SequenceRequestsRow = Selectable<SequenceRequestsTable>;
+export type NewSequenceRequestsRow = Insertable<SequenceRequestsTable>;
+export type SequenceRequestsChanges = Updateable<SequenceRequestsTable>;
 export type SequenceStepsRow = Selectable<SequenceStepsTable>;
 export type NewSequenceStepsRow = Insertable<SequenceStepsTable>;
 export type SequenceStepsChanges = Updateable<SequenceStepsTable>;

@@ -3,7 +3,7 @@ import { listActiveOrgs } from '../db/orgs.js';
 import type { EngineDeps } from './context.js';
 import { RENEW_INTERVAL_MS } from './context.js';
 import { queueIntake } from './intake.js';
-import { type JobRow, enqueueJob, requestJob, scheduleJob } from '../db/jobs.js';
+import { type JobRow, enqueueJob, pendingJobRunAt, requestJob, scheduleJob } from '../db/jobs.js';
 import { listMailboxAssistants, setSendingPaused } from '../db/assistants.js';
 import { deleteMailboxCursor, type MailboxStatus, mailboxStatus } from '../db/mailbox-cursors.js';
 import { setReferralStatus } from '../db/referrals.js';
@@ -23,6 +23,8 @@ import { type ZohoNotification, acceptNotification } from './notifications.js';
 import { type InboundRow, getInbound, listInbound, rawOf } from '../db/inbound.js';
 import { ingestMessage } from './inbound.js';
 import { type Suppression, listSuppressions, suppress, unsuppress } from '../db/suppressions.js';
+import { getSequence } from '../db/sequences.js';
+import { requestSequence } from '../db/sequence-requests.js';
 
 export type { CorrectionResult, InboundRow, Lead, LeadCommand, LeadEvent, LeadStatus, MailboxStatus, OutboxRow, Suppression, ZohoNotification };
 export { MAX_RAW_BYTES } from './inbound.js';
@@ -133,6 +135,11 @@ export class Engine {
     return findLeadByRecord(this.deps.db, orgId, module, recordId);
   }
 
+  /** When the lead's handback is due (hand back now, an unsubscribe, the sequence's end), while it is planned. */
+  async handbackDueAt(lead: Lead): Promise<number | undefined> {
+    return pendingJobRunAt(this.deps.db, jobOf('handback', { orgId: lead.org_id, leadId: lead.id, reason: '', state: 'Processed' }, 0).key);
+  }
+
   async leadEvents(lead: Lead): Promise<LeadEvent[]> {
     return listLeadEvents(this.deps.db, lead.org_id, lead.id);
   }
@@ -147,6 +154,18 @@ export class Engine {
   }
 
   /** Pause, resume, hand back now or send the next email now: null when done, else why not. */
+  /**
+   * The sequence a person chose in the record widget for a record they are about to assign: intake
+   * uses it (within the hour) over the record's picklist. Answers why it was refused, or null.
+   */
+  async chooseSequence(orgId: string, module: string, recordId: string, sequenceId: string, by: string | null): Promise<string | null> {
+    const sequence = await getSequence(this.deps.db, orgId, sequenceId);
+    if (!sequence) return 'That sequence does not exist (any more).';
+    if (sequence.steps.length === 0) return `The "${sequence.name}" sequence has no emails.`;
+    await requestSequence(this.deps.db, { orgId, module, recordId, sequenceId, by }, this.deps.clock.now());
+    return null;
+  }
+
   async command(lead: Lead, command: LeadCommand): Promise<string | null> {
     const refused = await commandLead(this.deps, lead, command);
     if (refused === null) this.runner.poke();

@@ -4,6 +4,7 @@ import { type Lead, addLeadEvent, createLeadOnce, findLeadByRecord, updateLead }
 import { listOrgFields } from '../db/org-setup.js';
 import { getOrg, type OrgRow } from '../db/orgs.js';
 import { hasUnsentOwnerChange } from '../db/outbox.js';
+import { forgetSequenceRequest, requestedSequenceOf } from '../db/sequence-requests.js';
 import { findSequenceByName, getSequence, listSequences } from '../db/sequences.js';
 import { transaction } from '../db/store.js';
 import { findSuppression, stateForSuppression, suppress } from '../db/suppressions.js';
@@ -152,8 +153,11 @@ async function startLead(
     person = { email: text(contact?.Email), first: text(contact?.First_Name), last: text(contact?.Last_Name) };
     company = text((record.Account_Name as LookupName | null)?.name);
   }
+  // The widget's choice first (any sequence of the org), then the record's picklist, then the defaults.
+  const chosenInWidget = await requestedSequenceOf(deps.db, org.id, module, record.id, now);
   const requestedSequence = fields.sequenceField ? text(record[fields.sequenceField]) : null;
   const sequence =
+    (chosenInWidget ? await getSequence(deps.db, org.id, chosenInWidget) : undefined) ??
     (requestedSequence && requestedSequence !== '-None-' ? await findSequenceByName(deps.db, org.id, requestedSequence) : undefined) ??
     (assistant.default_sequence_id ? await getSequence(deps.db, org.id, assistant.default_sequence_id) : undefined) ??
     (await listSequences(deps.db, org.id)).find((candidate) => candidate.is_default) ??
@@ -184,7 +188,8 @@ async function startLead(
       now,
     );
     if (!lead) return;
-    await addLeadEvent(tx, lead, 'assigned', { assistant: assistant.name, sequence: sequence.name, previousOwner: previous.name, requestedSequence }, now);
+    if (chosenInWidget) await forgetSequenceRequest(tx, org.id, module, record.id);
+    await addLeadEvent(tx, lead, 'assigned', { assistant: assistant.name, sequence: sequence.name, previousOwner: previous.name, requestedSequence: chosenInWidget ? sequence.name : requestedSequence }, now);
     const who = [person.first, person.last].filter(Boolean).join(' ') || 'this contact';
     await queueNote(
       txDeps,

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { getAssistant, listAssistants } from '../db/assistants.js';
 import { listOrgFields } from '../db/org-setup.js';
 import { getSequence, listSequences } from '../db/sequences.js';
@@ -11,10 +12,25 @@ import { correctionSchema } from './api-replies.js';
 
 const STATUSES: LeadStatus[] = ['active', 'paused', 'handed_back', 'stopped'];
 
-async function describe(deps: AppDeps, lead: Lead) {
+/** A handback due this soon is under way. */
+const HANDING_BACK_WITHIN_MS = 60 * 1000;
+
+const sequenceChoiceSchema = z.object({ sequenceId: z.string().min(1, 'Choose a sequence.') });
+
+/** A worked module and a Zoho record id, or a 400 saying which is wrong. */
+function recordParams(params: { module?: string; recordId?: string }): { module: string; recordId: string } {
+  const module = params.module ?? '';
+  const recordId = params.recordId ?? '';
+  if (!(WORKED_MODULES as readonly string[]).includes(module)) throw appErrors.validation(`module must be one of ${WORKED_MODULES.join(', ')}.`);
+  if (!/^\d{1,19}$/.test(recordId)) throw appErrors.validation('recordId must be a Zoho record id (digits).');
+  return { module, recordId };
+}
+
+async function describe(deps: AppDeps, engine: Engine, lead: Lead) {
   const sequence = await getSequence(deps.db, lead.org_id, lead.sequence_id);
   const assistant = await getAssistant(deps.db, lead.org_id, lead.assistant_id);
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const handbackAt = lead.status === 'active' || lead.status === 'paused' ? await engine.handbackDueAt(lead) : undefined;
   return {
     id: lead.id,
     zohoModule: lead.zoho_module,
@@ -35,6 +51,10 @@ async function describe(deps: AppDeps, lead: Lead) {
     resumeAt: iso(lead.resume_at),
     closeReason: lead.close_reason,
     closedAt: iso(lead.closed_at),
+    // The handback is planned: "hand back now" (due at once) or the wait after the last email;
+    // handingBack while it is due, so the widget says "Handing back" rather than "Working".
+    handbackAt: iso(handbackAt ?? null),
+    handingBack: handbackAt !== undefined && handbackAt <= engine.now() + HANDING_BACK_WITHIN_MS,
     createdAt: iso(lead.created_at),
   };
 }
@@ -53,13 +73,13 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     if (status !== undefined && !STATUSES.includes(status)) throw appErrors.validation(`status must be one of ${STATUSES.join(', ')}.`);
     const limit = Math.min(Math.max(Math.trunc(Number(c.req.query('limit') ?? 100)) || 100, 1), 500);
     const leads = await engine.leads(c.get('caller').org.id, { ...(status ? { status } : {}), ...(c.req.query('assistant_id') ? { assistantId: c.req.query('assistant_id')! } : {}), limit });
-    return c.json({ leads: await Promise.all(leads.map((lead) => describe(deps, lead))) });
+    return c.json({ leads: await Promise.all(leads.map((lead) => describe(deps, engine, lead))) });
   });
 
   app.get('/leads/by-record/:module/:recordId', async (c) => {
     const lead = await engine.leadOfRecord(c.get('caller').org.id, c.req.param('module'), c.req.param('recordId'));
     if (!lead) throw appErrors.notFound('A lead for this record');
-    return c.json(await describe(deps, lead));
+    return c.json(await describe(deps, engine, lead));
   });
 
   /**
@@ -68,9 +88,7 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
    * with its latest events when the assistant has worked the record.
    */
   app.get('/record-widget/:module/:recordId', async (c) => {
-    const { module, recordId } = c.req.param();
-    if (!(WORKED_MODULES as readonly string[]).includes(module)) throw appErrors.validation(`module must be one of ${WORKED_MODULES.join(', ')}.`);
-    if (!/^\d{1,19}$/.test(recordId)) throw appErrors.validation('recordId must be a Zoho record id (digits).');
+    const { module, recordId } = recordParams(c.req.param());
     const orgId = c.get('caller').org.id;
     const fields = (await listOrgFields(deps.db, orgId)).filter((field) => field.module === module);
     const lead = await engine.leadOfRecord(orgId, module, recordId);
@@ -92,7 +110,7 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
         defaultSequenceId: assistant.default_sequence_id,
       })),
       sequences: sequences.map((sequence) => ({ id: sequence.id, name: sequence.name, steps: sequence.steps.length })),
-      lead: lead ? await describe(deps, lead) : null,
+      lead: lead ? await describe(deps, engine, lead) : null,
       events: events
         .slice(-8)
         .reverse()
@@ -100,7 +118,18 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     });
   });
 
-  app.get('/leads/:id', async (c) => c.json(await describe(deps, await leadOf(c.get('caller').org.id, c.req.param('id')))));
+  /** The sequence chosen in the widget for the assignment that follows (the record's picklist may not list it). */
+  app.post('/record-widget/:module/:recordId/sequence', async (c) => {
+    const { module, recordId } = recordParams(c.req.param());
+    const { sequenceId } = await jsonBody(c, sequenceChoiceSchema);
+    const caller = c.get('caller');
+    if (!(await getSequence(deps.db, caller.org.id, sequenceId))) throw appErrors.notFound('The sequence');
+    const refused = await engine.chooseSequence(caller.org.id, module, recordId, sequenceId, caller.admin?.email ?? null);
+    if (refused) throw appErrors.conflict(refused);
+    return c.json({ sequenceId });
+  });
+
+  app.get('/leads/:id', async (c) => c.json(await describe(deps, engine, await leadOf(c.get('caller').org.id, c.req.param('id')))));
 
   app.get('/leads/:id/timeline', async (c) => {
     const lead = await leadOf(c.get('caller').org.id, c.req.param('id'));
@@ -111,7 +140,7 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
         return { step: payload.step + 1, subject: payload.email.subject, to: payload.email.to, delivery: row.status, at: new Date(row.done_at ?? row.created_at).toISOString() };
       });
     return c.json({
-      lead: await describe(deps, lead),
+      lead: await describe(deps, engine, lead),
       events: (await engine.leadEvents(lead)).map((event) => ({ at: new Date(event.at).toISOString(), kind: event.kind, ...event.detail })),
       emails,
       nextSendAt: lead.next_send_at === null ? null : new Date(lead.next_send_at).toISOString(),
@@ -127,7 +156,7 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     const { intent } = await jsonBody(c, correctionSchema);
     const caller = c.get('caller');
     const result = await engine.correctReply(lead.org_id, inboundId, intent, caller.admin?.email ?? 'A user (record widget)');
-    return c.json({ correction: result, lead: await describe(deps, (await engine.lead(lead.org_id, lead.id))!) });
+    return c.json({ correction: result, lead: await describe(deps, engine, (await engine.lead(lead.org_id, lead.id))!) });
   });
 
   for (const command of ['pause', 'resume', 'hand-back', 'send-now'] satisfies LeadCommand[]) {
@@ -135,7 +164,7 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
       const lead = await leadOf(c.get('caller').org.id, c.req.param('id'));
       const refused = await engine.command(lead, command);
       if (refused) throw appErrors.conflict(refused);
-      return c.json(await describe(deps, (await engine.lead(lead.org_id, lead.id))!));
+      return c.json(await describe(deps, engine, (await engine.lead(lead.org_id, lead.id))!));
     });
   }
 

@@ -71,7 +71,7 @@ export function startZohoHost(zoho: ZohoSdk, options: { tab: boolean }): Host {
       return { id: String(record.id), ownerId: owner?.id ? String(owner.id) : null, ownerName: owner?.name ? String(owner.name) : null, fields: record };
     },
     async updateRecord(module, id, fields) {
-      const answer = firstOf(await zoho.CRM.API.updateRecord({ Entity: module, APIData: { id, ...fields } }), 'data', 'update');
+      const answer = firstOf(await zoho.CRM.API.updateRecord({ Entity: module, APIData: { id, ...fields } }).catch(asError), 'data', 'update');
       if (answer.status !== 'success') throw new Error(String(answer.message ?? 'Zoho refused the change'));
     },
     async users(): Promise<ZohoUserSummary[]> {
@@ -92,4 +92,14 @@ export function startZohoHost(zoho: ZohoSdk, options: { tab: boolean }): Host {
 export function zohoHost(options: { tab: boolean }): Host {
   if (!window.ZOHO) throw new Error("Zoho's embedded-app SDK did not load: open this widget from inside Zoho CRM.");
   return startZohoHost(window.ZOHO, options);
+}
+
+/** The SDK rejects with Zoho's answer (an object), not an Error: say what Zoho said. */
+function asError(rejection: unknown): never {
+  if (rejection instanceof Error) throw rejection;
+  const answer = rejection as { message?: unknown; code?: unknown; data?: { message?: unknown; code?: unknown }[] } | null;
+  const first = Array.isArray(answer?.data) ? answer.data[0] : answer;
+  const message = typeof first?.message === 'string' ? first.message : typeof answer?.message === 'string' ? answer.message : null;
+  const code = typeof first?.code === 'string' ? first.code : null;
+  throw new Error(message ? `Zoho refused the change: ${message}${code ? ` (${code})` : ''}` : `Zoho refused the change: ${JSON.stringify(rejection)}`);
 }

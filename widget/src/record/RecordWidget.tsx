@@ -14,6 +14,8 @@ export interface LeadView {
   resumeAt: string | null;
   closeReason: string | null;
   previousOwner: string | null;
+  /** Its handback is due now ("hand back now", an unsubscribe): under way, not yet done. */
+  handingBack?: boolean;
   assistant: { id: string; name: string } | null;
   sequence: { id: string; name: string } | null;
 }
@@ -32,7 +34,7 @@ export interface RecordWidgetData {
   assistants: AssistantOption[];
   sequences: { id: string; name: string; steps: number }[];
   lead: LeadView | null;
-  events: { at: string; kind: string; reason?: string; subject?: string; intent?: string; inboundId?: number; meeting?: string; unclear?: string; excerpt?: string; from?: string; to?: string }[];
+  events: { at: string; kind: string; reason?: string; previousClose?: string | null; subject?: string; intent?: string; inboundId?: number; meeting?: string; unclear?: string; excerpt?: string; from?: string; to?: string }[];
 }
 
 interface Loaded {
@@ -65,6 +67,15 @@ const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyl
 const isWorking = (lead: LeadView | null) => lead?.status === 'active' || lead?.status === 'paused';
 const realWait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** How often the open widget reads the record's state again: any change shows within about a second. */
+export const POLL_MS = 1_000;
+/** Slower while the page is in the background, and after failed reads (doubling up to this). */
+export const HIDDEN_POLL_MS = 10_000;
+export const MAX_BACKOFF_MS = 30_000;
+/** How long Assign watches for the assistant's answer before it says it is still waiting. */
+const ASSIGN_WATCH_MS = 30_000;
+const hidden = () => typeof document !== 'undefined' && document.visibilityState === 'hidden';
+
 /**
  * The record widget: the "7Targets Context" field (editable), the assistant's status for this
  * record with a short timeline, Assign to assistant, and Pause / Resume / Hand back now.
@@ -78,6 +89,7 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
   const [assistantId, setAssistantId] = useState('');
   const [sequenceId, setSequenceId] = useState('');
   const [correction, setCorrection] = useState('');
+  const [progress, setProgress] = useState<string | null>(null);
 
   const fetchState = async (): Promise<Loaded> => {
     const page = await host.context();
@@ -102,16 +114,43 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
     void load();
   }, []);
 
+  // Live: the record's state is read again every second (every 10 s in a background tab, backing
+  // off on failures), so an owner change in Zoho, a sent email, a reply or a handback shows without a reload.
+  const where = view.kind === 'ready' ? `${view.module}/${view.recordId}` : null;
+  useEffect(() => {
+    if (!where) return;
+    let stopped = false;
+    void (async () => {
+      let delay = POLL_MS;
+      while (!stopped) {
+        await wait(hidden() ? HIDDEN_POLL_MS : delay);
+        if (stopped) return;
+        try {
+          const data = await backend.get<RecordWidgetData>(`/record-widget/${where}`);
+          delay = POLL_MS;
+          if (!stopped) setView((current) => (current.kind === 'ready' && JSON.stringify(current.data) !== JSON.stringify(data) ? { ...current, data } : current));
+        } catch {
+          delay = Math.min(delay * 2, MAX_BACKOFF_MS);
+        }
+      }
+    })();
+    return () => {
+      stopped = true;
+    };
+  }, [where]);
+
   /** Runs one action with the buttons disabled, and says how it went. */
-  const run = async (action: () => Promise<string>) => {
+  const run = async (action: () => Promise<string>, doing?: string) => {
     setBusy(true);
     setNotice(null);
+    setProgress(doing ?? null);
     try {
       setNotice({ text: await action(), error: false });
     } catch (error) {
       setNotice({ text: messageOf(error), error: true });
     } finally {
       setBusy(false);
+      setProgress(null);
     }
   };
 
@@ -129,6 +168,8 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
 
   const { data, module, recordId } = view;
   const lead = data.lead;
+  // Only sequences that can send something are offered.
+  const usable = data.sequences.filter((sequence) => sequence.steps > 0);
   const contextField = data.fields.context;
 
   const saveContext = () =>
@@ -145,27 +186,34 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
       if (!assistant) throw new Error('Choose an assistant.');
       const userId = assistant.zohoUserId ?? (await host.users()).find((user) => user.email.toLowerCase() === assistant.mailboxEmail.toLowerCase())?.id;
       if (!userId) throw new Error(`${assistant.name} has no Zoho user yet: an administrator adds ${assistant.mailboxEmail} as a Zoho user (the settings tab's CRM Details says how).`);
-      const sequence = data.sequences.find((candidate) => candidate.id === sequenceId);
-      await host.updateRecord(module, recordId, { Owner: { id: userId }, ...(sequence && data.fields.sequence ? { [data.fields.sequence]: sequence.name } : {}) });
-      // Zoho tells the assistant within seconds; show the lead as soon as it exists.
-      for (let attempt = 0; attempt < 10; attempt += 1) {
-        const next = await fetchState();
-        if (isWorking(next.data.lead)) {
-          setView({ kind: 'ready', ...next });
+      // Any sequence of the org: the choice goes to the backend (the record's picklist lists only those Setup saw).
+      if (sequenceId) await backend.post(`/record-widget/${module}/${recordId}/sequence`, { sequenceId });
+      const newest = JSON.stringify(data.events[0] ?? null);
+      await host.updateRecord(module, recordId, { Owner: { id: userId } });
+      // Zoho tells the assistant within seconds: wait for what it made of it, a lead or a refusal.
+      for (let waited = 0; waited < ASSIGN_WATCH_MS; waited += POLL_MS) {
+        const next = await backend.get<RecordWidgetData>(`/record-widget/${module}/${recordId}`);
+        const latest = next.events[0];
+        if (isWorking(next.lead)) {
+          setView((current) => (current.kind === 'ready' ? { ...current, data: next } : current));
           return `${assistant.name} is working this record.`;
         }
-        await wait(1_000);
+        if (latest && JSON.stringify(latest) !== newest && latest.kind === 'reassignment_refused') {
+          setView((current) => (current.kind === 'ready' ? { ...current, data: next } : current));
+          throw new Error(refusalOf(assistant.name, next.lead));
+        }
+        await wait(POLL_MS);
       }
-      return `Assigned to ${assistant.name}. It will appear here once the assistant picks it up.`;
-    });
+      return `Assigned to ${assistant.name} in Zoho; the assistant has not answered yet. This panel updates by itself when it does.`;
+    }, `Assigning to ${data.assistants.find((candidate) => candidate.id === assistantId)?.name ?? 'the assistant'}…`);
 
-  const act = (path: string, done: string) =>
+  const act = (path: string, doing: string, done: string) =>
     run(async () => {
       await backend.post(`/leads/${lead!.id}/${path}`);
-      const next = await fetchState();
-      setView({ kind: 'ready', ...next });
+      const next = await backend.get<RecordWidgetData>(`/record-widget/${module}/${recordId}`);
+      setView((current) => (current.kind === 'ready' ? { ...current, data: next } : current));
       return done;
-    });
+    }, doing);
 
   const replyEvent = data.events.find((event) => event.kind === 'reply' && event.inboundId !== undefined);
   // A person's correction of that reply is its reading from then on.
@@ -186,13 +234,15 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
     <section aria-label="Sales assistant" aria-busy={busy}>
       <header class="row">
         <h1>{lead?.assistant?.name ?? 'Sales assistant'}</h1>
-        {lead && <span class={`badge ${lead.status}`}>{lead.state}</span>}
+        {lead && <span class={`badge ${lead.status}`}>{statusOf(lead).badge}</span>}
       </header>
 
       {lead ? (
         <dl class="facts">
           <dt>Status</dt>
-          <dd>{statusText(lead)}</dd>
+          <dd>{statusOf(lead).line}</dd>
+          <dt>In Zoho</dt>
+          <dd>{lead.state}</dd>
           <dt>Emails</dt>
           <dd>
             {lead.step.sent} of {lead.step.total}
@@ -223,19 +273,19 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
         <p class="muted">The assistant is not working on this record.</p>
       )}
 
-      {isWorking(lead) && (
+      {isWorking(lead) && !lead!.handingBack && (
         <div class="row" role="group" aria-label="Actions">
           {lead!.status === 'active' && (
-            <button type="button" disabled={busy} onClick={() => void act('pause', 'Paused: no emails go out until you resume.')}>
+            <button type="button" disabled={busy} onClick={() => void act('pause', 'Pausing…', 'Paused: no emails go out until you resume.')}>
               Pause
             </button>
           )}
           {lead!.status === 'paused' && (
-            <button type="button" disabled={busy} onClick={() => void act('resume', 'Resumed.')}>
+            <button type="button" disabled={busy} onClick={() => void act('resume', 'Resuming…', 'Resumed.')}>
               Resume
             </button>
           )}
-          <button type="button" disabled={busy} onClick={() => void act('hand-back', `Handing back to ${lead!.previousOwner ?? 'the previous owner'}.`)}>
+          <button type="button" disabled={busy} onClick={() => void act('hand-back', 'Handing back…', `Handing back to ${lead!.previousOwner ?? 'the previous owner'}.`)}>
             Hand back now
           </button>
         </div>
@@ -263,12 +313,12 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
                   </select>
                 </label>
               )}
-              {data.sequences.length > 1 && (
+              {usable.length > 1 && (
                 <label>
                   Sequence
                   <select value={sequenceId} onChange={(event) => setSequenceId(event.currentTarget.value)}>
                     <option value="">The assistant's default</option>
-                    {data.sequences.map((sequence) => (
+                    {usable.map((sequence) => (
                       <option value={sequence.id}>
                         {sequence.name} ({sequence.steps} emails)
                       </option>
@@ -277,7 +327,7 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
                 </label>
               )}
               <button type="submit" class="primary" disabled={busy}>
-                Assign to {data.assistants.find((assistant) => assistant.id === assistantId)?.name ?? 'assistant'}
+                {progress?.startsWith('Assigning') ? 'Assigning…' : `Assign to ${data.assistants.find((assistant) => assistant.id === assistantId)?.name ?? 'assistant'}`}
               </button>
             </>
           )}
@@ -328,6 +378,12 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
         </section>
       )}
 
+      {progress && (
+        <p role="status" class="notice">
+          {progress}
+        </p>
+      )}
+
       {notice && (
         <p role={notice.error ? 'alert' : 'status'} class={notice.error ? 'notice error' : 'notice'}>
           {notice.text}
@@ -352,17 +408,26 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
   );
 }
 
-function statusText(lead: LeadView): string {
+/** One vocabulary for the badge and the status line (the timeline and Zoho's notes use the same words). */
+export function statusOf(lead: LeadView): { badge: string; line: string } {
+  const owner = lead.previousOwner ?? 'the previous owner';
+  if (lead.handingBack && (lead.status === 'active' || lead.status === 'paused')) return { badge: 'Handing back', line: `Handing back to ${owner}` };
   switch (lead.status) {
     case 'active':
-      return 'Working this record';
+      return { badge: 'Working', line: 'Working this record' };
     case 'paused':
-      return 'Paused';
+      return { badge: 'Paused', line: lead.resumeAt ? 'Paused until it resumes' : 'Paused: no emails go out until it is resumed' };
     case 'handed_back':
-      return `Handed back${lead.closeReason ? `: ${lead.closeReason}` : ''}`;
+      return { badge: 'Handed back', line: `Handed back to ${owner}${lead.closeReason ? `: ${lead.closeReason}` : ''}` };
     case 'stopped':
-      return `Stopped${lead.closeReason ? `: ${lead.closeReason}` : ''}`;
+      return { badge: 'Stopped', line: `Stopped${lead.closeReason ? `: ${lead.closeReason}` : ''}` };
   }
+}
+
+/** Why an assignment was refused, in the widget: the assistant works a record once. */
+function refusalOf(assistant: string, lead: LeadView | null): string {
+  const before = lead?.closeReason ? ` (${lead.closeReason.replace(/\.$/, '')})` : '';
+  return `Not assigned: ${assistant} already worked this record${before}, so it will not start again. The record went back to ${lead?.previousOwner ?? 'its owner'}.`;
 }
 
 function messageOf(error: unknown): string {

@@ -74,6 +74,27 @@ export function createCrmUiRoutes(deps: SandboxDeps, options: { widgetUrl?: stri
     return c.html(page(org.name, `<main><section><h1>${escape(org.name)}</h1>${lists.join('')}</section></main>`, nonce, deps.uiLinks));
   });
 
+  /** The page acts as the signed-in user, as Zoho's own UI does, with a token of the sandbox's UI client. */
+  const pageToken = (org: OrgRow, userId: string): string => {
+    const now = deps.clock.now();
+    if (!getClient(deps.db, UI_CLIENT_ID)) createClient(deps.db, { name: 'Sandbox CRM UI', redirectUris: [], clientId: UI_CLIENT_ID }, now);
+    return issueAccessToken(deps.db, { client_id: UI_CLIENT_ID, org_id: org.id, user_id: userId, scope: UI_SCOPES }, null, now).token;
+  };
+
+  /**
+   * A fresh token for an open page whose token expired (the simulated clock runs days ahead): a CRM
+   * session in Zoho does not end while the user works, so neither does the sandbox page's.
+   */
+  app.post('/ui/:orgId/session', (c) => {
+    const org = getOrg(deps.db, c.req.param('orgId'));
+    if (!org) return c.json({ error: 'no such org' }, 404);
+    const email = c.req.query('user');
+    const user = email ? findUserByEmail(deps.db, org.id, email) : undefined;
+    if (!user) return c.json({ error: 'no such user' }, 404);
+    c.header('Cache-Control', 'no-store');
+    return c.json({ token: pageToken(org, user.id) });
+  });
+
   /**
    * A page hosting a widget for the signed-in user (`?user=`, else the org's administrator): the
    * user's token, the protocol script, and a CSP that frames only that widget. `record` is null for
@@ -86,11 +107,9 @@ export function createCrmUiRoutes(deps: SandboxDeps, options: { widgetUrl?: stri
     // Read per request: the demo learns the backend's address only after the sandbox is up.
     const widgetUrl = widgetUrlOf(c.req.query('widget'), options.widgetUrl ?? deps.widgetUrl);
     if (!widgetUrl) return c.text('Say which widget to show: ?widget=<loopback URL of widget.html or settings.html>.', 400);
-    const now = deps.clock.now();
-    // The page acts as the signed-in user, as Zoho's own UI does.
-    if (!getClient(deps.db, UI_CLIENT_ID)) createClient(deps.db, { name: 'Sandbox CRM UI', redirectUris: [], clientId: UI_CLIENT_ID }, now);
-    const token = issueAccessToken(deps.db, { client_id: UI_CLIENT_ID, org_id: org.id, user_id: user.id, scope: UI_SCOPES }, null, now).token;
+    const token = pageToken(org, user.id);
     const config = {
+      sessionUrl: `/ui/${org.id}/session?user=${encodeURIComponent(user.email)}`,
       apiBase: `${dcBaseUrl(deps.baseUrl(), org.dc)}/crm/v8`,
       token,
       module: record?.module ?? null,

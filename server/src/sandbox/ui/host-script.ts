@@ -15,7 +15,7 @@ export const HOST_JS = String.raw`(function () {
   function send(message) {
     frame.contentWindow.postMessage(message, widgetOrigin);
   }
-  function api(method, path, body) {
+  function call(method, path, body) {
     var init = { method: method, headers: { Authorization: 'Zoho-oauthtoken ' + cfg.token } };
     if (body !== undefined) {
       init.headers['Content-Type'] = 'application/json';
@@ -25,6 +25,18 @@ export const HOST_JS = String.raw`(function () {
       return response.text().then(function (text) {
         return { status: response.status, body: text ? JSON.parse(text) : null };
       });
+    });
+  }
+  // The page's session outlives its token (the simulated clock runs ahead): on a 401, renew it once and retry.
+  function api(method, path, body) {
+    return call(method, path, body).then(function (answer) {
+      if (answer.status !== 401) return answer;
+      return fetch(cfg.sessionUrl, { method: 'POST' })
+        .then(function (response) { return response.json(); })
+        .then(function (session) {
+          cfg.token = session.token;
+          return call(method, path, body);
+        });
     });
   }
   function must(answer) {
