@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     const demo = await runDemo(env, { reset: process.argv.includes('--reset') });
     console.log(`Sales assistant demo running: a sandbox CRM with demo data, the assistant "Nova", time ${env.TIME_SCALE}× faster${env.TIME_SCALE === 1440 ? ' (a day a minute)' : ''}.`);
     console.log(`Open the CRM: ${demo.crmUrl}`);
+    console.log(`The settings tab: ${demo.crmUrl}/tab (also "Sales Assistant settings" in the CRM header)`);
     console.log(`(open a Contact, assign it to Nova; the header's "Mail (demo)" link shows the emails and lets you reply as the lead. State is kept in ${env.DATA_DIR}; npm start -- --reset starts over.)`);
     const stopDemo = () => void demo.stop().finally(() => process.exit(0));
     process.once('SIGINT', stopDemo);

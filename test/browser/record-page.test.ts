@@ -146,4 +146,20 @@ describe('the record widget inside the sandbox CRM page, in chromium', () => {
     expect(loads).toBe(0);
     await page.close();
   }, 60_000);
+
+  it('the CRM header leads to the settings tab and back to the records, keeping the signed-in user', async () => {
+    const recordId = await scenario.contact({ First_Name: 'Lena', Last_Name: 'Weber' });
+    const page = await openRecord(recordId);
+    await page.getByRole('link', { name: 'Sales Assistant settings' }).click();
+    await page.waitForURL(/\/ui\/[^/]+\/tab\?/);
+    const tab = page.frameLocator('#widget');
+    await expect.poll(() => tab.locator('section[aria-label="Connection"]').textContent(), { timeout: 15_000 }).toContain(`by ${org.zoho.admin.email}`);
+    expect(new URL(page.frames()[1]!.url()).pathname).toBe('/app/settings.html');
+    // The tab grows with its content (the host's resize), rather than scrolling inside a fixed frame.
+    await expect.poll(async () => Number.parseInt(await page.locator('#widget').evaluate((frame) => (frame as unknown as { style: { height: string } }).style.height), 10), { timeout: 5_000 }).toBeGreaterThan(560);
+    await page.getByRole('link', { name: 'Records' }).click();
+    await page.getByRole('link', { name: 'Lena Weber' }).click();
+    await expect.poll(() => page.frameLocator('#widget').locator('body').textContent(), { timeout: 15_000 }).toContain('not working on this record');
+    await page.close();
+  });
 });

@@ -218,3 +218,34 @@ describe('POST /api/record-widget/:module/:recordId/sequence', () => {
     expect(await value(world.store.db, 'SELECT COUNT(*) AS n FROM sequence_requests')).toBe(0);
   });
 });
+
+describe('sequence validation in plain words', () => {
+  it("refuses a sequence whose emails would all go out at once, and days out of range, naming the field; nothing is made", async () => {
+    const before = (await org.api('GET', '/sequences')).body.sequences.length as number;
+    const allAtOnce = await org.api('POST', '/sequences', { name: 'Burst', steps: [{ after_days: 0 }, { after_days: 0 }, { after_days: 0 }] });
+    expect(allAtOnce.status).toBe(400);
+    expect(allAtOnce.body.error.details).toEqual([{ path: 'steps.1.after_days', message: 'Every email is 0 days after the one before, so all of them would go out at once: give at least one follow-up a wait of 1 day or more.' }]);
+    const tooLate = await org.api('POST', '/sequences', { name: 'Slow', steps: [{ after_days: 0 }, { after_days: 400 }] });
+    expect(tooLate.body.error.details).toEqual([{ path: 'steps.1.after_days', message: 'Days between emails must be 0–365.' }]);
+    const fraction = await org.api('POST', '/sequences', { name: 'Odd', steps: [{ after_days: 0 }, { after_days: 1.5 }] });
+    expect(fraction.body.error.details).toEqual([{ path: 'steps.1.after_days', message: 'Days between emails must be a whole number, 0–365.' }]);
+    expect((await org.api('GET', '/sequences')).body.sequences).toHaveLength(before);
+    // One email at 0 days, or a burst with one wait, is fine.
+    expect((await org.api('POST', '/sequences', { name: 'Single', steps: [{ after_days: 0 }] })).status).toBe(201);
+    expect((await org.api('POST', '/sequences', { name: 'Quick pair', steps: [{ after_days: 0 }, { after_days: 0 }, { after_days: 2 }] })).status).toBe(201);
+  });
+});
+
+describe('CRM Details counts from our own leads', () => {
+  it('records worked now and in total follow assignments and handbacks without a Refresh; the org says replies can arrive by webhook', async () => {
+    const records = async () => (await org.api('GET', '/crm-details', undefined, { session: null })).body.assistants[0].records;
+    expect(await records()).toEqual({ working: 0, total: 0 });
+    const { leadId } = await assignedContact();
+    await assignedContact();
+    expect(await records()).toEqual({ working: 2, total: 2 });
+    await org.api('POST', `/leads/${leadId}/hand-back`, undefined, { session: null });
+    await world.settle();
+    expect(await records()).toEqual({ working: 1, total: 2 });
+    expect((await org.api('GET', '/crm-details', undefined, { session: null })).body.org.inboundWebhook).toBe(true);
+  });
+});

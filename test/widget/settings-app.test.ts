@@ -125,7 +125,7 @@ describe('the settings tab against a fake backend', () => {
     };
     mount({ backend, authorizeUrl: null, signIn: async () => void (admin = true), isAdmin: () => admin, openWindow: () => undefined });
     await vi.waitFor(() => expect(root.querySelector('section[aria-label="Replies"] [role="alert"]')?.textContent).toContain('Bounce rate 10.0%'));
-    expect(root.textContent).toContain('Mailbox: not set: replies are not read');
+    expect(root.textContent).toContain('Replies: not read: set the IMAP mailbox below, or turn on the inbound-mail webhook (INBOUND_WEBHOOK_TOKEN)');
 
     const form = root.querySelector('form[aria-label="Mailbox"]')!;
     const fill = (label: string, value: string) => {
@@ -142,7 +142,7 @@ describe('the settings tab against a fake backend', () => {
     form.dispatchEvent(new Event('submit', { cancelable: true }));
     await vi.waitFor(() => expect(root.querySelector('[role="status"]')?.textContent).toBe('Signed in to imap.acme.test as nova@acme.test: replies will be read from now on.'));
     expect(writes).toEqual(['PUT /assistants/a1/mailbox admin=true {"host":"imap.acme.test","port":993,"secure":true,"user":"nova@acme.test","password":"secret-1"}']);
-    await vi.waitFor(() => expect(root.textContent).toContain('Mailbox: set'));
+    await vi.waitFor(() => expect(root.textContent).toContain('Replies: read from the IMAP mailbox'));
     // The password does not stay in the form once saved.
     expect([...form.querySelectorAll('input')].find((input) => input.type === 'password')!.value).toBe('');
 

@@ -117,3 +117,19 @@ export async function listLeadEvents(db: Db, orgId: string, leadId: string): Pro
   const events = await db.selectFrom('lead_events').select(['id', 'at', 'kind', 'detail']).where('org_id', '=', orgId).where('lead_id', '=', leadId).orderBy('id').execute();
   return events.map((event) => ({ ...event, detail: JSON.parse(event.detail) as Record<string, unknown> }));
 }
+
+/** Per assistant of an org: the records it works now (active or paused) and all it has worked. */
+export async function leadCountsByAssistant(db: Db, orgId: string): Promise<Map<string, { working: number; total: number }>> {
+  const counted = await db
+    .selectFrom('leads')
+    .select((eb) => [
+      'assistant_id',
+      eb.fn.countAll<number>().as('total'),
+      eb.fn.sum<number>(eb.case().when('status', 'in', ['active', 'paused']).then(1).else(0).end()).as('working'),
+    ])
+    .where('org_id', '=', orgId)
+    .groupBy('assistant_id')
+    .execute();
+  return new Map(counted.map((entry) => [entry.assistant_id, { working: Number(entry.working), total: Number(entry.total) }]));
+}
+

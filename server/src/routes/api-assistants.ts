@@ -43,7 +43,7 @@ const assistantSchema = z
 
 const stepSchema = z
   .object({
-    after_days: z.number().int().min(0).max(365),
+    after_days: z.number('Days between emails must be a whole number, 0–365.').int('Days between emails must be a whole number, 0–365.').min(0, 'Days between emails must be 0–365.').max(365, 'Days between emails must be 0–365.'),
     mode: z.enum(['generated', 'custom']).default('generated'),
     subject: z.string().trim().min(1).max(200).nullable().default(null),
     body: z.string().trim().min(1).max(20_000).nullable().default(null),
@@ -54,11 +54,16 @@ const stepSchema = z
 const sequenceSchema = z
   .object({
     name: z.string().trim().min(1).max(80),
-    steps: z.array(stepSchema).min(1).max(20),
+    steps: z.array(stepSchema).min(1, 'A sequence needs at least one email.').max(20, 'A sequence has at most 20 emails.'),
     /** Absent: unchanged on update, false on create. */
     is_default: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  // Several emails all at 0 days would all go out at once: that is not a sequence.
+  .refine((input) => input.steps.length < 2 || input.steps.some((step, index) => index > 0 && step.after_days > 0), {
+    message: 'Every email is 0 days after the one before, so all of them would go out at once: give at least one follow-up a wait of 1 day or more.',
+    path: ['steps', 1, 'after_days'],
+  });
 
 /** Assistants and sequences: reads for any widget caller, writes for Zoho admins (and operators). */
 export function assistantsApi(deps: AppDeps): Hono<AppEnv> {

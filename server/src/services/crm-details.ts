@@ -1,4 +1,5 @@
 import { type Assistant, type CrmStatus, listAssistants, saveCrmCheck } from '../db/assistants.js';
+import { leadCountsByAssistant } from '../db/leads.js';
 import { getChannelOfOrg } from '../db/org-setup.js';
 import type { OrgRow } from '../db/orgs.js';
 import { loadSealedTokens } from '../db/tokens.js';
@@ -37,10 +38,12 @@ export interface AssistantDetails {
   meaning: string;
   action: string;
   ownedRecords: number | null;
+  /** Counted from our own leads, so always current: records worked now (active or paused) and in total. */
+  records: { working: number; total: number };
   checkedAt: string | null;
 }
 
-function describe(assistant: Assistant): AssistantDetails {
+function describe(assistant: Assistant, records: { working: number; total: number } = { working: 0, total: 0 }): AssistantDetails {
   const status: CrmDetailsStatus = assistant.crm_status ?? 'ASSISTANT_DOES_NOT_EXISTS_AS_USER_IN_CRM';
   return {
     assistantId: assistant.id,
@@ -50,6 +53,7 @@ function describe(assistant: Assistant): AssistantDetails {
     status,
     ...STATUS_HELP[status],
     ownedRecords: assistant.crm_owned_records,
+    records,
     checkedAt: assistant.crm_checked_at === null ? null : new Date(assistant.crm_checked_at).toISOString(),
   };
 }
@@ -58,9 +62,10 @@ function describe(assistant: Assistant): AssistantDetails {
 export async function crmDetails(deps: AppDeps, org: OrgRow): Promise<AssistantDetails[]> {
   const assistants = await listAssistants(deps.db, org.id);
   if (assistants.length === 0) {
-    return [{ assistantId: null, name: null, email: null, zohoUserId: null, status: 'ASSISTANT_NOT_YET_CREATED', ...STATUS_HELP.ASSISTANT_NOT_YET_CREATED, ownedRecords: null, checkedAt: null }];
+    return [{ assistantId: null, name: null, email: null, zohoUserId: null, status: 'ASSISTANT_NOT_YET_CREATED', ...STATUS_HELP.ASSISTANT_NOT_YET_CREATED, ownedRecords: null, records: { working: 0, total: 0 }, checkedAt: null }];
   }
-  return assistants.map(describe);
+  const counts = await leadCountsByAssistant(deps.db, org.id);
+  return assistants.map((assistant) => describe(assistant, counts.get(assistant.id)));
 }
 
 /**
@@ -109,5 +114,7 @@ export async function orgHealth(deps: AppDeps, org: OrgRow) {
     lastNotificationAt: iso(org.last_notification_at),
     /** Emails a crash left unconfirmed (handed to SMTP, not recorded as sent; never sent again): for a person to check. */
     unconfirmedEmails: unconfirmed.map((row) => ({ ...row, at: iso(row.at) })),
+    /** Whether replies can arrive through POST /webhooks/inbound (INBOUND_WEBHOOK_TOKEN is set; the demo's mail view uses it). */
+    inboundWebhook: deps.config.inboundToken !== undefined,
   };
 }

@@ -50,6 +50,8 @@ export interface RepliesPanelProps {
   connected: boolean;
   /** Runs an administrator's action (signing in first when needed) and shows its answer. */
   asAdmin: (action: () => Promise<string>) => Promise<void>;
+  /** Replies can also arrive through the inbound-mail webhook (the demo's mail view posts there). */
+  inboundWebhook?: boolean;
 }
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : 'never');
@@ -58,7 +60,7 @@ const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefin
  * Replies and deliverability: each assistant's mailbox (IMAP), brochure link and sending pause;
  * mail that matched no lead; the suppression list; and phrases taught to the assistant.
  */
-export function RepliesPanel({ backend, busy, connected, asAdmin }: RepliesPanelProps) {
+export function RepliesPanel({ backend, busy, connected, asAdmin, inboundWebhook = false }: RepliesPanelProps) {
   const [assistants, setAssistants] = useState<Assistant[]>([]);
   const [chosen, setChosen] = useState<string>('');
   const [mailbox, setMailbox] = useState<MailboxView | null>(null);
@@ -210,7 +212,11 @@ export function RepliesPanel({ backend, busy, connected, asAdmin }: RepliesPanel
             </p>
           )}
           <p>
-            Mailbox: {assistant?.mailbox_configured ? 'set' : 'not set: replies are not read'}{' '}
+            Replies: {assistant?.mailbox_configured
+              ? `read from the IMAP mailbox${inboundWebhook ? ', and accepted through the inbound-mail webhook' : ''}`
+              : inboundWebhook
+                ? 'no IMAP mailbox; they arrive through the inbound-mail webhook (POST /webhooks/inbound)'
+                : 'not read: set the IMAP mailbox below, or turn on the inbound-mail webhook (INBOUND_WEBHOOK_TOKEN)'}{' '}
             <button type="button" disabled={busy || !connected} onClick={() => void showMailbox()}>
               Check mailbox
             </button>

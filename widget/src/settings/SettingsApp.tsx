@@ -15,6 +15,8 @@ export interface OrgHealth {
   notificationChannel: { expiresAt: string | null; expired: boolean } | null;
   lastNotificationAt: string | null;
   unconfirmedEmails?: { leadId: string; name: string; to: string; subject: string; at: string | null }[];
+  /** Replies can arrive through the inbound-mail webhook. */
+  inboundWebhook?: boolean;
 }
 
 export interface AssistantDetails {
@@ -25,6 +27,8 @@ export interface AssistantDetails {
   meaning: string;
   action: string;
   ownedRecords: number | null;
+  /** From our own leads: records worked now, and in total. */
+  records?: { working: number; total: number };
   checkedAt: string | null;
 }
 
@@ -228,7 +232,7 @@ export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, openWindow
               <th scope="col">CRM status</th>
               <th scope="col">What it means</th>
               <th scope="col">What to do</th>
-              <th scope="col">Records</th>
+              <th scope="col">Records worked</th>
             </tr>
           </thead>
           <tbody>
@@ -243,7 +247,7 @@ export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, openWindow
                 </td>
                 <td>{assistant.meaning}</td>
                 <td>{assistant.action}</td>
-                <td>{assistant.ownedRecords ?? '—'}</td>
+                <td>{assistant.records ? `${assistant.records.working} now, ${assistant.records.total} in total` : '—'}</td>
               </tr>
             ))}
           </tbody>
@@ -331,7 +335,7 @@ export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, openWindow
         </form>
       </section>
 
-      <RepliesPanel backend={backend} busy={busy} connected={connected} asAdmin={asAdmin} />
+      <RepliesPanel backend={backend} busy={busy} connected={connected} asAdmin={asAdmin} inboundWebhook={details?.org.inboundWebhook ?? false} />
 
       <ConnectorPanel backend={backend} busy={busy} connected={connected} asAdmin={asAdmin} />
 

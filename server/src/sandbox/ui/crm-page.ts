@@ -27,8 +27,35 @@ function widgetUrlOf(requested: string | undefined, configured: string | undefin
   }
 }
 
-function page(title: string, body: string, nonce: string, links: { label: string; url: string }[] = []): string {
-  const nav = links.map((link) => ` · <a class="nav" href="${escape(link.url)}" target="_blank" rel="noopener">${escape(link.label)}</a>`).join('');
+interface NavLink {
+  label: string;
+  url: string;
+  /** Pages of this CRM open in the same tab; others (the demo's mail view) in a new one. */
+  here?: boolean;
+}
+
+/** The org's own pages, in every page's header: its records, and the settings tab as Zoho shows it under its web tab. */
+function orgLinks(orgId: string, carried: { user?: string | undefined; widget?: string | undefined }): NavLink[] {
+  const query = (widget: string | undefined) => {
+    const params = new URLSearchParams();
+    if (carried.user) params.set('user', carried.user);
+    if (widget) params.set('widget', widget);
+    return params.size > 0 ? `?${params.toString()}` : '';
+  };
+  const recordWidget = carried.widget?.replace(/\/settings\.html(?=$|[?#])/, '/widget.html');
+  return [
+    { label: 'Records', url: `/ui/${orgId}${query(recordWidget)}`, here: true },
+    { label: 'Sales Assistant settings', url: `/ui/${orgId}/tab${query(settingsUrlOf(carried.widget))}`, here: true },
+  ];
+}
+
+/** The same page with settings.html for widget.html: the settings tab of the configured extension. */
+function settingsUrlOf(widgetUrl: string | undefined): string | undefined {
+  return widgetUrl?.replace(/\/widget\.html(?=$|[?#])/, '/settings.html');
+}
+
+function page(title: string, body: string, nonce: string, links: NavLink[] = []): string {
+  const nav = links.map((link) => ` · <a class="nav" href="${escape(link.url)}"${link.here ? '' : ' target="_blank" rel="noopener"'}>${escape(link.label)}</a>`).join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)} · Zoho CRM sandbox</title>
 <style nonce="${nonce}">
 body{margin:0;font:13px/1.45 -apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Arial,sans-serif;color:#1f2937;background:#f4f6f9}
@@ -71,7 +98,7 @@ export function createCrmUiRoutes(deps: SandboxDeps, options: { widgetUrl?: stri
       return `<h2>${module}</h2>${items.length ? `<ul>${items.join('')}</ul>` : '<p>None yet.</p>'}`;
     });
     c.header('Content-Security-Policy', `default-src 'none'; style-src 'nonce-${nonce}'`);
-    return c.html(page(org.name, `<main><section><h1>${escape(org.name)}</h1>${lists.join('')}</section></main>`, nonce, deps.uiLinks));
+    return c.html(page(org.name, `<main><section><h1>${escape(org.name)}</h1>${lists.join('')}</section></main>`, nonce, [...orgLinks(org.id, carried(c)), ...(deps.uiLinks ?? [])]));
   });
 
   /** The page acts as the signed-in user, as Zoho's own UI does, with a token of the sandbox's UI client. */
@@ -100,12 +127,17 @@ export function createCrmUiRoutes(deps: SandboxDeps, options: { widgetUrl?: stri
    * user's token, the protocol script, and a CSP that frames only that widget. `record` is null for
    * a web tab.
    */
+  /** `?user=` and `?widget=` carried from page to page by the header's links. */
+  const carried = (c: Context<SandboxEnv>) => ({ user: c.req.query('user'), widget: c.req.query('widget') });
+
   const hostPage = (c: Context<SandboxEnv>, org: OrgRow, record: { module: string; recordId: string } | null, main: string) => {
     const email = c.req.query('user');
     const user = email ? findUserByEmail(deps.db, org.id, email) : listUsers(deps.db, org.id).find((candidate) => candidate.profile === 'Administrator');
     if (!user) return c.text(`No user ${email ?? '(admin)'} in this org.`, 404);
     // Read per request: the demo learns the backend's address only after the sandbox is up.
-    const widgetUrl = widgetUrlOf(c.req.query('widget'), options.widgetUrl ?? deps.widgetUrl);
+    const configured = options.widgetUrl ?? deps.widgetUrl;
+    // The web tab shows the extension's settings page unless a widget is named.
+    const widgetUrl = widgetUrlOf(c.req.query('widget'), record ? configured : settingsUrlOf(configured));
     if (!widgetUrl) return c.text('Say which widget to show: ?widget=<loopback URL of widget.html or settings.html>.', 400);
     const token = pageToken(org, user.id);
     const config = {
@@ -124,7 +156,7 @@ export function createCrmUiRoutes(deps: SandboxDeps, options: { widgetUrl?: stri
 <script nonce="${nonce}">${HOST_JS}</script>`;
     c.header('Content-Security-Policy', `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; frame-src ${new URL(widgetUrl).origin}; form-action 'none'; base-uri 'none'`);
     c.header('Cache-Control', 'no-store');
-    return c.html(page(record ? `${record.module} ${record.recordId}` : 'Settings', body, nonce, deps.uiLinks));
+    return c.html(page(record ? `${record.module} ${record.recordId}` : 'Settings', body, nonce, [...orgLinks(org.id, carried(c)), ...(deps.uiLinks ?? [])]));
   };
 
   /** A web tab (the settings tab): the widget alone, with no record and no PageLoad. */

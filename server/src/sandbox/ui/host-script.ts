@@ -75,7 +75,7 @@ export const HOST_JS = String.raw`(function () {
           return answer.status === 204 ? { users: [], info: { count: 0, more_records: false } } : must(answer);
         });
       case 'UI':
-        if (data.action === 'RESIZE' && data.data && data.data.height) frame.style.height = Math.min(Number(data.data.height), 1200) + 'px';
+        if (data.action === 'RESIZE' && data.data && data.data.height) frame.style.height = Math.min(Number(data.data.height), 20000) + 'px'; // the page grows with its widget, as Zoho's does; no scrolling inside a fixed frame
         return Promise.resolve(true);
     }
     return Promise.reject({ code: 'NOT_EMULATED', message: 'The sandbox does not emulate this call.', category: data.category });
