@@ -69,4 +69,71 @@ describe('the settings tab inside the sandbox CRM, in chromium', () => {
     expect(page.frames()[1]!.url()).not.toContain('session');
     await page.close();
   });
+
+  it('sign-in never traps the page: closed, declined and non-admin each end with a message and a working page; then five admin actions and a reload ask nothing more', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const widgetUrl = encodeURIComponent(`${backend.url}/app/settings.html`);
+    await page.goto(`${backend.sandbox.url}/ui/${org.zoho.org_id}/tab?user=${encodeURIComponent(org.zoho.admin.email)}&widget=${widgetUrl}`);
+    const tab = page.frameLocator('#widget');
+    const alert = tab.locator('[role="alert"]');
+    const alertText = async () => ((await alert.count()) > 0 ? await alert.first().textContent() : '');
+    const refresh = tab.getByRole('button', { name: 'Refresh' });
+    await expect.poll(() => statusOf(page), { timeout: 15_000 }).not.toBeNull();
+    let popups = 0;
+    page.on('popup', () => (popups += 1));
+    const signInWith = async (choose: (popup: Page) => Promise<void>) => {
+      const opened = page.waitForEvent('popup', { timeout: 5_000 });
+      await refresh.click();
+      const popup = await opened;
+      await popup.waitForLoadState();
+      await choose(popup);
+    };
+
+    // 1. Closed before signing in.
+    await signInWith((popup) => popup.close());
+    await expect.poll(alertText, { timeout: 5_000 }).toBe('Not signed in: the sign-in window was closed before signing in. Nothing was changed.');
+    expect(await refresh.isEnabled()).toBe(true);
+
+    // 2. Declined at Zoho's consent screen.
+    await signInWith(async (popup) => {
+      await popup.locator(`input[type="radio"][value$="|${org.zoho.admin.email}"]`).check();
+      await popup.getByRole('button', { name: 'Reject' }).click();
+    });
+    await expect.poll(alertText, { timeout: 5_000 }).toContain('Not signed in: Authorization was declined.');
+    expect(await refresh.isEnabled()).toBe(true);
+
+    // 3. Someone who is not an administrator.
+    const rep = org.zoho.users.find((user) => user.profile !== 'Administrator')!;
+    await signInWith(async (popup) => {
+      await popup.locator(`input[type="radio"][value$="|${rep.email}"]`).check();
+      await popup.getByRole('button', { name: 'Accept' }).click();
+    });
+    await expect.poll(alertText, { timeout: 5_000 }).toContain(`is not an administrator`);
+    expect(await refresh.isEnabled()).toBe(true);
+    expect(await tab.locator('body').textContent()).not.toContain('Signed in as');
+    await page.screenshot({ path: artifactPath('settings', '5-sign-in-refused.png') });
+
+    // 4. The administrator: signed in, and the action done.
+    await signInWith(async (popup) => {
+      await popup.locator(`input[type="radio"][value$="|${org.zoho.admin.email}"]`).check();
+      await popup.getByRole('button', { name: 'Accept' }).click();
+    });
+    await expect.poll(() => tab.locator('body').textContent(), { timeout: 5_000 }).toContain(`Signed in as ${org.zoho.admin.email}`);
+    await expect.poll(() => tab.locator('[role="status"]').last().textContent()).toBe('CRM Details refreshed from Zoho.');
+    expect(popups).toBe(4);
+
+    // 5. Five admin actions in a row, and a reload: no more sign-ins.
+    for (let action = 0; action < 5; action += 1) {
+      await refresh.click();
+      await expect.poll(() => refresh.isEnabled()).toBe(true);
+      expect(await alertText()).toBe('');
+    }
+    await page.reload();
+    await expect.poll(() => page.frameLocator('#widget').locator('body').textContent(), { timeout: 15_000 }).toContain(`Signed in as ${org.zoho.admin.email}`);
+    await page.frameLocator('#widget').getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => page.frameLocator('#widget').locator('[role="status"]').last().textContent(), { timeout: 5_000 }).toBe('CRM Details refreshed from Zoho.');
+    expect(popups).toBe(4);
+    await page.screenshot({ path: artifactPath('settings', '6-signed-in.png') });
+    await page.close();
+  }, 60_000);
 });

@@ -70,6 +70,59 @@ describe('the settings tab against a fake backend', () => {
     expect(posts).toEqual([]);
   });
 
+  it('a closed sign-in window says so and leaves every button usable; after signing in, actions ask nothing more; an ended session signs in again once; Sign out', async () => {
+    let session: string | null = null;
+    let accepted = true;
+    const signIns: string[] = [];
+    const posts: string[] = [];
+    const backend: Backend = {
+      get: async <T,>(path: string) => (path === '/crm-details' ? { org, assistants: [row('ALL_WORKING_WELL')] } : { sequences: [] }) as T,
+      post: async <T,>(path: string) => {
+        if (!accepted) {
+          accepted = true;
+          throw new BackendError(403, 'FORBIDDEN', 'This action needs a Zoho CRM administrator.');
+        }
+        posts.push(path);
+        return { org, assistants: [row('ALL_WORKING_WELL')] } as T;
+      },
+      put: async <T,>() => ({}) as T,
+      delete: async <T,>() => ({}) as T,
+    };
+    let closeNext = true;
+    const signIn = async () => {
+      signIns.push('popup');
+      if (closeNext) {
+        closeNext = false;
+        throw new Error('Not signed in: the sign-in window was closed before signing in. Nothing was changed.');
+      }
+      session = 'ann@acme.test';
+    };
+    mount({ backend, authorizeUrl: null, signIn, isAdmin: () => session !== null, adminEmail: () => session, signOut: () => void (session = null), openWindow: () => undefined });
+    await vi.waitFor(() => expect(button('Refresh')!.disabled).toBe(false));
+    button('Refresh')!.click();
+    await vi.waitFor(() => expect(root.querySelector('[role="alert"]')?.textContent).toBe('Not signed in: the sign-in window was closed before signing in. Nothing was changed.'));
+    expect(['Refresh', 'Disconnect', 'Create assistant', 'Create sequence'].map((label) => button(label)!.disabled)).toEqual([false, false, false, false]);
+    expect(root.querySelector('main')!.getAttribute('aria-busy')).toBe('false');
+
+    for (let action = 0; action < 5; action += 1) {
+      button('Refresh')!.click();
+      await vi.waitFor(() => expect(posts).toHaveLength(action + 1));
+      await vi.waitFor(() => expect(button('Refresh')!.disabled).toBe(false));
+    }
+    expect(signIns).toEqual(['popup', 'popup']);
+    expect(root.textContent).toContain('Signed in as ann@acme.test · Sign out');
+
+    // The backend no longer takes the session: forgotten, one sign-in, the action done.
+    accepted = false;
+    button('Refresh')!.click();
+    await vi.waitFor(() => expect(posts).toHaveLength(6));
+    expect(signIns).toEqual(['popup', 'popup', 'popup']);
+
+    button('Sign out')!.click();
+    await vi.waitFor(() => expect(root.textContent).not.toContain('Signed in as'));
+    expect(session).toBeNull();
+  });
+
   it('creates a sequence from the days between emails, and refuses days that are not numbers', async () => {
     const posted: unknown[] = [];
     let sequences = [{ id: 's1', name: 'Recommended', is_default: true, steps: [{ after_days: 0 }] }];

@@ -94,14 +94,19 @@ export function oauthRoutes(deps: AppDeps, sessions: AdminSessions, extraOrigins
     if (query.state) deleteCookie(c, cookieName(query.state), { path: '/oauth/zoho', secure: secure() });
     const state = query.state ? await consumeOAuthState(deps.db, sha256(query.state), deps.clock.now()) : undefined;
     if (!state) return fail(c, 'This authorization link is not valid', 'It is unknown, expired or already used.');
+    // A failed sign-in tells the settings tab that opened it (no secret in it), so the tab never waits on a closed door.
+    const failed = (title: string, message: string, status: 400 | 500 | 503 = 400) =>
+      state.purpose === 'admin' && state.opener_origin
+        ? show(c, { title, ok: false, paragraphs: [message, 'Nothing was stored.', 'Start again from the settings tab.'], message: { origin: state.opener_origin, data: { type: 'salesassist:admin-session-failed', title, message } } }, status)
+        : fail(c, title, message, status);
     if (!binding || sha256(binding) !== state.browser_binding_hash) {
-      return fail(c, 'Authorization started in another browser', 'Finish the authorization in the browser window that started it.');
+      return failed('Authorization started in another browser', 'Finish the authorization in the browser window that started it.');
     }
     if (query.error) {
       const declined = query.error === 'access_denied';
-      return fail(c, declined ? 'Authorization was declined' : 'Zoho did not authorize', declined ? 'Zoho access was not granted.' : 'Zoho answered with an error.');
+      return failed(declined ? 'Authorization was declined' : 'Zoho did not authorize', declined ? 'Zoho access was not granted.' : 'Zoho answered with an error.');
     }
-    if (!query.code) return fail(c, 'Zoho sent no authorization code', 'The callback carried neither a code nor an error.');
+    if (!query.code) return failed('Zoho sent no authorization code', 'The callback carried neither a code nor an error.');
     const input = { code: query.code, accountsServer: query['accounts-server'], location: query.location, redirectUri: redirectUri() };
     try {
       if (state.purpose === 'admin') {
@@ -111,6 +116,7 @@ export function oauthRoutes(deps: AppDeps, sessions: AdminSessions, extraOrigins
         const ours = [...extraOrigins, new URL(deps.config.publicUrl).origin, ...widgetOriginsOf(org)];
         if (!ours.includes(state.opener_origin!)) {
           c.get('logger').warn('admin sign-in from an origin not registered for the org', { orgId: org.id, origin: state.opener_origin });
+          // Nothing at all goes to an origin the org did not register, not even the failure.
           return fail(c, "Sign-in must start from this org's settings tab", `${state.opener_origin!} is not where this org's settings tab was authorized from. An administrator authorizes the backend again from the settings tab to register it.`);
         }
         const session = sessions.issue({ orgId: org.id, zohoUserId: user.id, email: user.email });
@@ -138,13 +144,13 @@ export function oauthRoutes(deps: AppDeps, sessions: AdminSessions, extraOrigins
         steps: result.setup.map((step) => ({ ok: step.ok, text: `${step.step.replace('_', ' ')}: ${step.detail}` })),
       });
     } catch (error) {
-      if (error instanceof ConnectError) return fail(c, error.title, error.message);
-      if (error instanceof ZohoOAuthError) return fail(c, 'Zoho refused the authorization code', `Zoho answered "${error.code}". Codes are single-use and expire within minutes.`);
+      if (error instanceof ConnectError) return failed(error.title, error.message);
+      if (error instanceof ZohoOAuthError) return failed('Zoho refused the authorization code', `Zoho answered "${error.code}". Codes are single-use and expire within minutes.`);
       if (error instanceof ZohoUnavailableError || error instanceof ZohoRateLimitedError) {
-        return fail(c, 'Zoho could not be reached', 'Zoho did not answer in time. Try again in a minute.', 503);
+        return failed('Zoho could not be reached', 'Zoho did not answer in time. Try again in a minute.', 503);
       }
       c.get('logger').error('authorization failed', { error });
-      return fail(c, 'Authorization failed', `Something went wrong on our side (request ${c.get('requestId')}).`, 500);
+      return failed('Authorization failed', `Something went wrong on our side (request ${c.get('requestId')}).`, 500);
     }
   });
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Backend } from '../shared/backend.js';
+import { type Backend, BackendError } from '../shared/backend.js';
 import { ConnectorPanel } from './ConnectorPanel.js';
 import { RepliesPanel } from './RepliesPanel.js';
 
@@ -53,6 +53,10 @@ export interface SettingsProps {
   signIn: () => Promise<void>;
   /** Whether an administrator session is held. */
   isAdmin: () => boolean;
+  /** Who is signed in as administrator, if anyone. */
+  adminEmail?: () => string | null;
+  /** Forgets the administrator session. */
+  signOut?: () => void;
   openWindow: (url: string) => void;
 }
 
@@ -70,12 +74,14 @@ const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefin
  * per assistant with what each status means and what to do (Refresh), the assistants (create) and
  * sequences, and the org's health.
  */
-export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, openWindow }: SettingsProps) {
+export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, adminEmail = () => null, signOut = () => undefined, openWindow }: SettingsProps) {
+  const [signedInAs, setSignedInAs] = useState<string | null>(adminEmail());
   const [details, setDetails] = useState<CrmDetails | null>(null);
   const [sequences, setSequences] = useState<Sequence[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<string | null>(null);
   const [form, setForm] = useState({ name: '', mailbox_email: '', default_context: '' });
   const [sequenceForm, setSequenceForm] = useState({ name: '', days: '0, 3, 5, 7', isDefault: false });
 
@@ -95,18 +101,37 @@ export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, openWindow
     void load();
   }, []);
 
-  /** Runs an administrator's action, signing in first when needed. */
+  /**
+   * Runs an administrator's action, signing in first when needed; a session the backend no longer
+   * accepts (expired, or signed out elsewhere) is forgotten and signed in again once. A sign-in that
+   * ends without a session (closed, declined, not an administrator) says so and leaves the page usable.
+   */
   const asAdmin = async (action: () => Promise<string>) => {
     setBusy(true);
     setNotice(null);
     setError(null);
+    setProgress(isAdmin() ? null : 'Signing in: finish in the Zoho window that opened…');
     try {
       if (!isAdmin()) await signIn();
-      setNotice(await action());
+      setSignedInAs(adminEmail());
+      setProgress(null);
+      try {
+        setNotice(await action());
+      } catch (caught) {
+        if (!(caught instanceof BackendError && caught.status === 403 && caught.code === 'FORBIDDEN')) throw caught;
+        signOut();
+        setSignedInAs(null);
+        setProgress('Your administrator session ended: signing in again…');
+        await signIn();
+        setSignedInAs(adminEmail());
+        setProgress(null);
+        setNotice(await action());
+      }
     } catch (caught) {
       setError(messageOf(caught));
     } finally {
       setBusy(false);
+      setProgress(null);
     }
   };
 
@@ -178,7 +203,30 @@ export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, openWindow
   const connected = org?.authorization === 'active';
   return (
     <main class="settings" aria-busy={busy}>
-      <h1>Sales assistant</h1>
+      <header class="row">
+        <h1>Sales assistant</h1>
+        {signedInAs && (
+          <p class="muted">
+            Signed in as {signedInAs} ·{' '}
+            <button
+              type="button"
+              class="link"
+              onClick={() => {
+                signOut();
+                setSignedInAs(null);
+                setNotice('Signed out: the next administrator action asks you to sign in.');
+              }}
+            >
+              Sign out
+            </button>
+          </p>
+        )}
+      </header>
+      {progress && (
+        <p role="status" class="notice">
+          {progress}
+        </p>
+      )}
       {error && (
         <p role="alert" class="notice error">
           {error}
