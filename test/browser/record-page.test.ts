@@ -158,8 +158,23 @@ describe('the record widget inside the sandbox CRM page, in chromium', () => {
     // The tab grows with its content (the host's resize), rather than scrolling inside a fixed frame.
     await expect.poll(async () => Number.parseInt(await page.locator('#widget').evaluate((frame) => (frame as unknown as { style: { height: string } }).style.height), 10), { timeout: 5_000 }).toBeGreaterThan(560);
     await page.getByRole('link', { name: 'Records' }).click();
+    // The list view as Zoho's: name, email, owner and the assistant's status, filterable by owner.
+    const contacts = page.getByRole('table', { name: 'Contacts' });
+    expect(await contacts.locator('thead').textContent()).toBe('NameEmailOwner7Targets status');
+    const lena = contacts.locator('tr', { hasText: 'Lena Weber' });
+    expect(await lena.locator('td').nth(2).textContent()).toBe('Sam Sales');
+    await page.getByLabel('Filter by owner').selectOption(scenario.assistantUserId);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.getByRole('link', { name: 'Lena Weber' }).count()).toBe(0);
+    await page.getByLabel('Filter by owner').selectOption(org.repId);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.screenshot({ path: artifactPath('widget', '0-crm-list.png') });
     await page.getByRole('link', { name: 'Lena Weber' }).click();
     await expect.poll(() => page.frameLocator('#widget').locator('body').textContent(), { timeout: 15_000 }).toContain('not working on this record');
+    // The record page: titled by name, fields by label, notes with their line breaks.
+    expect(await page.locator('h1').textContent()).toBe('Lena Weber Contact');
+    await expect.poll(() => page.locator('#fields').textContent()).toContain('First NameLena');
+    expect(await page.locator('#fields').textContent()).not.toContain('First_Name');
     await page.close();
   });
 });

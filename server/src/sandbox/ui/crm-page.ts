@@ -4,6 +4,7 @@ import type { SandboxDeps, SandboxEnv } from '../context.js';
 import { dcBaseUrl } from '../context.js';
 import { createClient, getClient, issueAccessToken } from '../store/auth.js';
 import { type OrgRow, findUserByEmail, getOrg, listUsers } from '../store/orgs.js';
+import { listFields } from '../store/fields.js';
 import { getRecord, listRecords } from '../store/records.js';
 import { HOST_JS } from './host-script.js';
 import { SDK_STANDIN_JS } from './sdk-standin.js';
@@ -11,6 +12,13 @@ import { SDK_STANDIN_JS } from './sdk-standin.js';
 const UI_CLIENT_ID = '1000.SANDBOXCRMUI';
 const UI_SCOPES = 'ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.users.ALL,ZohoCRM.org.ALL,ZohoCRM.change_owner.CREATE';
 const MODULES = ['Leads', 'Contacts', 'Deals'] as const;
+const SINGULAR: Record<(typeof MODULES)[number], string> = { Leads: 'Lead', Contacts: 'Contact', Deals: 'Deal' };
+
+/** A record's name as Zoho titles it: the person, or the deal. */
+function recordName(values: Record<string, unknown>): string {
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  return text(values.Deal_Name) || [text(values.First_Name), text(values.Last_Name)].filter(Boolean).join(' ');
+}
 
 const escape = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${String(char.charCodeAt(0))};`);
 
@@ -66,6 +74,10 @@ h1{font-size:16px;margin:0 0 10px}h2{font-size:13px;margin:14px 0 6px;color:#6b7
 th{text-align:left;color:#6b7280;font-weight:500;padding:2px 12px 2px 0;vertical-align:top}
 main.tab{grid-template-columns:1fr}iframe{width:100%;height:560px;border:1px solid #e5e7eb;border-radius:6px;background:#fff}
 ul{padding-left:18px}a{color:#1a73e8}
+.muted{color:#6b7280;font-weight:400;font-size:12px}
+table.list{border-collapse:collapse;width:100%}table.list th,table.list td{padding:6px 12px 6px 0;border-bottom:1px solid #eef0f3;text-align:left}
+form.filter{margin:0 0 6px}
+#notes li{margin:0 0 10px}#notes div{white-space:pre-wrap}
 </style></head><body><header>Zoho CRM · sandbox${nav}</header>${body}</body></html>`;
 }
 
@@ -88,17 +100,29 @@ export function createCrmUiRoutes(deps: SandboxDeps, options: { widgetUrl?: stri
     if (!org) return c.text('No such org in the sandbox.', 404);
     const nonce = randomBytes(16).toString('base64');
     const query = new URL(c.req.url).search;
+    const users = listUsers(deps.db, org.id);
+    const userName = (id: string) => {
+      const user = users.find((candidate) => candidate.id === id);
+      return user ? [user.first_name, user.last_name].filter(Boolean).join(' ') || user.email : id;
+    };
+    // A list view as Zoho shows one: name, email, owner and the assistant's status, filterable by owner.
+    const ownerFilter = c.req.query('owner');
+    const filter = `<form class="filter" method="get"><label>Owner <select name="owner" aria-label="Filter by owner"><option value="">All owners</option>${users
+      .map((user) => `<option value="${escape(user.id)}"${user.id === ownerFilter ? ' selected' : ''}>${escape(userName(user.id))}</option>`)
+      .join('')}</select></label>${c.req.query('user') ? `<input type="hidden" name="user" value="${escape(c.req.query('user')!)}">` : ''}${c.req.query('widget') ? `<input type="hidden" name="widget" value="${escape(c.req.query('widget')!)}">` : ''} <button type="submit">Apply</button></form>`;
     const lists = MODULES.map((module) => {
-      const items = listRecords(deps.db, org.id, module)
+      const status = listFields(deps.db, org.id, module).find((field) => field.field_label === '7Targets Lead Connection Status')?.api_name;
+      const rows = listRecords(deps.db, org.id, module)
+        .filter((record) => !ownerFilter || record.ownerId === ownerFilter)
         .slice(0, 200)
         .map((record) => {
-          const name = [record.values.First_Name, record.values.Last_Name ?? record.values.Deal_Name].filter(Boolean).join(' ') || record.id;
-          return `<li><a href="/ui/${org.id}/${module}/${record.id}${escape(query)}">${escape(String(name))}</a></li>`;
+          const name = recordName(record.values) || record.id;
+          return `<tr><td><a href="/ui/${org.id}/${module}/${record.id}${escape(query)}">${escape(name)}</a></td><td>${escape(String(record.values.Email ?? record.values.Account_Name ?? ''))}</td><td>${escape(userName(record.ownerId))}</td><td>${escape(String((status ? record.values[status] : null) ?? '—'))}</td></tr>`;
         });
-      return `<h2>${module}</h2>${items.length ? `<ul>${items.join('')}</ul>` : '<p>None yet.</p>'}`;
+      return `<h2>${module}</h2>${rows.length ? `<table class="list" aria-label="${module}"><thead><tr><th scope="col">Name</th><th scope="col">${module === 'Deals' ? 'Account' : 'Email'}</th><th scope="col">Owner</th><th scope="col">7Targets status</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : '<p>None yet.</p>'}`;
     });
     c.header('Content-Security-Policy', `default-src 'none'; style-src 'nonce-${nonce}'`);
-    return c.html(page(org.name, `<main><section><h1>${escape(org.name)}</h1>${lists.join('')}</section></main>`, nonce, [...orgLinks(org.id, carried(c)), ...(deps.uiLinks ?? [])]));
+    return c.html(page(org.name, `<main class="tab"><section><h1>${escape(org.name)}</h1>${filter}${lists.join('')}</section></main>`, nonce, [...orgLinks(org.id, carried(c)), ...(deps.uiLinks ?? [])]));
   });
 
   /** The page acts as the signed-in user, as Zoho's own UI does, with a token of the sandbox's UI client. */
@@ -171,7 +195,7 @@ export function createCrmUiRoutes(deps: SandboxDeps, options: { widgetUrl?: stri
     const org = getOrg(deps.db, orgId);
     if (!org || !(MODULES as readonly string[]).includes(module) || !getRecord(deps.db, orgId, module, recordId)) return c.text('No such record in the sandbox.', 404);
     const main = `<main>
-<section aria-label="Record"><h1>${escape(module)} · ${escape(recordId)}</h1>
+<section aria-label="Record"><h1>${escape(recordName(getRecord(deps.db, orgId, module, recordId)!.values) || recordId)} <span class="muted">${escape(SINGULAR[module as (typeof MODULES)[number]])}</span></h1>
 <form id="owner-form"><label>Owner <select id="owner" aria-label="Owner"></select></label> <button type="submit">Change owner</button> <button type="button" id="refresh">Refresh</button></form>
 <h2>Fields</h2><table><tbody id="fields"></tbody></table>
 <h2>Notes</h2><ul id="notes"></ul></section>

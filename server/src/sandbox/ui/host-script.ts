@@ -114,14 +114,18 @@ export const HOST_JS = String.raw`(function () {
       api('GET', '/' + cfg.module + '/' + cfg.recordId),
       api('GET', '/' + cfg.module + '/' + cfg.recordId + '/Notes?fields=Note_Title,Note_Content'),
       api('GET', '/users?type=ActiveUsers'),
+      api('GET', '/settings/fields?module=' + cfg.module),
     ]).then(function (answers) {
       var record = answers[0].body.data[0];
+      // Fields by their labels, as Zoho's record page shows them (the API name only when there is none).
+      var labels = {};
+      ((answers[3].body && answers[3].body.fields) || []).forEach(function (field) { labels[field.api_name] = field.field_label || field.display_label; });
       var fields = document.getElementById('fields');
       fields.replaceChildren();
       Object.keys(record).filter(function (key) { return key.charAt(0) !== '$' && record[key] !== null && key !== 'Owner'; }).sort().forEach(function (key) {
         var row = document.createElement('tr');
         var name = document.createElement('th');
-        name.textContent = key;
+        name.textContent = labels[key] || key;
         var value = document.createElement('td');
         value.textContent = text(record[key]);
         value.dataset.field = key;
