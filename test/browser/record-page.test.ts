@@ -123,6 +123,9 @@ describe('the record widget inside the sandbox CRM page, in chromium', () => {
     await within2s(page).toContain('Reply received');
     await within2s(page).toContain('Handed back to');
     expect(await widget.locator('.badge').textContent()).toBe('Handed back');
+    // The CRM page itself reloads its record only on Refresh (as Zoho's does): the notes and the owner.
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => page.locator('#notes').textContent()).toContain('handed this back');
     await page.screenshot({ path: artifactPath('widget', '4-live-handed-back.png') });
 
     // Assigned again from the widget: the backend refuses (the assistant works a record once) and the widget says why.
