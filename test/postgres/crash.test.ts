@@ -11,7 +11,7 @@ import { freePort } from '../helpers/free-port.js';
 import { liveOrg } from '../helpers/live-org.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { freshPostgresDatabase, rows } from '../helpers/store.js';
-import { seededRandom } from '../helpers/seeded-random.js';
+import { seededRandom } from '../../server/src/lib/seeded-random.js';
 
 /**
  * Three backend processes (`npm start`'s entry) on one PostgreSQL database, behind a round-robin

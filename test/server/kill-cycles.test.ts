@@ -9,7 +9,7 @@ import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { freePort } from '../helpers/free-port.js';
 import { liveOrg } from '../helpers/live-org.js';
 import { rows, value } from '../helpers/store.js';
-import { seededRandom } from '../helpers/seeded-random.js';
+import { seededRandom } from '../../server/src/lib/seeded-random.js';
 
 /**
  * kill -9, over and over, during a sped-up run: a real backend process (`npm start`'s entry) on a

@@ -1,6 +1,7 @@
 import type { ReplyIntent } from '../domain/reply-intents.js';
 import { REPLY_INTENTS } from '../domain/reply-intents.js';
 import { type ModelFile, featureScale, featureValue } from './model.js';
+import { seededRandom } from '../lib/seeded-random.js';
 
 /**
  * Trains the reply model: multinomial logistic regression by stochastic gradient descent with L2,
@@ -36,18 +37,6 @@ export const TRAINING: TrainingOptions = {
   prune: 0.1,
 };
 
-/** mulberry32: a small, fast, seeded generator. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 export function train(examples: readonly TrainingExample[], options: TrainingOptions = TRAINING): ModelFile {
   const classes = [...REPLY_INTENTS];
   const k = classes.length;
@@ -62,7 +51,7 @@ export function train(examples: readonly TrainingExample[], options: TrainingOpt
     scale: featureScale(new Set(example.features).size),
     target: classes.indexOf(example.intent),
   }));
-  const next = random(options.seed);
+  const next = seededRandom(options.seed);
   const order = rows.map((_, index) => index);
   const logits = new Float64Array(k);
   for (let epoch = 0; epoch < options.epochs; epoch += 1) {

@@ -1,4 +1,4 @@
-/** A small seeded generator (mulberry32), so a failing run of a randomized test can be repeated from its seed. */
+/** mulberry32: a small, fast, seeded generator, so a run (model training, a randomized test) can be repeated from its seed. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
