@@ -1,5 +1,5 @@
 /**
- * The backend's dependency direction (`npm run lint` runs it): routes → services / engine → db,
+ * The backend's dependency direction (`npm run lint` runs it): routes → services / engine → db, contract,
  * zoho, replies, domain, lib. Nothing imports http/ from below, nothing outside engine/ reaches
  * into an engine module but engine.ts, and there are no import cycles, type imports included.
  */
@@ -33,6 +33,20 @@ export default {
       comment: 'The sandbox emulates Zoho: it shares only lib/, domain/, the SQLite opener and env.ts with the backend, and the backend never imports it.',
       from: { path: '^server/src/sandbox/' },
       to: { path: '^server/src/(?!sandbox/|lib/|domain/|db/open-db\\.ts$|env\\.ts$)' },
+    },
+    {
+      name: 'contract-stands-alone',
+      severity: 'error',
+      comment: 'The contract between server and widget (server/src/contract/) imports nothing of the backend, so the widget can read it.',
+      from: { path: '^server/src/contract/' },
+      to: { path: '^server/src/(?!contract/)' },
+    },
+    {
+      name: 'widget-sees-only-the-contract',
+      severity: 'error',
+      comment: 'The widget shares types with the server only through server/src/contract/ (imported type-only).',
+      from: { path: '^widget/src/' },
+      to: { path: '^server/src/(?!contract/)' },
     },
     {
       name: 'backend-without-sandbox',

@@ -90,6 +90,8 @@ export default tseslint.config(
     ignores: ['widget/src/host/**'],
     rules: {
       'no-restricted-globals': ['error', { name: 'ZOHO', message: 'Only widget/src/host/ touches Zoho\'s embedded-app SDK.' }],
+      // The server's contract is shared as types only: a value import would bundle zod into the widget.
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/src/**'], allowTypeImports: true, message: 'Import the server contract type-only (import type).' }] }],
       'no-restricted-properties': [
         'error',
         { object: 'window', property: 'ZOHO', message: 'Only widget/src/host/ touches Zoho\'s embedded-app SDK.' },

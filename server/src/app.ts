@@ -64,7 +64,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // A ticket for the settings tab's admin sign-in (any holder of the widget key; it only proves that).
   app.post('/api/sign-in-ticket', (c) => c.json(sessions.issueTicket(c.get('caller').org.id)));
   app.route('/api', orgApi(deps));
-  app.route('/api', assistantsApi(deps));
+  app.route('/api', assistantsApi(deps, deps.engine));
   app.route('/api', leadsApi(deps, deps.engine));
   app.route('/api', repliesApi(deps));
   app.route('/api', connectorApi(deps));

@@ -4,6 +4,7 @@ import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SettingsApp, type SettingsProps } from '../../widget/src/settings/SettingsApp.js';
 import { type Backend, BackendError } from '../../widget/src/shared/backend.js';
+import { answers, assistant, details, sequence } from './fixtures.js';
 
 let root: HTMLElement;
 function mount(props: SettingsProps) {
@@ -17,8 +18,6 @@ afterEach(() => {
 });
 const button = (label: string) => [...root.querySelectorAll('button')].find((element) => element.textContent?.trim() === label);
 
-const org = { name: 'Acme', authorization: 'active', authorizationProblem: null, dataCentre: 'eu', authorizedBy: 'ann@acme.test', authorizedAt: '2026-11-21T10:00:00.000Z', notificationChannel: null, lastNotificationAt: null };
-const row = (status: string) => ({ assistantId: 'a1', name: 'Nova', email: 'nova@acme.test', status, meaning: `meaning of ${status}`, action: `action for ${status}`, ownedRecords: 0, checkedAt: null });
 
 describe('the settings tab against a fake backend', () => {
   it('before connection: only Authorize, which opens our OAuth start', async () => {
@@ -33,10 +32,10 @@ describe('the settings tab against a fake backend', () => {
     let admin = false;
     const calls: string[] = [];
     const backend: Backend = {
-      get: async <T,>(path: string) => (path === '/crm-details' ? { org, assistants: [row('ASSISTANT_DOES_NOT_EXISTS_AS_USER_IN_CRM')] } : { sequences: [{ id: 's1', name: 'Recommended', is_default: true, steps: [{ after_days: 0 }, { after_days: 3 }] }] }) as T,
+      get: answers({ '/crm-details': details('ASSISTANT_DOES_NOT_EXISTS_AS_USER_IN_CRM'), '/sequences': { sequences: [sequence({ days: [0, 3] })] } }),
       post: async <T,>(path: string) => {
         calls.push(`${path} admin=${String(admin)}`);
-        return { org, assistants: [row('ASSISTANT_EXISTS_AS_USER_IN_CRM')] } as T;
+        return details('ASSISTANT_EXISTS_AS_USER_IN_CRM') as T;
       },
       put: async <T,>() => ({}) as T,
       delete: async <T,>() => ({}) as T,
@@ -55,7 +54,7 @@ describe('the settings tab against a fake backend', () => {
   it('a refused sign-in says so and changes nothing', async () => {
     const posts: string[] = [];
     const backend: Backend = {
-      get: async <T,>(path: string) => (path === '/crm-details' ? { org, assistants: [row('ALL_WORKING_WELL')] } : { sequences: [] }) as T,
+      get: answers({}),
       post: async <T,>(path: string) => {
         posts.push(path);
         return {} as T;
@@ -76,14 +75,14 @@ describe('the settings tab against a fake backend', () => {
     const signIns: string[] = [];
     const posts: string[] = [];
     const backend: Backend = {
-      get: async <T,>(path: string) => (path === '/crm-details' ? { org, assistants: [row('ALL_WORKING_WELL')] } : { sequences: [] }) as T,
+      get: answers({}),
       post: async <T,>(path: string) => {
         if (!accepted) {
           accepted = true;
           throw new BackendError(403, 'FORBIDDEN', 'This action needs a Zoho CRM administrator.');
         }
         posts.push(path);
-        return { org, assistants: [row('ALL_WORKING_WELL')] } as T;
+        return details('ALL_WORKING_WELL') as T;
       },
       put: async <T,>() => ({}) as T,
       delete: async <T,>() => ({}) as T,
@@ -101,7 +100,7 @@ describe('the settings tab against a fake backend', () => {
     await vi.waitFor(() => expect(button('Refresh')!.disabled).toBe(false));
     button('Refresh')!.click();
     await vi.waitFor(() => expect(root.querySelector('[role="alert"]')?.textContent).toBe('Not signed in: the sign-in window was closed before signing in. Nothing was changed.'));
-    expect(['Refresh', 'Disconnect', 'Create assistant', 'Create sequence'].map((label) => button(label)!.disabled)).toEqual([false, false, false, false]);
+    expect(['Refresh', 'Disconnect', 'Create assistant', 'Create sequence', 'Edit'].map((label) => button(label)!.disabled)).toEqual([false, false, false, false, false]);
     expect(root.querySelector('main')!.getAttribute('aria-busy')).toBe('false');
 
     for (let action = 0; action < 5; action += 1) {
@@ -123,50 +122,120 @@ describe('the settings tab against a fake backend', () => {
     expect(session).toBeNull();
   });
 
-  it('creates a sequence from the days between emails, and refuses days that are not numbers', async () => {
+  it('creates a sequence step by step: a refused day shows its message next to its field, a preview shows the email, then it saves', async () => {
     const posted: unknown[] = [];
-    let sequences = [{ id: 's1', name: 'Recommended', is_default: true, steps: [{ after_days: 0 }] }];
+    let sequences = [sequence({ days: [0] })];
     const backend: Backend = {
-      get: async <T,>(path: string) => (path === '/crm-details' ? { org, assistants: [row('ALL_WORKING_WELL')] } : { sequences }) as T,
+      get: answers({ '/sequences': () => ({ sequences }) }),
       post: async <T,>(path: string, body?: unknown) => {
+        if (path === '/sequences/preview') return { subject: 'A quick question for Morgan Industries', text: 'Hi Alex,\n\nWe make CNC machines.', sample: { name: 'Alex Morgan', company: 'Morgan Industries', assistant: 'Nova' } } as T;
+        const steps = (body as { steps: { after_days: number | null }[] }).steps;
+        const bad = steps.findIndex((step) => step.after_days === null);
+        if (bad >= 0) throw new BackendError(400, 'VALIDATION_FAILED', 'raw', [{ path: `steps.${bad}.after_days`, message: 'Days between emails must be 0–365.' }]);
         posted.push({ path, body });
-        sequences = [...sequences, { id: 's2', name: 'Short', is_default: false, steps: [{ after_days: 0 }, { after_days: 2 }] }];
+        sequences = [...sequences, sequence({ id: 's2', name: 'Short', is_default: false, days: [0, 2] })];
         return {} as T;
       },
       put: async <T,>() => ({}) as T,
       delete: async <T,>() => ({}) as T,
     };
     mount({ backend, authorizeUrl: null, signIn: async () => undefined, isAdmin: () => true, openWindow: () => undefined });
-    await vi.waitFor(() => expect(root.textContent).toContain('Recommended: 1 emails'));
-    const inputs = [...root.querySelectorAll('section[aria-label="Sequences"] input')] as HTMLInputElement[];
-    const type = (input: HTMLInputElement, value: string) => {
-      input.value = value;
-      input.dispatchEvent(new Event('input', { bubbles: true }));
+    await vi.waitFor(() => expect(root.textContent).toContain('Recommended: 1 email over 0 days'));
+    const input = (id: string) => root.querySelector<HTMLInputElement>(`#${id}`)!;
+    const type = (id: string, value: string) => {
+      act(() => {
+        input(id).value = value;
+        input(id).dispatchEvent(new Event('input', { bubbles: true }));
+      });
     };
-    type(inputs[0]!, 'Short');
-    type(inputs[1]!, '0, two');
-    await vi.waitFor(() => expect(inputs[1]!.value).toBe('0, two'));
+    type('sequence-name', 'Short');
+    act(() => root.querySelector<HTMLButtonElement>('button[aria-label="Remove email 4"]')!.click());
+    act(() => root.querySelector<HTMLButtonElement>('button[aria-label="Remove email 3"]')!.click());
+    expect(root.querySelectorAll('form[aria-label="New sequence"] fieldset')).toHaveLength(2);
+    type('step-1-days', '');
     button('Create sequence')!.click();
-    await vi.waitFor(() => expect(root.querySelector('[role="alert"]')?.textContent).toContain('whole numbers separated by commas'));
+    await vi.waitFor(() => expect(root.querySelector('#step-1-days-error')?.textContent).toBe('Days between emails must be 0–365.'));
+    expect(input('step-1-days').getAttribute('aria-invalid')).toBe('true');
+    expect(root.querySelector('[role="alert"]')?.textContent).toBe('Not saved: see the fields marked below.');
     expect(posted).toEqual([]);
 
-    type(inputs[1]!, '0, 2');
-    await vi.waitFor(() => expect(inputs[1]!.value).toBe('0, 2'));
+    act(() => root.querySelector<HTMLButtonElement>('button[aria-label="Preview email 1"]')!.click());
+    await vi.waitFor(() => expect(root.querySelector('[aria-label="Preview of email 1"]')?.textContent).toContain('Subject: A quick question for Morgan Industries'));
+
+    type('step-1-days', '2');
+    expect(input('step-0-days').value).toBe('0');
     button('Create sequence')!.click();
     await vi.waitFor(() => expect(root.textContent).toContain('Short: 2 emails over 2 days'));
-    expect(posted).toEqual([{ path: '/sequences', body: { name: 'Short', steps: [{ after_days: 0 }, { after_days: 2 }], is_default: false } }]);
+    expect(root.querySelector('#step-1-days-error')).toBeNull();
+    expect(posted).toEqual([{ path: '/sequences', body: { name: 'Short', steps: [{ after_days: 0, mode: 'generated', subject: null, body: null }, { after_days: 2, mode: 'generated', subject: null, body: null }], is_default: false } }]);
+  });
+
+  it('edits an assistant with every field; a refused value shows next to its field and nothing is saved', async () => {
+    const puts: { path: string; body: Record<string, unknown> }[] = [];
+    const backend: Backend = {
+      get: answers({}),
+      post: async <T,>() => ({}) as T,
+      put: async <T,>(path: string, body: unknown) => {
+        const input = body as Record<string, unknown>;
+        if (input.daily_cap === 5000) throw new BackendError(400, 'VALIDATION_FAILED', 'raw', [{ path: 'daily_cap', message: 'The daily limit is a whole number, 1–2,000.' }, { path: 'business_hours.end', message: 'Sending hours must end after they start.' }]);
+        puts.push({ path, body: input });
+        return {} as T;
+      },
+      delete: async <T,>() => ({}) as T,
+    };
+    mount({ backend, authorizeUrl: null, signIn: async () => undefined, isAdmin: () => true, openWindow: () => undefined });
+    await vi.waitFor(() => expect(root.querySelector('button[aria-label="Edit Nova"]')).not.toBeNull());
+    act(() => root.querySelector<HTMLButtonElement>('button[aria-label="Edit Nova"]')!.click());
+    const set = (id: string, value: string) =>
+      act(() => {
+        const element = root.querySelector<HTMLInputElement>(`#${id}`)!;
+        element.value = value;
+        element.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+    expect(root.querySelector<HTMLInputElement>('#assistant-zone')!.value).toBe('Europe/Berlin');
+    set('assistant-cap', '5000');
+    button('Save assistant')!.click();
+    await vi.waitFor(() => expect(root.querySelector('#assistant-cap-error')?.textContent).toBe('The daily limit is a whole number, 1–2,000.'));
+    expect(root.querySelector('#assistant-end-error')?.textContent).toBe('Sending hours must end after they start.');
+    expect(puts).toEqual([]);
+
+    set('assistant-cap', '150');
+    set('assistant-bounce', '2.5');
+    set('assistant-nurture', 'Used by 40 plants\n\nISO 9001');
+    set('assistant-brochure', 'https://acme.test/brochure.pdf');
+    button('Save assistant')!.click();
+    await vi.waitFor(() => expect(puts).toHaveLength(1));
+    expect(puts[0]).toEqual({
+      path: '/assistants/a1',
+      body: {
+        name: 'Nova',
+        mailbox_email: 'nova@acme.test',
+        default_context: 'We make CNC machines.',
+        signature: 'Nova, Acme',
+        default_sequence_id: null,
+        time_zone: 'Europe/Berlin',
+        business_hours: { start: '09:00', end: '17:00' },
+        off_days: ['sat', 'sun'],
+        daily_cap: 150,
+        default_owner_id: null,
+        nurture_lines: ['Used by 40 plants', 'ISO 9001'],
+        postal_address: '',
+        brochure_url: 'https://acme.test/brochure.pdf',
+        bounce_threshold: 0.025,
+      },
+    });
+    await vi.waitFor(() => expect(root.querySelector('[role="status"]')?.textContent).toBe('Assistant Nova saved.'));
   });
 
   it('replies: a paused assistant says why and resumes; saving a mailbox signs in first and sends the settings once', async () => {
     let admin = false;
     const writes: string[] = [];
-    const nova = { id: 'a1', name: 'Nova', mailbox_email: 'nova@acme.test', brochure_url: '', mailbox_configured: false, sending_paused_reason: 'Bounce rate 10.0% (2 of 20 emails in 7 days) is above 5.0%: sending paused until an admin resumes it.' };
+    const nova = assistant({ sending_paused_at: 1, sending_paused_reason: 'Bounce rate 10.0% (2 of 20 emails in 7 days) is above 5.0%: sending paused until an admin resumes it.' });
     const backend: Backend = {
-      get: async <T,>(path: string) =>
-        (path === '/crm-details' ? { org, assistants: [row('ALL_WORKING_WELL')] } : path === '/assistants' ? { assistants: [nova] } : path === '/reply-phrases' ? { phrases: [] } : { sequences: [] }) as T,
+      get: answers({ '/assistants': () => ({ assistants: [nova] }) }),
       post: async <T,>(path: string) => {
         writes.push(`POST ${path} admin=${String(admin)}`);
-        if (path.endsWith('/resume-sending')) nova.sending_paused_reason = null as unknown as string;
+        if (path.endsWith('/resume-sending')) Object.assign(nova, { sending_paused_at: null, sending_paused_reason: null });
         return {} as T;
       },
       put: async <T,>(path: string, body: unknown) => {
@@ -211,7 +280,8 @@ describe('the settings tab against a fake backend', () => {
     const backend: Backend = {
       get: async <T,>(path: string) => {
         calls.push(`GET ${path}`);
-        if (path === '/crm-details') return { org, assistants: [row('ALL_WORKING_WELL')] } as T;
+        if (path === '/crm-details') return details('ALL_WORKING_WELL') as T;
+        if (path === '/assistants') return { assistants: [] } as T;
         if (path === '/connector') return { settings, default_mappings: [{ entity: 'contact', property: 'email', zoho_field: 'Email' }], properties: { contact: [{ name: 'lead_state', type: 'enum', description: '' }, { name: 'company', type: 'string', description: '' }], account: [{ name: 'name', type: 'string', description: '' }] } } as T;
         if (path === '/connector/runs?limit=10') return { runs: [run] } as T;
         if (path.startsWith('/connector/runs/7/records')) return { records: [{ entity: 'contact', our_id: 'lead-2', zoho_id: '99', action: 'reject', reason: 'Zoho refused it: INVALID_DATA invalid data (api_name First_Name)' }] } as T;
@@ -263,7 +333,8 @@ describe('the settings tab against a fake backend', () => {
     const settings = { enabled: true, name: 'Zoho CRM', create_contacts: false, create_accounts: false, account_id_field: null, segment_ids: [], mappings: [], schedule_minutes: 60, log_retention_days: 30 };
     const backend: Backend = {
       get: async <T,>(path: string) => {
-        if (path === '/crm-details') return { org, assistants: [row('ALL_WORKING_WELL')] } as T;
+ if (path === '/crm-details') return details('ALL_WORKING_WELL') as T;
+        if (path === '/assistants') return { assistants: [] } as T;
         if (path === '/connector') return { settings, default_mappings: [], properties: { contact: [{ name: 'lead_state', type: 'enum', description: '' }, { name: 'emails_sent', type: 'integer', description: '' }], account: [{ name: 'name', type: 'string', description: '' }] } } as T;
         if (path === '/connector/segments') return { segments: posts.length ? [{ id: 's1', name: 'Engaged leads', entity: 'contact' }] : [] } as T;
         return { sequences: [], runs: [] } as T;

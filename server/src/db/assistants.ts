@@ -116,6 +116,12 @@ export async function updateAssistant(db: Db, orgId: string, id: string, input: 
   return Number(result.numUpdatedRows) === 1 ? getAssistant(db, orgId, id) : undefined;
 }
 
+/** Sets or clears archived_at; answers the assistant as it is now, or undefined when there is none. */
+export async function setAssistantArchived(db: Db, orgId: string, id: string, archivedAt: number | null, now: number): Promise<Assistant | undefined> {
+  const result = await db.updateTable('assistants').set({ archived_at: archivedAt, updated_at: now }).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1 ? getAssistant(db, orgId, id) : undefined;
+}
+
 export async function deleteAssistant(db: Db, orgId: string, id: string): Promise<boolean> {
   const result = await db.deleteFrom('assistants').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
   return Number(result.numDeletedRows) === 1;

@@ -429,4 +429,13 @@ CREATE TABLE sequence_requests (
 );
 `,
   },
+  {
+    version: 10,
+    name: 'assistants-archive',
+    sql: `
+-- An archived assistant takes no new records (they go straight back with a note) and keeps its
+-- history; deleting is only for an assistant that never worked a record.
+ALTER TABLE assistants ADD COLUMN archived_at INTEGER;
+`,
+  },
 ];

@@ -27,6 +27,7 @@ export interface AssistantsTable {
   sending_paused_at: number | null;
   sending_paused_reason: string | null;
   mailbox_sealed: string | null;
+  archived_at: number | null;
 }
 
 export interface ConnectorSettingsTable {

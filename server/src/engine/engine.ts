@@ -25,6 +25,9 @@ import { ingestMessage } from './inbound.js';
 import { type Suppression, listSuppressions, suppress, unsuppress } from '../db/suppressions.js';
 import { getSequence } from '../db/sequences.js';
 import { requestSequence } from '../db/sequence-requests.js';
+import type { Assistant } from '../db/assistants.js';
+import type { SequenceStep } from '../db/sequences.js';
+import { archiveAssistant, previewStep, unarchiveAssistant } from './assistants.js';
 
 export type { CorrectionResult, InboundRow, Lead, LeadCommand, LeadEvent, LeadStatus, MailboxStatus, OutboxRow, Suppression, ZohoNotification };
 export { MAX_RAW_BYTES } from './inbound.js';
@@ -158,6 +161,20 @@ export class Engine {
    * The sequence a person chose in the record widget for a record they are about to assign: intake
    * uses it (within the hour) over the record's picklist. Answers why it was refused, or null.
    */
+  /** Archives an assistant and hands back the records it works; the number handed back, or undefined when there is none. */
+  archiveAssistant(orgId: string, assistantId: string): Promise<number | undefined> {
+    return archiveAssistant(this.deps, orgId, assistantId);
+  }
+
+  unarchiveAssistant(orgId: string, assistantId: string): Promise<Assistant | undefined> {
+    return unarchiveAssistant(this.deps, orgId, assistantId);
+  }
+
+  /** The email a step would send, for a sample lead (the settings tab's preview). */
+  previewStep(orgId: string, input: { assistantId?: string; step: SequenceStep; stepIndex: number; stepsTotal: number }) {
+    return previewStep(this.deps, orgId, input);
+  }
+
   async chooseSequence(orgId: string, module: string, recordId: string, sequenceId: string, by: string | null): Promise<string | null> {
     const sequence = await getSequence(this.deps.db, orgId, sequenceId);
     if (!sequence) return 'That sequence does not exist (any more).';

@@ -190,6 +190,11 @@ async function startLead(
     if (!lead) return;
     if (chosenInWidget) await forgetSequenceRequest(tx, org.id, module, record.id);
     await addLeadEvent(tx, lead, 'assigned', { assistant: assistant.name, sequence: sequence.name, previousOwner: previous.name, requestedSequence: chosenInWidget ? sequence.name : requestedSequence }, now);
+    // An archived assistant keeps its history but takes nothing new: the record goes straight back.
+    if (assistant.archived_at !== null) {
+      await queueHandback(txDeps, lead, `${assistant.name} is archived, so it takes no new records.`, 'New', now, now);
+      return;
+    }
     const who = [person.first, person.last].filter(Boolean).join(' ') || 'this contact';
     await queueNote(
       txDeps,

@@ -6,6 +6,7 @@ import { deleteTokens } from '../db/tokens.js';
 import { requireAdmin, zohoCall } from '../http/auth.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { appErrors } from '../http/errors.js';
+import type { CrmDetailsAnswer } from '../contract/settings.js';
 import { crmDetails, orgHealth, refreshCrmDetails, STATUS_HELP } from '../services/crm-details.js';
 import { rotateWidgetKey, setUpOrgInZoho } from '../services/org-setup.js';
 import { connectionOf } from '../db/orgs.js';
@@ -21,14 +22,14 @@ export function orgApi(deps: AppDeps): Hono<AppEnv> {
 
   app.get('/crm-details', async (c) => {
     const { org } = c.get('caller');
-    return c.json({ org: await orgHealth(deps, org), assistants: await crmDetails(deps, org), statuses: STATUS_HELP });
+    return c.json({ org: await orgHealth(deps, org), assistants: await crmDetails(deps, org), statuses: STATUS_HELP } satisfies CrmDetailsAnswer);
   });
 
   app.post('/crm-details/refresh', async (c) => {
     requireAdmin(c);
     const org = await activeOrg(c.get('caller').org.id);
     const assistants = await zohoCall(() => refreshCrmDetails(deps, org));
-    return c.json({ org: await orgHealth(deps, (await getOrg(deps.db, org.id))!), assistants, statuses: STATUS_HELP });
+    return c.json({ org: await orgHealth(deps, (await getOrg(deps.db, org.id))!), assistants, statuses: STATUS_HELP } satisfies CrmDetailsAnswer);
   });
 
   app.get('/org', async (c) => {

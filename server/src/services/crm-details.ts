@@ -1,4 +1,4 @@
-import { type Assistant, type CrmStatus, listAssistants, saveCrmCheck } from '../db/assistants.js';
+import { type Assistant, listAssistants, saveCrmCheck } from '../db/assistants.js';
 import { leadCountsByAssistant } from '../db/leads.js';
 import { getChannelOfOrg } from '../db/org-setup.js';
 import type { OrgRow } from '../db/orgs.js';
@@ -7,7 +7,9 @@ import type { AppDeps } from './deps.js';
 import { connectionOf } from '../db/orgs.js';
 import { WORKED_MODULES } from '../domain/modules.js';
 
-export type CrmDetailsStatus = CrmStatus | 'ASSISTANT_NOT_YET_CREATED';
+import type { AssistantDetails, CrmDetailsStatus, OrgHealthView } from '../contract/settings.js';
+
+export type { AssistantDetails, CrmDetailsStatus };
 
 /** What each status means and what to do about it, shown beside it in the settings tab. */
 export const STATUS_HELP: Record<CrmDetailsStatus, { meaning: string; action: string }> = {
@@ -29,20 +31,6 @@ export const STATUS_HELP: Record<CrmDetailsStatus, { meaning: string; action: st
   },
 };
 
-export interface AssistantDetails {
-  assistantId: string | null;
-  name: string | null;
-  email: string | null;
-  zohoUserId: string | null;
-  status: CrmDetailsStatus;
-  meaning: string;
-  action: string;
-  ownedRecords: number | null;
-  /** Counted from our own leads, so always current: records worked now (active or paused) and in total. */
-  records: { working: number; total: number };
-  checkedAt: string | null;
-}
-
 function describe(assistant: Assistant, records: { working: number; total: number } = { working: 0, total: 0 }): AssistantDetails {
   const status: CrmDetailsStatus = assistant.crm_status ?? 'ASSISTANT_DOES_NOT_EXISTS_AS_USER_IN_CRM';
   return {
@@ -55,6 +43,7 @@ function describe(assistant: Assistant, records: { working: number; total: numbe
     ownedRecords: assistant.crm_owned_records,
     records,
     checkedAt: assistant.crm_checked_at === null ? null : new Date(assistant.crm_checked_at).toISOString(),
+    archived: assistant.archived_at !== null,
   };
 }
 
@@ -62,7 +51,7 @@ function describe(assistant: Assistant, records: { working: number; total: numbe
 export async function crmDetails(deps: AppDeps, org: OrgRow): Promise<AssistantDetails[]> {
   const assistants = await listAssistants(deps.db, org.id);
   if (assistants.length === 0) {
-    return [{ assistantId: null, name: null, email: null, zohoUserId: null, status: 'ASSISTANT_NOT_YET_CREATED', ...STATUS_HELP.ASSISTANT_NOT_YET_CREATED, ownedRecords: null, records: { working: 0, total: 0 }, checkedAt: null }];
+    return [{ assistantId: null, name: null, email: null, zohoUserId: null, status: 'ASSISTANT_NOT_YET_CREATED', ...STATUS_HELP.ASSISTANT_NOT_YET_CREATED, ownedRecords: null, records: { working: 0, total: 0 }, checkedAt: null, archived: false }];
   }
   const counts = await leadCountsByAssistant(deps.db, org.id);
   return assistants.map((assistant) => describe(assistant, counts.get(assistant.id)));
@@ -93,7 +82,7 @@ export async function refreshCrmDetails(deps: AppDeps, org: OrgRow): Promise<Ass
 }
 
 /** Org health for the settings tab: authorization, data centre, token age, channel, last event. */
-export async function orgHealth(deps: AppDeps, org: OrgRow) {
+export async function orgHealth(deps: AppDeps, org: OrgRow): Promise<OrgHealthView> {
   const tokens = await loadSealedTokens(deps.db, org.id);
   const channel = await getChannelOfOrg(deps.db, org.id);
   const unconfirmed = await deps.engine.unconfirmedEmails(org.id);

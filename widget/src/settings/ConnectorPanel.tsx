@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Backend } from '../shared/backend.js';
+import { messageOf, useSettings } from './store.js';
 
 type Entity = 'contact' | 'account';
 
@@ -61,13 +61,6 @@ interface ConnectorView {
   properties: Record<Entity, Property[]>;
 }
 
-export interface ConnectorPanelProps {
-  backend: Backend;
-  busy: boolean;
-  connected: boolean;
-  asAdmin: (action: () => Promise<string>) => Promise<void>;
-}
-
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const counts = (run: Run) => `${run.created} created, ${run.updated} updated, ${run.skipped} skipped, ${run.rejected} rejected`;
 
@@ -75,7 +68,9 @@ const counts = (run: Run) => `${run.created} created, ${run.updated} updated, ${
  * The Zoho connector: what syncs into Zoho (enable, create or update only, the account-ID field,
  * segments, extra mappings), a dry run, Run now, and the run logs with per-record filters.
  */
-export function ConnectorPanel({ backend, busy, connected, asAdmin }: ConnectorPanelProps) {
+export function ConnectorPanel() {
+  const { backend, busy, connected, asAdmin } = useSettings();
+  const [loadError, setLoadError] = useState<string | null>(null);
   const [view, setView] = useState<ConnectorView | null>(null);
   const [draft, setDraft] = useState<Settings | null>(null);
   const [segments, setSegments] = useState<Segment[]>([]);
@@ -99,9 +94,19 @@ export function ConnectorPanel({ backend, busy, connected, asAdmin }: ConnectorP
   };
 
   useEffect(() => {
-    void load().catch(() => undefined);
+    load().catch((caught: unknown) => setLoadError(`The connector could not be loaded: ${messageOf(caught)}`));
   }, []);
 
+  if (loadError) {
+    return (
+      <section aria-label="Connector">
+        <h2>Zoho connector</h2>
+        <p role="alert" class="notice error">
+          {loadError}
+        </p>
+      </section>
+    );
+  }
   if (!view || !draft) return null;
   const change = (patch: Partial<Settings>) => setDraft((current) => (current ? { ...current, ...patch } : current));
 

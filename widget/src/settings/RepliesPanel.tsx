@@ -1,15 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Backend } from '../shared/backend.js';
+import { messageOf, useSettings } from './store.js';
 import { CORRECTABLE_INTENTS, intentLabel } from '../shared/intents.js';
-
-interface Assistant {
-  id: string;
-  name: string;
-  mailbox_email: string;
-  brochure_url: string;
-  mailbox_configured: boolean;
-  sending_paused_reason: string | null;
-}
 
 interface MailboxView {
   configured: boolean;
@@ -44,28 +35,19 @@ interface Suppression {
 }
 
 
-export interface RepliesPanelProps {
-  backend: Backend;
-  busy: boolean;
-  connected: boolean;
-  /** Runs an administrator's action (signing in first when needed) and shows its answer. */
-  asAdmin: (action: () => Promise<string>) => Promise<void>;
-  /** Replies can also arrive through the inbound-mail webhook (the demo's mail view posts there). */
-  inboundWebhook?: boolean;
-}
-
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : 'never');
 
 /**
- * Replies and deliverability: each assistant's mailbox (IMAP), brochure link and sending pause;
+ * Replies and deliverability: each assistant's mailbox (IMAP) and sending pause (the brochure link is the assistant's form's);
  * mail that matched no lead; the suppression list; and phrases taught to the assistant.
  */
-export function RepliesPanel({ backend, busy, connected, asAdmin, inboundWebhook = false }: RepliesPanelProps) {
-  const [assistants, setAssistants] = useState<Assistant[]>([]);
+export function RepliesPanel() {
+  const { backend, busy, connected, asAdmin, assistants, details, reload } = useSettings();
+  const inboundWebhook = details?.org.inboundWebhook ?? false;
+  const [loadError, setLoadError] = useState<string | null>(null);
   const [chosen, setChosen] = useState<string>('');
   const [mailbox, setMailbox] = useState<MailboxView | null>(null);
   const [mailboxForm, setMailboxForm] = useState({ host: '', port: '993', secure: true, user: '', password: '' });
-  const [brochure, setBrochure] = useState('');
   const [unmatched, setUnmatched] = useState<InboundRow[] | null>(null);
   const [suppressions, setSuppressions] = useState<Suppression[] | null>(null);
   const [phrases, setPhrases] = useState<Phrase[]>([]);
@@ -74,21 +56,17 @@ export function RepliesPanel({ backend, busy, connected, asAdmin, inboundWebhook
   const [recent, setRecent] = useState<InboundRow[] | null>(null);
   const [corrections, setCorrections] = useState<Record<number, string>>({});
 
-  const loadAssistants = async () => {
-    const list = await backend.get<{ assistants?: Assistant[] }>('/assistants');
-    const all = list.assistants ?? [];
-    setAssistants(all);
-    const current = all.find((assistant) => assistant.id === chosen) ?? all[0];
-    if (current) {
-      setChosen(current.id);
-      setBrochure(current.brochure_url);
-    }
-    setPhrases((await backend.get<{ phrases?: Phrase[] }>('/reply-phrases')).phrases ?? []);
-  };
+  const loadPhrases = async () => setPhrases((await backend.get<{ phrases?: Phrase[] }>('/reply-phrases')).phrases ?? []);
 
   useEffect(() => {
-    void loadAssistants().catch(() => undefined);
+    loadPhrases().catch((caught: unknown) => setLoadError(`The taught phrases could not be loaded: ${messageOf(caught)}`));
   }, []);
+
+  // The chosen assistant follows the list (the first, until one is chosen).
+  useEffect(() => {
+    const current = assistants.find((candidate) => candidate.id === chosen) ?? assistants[0];
+    if (current && current.id !== chosen) setChosen(current.id);
+  }, [assistants, chosen]);
 
   const assistant = assistants.find((candidate) => candidate.id === chosen);
 
@@ -103,23 +81,14 @@ export function RepliesPanel({ backend, busy, connected, asAdmin, inboundWebhook
     asAdmin(async () => {
       await backend.put(`/assistants/${chosen}/mailbox`, { host: mailboxForm.host, port: Number(mailboxForm.port), secure: mailboxForm.secure, user: mailboxForm.user, password: mailboxForm.password });
       setMailboxForm((current) => ({ ...current, password: '' }));
-      await loadAssistants();
+      await reload();
       return `Signed in to ${mailboxForm.host} as ${mailboxForm.user}: replies will be read from now on.`;
-    });
-
-  const saveBrochure = () =>
-    asAdmin(async () => {
-      const full = await backend.get<Record<string, unknown>>(`/assistants/${chosen}`);
-      const fields = ['name', 'mailbox_email', 'default_context', 'signature', 'default_sequence_id', 'time_zone', 'business_hours', 'off_days', 'daily_cap', 'default_owner_id', 'nurture_lines', 'postal_address', 'bounce_threshold'];
-      await backend.put(`/assistants/${chosen}`, { ...Object.fromEntries(fields.map((field) => [field, full[field]])), brochure_url: brochure.trim() });
-      await loadAssistants();
-      return brochure.trim() ? 'Brochure link saved: leads who ask for material get it at once.' : 'Brochure link removed: requests for material go back to the owner.';
     });
 
   const resumeSending = () =>
     asAdmin(async () => {
       await backend.post(`/assistants/${chosen}/resume-sending`);
-      await loadAssistants();
+      await reload();
       return 'Sending resumed.';
     });
 
@@ -186,6 +155,11 @@ export function RepliesPanel({ backend, busy, connected, asAdmin, inboundWebhook
   return (
     <section aria-label="Replies">
       <h2>Replies and deliverability</h2>
+      {loadError && (
+        <p role="alert" class="notice error">
+          {loadError}
+        </p>
+      )}
       {assistants.length === 0 ? (
         <p class="muted">Create an assistant first.</p>
       ) : (
@@ -196,7 +170,6 @@ export function RepliesPanel({ backend, busy, connected, asAdmin, inboundWebhook
               const id = event.currentTarget.value;
               setChosen(id);
               setMailbox(null);
-              setBrochure(assistants.find((candidate) => candidate.id === id)?.brochure_url ?? '');
             }}>
               {assistants.map((candidate) => (
                 <option value={candidate.id}>{candidate.name} ({candidate.mailbox_email})</option>
@@ -266,18 +239,6 @@ export function RepliesPanel({ backend, busy, connected, asAdmin, inboundWebhook
             </div>
             <button type="submit" disabled={busy || !connected}>
               Save mailbox
-            </button>
-          </form>
-          <form aria-label="Brochure" onSubmit={(event) => {
-            event.preventDefault();
-            void saveBrochure();
-          }}>
-            <label>
-              Brochure link (sent at once when a lead asks for material)
-              <input type="url" value={brochure} placeholder="https://example.com/brochure.pdf" onInput={(event) => setBrochure(event.currentTarget.value)} />
-            </label>
-            <button type="submit" disabled={busy || !connected}>
-              Save link
             </button>
           </form>
         </>

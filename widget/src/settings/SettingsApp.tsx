@@ -1,48 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { AssistantView, CrmDetailsAnswer, CrmDetailsStatus, SequenceView } from '../../../server/src/contract/settings.js';
 import { type Backend, BackendError } from '../shared/backend.js';
+import { AssistantsPanel } from './AssistantsPanel.js';
 import { ConnectorPanel } from './ConnectorPanel.js';
 import { RepliesPanel } from './RepliesPanel.js';
-
-export type CrmStatus = 'ASSISTANT_NOT_YET_CREATED' | 'ASSISTANT_DOES_NOT_EXISTS_AS_USER_IN_CRM' | 'ASSISTANT_EXISTS_AS_USER_IN_CRM' | 'ALL_WORKING_WELL';
-
-export interface OrgHealth {
-  name: string;
-  authorization: 'active' | 'expired' | 'revoked' | 'disconnected' | string;
-  authorizationProblem: string | null;
-  dataCentre: string;
-  authorizedBy: string | null;
-  authorizedAt: string | null;
-  notificationChannel: { expiresAt: string | null; expired: boolean } | null;
-  lastNotificationAt: string | null;
-  unconfirmedEmails?: { leadId: string; name: string; to: string; subject: string; at: string | null }[];
-  /** Replies can arrive through the inbound-mail webhook. */
-  inboundWebhook?: boolean;
-}
-
-export interface AssistantDetails {
-  assistantId: string | null;
-  name: string | null;
-  email: string | null;
-  status: CrmStatus;
-  meaning: string;
-  action: string;
-  ownedRecords: number | null;
-  /** From our own leads: records worked now, and in total. */
-  records?: { working: number; total: number };
-  checkedAt: string | null;
-}
-
-interface CrmDetails {
-  org: OrgHealth;
-  assistants: AssistantDetails[];
-}
-
-interface Sequence {
-  id: string;
-  name: string;
-  is_default?: boolean;
-  steps: { after_days: number }[];
-}
+import { SequencesPanel } from './SequencesPanel.js';
+import { SettingsProvider, type SettingsStore, messageOf } from './store.js';
 
 export interface SettingsProps {
   /** Null until the org is connected (no widget key in Zoho yet). */
@@ -60,7 +23,7 @@ export interface SettingsProps {
   openWindow: (url: string) => void;
 }
 
-const LABELS: Record<CrmStatus, string> = {
+const LABELS: Record<CrmDetailsStatus, string> = {
   ASSISTANT_NOT_YET_CREATED: 'Not yet created',
   ASSISTANT_DOES_NOT_EXISTS_AS_USER_IN_CRM: 'Not a Zoho user',
   ASSISTANT_EXISTS_AS_USER_IN_CRM: 'Ready',
@@ -76,29 +39,29 @@ const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefin
  */
 export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, adminEmail = () => null, signOut = () => undefined, openWindow }: SettingsProps) {
   const [signedInAs, setSignedInAs] = useState<string | null>(adminEmail());
-  const [details, setDetails] = useState<CrmDetails | null>(null);
-  const [sequences, setSequences] = useState<Sequence[]>([]);
+  const [details, setDetails] = useState<CrmDetailsAnswer | null>(null);
+  const [assistants, setAssistants] = useState<AssistantView[]>([]);
+  const [sequences, setSequences] = useState<SequenceView[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<string | null>(null);
-  const [form, setForm] = useState({ name: '', mailbox_email: '', default_context: '' });
-  const [sequenceForm, setSequenceForm] = useState({ name: '', days: '0, 3, 5, 7', isDefault: false });
 
+  /** CRM Details (counted from our own leads, so current without asking Zoho), the assistants and the sequences. */
   const load = async () => {
     if (!backend) return;
-    try {
-      const [crm, list] = await Promise.all([backend.get<CrmDetails>('/crm-details'), backend.get<{ sequences: Sequence[] }>('/sequences')]);
-      setDetails(crm);
-      setSequences(list.sequences);
-      setError(null);
-    } catch (caught) {
-      setError(messageOf(caught));
-    }
+    const [crm, assistantList, sequenceList] = await Promise.all([
+      backend.get<CrmDetailsAnswer>('/crm-details'),
+      backend.get<{ assistants: AssistantView[] }>('/assistants'),
+      backend.get<{ sequences: SequenceView[] }>('/sequences'),
+    ]);
+    setDetails(crm);
+    setAssistants(assistantList.assistants);
+    setSequences(sequenceList.sequences);
   };
 
   useEffect(() => {
-    void load();
+    load().catch((caught: unknown) => setError(`The settings could not be loaded: ${messageOf(caught)} Reload the tab to try again.`));
   }, []);
 
   /**
@@ -106,13 +69,15 @@ export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, adminEmail
    * accepts (expired, or signed out elsewhere) is forgotten and signed in again once. A sign-in that
    * ends without a session (closed, declined, not an administrator) says so and leaves the page usable.
    */
-  const asAdmin = async (action: () => Promise<string>) => {
+  const asAdmin = async (action: () => Promise<string>, onFailure: (error: unknown) => string | null = messageOf): Promise<boolean> => {
     setBusy(true);
     setNotice(null);
     setError(null);
     setProgress(isAdmin() ? null : 'Signing in: finish in the Zoho window that opened…');
+    let signedIn = isAdmin();
     try {
-      if (!isAdmin()) await signIn();
+      if (!signedIn) await signIn();
+      signedIn = true;
       setSignedInAs(adminEmail());
       setProgress(null);
       try {
@@ -121,14 +86,19 @@ export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, adminEmail
         if (!(caught instanceof BackendError && caught.status === 403 && caught.code === 'FORBIDDEN')) throw caught;
         signOut();
         setSignedInAs(null);
+        signedIn = false;
         setProgress('Your administrator session ended: signing in again…');
         await signIn();
+        signedIn = true;
         setSignedInAs(adminEmail());
         setProgress(null);
         setNotice(await action());
       }
+      return true;
     } catch (caught) {
-      setError(messageOf(caught));
+      // A failed sign-in is the page's to say; a failed action is the form's first (its fields).
+      setError(signedIn ? onFailure(caught) : messageOf(caught));
+      return false;
     } finally {
       setBusy(false);
       setProgress(null);
@@ -159,8 +129,7 @@ export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, adminEmail
 
   const refresh = () =>
     asAdmin(async () => {
-      const crm = await backend.post<CrmDetails>('/crm-details/refresh');
-      setDetails(crm);
+      setDetails(await backend.post<CrmDetailsAnswer>('/crm-details/refresh'));
       return 'CRM Details refreshed from Zoho.';
     });
 
@@ -171,37 +140,11 @@ export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, adminEmail
       return 'Disconnected: the assistant no longer reaches your Zoho CRM. Authorize again to resume.';
     });
 
-  const createAssistant = () =>
-    asAdmin(async () => {
-      await backend.post('/assistants', form);
-      setForm({ name: '', mailbox_email: '', default_context: '' });
-      const crm = await backend.post<CrmDetails>('/crm-details/refresh');
-      setDetails(crm);
-      return `Assistant ${form.name} created.`;
-    });
-
-  const reloadSequences = async () => setSequences((await backend.get<{ sequences: Sequence[] }>('/sequences')).sequences);
-
-  const createSequence = () =>
-    asAdmin(async () => {
-      const days = sequenceForm.days.split(',').map((part) => part.trim());
-      if (days.some((day) => !/^\d{1,3}$/.test(day))) throw new Error('Days between emails: whole numbers separated by commas, e.g. 0, 3, 5, 7.');
-      await backend.post('/sequences', { name: sequenceForm.name, steps: days.map((day) => ({ after_days: Number(day) })), is_default: sequenceForm.isDefault });
-      await reloadSequences();
-      setSequenceForm({ name: '', days: '0, 3, 5, 7', isDefault: false });
-      return `Sequence ${sequenceForm.name} created.`;
-    });
-
-  const deleteSequence = (sequence: Sequence) =>
-    asAdmin(async () => {
-      await backend.delete(`/sequences/${sequence.id}`);
-      await reloadSequences();
-      return `Sequence ${sequence.name} deleted.`;
-    });
-
   const org = details?.org;
   const connected = org?.authorization === 'active';
+  const store: SettingsStore = { backend, busy, connected, details, assistants, sequences, reload: load, asAdmin };
   return (
+    <SettingsProvider store={store}>
     <main class="settings" aria-busy={busy}>
       <header class="row">
         <h1>Sales assistant</h1>
@@ -302,90 +245,13 @@ export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, adminEmail
         </table>
       </section>
 
-      <section aria-label="Assistants">
-        <h2>New assistant</h2>
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            void createAssistant();
-          }}
-        >
-          <label>
-            Name
-            <input required value={form.name} onInput={(event) => {
-              const value = event.currentTarget.value;
-              setForm((current) => ({ ...current, name: value }));
-            }} />
-          </label>
-          <label>
-            Mailbox email (the assistant's Zoho user has the same address)
-            <input required type="email" value={form.mailbox_email} onInput={(event) => {
-              const value = event.currentTarget.value;
-              setForm((current) => ({ ...current, mailbox_email: value }));
-            }} />
-          </label>
-          <label>
-            Default context
-            <textarea required rows={3} value={form.default_context} onInput={(event) => {
-              const value = event.currentTarget.value;
-              setForm((current) => ({ ...current, default_context: value }));
-            }} />
-          </label>
-          <button type="submit" class="primary" disabled={busy || !connected}>
-            Create assistant
-          </button>
-        </form>
-      </section>
+      <AssistantsPanel />
 
-      <section aria-label="Sequences">
-        <h2>Sequences</h2>
-        <ul>
-          {sequences.map((sequence) => (
-            <li>
-              {sequence.name}: {sequence.steps.length} emails over {sequence.steps.reduce((days, step) => days + step.after_days, 0)} days{sequence.is_default ? ' (default)' : ''}{' '}
-              {!sequence.is_default && (
-                <button type="button" disabled={busy} aria-label={`Delete sequence ${sequence.name}`} onClick={() => void deleteSequence(sequence)}>
-                  Delete
-                </button>
-              )}
-            </li>
-          ))}
-        </ul>
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            void createSequence();
-          }}
-        >
-          <label>
-            Sequence name
-            <input required value={sequenceForm.name} onInput={(event) => {
-              const value = event.currentTarget.value;
-              setSequenceForm((current) => ({ ...current, name: value }));
-            }} />
-          </label>
-          <label>
-            Days before each email (the first counts from assignment)
-            <input required value={sequenceForm.days} onInput={(event) => {
-              const value = event.currentTarget.value;
-              setSequenceForm((current) => ({ ...current, days: value }));
-            }} />
-          </label>
-          <label class="inline">
-            <input type="checkbox" checked={sequenceForm.isDefault} onChange={(event) => {
-              const checked = event.currentTarget.checked;
-              setSequenceForm((current) => ({ ...current, isDefault: checked }));
-            }} /> The org's default sequence
-          </label>
-          <button type="submit" disabled={busy || !connected}>
-            Create sequence
-          </button>
-        </form>
-      </section>
+      <SequencesPanel />
 
-      <RepliesPanel backend={backend} busy={busy} connected={connected} asAdmin={asAdmin} inboundWebhook={details?.org.inboundWebhook ?? false} />
+      <RepliesPanel />
 
-      <ConnectorPanel backend={backend} busy={busy} connected={connected} asAdmin={asAdmin} />
+      <ConnectorPanel />
 
       {org && (
         <section aria-label="Health">
@@ -412,9 +278,6 @@ export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, adminEmail
         </section>
       )}
     </main>
+    </SettingsProvider>
   );
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

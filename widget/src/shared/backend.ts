@@ -1,4 +1,5 @@
 /** Calls to our backend over fetch, authenticated by the org's widget key (never a Zoho token). */
+import type { FieldProblem } from '../../../server/src/contract/settings.js';
 
 export interface Backend {
   get<T>(path: string): Promise<T>;
@@ -12,6 +13,8 @@ export class BackendError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** A 400's problems, each with the field it is about. */
+    readonly problems: FieldProblem[] = [],
   ) {
     super(message);
   }
@@ -28,8 +31,9 @@ export function createBackend(baseUrl: string, widgetKey: string, adminSession?:
     const text = await response.text();
     const json = text ? (JSON.parse(text) as unknown) : null;
     if (!response.ok) {
-      const error = (json as { error?: { code?: string; message?: string } } | null)?.error;
-      throw new BackendError(response.status, error?.code ?? 'HTTP_ERROR', error?.message ?? `The assistant's server answered ${response.status}.`);
+      const error = (json as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+      const problems = Array.isArray(error?.details) ? (error.details as FieldProblem[]).filter((problem) => typeof problem?.path === 'string' && typeof problem.message === 'string') : [];
+      throw new BackendError(response.status, error?.code ?? 'HTTP_ERROR', error?.message ?? `The assistant's server answered ${response.status}.`, problems);
     }
     return json as T;
   };

@@ -1,0 +1,61 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { assistantsAnswer, assistantView, crmDetailsAnswer, previewAnswer, sequencesAnswer, sequenceView } from '../../server/src/contract/settings.js';
+import { type AddedAssistant, type InProcess, type SeededOrg, startWithAssistant } from '../helpers/in-process.js';
+
+/**
+ * The contract between the server and the settings tab: the real answers, parsed with the answer
+ * schemas the widget's types come from (strict: a field added, renamed or dropped on either side
+ * fails here). The widget's own tests use fixtures typed by the same contract.
+ */
+
+let world: InProcess, org: SeededOrg, nova: AddedAssistant;
+beforeEach(async () => ({ world, org, nova } = await startWithAssistant()));
+afterEach(() => world.close());
+
+const parsed = <T extends z.ZodType>(schema: T, answer: { status: number; body: unknown }, status = 200) => {
+  expect(answer.status, JSON.stringify(answer.body)).toBe(status);
+  const result = schema.safeParse(answer.body);
+  expect(result.error?.issues ?? []).toEqual([]);
+  return result.data as z.infer<T>;
+};
+
+describe('the settings contract', () => {
+  it('every settings answer has exactly the shape the widget is typed by', async () => {
+    const crm = parsed(crmDetailsAnswer, await org.api('GET', '/crm-details'));
+    expect(crm.assistants.map((row) => row.name)).toEqual(['Nova']);
+    parsed(crmDetailsAnswer, await org.api('POST', '/crm-details/refresh'));
+    const list = parsed(assistantsAnswer, await org.api('GET', '/assistants'));
+    expect(list.assistants[0]!.id).toBe(nova.assistant.id);
+    parsed(assistantView, await org.api('GET', `/assistants/${nova.assistant.id}`));
+
+    const created = parsed(sequenceView, await org.api('POST', '/sequences', { name: 'Quick', steps: [{ after_days: 0 }, { after_days: 2, mode: 'custom', subject: 'Still on for {{company}}?', body: 'Hi {{first_name}}, a short follow-up.' }] }), 201);
+    expect(created.steps.map((step) => step.mode)).toEqual(['generated', 'custom']);
+    parsed(sequencesAnswer, await org.api('GET', '/sequences'));
+    const preview = parsed(previewAnswer, await org.api('POST', '/sequences/preview', { step: created.steps[1], step_index: 1, steps_total: 2 }));
+    expect(preview.subject).toBe('Still on for Morgan Industries?');
+    expect(preview.text).toContain('Hi Alex, a short follow-up.');
+    expect(preview.text).toContain('To stop these emails, unsubscribe:');
+
+    const archived = await org.api('POST', `/assistants/${nova.assistant.id}/archive`);
+    expect(archived.status).toBe(200);
+    expect(parsed(assistantView, { status: 200, body: archived.body.assistant }).archived_at).not.toBeNull();
+    expect(parsed(crmDetailsAnswer, await org.api('GET', '/crm-details')).assistants[0]!.archived).toBe(true);
+  });
+
+  it('a 400 names each field with a message in plain words', async () => {
+    const bad = await org.api('POST', '/assistants', { name: '', mailbox_email: 'not an address', default_context: 'x', daily_cap: 5000, business_hours: { start: '18:00', end: '09:00' }, brochure_url: 'ftp://x', time_zone: 'Mars/Olympus', bounce_threshold: 0.9 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual(
+      expect.arrayContaining([
+        { path: 'name', message: 'Give the assistant a name.' },
+        { path: 'mailbox_email', message: 'Enter the mailbox as an email address, such as nova@yourcompany.com.' },
+        { path: 'daily_cap', message: 'The daily limit is a whole number, 1–2,000.' },
+        { path: 'brochure_url', message: 'Enter a web address starting with https://.' },
+        { path: 'time_zone', message: 'Choose a time zone such as Europe/Berlin.' },
+        { path: 'bounce_threshold', message: 'The bounce limit is between 0.5% and 50%.' },
+      ]),
+    );
+    expect((await org.api('GET', '/assistants')).body.assistants).toHaveLength(1);
+  });
+});
