@@ -46,9 +46,12 @@ const routes: Route[] = [
   route('POST', '/api/assistants', () => '/assistants', true, { body: { ...assistant, mailbox_email: 'other@a.test' } }),
   route('GET', '/api/assistants/:id', () => `/assistants/${assistantId}`, false, { owned: true }),
   route('PUT', '/api/assistants/:id', () => `/assistants/${assistantId}`, true, { body: { ...assistant, name: 'Changed' }, owned: true }),
+  route('POST', '/api/assistants/:id/archive', () => `/assistants/${assistantId}/archive`, true, { owned: true }),
+  route('POST', '/api/assistants/:id/unarchive', () => `/assistants/${assistantId}/unarchive`, true, { owned: true }),
   route('DELETE', '/api/assistants/:id', () => `/assistants/${assistantId}`, true, { owned: true }),
   route('GET', '/api/sequences', () => '/sequences', false),
   route('POST', '/api/sequences', () => '/sequences', true, { body: { ...sequence, name: 'Another' } }),
+  route('POST', '/api/sequences/preview', () => '/sequences/preview', false, { body: { step: { after_days: 0 }, step_index: 0, steps_total: 1 } }),
   route('GET', '/api/sequences/:id', () => `/sequences/${sequenceId}`, false, { owned: true }),
   route('PUT', '/api/sequences/:id', () => `/sequences/${sequenceId}`, true, { body: { ...sequence, name: 'Changed' }, owned: true }),
   route('DELETE', '/api/sequences/:id', () => `/sequences/${sequenceId}`, true, { owned: true }),
@@ -141,7 +144,7 @@ describe('security of every /api route', () => {
   it('lists every /api route the app registers (a new route must be added here)', () => {
     const registered = new Set(createApp(backend.deps).routes.filter((entry) => entry.path.startsWith('/api/') && entry.method !== 'ALL').map((entry) => `${entry.method} ${entry.path}`));
     expect([...registered].sort()).toEqual(routes.map((entry) => `${entry.method} ${entry.pattern}`).sort());
-    expect(routes.length).toBe(50);
+    expect(routes.length).toBe(53);
   });
 
   it('refuses a missing key, a malformed header and a wrong key with 401 and changes nothing', async () => {

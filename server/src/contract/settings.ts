@@ -21,6 +21,7 @@ const timeZone = z.string().refine((zone) => {
 }, 'Choose a time zone such as Europe/Berlin.');
 
 const DAYS_MESSAGE = 'Days between emails must be 0–365.';
+const WHOLE_DAYS_MESSAGE = 'Days between emails must be a whole number, 0–365.';
 
 export const assistantInput = z
   .object({
@@ -47,7 +48,7 @@ export const assistantInput = z
 
 export const stepInput = z
   .object({
-    after_days: z.number(DAYS_MESSAGE).int(DAYS_MESSAGE).min(0, DAYS_MESSAGE).max(365, DAYS_MESSAGE),
+    after_days: z.number(WHOLE_DAYS_MESSAGE).int(WHOLE_DAYS_MESSAGE).min(0, DAYS_MESSAGE).max(365, DAYS_MESSAGE),
     mode: z.enum(['generated', 'custom']).default('generated'),
     subject: z.string().trim().min(1, 'Write a subject.').max(200, 'A subject is at most 200 characters.').nullable().default(null),
     body: z.string().trim().min(1, 'Write the email.').max(20_000, 'An email is at most 20,000 characters.').nullable().default(null),

@@ -92,7 +92,8 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     const orgId = c.get('caller').org.id;
     const fields = (await listOrgFields(deps.db, orgId)).filter((field) => field.module === module);
     const lead = await engine.leadOfRecord(orgId, module, recordId);
-    const assistants = await listAssistants(deps.db, orgId);
+    // An archived assistant takes no new records: it is not offered.
+    const assistants = (await listAssistants(deps.db, orgId)).filter((assistant) => assistant.archived_at === null);
     const sequences = await listSequences(deps.db, orgId);
     const events = lead ? await engine.leadEvents(lead) : [];
     return c.json({

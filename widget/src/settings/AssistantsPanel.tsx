@@ -131,9 +131,10 @@ export function AssistantsPanel() {
         return editing ? `Assistant ${draft.name.trim()} saved.` : `Assistant ${draft.name.trim()} created: assign records to its Zoho user (${draft.mailbox_email.trim()}) to start.`;
       },
       (error) => {
+        // Said in the form, beside what was typed: a summary at its top, each problem under its field.
         const found = formErrorsOf(error, fieldOf);
-        setErrors(found);
-        return Object.keys(found.fields).length > 0 ? (found.form ?? 'Not saved: see the fields marked below.') : found.form;
+        setErrors({ ...found, form: found.form ?? (Object.keys(found.fields).length > 0 ? 'Not saved: see the fields marked below.' : null) });
+        return null;
       },
     );
 

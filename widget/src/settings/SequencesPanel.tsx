@@ -77,9 +77,10 @@ export function SequencesPanel() {
         return editing ? `Sequence ${draft.name.trim()} saved.` : `Sequence ${draft.name.trim()} created: it can be chosen in the record widget now.`;
       },
       (error) => {
+        // Said in the form, beside what was typed: a summary at its top, each problem under its field.
         const found = formErrorsOf(error, fieldOf);
-        setErrors(found);
-        return Object.keys(found.fields).length > 0 ? (found.form ?? 'Not saved: see the fields marked below.') : found.form;
+        setErrors({ ...found, form: found.form ?? (Object.keys(found.fields).length > 0 ? 'Not saved: see the fields marked below.' : null) });
+        return null;
       },
     );
 
