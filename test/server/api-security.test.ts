@@ -85,6 +85,7 @@ const routes: Route[] = [
   route('GET', '/api/connector/segments', () => '/connector/segments', false),
   route('POST', '/api/connector/segments', () => '/connector/segments', true, { body: {} }),
   route('DELETE', '/api/connector/segments/:id', () => `/connector/segments/${segmentId}`, true, { owned: true }),
+  route('GET', '/api/connector/zoho-fields', () => '/connector/zoho-fields', false),
   route('POST', '/api/connector/dry-run', () => '/connector/dry-run', true),
   route('POST', '/api/connector/run', () => '/connector/run', true),
   route('GET', '/api/connector/runs', () => '/connector/runs', false),
@@ -144,7 +145,7 @@ describe('security of every /api route', () => {
   it('lists every /api route the app registers (a new route must be added here)', () => {
     const registered = new Set(createApp(backend.deps).routes.filter((entry) => entry.path.startsWith('/api/') && entry.method !== 'ALL').map((entry) => `${entry.method} ${entry.path}`));
     expect([...registered].sort()).toEqual(routes.map((entry) => `${entry.method} ${entry.pattern}`).sort());
-    expect(routes.length).toBe(53);
+    expect(routes.length).toBe(54);
   });
 
   it('refuses a missing key, a malformed header and a wrong key with 401 and changes nothing', async () => {

@@ -191,6 +191,11 @@ describe('the Zoho connector, end to end through the sandbox', () => {
     const dry = await api('POST', '/connector/dry-run');
     expect(dry.status).toBe(200);
     expect(dry.body.run).toMatchObject({ dry_run: true, status: 'done' });
+    // Records are named as people read them: the lead's name and email, and the Zoho record's page when there is one.
+    const created = dry.body.records.find((record: { email: string | null }) => record.email === leadEmail);
+    expect(created).toMatchObject({ entity: 'contact', action: 'create', email: leadEmail, name: expect.stringMatching(/\S/), zoho_url: null });
+    const updated = dry.body.records.find((record: { action: string; entity: string }) => record.action === 'update' && record.entity === 'contact');
+    expect(updated.zoho_url).toBe(`${backend.sandbox.url}/ui/${org.zoho.org_id}/Contacts/${updated.zoho_id}`);
     expect(await contactsIn(leadEmail)).toHaveLength(0);
     const real = await runSync();
     for (const count of ['created', 'updated', 'skipped', 'rejected']) expect(real[count]).toBe(dry.body.run[count]);

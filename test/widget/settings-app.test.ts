@@ -277,19 +277,22 @@ describe('the settings tab against a fake backend', () => {
     const calls: string[] = [];
     const settings = { enabled: false, name: 'Zoho CRM', create_contacts: false, create_accounts: false, account_id_field: null, segment_ids: [], mappings: [], schedule_minutes: 60, log_retention_days: 30 };
     const run = { id: 7, trigger: 'scheduled or on change', dry_run: false, status: 'done', started_at: '2026-11-22T10:00:00.000Z', created: 1, updated: 3, skipped: 1, rejected: 1, api_calls: 6, error: null };
+    // Three later runs that changed nothing fold into one line.
+    const quiet = [12, 11, 10].map((hour, index) => ({ ...run, id: 10 - index, started_at: `2026-11-22T${hour}:00:00.000Z`, created: 0, updated: 0, rejected: 0, skipped: 24 }));
     const backend: Backend = {
       get: async <T,>(path: string) => {
         calls.push(`GET ${path}`);
         if (path === '/crm-details') return details('ALL_WORKING_WELL') as T;
         if (path === '/assistants') return { assistants: [] } as T;
-        if (path === '/connector') return { settings, default_mappings: [{ entity: 'contact', property: 'email', zoho_field: 'Email' }], properties: { contact: [{ name: 'lead_state', type: 'enum', description: '' }, { name: 'company', type: 'string', description: '' }], account: [{ name: 'name', type: 'string', description: '' }] } } as T;
-        if (path === '/connector/runs?limit=10') return { runs: [run] } as T;
-        if (path.startsWith('/connector/runs/7/records')) return { records: [{ entity: 'contact', our_id: 'lead-2', zoho_id: '99', action: 'reject', reason: 'Zoho refused it: INVALID_DATA invalid data (api_name First_Name)' }] } as T;
+        if (path === '/connector') return { settings, default_mappings: [{ entity: 'contact', property: 'email', zoho_field: 'Email' }], properties: { contact: [{ name: 'email', label: 'Email', type: 'email', description: '' }, { name: 'lead_state', label: 'Lead state', type: 'enum', description: '' }, { name: 'company', label: 'Company', type: 'string', description: '' }], account: [{ name: 'name', label: 'Company name', type: 'string', description: '' }] }, operators: [{ op: 'eq', label: 'is', types: ['string', 'enum'] }] } as T;
+        if (path === '/connector/zoho-fields') return { contact: [{ apiName: 'Email', label: 'Email', type: 'email' }, { apiName: 'Score', label: 'Score', type: 'integer' }], account: [] } as T;
+        if (path === '/connector/runs?limit=10') return { runs: [...quiet, run] } as T;
+        if (path.startsWith('/connector/runs/7/records')) return { records: [{ entity: 'contact', our_id: 'lead-2', zoho_id: '99', action: 'reject', reason: 'Zoho refused it: INVALID_DATA invalid data (api_name First_Name)', name: 'Bea Byron', email: 'bea@prospect.test', zoho_url: 'https://crm.zoho.eu/crm/org1/tab/Contacts/99' }] } as T;
         return { sequences: [], segments: [] } as T;
       },
       post: async <T,>(path: string) => {
         calls.push(`POST ${path}`);
-        return { run: { ...run, id: 8, dry_run: true }, records: [{ entity: 'contact', our_id: 'lead-1', zoho_id: null, action: 'skip', reason: 'not in Zoho, and creating Contacts is off' }] } as T;
+        return { run: { ...run, id: 8, dry_run: true }, records: [{ entity: 'contact', our_id: 'lead-1', zoho_id: null, action: 'skip', reason: 'not in Zoho, and creating Contacts is off', name: 'Ann Lee', email: 'ann@prospect.test', zoho_url: null }] } as T;
       },
       put: async (path: string, body: unknown): Promise<never> => {
         calls.push(`PUT ${path} ${JSON.stringify((body as { mappings: unknown[] }).mappings)}`);
@@ -299,27 +302,32 @@ describe('the settings tab against a fake backend', () => {
     };
     mount({ backend, authorizeUrl: null, signIn: async () => undefined, isAdmin: () => true, openWindow: () => undefined });
     const panel = () => root.querySelector('section[aria-label="Connector"]')!;
-    await vi.waitFor(() => expect(panel()).not.toBeNull());
+    await vi.waitFor(() => expect(panel()?.querySelector('select[aria-label="Zoho field"]')).toBeTruthy());
+    expect(panel().textContent).toContain('Lead → Contact: Email → Email (email) (always)');
+    // Three runs that changed nothing are one line; the run that did is its own.
+    expect(panel().textContent).toContain('3 checks');
+    expect(panel().querySelectorAll('tbody tr')).toHaveLength(2);
     act(() => {
       const property = panel().querySelector<HTMLSelectElement>('select[aria-label="Property"]')!;
       property.value = 'company';
       property.dispatchEvent(new Event('change'));
-      const field = panel().querySelector<HTMLInputElement>('input[aria-label="Zoho field API name"]')!;
+      const field = panel().querySelector<HTMLSelectElement>('select[aria-label="Zoho field"]')!;
       field.value = 'Score';
-      field.dispatchEvent(new Event('input'));
+      field.dispatchEvent(new Event('change'));
     });
     act(() => button('Add mapping')!.click());
-    expect(panel().textContent).toContain('contact company → Score');
+    expect(panel().textContent).toContain('Lead → Contact: Company → Score (integer)');
     button('Save connector')!.click();
     await vi.waitFor(() => expect(root.querySelector('[role="alert"]')?.textContent).toContain('Contacts.Score is a integer field'));
     expect(calls).toContain('PUT /connector [{"entity":"contact","property":"company","zoho_field":"Score"}]');
 
     button('Dry run')!.click();
     await vi.waitFor(() => expect(root.querySelector('[role="status"]')?.textContent).toBe('Dry run: 1 created, 3 updated, 1 skipped, 1 rejected. Nothing was written to Zoho.'));
-    expect(panel().textContent).toContain('skip contact lead-1: not in Zoho, and creating Contacts is off');
+    expect(panel().textContent).toContain('Skip Ann Lee (ann@prospect.test): not in Zoho, and creating Contacts is off');
 
     button('Show')!.click();
-    await vi.waitFor(() => expect(panel().textContent).toContain('reject contact lead-2 → Zoho 99'));
+    await vi.waitFor(() => expect(panel().textContent).toContain('Rejected by Zoho Bea Byron (bea@prospect.test): Zoho refused it'));
+    expect(panel().querySelector<HTMLAnchorElement>('a[href="https://crm.zoho.eu/crm/org1/tab/Contacts/99"]')!.textContent).toBe('Open in Zoho');
     act(() => {
       const filter = panel().querySelector<HTMLSelectElement>('select[aria-label="Action filter"]')!;
       filter.value = 'reject';
@@ -335,7 +343,8 @@ describe('the settings tab against a fake backend', () => {
       get: async <T,>(path: string) => {
  if (path === '/crm-details') return details('ALL_WORKING_WELL') as T;
         if (path === '/assistants') return { assistants: [] } as T;
-        if (path === '/connector') return { settings, default_mappings: [], properties: { contact: [{ name: 'lead_state', type: 'enum', description: '' }, { name: 'emails_sent', type: 'integer', description: '' }], account: [{ name: 'name', type: 'string', description: '' }] } } as T;
+        if (path === '/connector') return { settings, default_mappings: [], properties: { contact: [{ name: 'lead_state', label: 'Lead state', type: 'enum', description: '' }, { name: 'emails_sent', label: 'Emails sent', type: 'integer', description: '' }], account: [{ name: 'name', label: 'Company name', type: 'string', description: '' }] }, operators: [{ op: 'eq', label: 'is', types: ['enum', 'integer'] }, { op: 'in', label: 'is one of', types: ['enum', 'integer'] }, { op: 'gte', label: 'is at least', types: ['integer'] }] } as T;
+        if (path === '/connector/zoho-fields') throw new BackendError(503, 'ZOHO_UNAVAILABLE', 'Zoho did not answer.');
         if (path === '/connector/segments') return { segments: posts.length ? [{ id: 's1', name: 'Engaged leads', entity: 'contact' }] : [] } as T;
         return { sequences: [], runs: [] } as T;
       },
@@ -366,6 +375,10 @@ describe('the settings tab against a fake backend', () => {
     act(() => {
       set('input[placeholder="Name"]', 'Busy', 'input');
       set('select[aria-label="Segment property"]', 'emails_sent', 'change');
+    });
+    // Operators in words, only those the property takes: "is at least" is offered for a number.
+    expect([...form().querySelectorAll('select[aria-label="Segment condition"] option')].map((option) => option.textContent)).toEqual(['is', 'is one of', 'is at least']);
+    act(() => {
       set('select[aria-label="Segment condition"]', 'gte', 'change');
       set('input[aria-label="Segment value"]', '3', 'input');
     });

@@ -15,6 +15,8 @@ export interface PropertyDefinition {
   type: PropertyType;
   /** The values an enum property takes (checked against a picklist). */
   values?: readonly string[];
+  /** The property in a person's words, as the settings tab shows it. */
+  label: string;
   /** The longest value (checked against a text field's length). */
   maxLength?: number;
   description: string;
@@ -29,32 +31,32 @@ export function entityOf(value: string): Entity {
 }
 
 export const CONTACT_PROPERTIES: readonly PropertyDefinition[] = [
-  { name: 'email', type: 'email', maxLength: 100, description: "The lead's email address (the match key)" },
-  { name: 'first_name', type: 'string', maxLength: 40, description: 'First name' },
-  { name: 'last_name', type: 'string', maxLength: 80, description: 'Last name' },
-  { name: 'phone', type: 'phone', maxLength: 30, description: 'Phone (as Zoho had it)' },
-  { name: 'company', type: 'string', maxLength: 200, description: 'Company' },
-  { name: 'lead_state', type: 'enum', values: LEAD_STATES, description: "The assistant's lead state (Hot, Warm, …)" },
-  { name: 'status', type: 'enum', values: ['active', 'paused', 'handed_back', 'stopped'], description: 'Whether the assistant works the lead' },
-  { name: 'assistant', type: 'string', maxLength: 80, description: 'The assistant working the lead' },
-  { name: 'sequence', type: 'string', maxLength: 80, description: 'The sequence' },
-  { name: 'emails_sent', type: 'integer', description: 'Emails sent to the lead' },
-  { name: 'replies', type: 'integer', description: 'Replies from the lead (auto-replies excluded)' },
-  { name: 'last_reply_intent', type: 'enum', values: REPLY_INTENTS, description: 'What the last reply meant' },
-  { name: 'meeting_requested', type: 'boolean', description: 'The lead agreed to meet' },
-  { name: 'engagement_score', type: 'integer', description: 'Engagement, 0–100, from the state, replies and emails' },
-  { name: 'assigned_at', type: 'datetime', description: 'When the assistant took the record' },
-  { name: 'last_email_at', type: 'datetime', description: 'When the last email went out' },
-  { name: 'last_reply_at', type: 'datetime', description: 'When the lead last replied' },
+  { name: 'email', label: 'Email', type: 'email', maxLength: 100, description: "The lead's email address (the match key)" },
+  { name: 'first_name', label: 'First name', type: 'string', maxLength: 40, description: 'First name' },
+  { name: 'last_name', label: 'Last name', type: 'string', maxLength: 80, description: 'Last name' },
+  { name: 'phone', label: 'Phone', type: 'phone', maxLength: 30, description: 'Phone (as Zoho had it)' },
+  { name: 'company', label: 'Company', type: 'string', maxLength: 200, description: 'Company' },
+  { name: 'lead_state', label: 'Lead state', type: 'enum', values: LEAD_STATES, description: "The assistant's lead state (Hot, Warm, …)" },
+  { name: 'status', label: 'Assistant status', type: 'enum', values: ['active', 'paused', 'handed_back', 'stopped'], description: 'Whether the assistant works the lead' },
+  { name: 'assistant', label: 'Assistant', type: 'string', maxLength: 80, description: 'The assistant working the lead' },
+  { name: 'sequence', label: 'Sequence', type: 'string', maxLength: 80, description: 'The sequence' },
+  { name: 'emails_sent', label: 'Emails sent', type: 'integer', description: 'Emails sent to the lead' },
+  { name: 'replies', label: 'Replies', type: 'integer', description: 'Replies from the lead (auto-replies excluded)' },
+  { name: 'last_reply_intent', label: 'Last reply meant', type: 'enum', values: REPLY_INTENTS, description: 'What the last reply meant' },
+  { name: 'meeting_requested', label: 'Agreed to meet', type: 'boolean', description: 'The lead agreed to meet' },
+  { name: 'engagement_score', label: 'Engagement score', type: 'integer', description: 'Engagement, 0–100, from the state, replies and emails' },
+  { name: 'assigned_at', label: 'Assigned on', type: 'datetime', description: 'When the assistant took the record' },
+  { name: 'last_email_at', label: 'Last email on', type: 'datetime', description: 'When the last email went out' },
+  { name: 'last_reply_at', label: 'Last reply on', type: 'datetime', description: 'When the lead last replied' },
 ];
 
 export const ACCOUNT_PROPERTIES: readonly PropertyDefinition[] = [
-  { name: 'domain', type: 'string', maxLength: 253, description: "The company's email domain (our account ID)" },
-  { name: 'name', type: 'string', maxLength: 200, description: 'Company name' },
-  { name: 'leads', type: 'integer', description: 'Leads at the company' },
-  { name: 'emails_sent', type: 'integer', description: 'Emails sent to the company' },
-  { name: 'hot_leads', type: 'integer', description: 'Leads that agreed to meet or want to proceed' },
-  { name: 'engagement_score', type: 'integer', description: "The best engagement score of the company's leads" },
+  { name: 'domain', label: 'Email domain', type: 'string', maxLength: 253, description: "The company's email domain (our account ID)" },
+  { name: 'name', label: 'Company name', type: 'string', maxLength: 200, description: 'Company name' },
+  { name: 'leads', label: 'Leads', type: 'integer', description: 'Leads at the company' },
+  { name: 'emails_sent', label: 'Emails sent', type: 'integer', description: 'Emails sent to the company' },
+  { name: 'hot_leads', label: 'Hot leads', type: 'integer', description: 'Leads that agreed to meet or want to proceed' },
+  { name: 'engagement_score', label: 'Best engagement score', type: 'integer', description: "The best engagement score of the company's leads" },
 ];
 
 export function propertiesOf(entity: Entity): readonly PropertyDefinition[] {

@@ -4,6 +4,22 @@ import { deleteSegmentRecord, insertSegment, listSegmentRecords } from '../db/se
 import type { Db } from '../db/store.js';
 import { type Entity, type PropertyValues, entityOf, propertiesOf } from './properties.js';
 
+/** A condition's operators, in a person's words ("Lead state is one of …"), and the kinds of property each takes. */
+export const OPERATORS = [
+  { op: 'eq', label: 'is', types: ['string', 'email', 'phone', 'integer', 'boolean', 'enum'] },
+  { op: 'neq', label: 'is not', types: ['string', 'email', 'phone', 'integer', 'boolean', 'enum'] },
+  { op: 'in', label: 'is one of', types: ['string', 'email', 'phone', 'integer', 'enum'] },
+  { op: 'contains', label: 'contains', types: ['string', 'email', 'phone'] },
+  { op: 'gt', label: 'is more than', types: ['integer'] },
+  { op: 'gte', label: 'is at least', types: ['integer'] },
+  { op: 'lt', label: 'is less than', types: ['integer'] },
+  { op: 'lte', label: 'is at most', types: ['integer'] },
+  { op: 'before', label: 'is before', types: ['datetime'] },
+  { op: 'after', label: 'is after', types: ['datetime'] },
+  { op: 'is_set', label: 'is set', types: ['string', 'email', 'phone', 'integer', 'boolean', 'datetime', 'enum'] },
+  { op: 'is_not_set', label: 'is not set', types: ['string', 'email', 'phone', 'integer', 'boolean', 'datetime', 'enum'] },
+] as const;
+
 /** A saved filter over our leads or accounts: every condition must hold. */
 export const conditionSchema = z
   .object({

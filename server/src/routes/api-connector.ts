@@ -6,7 +6,9 @@ import { AppError, appErrors } from '../http/errors.js';
 import { jsonBody } from '../http/validate.js';
 import { DEFAULT_MAPPINGS, accountIdFieldProblem, incompatibility } from '../connector/mapping.js';
 import { ACCOUNT_PROPERTIES, CONTACT_PROPERTIES } from '../connector/properties.js';
-import { createSegment, deleteSegment, listSegments, segmentProblems, segmentSchema } from '../connector/segments.js';
+import { OPERATORS, createSegment, deleteSegment, listSegments, segmentProblems, segmentSchema } from '../connector/segments.js';
+import { leadPeople } from '../db/leads.js';
+import { zohoRecordUrl } from '../zoho/record-url.js';
 import { connectorSettingsSchema, getConnectorSettings, saveConnectorSettings } from '../connector/settings.js';
 import { getRun, listRuns, runRecords } from '../connector/sync.js';
 import { connectionOf } from '../db/orgs.js';
@@ -20,14 +22,39 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 export function connectorApi(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const orgOf = (c: { get(key: 'caller'): { org: { id: string } } }) => c.get('caller').org.id;
+  /** Log lines name people, not ids: the lead's name and email (an account by its domain) and a link to the Zoho record. */
+  const named = async <T extends { entity: string; our_id: string; zoho_id: string | null }>(orgId: string, records: T[]) => {
+    const org = await getOrg(deps.db, orgId);
+    const people = await leadPeople(deps.db, orgId, records.filter((record) => record.entity === 'contact').map((record) => record.our_id));
+    return records.map((record) => {
+      const person = record.entity === 'contact' ? people.get(record.our_id) : undefined;
+      const module = record.entity === 'contact' ? 'Contacts' : 'Accounts';
+      return {
+        ...record,
+        name: person ? person.name : record.entity === 'account' ? record.our_id : null,
+        email: person?.email ?? null,
+        zoho_url: org && record.zoho_id ? zohoRecordUrl(org, module, record.zoho_id) : null,
+      };
+    });
+  };
 
   app.get('/connector', async (c) =>
     c.json({
       settings: await getConnectorSettings(deps.db, orgOf(c)),
       default_mappings: DEFAULT_MAPPINGS.map((mapping) => ({ entity: mapping.entity, property: mapping.property, zoho_field: mapping.zohoField })),
       properties: { contact: CONTACT_PROPERTIES, account: ACCOUNT_PROPERTIES },
+      operators: OPERATORS,
     }),
   );
+
+  /** The Zoho fields a mapping can write, from Zoho's field metadata: chosen from a list, with their types. */
+  app.get('/connector/zoho-fields', async (c) => {
+    const org = await getOrg(deps.db, orgOf(c));
+    if (!org || org.status !== 'active') throw appErrors.orgNotAuthorized(org?.status ?? 'disconnected');
+    const [contacts, accounts] = await zohoCall(() => Promise.all([deps.gateway.listFields(connectionOf(org), 'Contacts'), deps.gateway.listFields(connectionOf(org), 'Accounts')]));
+    const writable = (fields: typeof contacts) => fields.filter((field) => !field.readOnly).map((field) => ({ apiName: field.apiName, label: field.label, type: field.dataType, length: field.length }));
+    return c.json({ contact: writable(contacts), account: writable(accounts) });
+  });
 
   app.put('/connector', async (c) => {
     requireAdmin(c);
@@ -91,7 +118,7 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
   app.post('/connector/dry-run', async (c) => {
     requireAdmin(c);
     const result = await zohoCall(() => deps.engine.connectorDryRun(orgOf(c)));
-    return c.json({ run: describeRun(result.run), records: result.records });
+    return c.json({ run: describeRun(result.run), records: await named(orgOf(c), result.records.map(({ ourId, zohoId, ...rest }) => ({ ...rest, our_id: ourId, zoho_id: zohoId }))) });
   });
 
   app.post('/connector/run', async (c) => {
@@ -116,7 +143,7 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
     if (action && !['create', 'update', 'skip', 'reject'].includes(action)) throw appErrors.validation('action must be create, update, skip or reject.');
     if (entity && !['contact', 'account'].includes(entity)) throw appErrors.validation('entity must be contact or account.');
     const records = await runRecords(deps, orgId, id, { ...(action ? { action } : {}), ...(entity ? { entity } : {}) });
-    return c.json({ records: records.map((row) => ({ ...row, at: iso(row.at) })) });
+    return c.json({ records: await named(orgId, records.map((row) => ({ ...row, at: iso(row.at) }))) });
   });
 
   return app;

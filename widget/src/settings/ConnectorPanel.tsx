@@ -23,8 +23,21 @@ interface Settings {
 
 interface Property {
   name: string;
+  label: string;
   type: string;
   description: string;
+}
+
+interface Operator {
+  op: string;
+  label: string;
+  types: readonly string[];
+}
+
+interface ZohoField {
+  apiName: string;
+  label: string;
+  type: string;
 }
 
 interface Segment {
@@ -53,16 +66,77 @@ interface RunRecord {
   zoho_id: string | null;
   action: string;
   reason: string;
+  /** The lead's name (an account's domain), its email, and its page in Zoho when it has one. */
+  name: string | null;
+  email: string | null;
+  zoho_url: string | null;
 }
 
 interface ConnectorView {
   settings: Settings;
   default_mappings: Mapping[];
   properties: Record<Entity, Property[]>;
+  operators: Operator[];
 }
 
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const counts = (run: Run) => `${run.created} created, ${run.updated} updated, ${run.skipped} skipped, ${run.rejected} rejected`;
+const ACTION_WORDS: Record<string, string> = { create: 'Create', update: 'Update', skip: 'Skip', reject: 'Rejected by Zoho' };
+const ENTITY_WORDS: Record<Entity, string> = { contact: 'Lead → Contact', account: 'Company → Account' };
+const changesNothing = (run: Run) => run.status === 'done' && !run.dry_run && run.created + run.updated + run.rejected === 0 && !run.error;
+
+/** Runs newest first, with each stretch of runs that changed nothing folded into one line. */
+export function foldRuns(runs: Run[]): ({ kind: 'run'; run: Run } | { kind: 'quiet'; since: string; until: string; checks: number; runs: Run[] })[] {
+  const lines: ReturnType<typeof foldRuns> = [];
+  for (const run of runs) {
+    const last = lines.at(-1);
+    if (changesNothing(run) && last?.kind === 'quiet') {
+      last.since = run.started_at;
+      last.checks += 1;
+      last.runs.push(run);
+    } else if (changesNothing(run)) lines.push({ kind: 'quiet', since: run.started_at, until: run.started_at, checks: 1, runs: [run] });
+    else lines.push({ kind: 'run', run });
+  }
+  return lines;
+}
+
+function RunRow({ run, show }: { run: Run; show: () => void }) {
+  return (
+    <tr>
+      <td>{when(run.started_at)}</td>
+      <td>{run.dry_run ? 'dry run' : run.trigger}</td>
+      <td>
+        {run.status === 'done' ? counts(run) : run.status}
+        {run.error ? <div class="muted">{run.error}</div> : null}
+      </td>
+      <td>{run.api_calls}</td>
+      <td>
+        <button type="button" onClick={show}>
+          Show
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+/** A logged record as a person reads it: who, what happened and why, and a link to it in Zoho. */
+function RecordLine({ record }: { record: RunRecord }) {
+  const who = record.name ?? record.email ?? (record.entity === 'contact' ? 'A lead without a name' : 'An account');
+  return (
+    <li>
+      <strong>{ACTION_WORDS[record.action] ?? record.action}</strong> {who}
+      {record.email && record.name ? <span class="muted"> ({record.email})</span> : null}: {record.reason}
+      {record.zoho_url && (
+        <>
+          {' '}
+          <a href={record.zoho_url} target="_blank" rel="noopener noreferrer">
+            Open in Zoho
+          </a>
+        </>
+      )}
+    </li>
+  );
+}
 
 /**
  * The Zoho connector: what syncs into Zoho (enable, create or update only, the account-ID field,
@@ -71,6 +145,8 @@ const counts = (run: Run) => `${run.created} created, ${run.updated} updated, ${
 export function ConnectorPanel() {
   const { backend, busy, connected, asAdmin } = useSettings();
   const [loadError, setLoadError] = useState<string | null>(null);
+  const [zohoFields, setZohoFields] = useState<Record<Entity, ZohoField[]> | null>(null);
+  const [fieldsProblem, setFieldsProblem] = useState<string | null>(null);
   const [view, setView] = useState<ConnectorView | null>(null);
   const [draft, setDraft] = useState<Settings | null>(null);
   const [segments, setSegments] = useState<Segment[]>([]);
@@ -91,6 +167,14 @@ export function ConnectorPanel() {
     setDraft(loaded.settings);
     setSegments(segmentList.segments ?? []);
     setRuns(runList.runs ?? []);
+    // Zoho's own field list, for choosing a mapping's field; without it (Zoho unreachable) the API name is typed.
+    backend.get<Record<Entity, ZohoField[]>>('/connector/zoho-fields').then(
+      (fields) => {
+        setZohoFields(fields);
+        setFieldsProblem(null);
+      },
+      (caught: unknown) => setFieldsProblem(`Zoho's field list could not be read (${messageOf(caught)}): type the field's API name.`),
+    );
   };
 
   useEffect(() => {
@@ -108,6 +192,19 @@ export function ConnectorPanel() {
     );
   }
   if (!view || !draft) return null;
+  const propertyLabel = (entity: Entity, name: string) => view.properties[entity].find((property) => property.name === name)?.label ?? name;
+  const fieldLabel = (entity: Entity, apiName: string) => {
+    const field = zohoFields?.[entity].find((candidate) => candidate.apiName === apiName);
+    return field ? `${field.label} (${field.type})` : apiName;
+  };
+  const segmentProperty = view.properties[segmentForm.entity].find((property) => property.name === segmentForm.property);
+  /** The operator kept when the property changes, if the new property takes it; else its first. */
+  const opFor = (entity: Entity, name: string, op: string) => {
+    const type = view.properties[entity].find((property) => property.name === name)?.type;
+    const allowed = view.operators.filter((operator) => !type || operator.types.includes(type));
+    return allowed.some((operator) => operator.op === op) ? op : (allowed[0]?.op ?? op);
+  };
+  const operators = view.operators.filter((operator) => !segmentProperty || operator.types.includes(segmentProperty.type));
   const change = (patch: Partial<Settings>) => setDraft((current) => (current ? { ...current, ...patch } : current));
 
   const save = () =>
@@ -160,7 +257,10 @@ export function ConnectorPanel() {
   return (
     <section aria-label="Connector">
       <h2>Zoho connector</h2>
-      <p class="muted">Keeps Zoho current with what the assistant learns: states, scores, replies. Zoho only enriches our leads; it never creates them.</p>
+      <p class="muted">
+        Keeps Zoho current with what the assistant learns: states, scores, replies. It updates the Contacts and Accounts Zoho already has (matched by email, and by the
+        account-ID field); it creates only what the two boxes below allow.
+      </p>
       <form aria-label="Connector settings" onSubmit={(event) => {
         event.preventDefault();
         void save();
@@ -201,13 +301,13 @@ export function ConnectorPanel() {
           <ul>
             {view.default_mappings.map((mapping) => (
               <li class="muted">
-                {mapping.entity} {mapping.property} → {mapping.zoho_field} (default)
+                {ENTITY_WORDS[mapping.entity]}: {propertyLabel(mapping.entity, mapping.property)} → {fieldLabel(mapping.entity, mapping.zoho_field)} (always)
               </li>
             ))}
             {draft.mappings.map((mapping, index) => (
               <li>
-                {mapping.entity} {mapping.property} → {mapping.zoho_field}{' '}
-                <button type="button" aria-label={`Remove mapping ${mapping.property}`} onClick={() => change({ mappings: draft.mappings.filter((_, other) => other !== index) })}>
+                {ENTITY_WORDS[mapping.entity]}: {propertyLabel(mapping.entity, mapping.property)} → {fieldLabel(mapping.entity, mapping.zoho_field)}{' '}
+                <button type="button" aria-label={`Remove mapping ${propertyLabel(mapping.entity, mapping.property)}`} onClick={() => change({ mappings: draft.mappings.filter((_, other) => other !== index) })}>
                   Remove
                 </button>
               </li>
@@ -218,8 +318,8 @@ export function ConnectorPanel() {
               const entity = event.currentTarget.value as Entity;
               setNewMapping((current) => ({ entity, property: view.properties[entity][0]?.name ?? '', zoho_field: current.zoho_field }));
             }}>
-              <option value="contact">Lead → Contact</option>
-              <option value="account">Account → Account</option>
+              <option value="contact">{ENTITY_WORDS.contact}</option>
+              <option value="account">{ENTITY_WORDS.account}</option>
             </select>
             <select aria-label="Property" value={newMapping.property} onChange={(event) => {
               const property = event.currentTarget.value;
@@ -227,14 +327,28 @@ export function ConnectorPanel() {
             }}>
               {view.properties[newMapping.entity].map((property) => (
                 <option value={property.name} title={property.description}>
-                  {property.name} ({property.type})
+                  {property.label}
                 </option>
               ))}
             </select>
-            <input aria-label="Zoho field API name" placeholder="Zoho field API name" value={newMapping.zoho_field} onInput={(event) => {
-              const zohoField = event.currentTarget.value.trim();
-              setNewMapping((current) => ({ ...current, zoho_field: zohoField }));
-            }} />
+            {zohoFields ? (
+              <select aria-label="Zoho field" value={newMapping.zoho_field} onChange={(event) => {
+                const zohoField = event.currentTarget.value;
+                setNewMapping((current) => ({ ...current, zoho_field: zohoField }));
+              }}>
+                <option value="">Choose the Zoho field…</option>
+                {zohoFields[newMapping.entity].map((field) => (
+                  <option value={field.apiName}>
+                    {field.label} ({field.type})
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input aria-label="Zoho field API name" placeholder="Zoho field API name" value={newMapping.zoho_field} onInput={(event) => {
+                const zohoField = event.currentTarget.value.trim();
+                setNewMapping((current) => ({ ...current, zoho_field: zohoField }));
+              }} />
+            )}
             <button type="button" disabled={!newMapping.zoho_field} onClick={() => {
               change({ mappings: [...draft.mappings, newMapping] });
               setNewMapping({ ...newMapping, zoho_field: '' });
@@ -242,6 +356,7 @@ export function ConnectorPanel() {
               Add mapping
             </button>
           </div>
+          {fieldsProblem && <p class="muted">{fieldsProblem}</p>}
         </fieldset>
         <div class="row">
           <button type="submit" class="primary" disabled={busy || !connected}>
@@ -268,28 +383,29 @@ export function ConnectorPanel() {
         </label>
         <select aria-label="Segment of" value={segmentForm.entity} onChange={(event) => {
           const entity = event.currentTarget.value as Entity;
-          setSegmentForm((current) => ({ ...current, entity, property: view.properties[entity][0]?.name ?? '' }));
+          const property = view.properties[entity][0]?.name ?? '';
+          setSegmentForm((current) => ({ ...current, entity, property, op: opFor(entity, property, current.op) }));
         }}>
           <option value="contact">leads</option>
           <option value="account">accounts</option>
         </select>
         <select aria-label="Segment property" value={segmentForm.property} onChange={(event) => {
           const property = event.currentTarget.value;
-          setSegmentForm((current) => ({ ...current, property }));
+          setSegmentForm((current) => ({ ...current, property, op: opFor(current.entity, property, current.op) }));
         }}>
           {view.properties[segmentForm.entity].map((property) => (
-            <option value={property.name}>{property.name}</option>
+            <option value={property.name}>{property.label}</option>
           ))}
         </select>
         <select aria-label="Segment condition" value={segmentForm.op} onChange={(event) => {
           const op = event.currentTarget.value;
           setSegmentForm((current) => ({ ...current, op }));
         }}>
-          {['eq', 'neq', 'in', 'contains', 'gt', 'gte', 'lt', 'lte', 'before', 'after', 'is_set', 'is_not_set'].map((op) => (
-            <option value={op}>{op.replace(/_/g, ' ')}</option>
+          {operators.map((operator) => (
+            <option value={operator.op}>{operator.label}</option>
           ))}
         </select>
-        <input aria-label="Segment value" placeholder="value (a, b, c for in)" value={segmentForm.value} onInput={(event) => {
+        <input aria-label="Segment value" placeholder={segmentForm.op === 'in' ? 'Hot, Warm' : 'value'} disabled={segmentForm.op === 'is_set' || segmentForm.op === 'is_not_set'} value={segmentForm.value} onInput={(event) => {
           const value = event.currentTarget.value;
           setSegmentForm((current) => ({ ...current, value }));
         }} />
@@ -302,9 +418,7 @@ export function ConnectorPanel() {
           <h3>Dry run: {counts(dryRun.run)}</h3>
           <ul>
             {dryRun.records.slice(0, 25).map((record) => (
-              <li>
-                {record.action} {record.entity} {record.our_id}: {record.reason}
-              </li>
+              <RecordLine record={record} />
             ))}
           </ul>
         </div>
@@ -324,22 +438,17 @@ export function ConnectorPanel() {
             </tr>
           </thead>
           <tbody>
-            {runs.map((run) => (
-              <tr>
-                <td>{when(run.started_at)}</td>
-                <td>{run.dry_run ? 'dry run' : run.trigger}</td>
-                <td>
-                  {run.status === 'done' ? counts(run) : run.status}
-                  {run.error ? <div class="muted">{run.error}</div> : null}
-                </td>
-                <td>{run.api_calls}</td>
-                <td>
-                  <button type="button" onClick={() => void showRecords(run.id, '', '')}>
-                    Show
-                  </button>
-                </td>
-              </tr>
-            ))}
+            {foldRuns(runs).map((line) =>
+              line.kind === 'quiet' ? (
+                <tr class="muted">
+                  <td colSpan={5}>
+                    No changes since {when(line.since)}, {line.checks} check{line.checks === 1 ? '' : 's'}
+                  </td>
+                </tr>
+              ) : (
+                <RunRow run={line.run} show={() => void showRecords(line.run.id, '', '')} />
+              ),
+            )}
           </tbody>
         </table>
       )}
@@ -361,10 +470,7 @@ export function ConnectorPanel() {
           </div>
           <ul>
             {shown.records.map((record) => (
-              <li>
-                {record.action} {record.entity} {record.our_id}
-                {record.zoho_id ? ` → Zoho ${record.zoho_id}` : ''}: {record.reason}
-              </li>
+              <RecordLine record={record} />
             ))}
           </ul>
         </div>
