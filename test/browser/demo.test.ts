@@ -101,6 +101,21 @@ describe('npm start: the demo, end to end in chromium', () => {
     expect(await thread.textContent()).toContain('Brightline helps mid-size manufacturers cut energy costs');
     await mail.screenshot({ path: artifactPath('demo', '3-mail-view.png') });
 
+    // The mail view updates itself and keeps a reply being typed: start one, assign another record, wait with no reload.
+    const draft = thread.getByLabel(/^Reply as jane\.doe@/);
+    await draft.fill('Half-written reply');
+    await page.bringToFront();
+    await page.goto(crmUrl);
+    await page.getByRole('link', { name: 'Grace Kim' }).click();
+    await expect.poll(() => owner.locator('option:checked').textContent(), { timeout: 15_000 }).toBe('Priya Shah');
+    await owner.selectOption({ label: 'Nova Assistant' });
+    await page.getByRole('button', { name: 'Change owner' }).click();
+    await mail.bringToFront();
+    await expect.poll(() => mail.getByRole('region', { name: /^Thread with grace\.kim@/ }).count(), { message: 'the new thread without a reload', timeout: 30_000 }).toBe(1);
+    expect(await draft.inputValue()).toBe('Half-written reply');
+    await page.goto(crmUrl);
+    await page.getByRole('link', { name: 'Jane Doe' }).click();
+
     // Reply as the lead.
     await thread.getByLabel(/^Reply as jane\.doe@/).fill('Sounds good. Thursday at 2pm works for me, send an invite.');
     await thread.getByRole('button', { name: 'Send reply' }).click();

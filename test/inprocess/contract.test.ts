@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { assistantsAnswer, assistantView, crmDetailsAnswer, previewAnswer, sequencesAnswer, sequenceView } from '../../server/src/contract/settings.js';
+import { leadView, recordWidgetAnswer } from '../../server/src/contract/record-widget.js';
 import { type AddedAssistant, type InProcess, type SeededOrg, startWithAssistant } from '../helpers/in-process.js';
 
 /**
@@ -57,5 +58,38 @@ describe('the settings contract', () => {
       ]),
     );
     expect((await org.api('GET', '/assistants')).body.assistants).toHaveLength(1);
+  });
+});
+
+describe('the record widget contract', () => {
+  it('the record widget and lead answers have exactly the shape the widget is typed by, through a whole thread', async () => {
+    const recordId = org.contact({ First_Name: 'Jane', Last_Name: 'Doe', Email: 'jane.doe@prospect.test' });
+    const widget = async () => parsed(recordWidgetAnswer, await org.api('GET', `/record-widget/Contacts/${recordId}`, undefined, { session: null }));
+    expect((await widget()).lead).toBeNull();
+
+    await org.assign(recordId, nova.user.id);
+    await world.settle();
+    const taken = await widget();
+    expect(taken.lead).toMatchObject({ status: 'active', name: 'Jane Doe', handingBack: false });
+    expect(taken.events.map((event) => event.kind)).toEqual(['assigned']);
+
+    await world.advanceToNextWork();
+    expect(world.mailer.sent).toHaveLength(1);
+    const leadId = taken.lead!.id;
+    expect(parsed(leadView, await org.api('POST', `/leads/${leadId}/pause`, undefined, { session: null })).status).toBe('paused');
+    expect(parsed(leadView, await org.api('POST', `/leads/${leadId}/resume`, undefined, { session: null })).status).toBe('active');
+
+    await org.reply(world.mailer.sent[0]!, 'Sounds good, Thursday at 2pm works. Send an invite.');
+    await world.settle();
+    const replied = await widget();
+    expect(replied.lead!.lastReply?.intent).toBe('AgreedToMeet');
+    const reply = replied.events.find((event) => event.kind === 'reply')!;
+    expect(reply).toMatchObject({ intent: 'AgreedToMeet', inboundId: expect.any(Number) });
+
+    const corrected = await org.api('POST', `/leads/${leadId}/replies/${reply.inboundId}/correction`, { intent: 'SeekingMoreInfo' }, { session: null });
+    parsed(leadView, { status: corrected.status, body: corrected.body.lead });
+    const after = await widget();
+    expect(after.events.find((event) => event.kind === 'correction')).toMatchObject({ to: 'SeekingMoreInfo' });
+    parsed(leadView, await org.api('GET', `/leads/${leadId}`, undefined, { session: null }));
   });
 });

@@ -34,6 +34,16 @@ const baseData = (): RecordWidgetData => ({
 
 const activeLead: LeadView = {
   id: 'lead-1',
+  zohoModule: 'Leads',
+  zohoRecordId: '5725713000000001001',
+  email: 'jane@initech.example',
+  name: 'Jane Doe',
+  company: 'Initech',
+  context: null,
+  closedAt: null,
+  handbackAt: null,
+  handingBack: false,
+  createdAt: '2026-11-21T09:00:00.000Z',
   status: 'active',
   state: 'New',
   step: { sent: 0, total: 4 },

@@ -164,9 +164,11 @@ export async function runDemo(env: DemoEnv, options: { reset: boolean }): Promis
   let state = loadState(dataDir);
 
   const mail = openDemoMail(join(dataDir, 'demo-mail.sqlite'));
-  const capture = await startMailCapture(mail.db, env.HOST);
+  // The mail view stamps emails with the engine's clock (known once the backend runs; nothing is sent before).
+  const engineClock = { now: () => Date.now() };
+  const capture = await startMailCapture(mail.db, env.HOST, engineClock);
   let deliver: (raw: string) => Promise<void> = async () => undefined;
-  const mailView = await startMailView(mailViewApp(mail.db, (raw) => deliver(raw)), env.DEMO_MAIL_PORT, env.HOST);
+  const mailView = await startMailView(mailViewApp(mail.db, (raw) => deliver(raw), engineClock), env.DEMO_MAIL_PORT, env.HOST);
   const backendPort = env.PORT;
   const backendGuess = `http://${env.HOST}:${backendPort}`;
   const sandbox = await startSandbox({
@@ -199,6 +201,7 @@ export async function runDemo(env: DemoEnv, options: { reset: boolean }): Promis
       WIDGET_ORIGINS: sandbox.url,
     }),
   );
+  engineClock.now = () => backend.deps.engine.now();
   const backendUrl = backend.url;
   if (!backendUrl) throw new Error('the demo backend runs the web role');
   // With PORT=0 the backend's address is known only now: the CRM page must frame the real one.

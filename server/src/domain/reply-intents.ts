@@ -19,5 +19,7 @@ export const REPLY_INTENTS = [
 
 export type ReplyIntent = (typeof REPLY_INTENTS)[number];
 
+export const isReplyIntent = (value: string): value is ReplyIntent => (REPLY_INTENTS as readonly string[]).includes(value);
+
 /** Intents a person can teach with a phrase ("teach your assistant"); machine classes are not taught. */
 export const TEACHABLE_INTENTS: readonly ReplyIntent[] = REPLY_INTENTS.filter((intent) => intent !== 'Bounce');

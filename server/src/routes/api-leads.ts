@@ -4,9 +4,11 @@ import { getAssistant, listAssistants } from '../db/assistants.js';
 import { listOrgFields } from '../db/org-setup.js';
 import { getSequence, listSequences } from '../db/sequences.js';
 import { WORKED_MODULES } from '../domain/modules.js';
+import type { LeadEventView, LeadView, RecordWidgetAnswer } from '../contract/record-widget.js';
+import { isReplyIntent } from '../domain/reply-intents.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { appErrors } from '../http/errors.js';
-import type { Engine, Lead, LeadCommand, LeadStatus } from '../engine/engine.js';
+import type { Engine, Lead, LeadCommand, LeadEvent, LeadStatus } from '../engine/engine.js';
 import { jsonBody } from '../http/validate.js';
 import { correctionSchema } from './api-replies.js';
 
@@ -26,7 +28,22 @@ function recordParams(params: { module?: string; recordId?: string }): { module:
   return { module, recordId };
 }
 
-async function describe(deps: AppDeps, engine: Engine, lead: Lead) {
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+/** A timeline entry with the details the widget reads (the engine notes more with some). */
+function eventView(event: LeadEvent): LeadEventView {
+  const { detail } = event;
+  const view: LeadEventView = { at: new Date(event.at).toISOString(), kind: event.kind };
+  for (const key of ['reason', 'subject', 'intent', 'meeting', 'unclear', 'excerpt', 'from', 'to'] as const) {
+    const value = text(detail[key]);
+    if (value !== undefined) view[key] = value;
+  }
+  if (typeof detail.inboundId === 'number') view.inboundId = detail.inboundId;
+  if (detail.previousClose === null || typeof detail.previousClose === 'string') view.previousClose = detail.previousClose;
+  return view;
+}
+
+async function describe(deps: AppDeps, engine: Engine, lead: Lead): Promise<LeadView> {
   const sequence = await getSequence(deps.db, lead.org_id, lead.sequence_id);
   const assistant = await getAssistant(deps.db, lead.org_id, lead.assistant_id);
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -47,7 +64,7 @@ async function describe(deps: AppDeps, engine: Engine, lead: Lead) {
     previousOwner: lead.previous_owner_name,
     nextSendAt: iso(lead.next_send_at),
     lastSentAt: iso(lead.last_sent_at),
-    lastReply: lead.last_intent === null ? null : { intent: lead.last_intent, at: iso(lead.last_reply_at) },
+    lastReply: lead.last_intent === null ? null : { intent: isReplyIntent(lead.last_intent) ? lead.last_intent : 'Unclassified', at: iso(lead.last_reply_at) },
     resumeAt: iso(lead.resume_at),
     closeReason: lead.close_reason,
     closedAt: iso(lead.closed_at),
@@ -112,11 +129,8 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
       })),
       sequences: sequences.map((sequence) => ({ id: sequence.id, name: sequence.name, steps: sequence.steps.length })),
       lead: lead ? await describe(deps, engine, lead) : null,
-      events: events
-        .slice(-8)
-        .reverse()
-        .map((event) => ({ at: new Date(event.at).toISOString(), kind: event.kind, ...event.detail })),
-    });
+      events: events.slice(-8).reverse().map(eventView),
+    } satisfies RecordWidgetAnswer);
   });
 
   /** The sequence chosen in the widget for the assignment that follows (the record's picklist may not list it). */

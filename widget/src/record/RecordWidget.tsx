@@ -1,41 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { LeadView, RecordWidgetAnswer as RecordWidgetData } from '../../../server/src/contract/record-widget.js';
 import type { Backend } from '../shared/backend.js';
 import { useHost } from '../shared/context.js';
-import { CORRECTABLE_INTENTS, INTENT_LABELS } from '../shared/intents.js';
+import { CORRECTABLE_INTENTS, INTENT_LABELS, intentLabel } from '../shared/intents.js';
 
-export interface LeadView {
-  id: string;
-  status: 'active' | 'paused' | 'handed_back' | 'stopped';
-  state: string;
-  step: { sent: number; total: number };
-  nextSendAt: string | null;
-  lastSentAt: string | null;
-  lastReply: { intent: string; at: string | null } | null;
-  resumeAt: string | null;
-  closeReason: string | null;
-  previousOwner: string | null;
-  /** Its handback is due now ("hand back now", an unsubscribe): under way, not yet done. */
-  handingBack?: boolean;
-  assistant: { id: string; name: string } | null;
-  sequence: { id: string; name: string } | null;
-}
-
-export interface AssistantOption {
-  id: string;
-  name: string;
-  mailboxEmail: string;
-  zohoUserId: string | null;
-  defaultSequenceId: string | null;
-}
-
-/** What GET /api/record-widget/:module/:recordId answers. */
-export interface RecordWidgetData {
-  fields: { context: string | null; sequence: string | null };
-  assistants: AssistantOption[];
-  sequences: { id: string; name: string; steps: number }[];
-  lead: LeadView | null;
-  events: { at: string; kind: string; reason?: string; previousClose?: string | null; subject?: string; intent?: string; inboundId?: number; meeting?: string; unclear?: string; excerpt?: string; from?: string; to?: string }[];
-}
+export type { AssistantOption, LeadView, RecordWidgetAnswer as RecordWidgetData } from '../../../server/src/contract/record-widget.js';
 
 interface Loaded {
   module: string;
@@ -227,7 +196,7 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
       setView({ kind: 'ready', ...next });
       setCorrection('');
       const changes = answer.correction.changes;
-      return `Corrected to ${INTENT_LABELS[correction] ?? correction}.${changes.length > 0 ? ` ${changes.join('; ')}.` : ''} Similar replies will be read this way.`;
+      return `Corrected to ${intentLabel(correction)}.${changes.length > 0 ? ` ${changes.join('; ')}.` : ''} Similar replies will be read this way.`;
     });
 
   return (
@@ -261,7 +230,7 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
             </>
           )}
           <dt>Last reply</dt>
-          <dd>{lead.lastReply ? `${INTENT_LABELS[lead.lastReply.intent] ?? lead.lastReply.intent}${lead.lastReply.at ? `, ${when(lead.lastReply.at)}` : ''}` : 'None yet'}</dd>
+          <dd>{lead.lastReply ? `${INTENT_LABELS[lead.lastReply.intent]}${lead.lastReply.at ? `, ${when(lead.lastReply.at)}` : ''}` : 'None yet'}</dd>
           {lead.resumeAt && lead.status === 'paused' && (
             <>
               <dt>Resumes</dt>
@@ -352,7 +321,7 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
         <section aria-label="Last reply" class="reply">
           <h2>Last reply</h2>
           <p>
-            {correctedTo ? 'Corrected to' : 'Understood as'} <strong>{INTENT_LABELS[lastReply.intent ?? ''] ?? lastReply.intent}</strong>
+            {correctedTo ? 'Corrected to' : 'Understood as'} <strong>{intentLabel(lastReply.intent)}</strong>
             {lastReply.meeting ? `, proposed meeting time: ${lastReply.meeting}` : ''}
           </p>
           {lastReply.unclear && <p class="notice">Unclear, please read: {lastReply.unclear}.</p>}
@@ -398,7 +367,7 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
               <li>
                 <time dateTime={event.at}>{when(event.at)}</time> {EVENT_LABELS[event.kind] ?? event.kind}
                 {event.subject ? `: "${event.subject}"` : ''}
-                {event.kind === 'reply' && event.intent ? ` (${INTENT_LABELS[event.intent] ?? event.intent})` : event.reason ? ` (${event.reason})` : ''}
+                {event.kind === 'reply' && event.intent ? ` (${intentLabel(event.intent)})` : event.reason ? ` (${event.reason})` : ''}
               </li>
             ))}
           </ol>

@@ -1,5 +1,7 @@
+import type { ReplyIntent } from '../../../server/src/contract/record-widget.js';
+
 /** Reply classes in words a salesperson reads at a glance: one vocabulary for the widget and the settings tab. */
-export const INTENT_LABELS: Record<string, string> = {
+export const INTENT_LABELS: Record<ReplyIntent, string> = {
   OutOfOffice: 'Out of office',
   Deactivated: 'Not interested',
   AgreedToMeet: 'Agreed to meet',
@@ -18,6 +20,8 @@ export const INTENT_LABELS: Record<string, string> = {
 };
 
 /** What a person may say a reply was: every reading but a bounce (bounces are known by their structure). */
-export const CORRECTABLE_INTENTS = Object.keys(INTENT_LABELS).filter((intent) => intent !== 'Bounce');
+export const CORRECTABLE_INTENTS = (Object.keys(INTENT_LABELS) as ReplyIntent[]).filter((intent) => intent !== 'Bounce');
 
-export const intentLabel = (intent: string | null | undefined) => (intent ? (INTENT_LABELS[intent] ?? intent) : 'unread');
+const isLabelled = (intent: string): intent is ReplyIntent => Object.hasOwn(INTENT_LABELS, intent);
+
+export const intentLabel = (intent: string | null | undefined) => (intent ? (isLabelled(intent) ? INTENT_LABELS[intent] : intent) : 'unread');

@@ -1,0 +1,91 @@
+/**
+ * The record widget's contract with the backend: the shape of GET /api/record-widget/:module/:id
+ * and of a lead as the lead routes describe it, and the reply readings by name. The routes check
+ * their answers against these types at compile time, the widget imports them type-only, and a test
+ * parses the real answers with these schemas (strict), so a drift on either side fails.
+ *
+ * Like the settings contract it imports nothing of the backend but the pure domain lists.
+ */
+import { z } from 'zod';
+import { REPLY_INTENTS, type ReplyIntent } from '../domain/reply-intents.js';
+
+export { REPLY_INTENTS, type ReplyIntent };
+
+const iso = z.iso.datetime();
+
+export const LEAD_STATUSES = ['active', 'paused', 'handed_back', 'stopped'] as const;
+
+/** A lead as GET /api/leads/:id, the lead commands and the record widget describe it. */
+export const leadView = z
+  .object({
+    id: z.string(),
+    zohoModule: z.string(),
+    zohoRecordId: z.string(),
+    assistant: z.object({ id: z.string(), name: z.string() }).strict().nullable(),
+    sequence: z.object({ id: z.string(), name: z.string() }).strict().nullable(),
+    status: z.enum(LEAD_STATUSES),
+    state: z.string(),
+    step: z.object({ sent: z.number().int(), total: z.number().int() }).strict(),
+    email: z.string().nullable(),
+    name: z.string().nullable(),
+    company: z.string().nullable(),
+    context: z.string().nullable(),
+    previousOwner: z.string().nullable(),
+    nextSendAt: iso.nullable(),
+    lastSentAt: iso.nullable(),
+    lastReply: z.object({ intent: z.enum(REPLY_INTENTS), at: iso.nullable() }).strict().nullable(),
+    resumeAt: iso.nullable(),
+    closeReason: z.string().nullable(),
+    closedAt: iso.nullable(),
+    /** When the handback is planned ("hand back now", or the wait after the last email). */
+    handbackAt: iso.nullable(),
+    /** Its handback is due now: under way, not yet done. */
+    handingBack: z.boolean(),
+    createdAt: iso.nullable(),
+  })
+  .strict();
+
+/** One entry of the lead's timeline as the widget shows it: what happened, and the details it reads. */
+export const leadEventView = z
+  .object({
+    at: iso,
+    kind: z.string(),
+    reason: z.string().optional(),
+    previousClose: z.string().nullable().optional(),
+    subject: z.string().optional(),
+    intent: z.string().optional(),
+    inboundId: z.number().optional(),
+    meeting: z.string().optional(),
+    unclear: z.string().optional(),
+    excerpt: z.string().optional(),
+    from: z.string().optional(),
+    to: z.string().optional(),
+  })
+  .strict();
+
+export const assistantOption = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    mailboxEmail: z.string(),
+    /** Known once CRM Details has matched the mailbox to a Zoho user; until then the widget matches mailboxEmail. */
+    zohoUserId: z.string().nullable(),
+    defaultSequenceId: z.string().nullable(),
+  })
+  .strict();
+
+/** GET /api/record-widget/:module/:recordId: what the widget needs to draw a record. */
+export const recordWidgetAnswer = z
+  .object({
+    fields: z.object({ context: z.string().nullable(), sequence: z.string().nullable() }).strict(),
+    assistants: z.array(assistantOption),
+    sequences: z.array(z.object({ id: z.string(), name: z.string(), steps: z.number().int() }).strict()),
+    lead: leadView.nullable(),
+    events: z.array(leadEventView),
+  })
+  .strict();
+
+export type LeadView = z.infer<typeof leadView>;
+export type LeadEventView = z.infer<typeof leadEventView>;
+export type AssistantOption = z.infer<typeof assistantOption>;
+export type RecordWidgetAnswer = z.infer<typeof recordWidgetAnswer>;
