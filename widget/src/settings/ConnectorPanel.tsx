@@ -386,8 +386,8 @@ export function ConnectorPanel() {
           const property = view.properties[entity][0]?.name ?? '';
           setSegmentForm((current) => ({ ...current, entity, property, op: opFor(entity, property, current.op) }));
         }}>
-          <option value="contact">leads</option>
-          <option value="account">accounts</option>
+          <option value="contact">Leads</option>
+          <option value="account">Companies</option>
         </select>
         <select aria-label="Segment property" value={segmentForm.property} onChange={(event) => {
           const property = event.currentTarget.value;
@@ -405,7 +405,7 @@ export function ConnectorPanel() {
             <option value={operator.op}>{operator.label}</option>
           ))}
         </select>
-        <input aria-label="Segment value" placeholder={segmentForm.op === 'in' ? 'Hot, Warm' : 'value'} disabled={segmentForm.op === 'is_set' || segmentForm.op === 'is_not_set'} value={segmentForm.value} onInput={(event) => {
+        <input aria-label="Segment value" placeholder={segmentForm.op === 'in' ? 'Hot, Warm' : 'Value'} disabled={segmentForm.op === 'is_set' || segmentForm.op === 'is_not_set'} value={segmentForm.value} onInput={(event) => {
           const value = event.currentTarget.value;
           setSegmentForm((current) => ({ ...current, value }));
         }} />
