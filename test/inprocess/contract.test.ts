@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { assistantsAnswer, assistantView, crmDetailsAnswer, previewAnswer, sequencesAnswer, sequenceView } from '../../server/src/contract/settings.js';
+import { connectorAnswer, connectorSavedAnswer, dryRunAnswer, runRecordsAnswer, runsAnswer, segmentsAnswer, segmentView, zohoFieldsAnswer } from '../../server/src/contract/connector.js';
 import { leadView, recordWidgetAnswer } from '../../server/src/contract/record-widget.js';
+import { inboundAnswer, mailboxAnswer, phrasesAnswer, suppressionsAnswer } from '../../server/src/contract/replies.js';
 import { type AddedAssistant, type InProcess, type SeededOrg, startWithAssistant } from '../helpers/in-process.js';
 
 /**
@@ -91,5 +93,47 @@ describe('the record widget contract', () => {
     const after = await widget();
     expect(after.events.find((event) => event.kind === 'correction')).toMatchObject({ to: 'SeekingMoreInfo' });
     parsed(leadView, await org.api('GET', `/leads/${leadId}`, undefined, { session: null }));
+  });
+});
+
+describe('the connector and replies contracts', () => {
+  it('the connector answers (settings, Zoho fields, segments, a dry run, runs and their records) have exactly the widget\'s shapes', async () => {
+    const recordId = org.contact({ First_Name: 'Jane', Last_Name: 'Doe', Email: 'jane.doe@prospect.test' });
+    await org.assign(recordId, nova.user.id);
+    await world.settle();
+
+    const view = parsed(connectorAnswer, await org.api('GET', '/connector'));
+    expect(view.operators.find((operator) => operator.op === 'in')?.label).toBe('is one of');
+    const fields = parsed(zohoFieldsAnswer, await org.api('GET', '/connector/zoho-fields'));
+    expect(fields.contact.find((field) => field.apiName === 'Email')).toMatchObject({ label: 'Email', type: 'email' });
+    const segment = parsed(segmentView, await org.api('POST', '/connector/segments', { name: 'Hot leads', entity: 'contact', conditions: [{ property: 'lead_state', op: 'in', value: ['Hot', 'Warm'] }] }), 201);
+    expect(parsed(segmentsAnswer, await org.api('GET', '/connector/segments')).segments.map((row) => row.id)).toEqual([segment.id]);
+    parsed(connectorSavedAnswer, await org.api('PUT', '/connector', { ...view.settings, name: 'Zoho (EU)' }));
+
+    const dry = parsed(dryRunAnswer, await org.api('POST', '/connector/dry-run'));
+    expect(dry.run.dry_run).toBe(true);
+    expect(dry.records.find((record) => record.entity === 'contact')).toMatchObject({ name: 'Jane Doe', email: 'jane.doe@prospect.test' });
+    const runs = parsed(runsAnswer, await org.api('GET', '/connector/runs'));
+    expect(runs.runs[0]!.id).toBe(dry.run.id);
+    const records = parsed(runRecordsAnswer, await org.api('GET', `/connector/runs/${dry.run.id}/records`));
+    expect(records.records.length).toBe(dry.records.length);
+  });
+
+  it('the replies answers (inbound log, phrases, suppressions, mailbox) have exactly the widget\'s shapes', async () => {
+    const recordId = org.contact({ First_Name: 'Jane', Last_Name: 'Doe', Email: 'jane.doe@prospect.test' });
+    await org.assign(recordId, nova.user.id);
+    await world.settle();
+    await world.advanceToNextWork();
+    await org.reply(world.mailer.sent[0]!, 'Could you send more details on pricing?');
+    await world.settle();
+
+    const inbound = parsed(inboundAnswer, await org.api('GET', '/inbound?status=processed'));
+    expect(inbound.messages[0]).toMatchObject({ from_address: 'jane.doe@prospect.test', processed_at: expect.any(String) });
+    parsed(phrasesAnswer, await org.api('GET', '/reply-phrases'));
+    expect((await org.api('POST', '/reply-phrases', { phrase: 'circle back in spring', intent: 'ConnectLater' })).status).toBe(201);
+    expect(parsed(phrasesAnswer, await org.api('GET', '/reply-phrases')).phrases.map((row) => row.intent)).toEqual(['ConnectLater']);
+    expect((await org.api('POST', '/suppressions', { email: 'no.thanks@prospect.test' })).status).toBe(201);
+    expect(parsed(suppressionsAnswer, await org.api('GET', '/suppressions')).suppressions.map((row) => row.email)).toContain('no.thanks@prospect.test');
+    expect(parsed(mailboxAnswer, await org.api('GET', `/assistants/${nova.assistant.id}/mailbox`)).configured).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import type { Entity, PropertyType } from '../contract/connector.js';
 import { LEAD_STATES } from '../domain/lead-states.js';
 import { REPLY_INTENTS } from '../domain/reply-intents.js';
 import { assistantNames, emailsSentPerLead, leadsNewestFirst, repliesPerLead, sequenceNames } from '../db/connector-properties.js';
@@ -8,7 +9,7 @@ import type { Db } from '../db/store.js';
  * What we know, as properties the connector can sync: per lead (→ a Zoho Contact) and per account
  * (the lead's company, keyed by its email domain → a Zoho Account). Computed ones included.
  */
-export type PropertyType = 'string' | 'email' | 'phone' | 'integer' | 'boolean' | 'datetime' | 'enum';
+export type { Entity, PropertyType };
 
 export interface PropertyDefinition {
   name: string;
@@ -22,7 +23,6 @@ export interface PropertyDefinition {
   description: string;
 }
 
-export type Entity = 'contact' | 'account';
 
 /** A stored entity name as an Entity (segments and sync records keep it as text). */
 export function entityOf(value: string): Entity {

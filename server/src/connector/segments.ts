@@ -1,43 +1,12 @@
+import { type Condition, OPERATORS, conditionSchema, segmentSchema } from '../contract/connector.js';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { deleteSegmentRecord, insertSegment, listSegmentRecords } from '../db/segments.js';
 import type { Db } from '../db/store.js';
 import { type Entity, type PropertyValues, entityOf, propertiesOf } from './properties.js';
 
-/** A condition's operators, in a person's words ("Lead state is one of …"), and the kinds of property each takes. */
-export const OPERATORS = [
-  { op: 'eq', label: 'is', types: ['string', 'email', 'phone', 'integer', 'boolean', 'enum'] },
-  { op: 'neq', label: 'is not', types: ['string', 'email', 'phone', 'integer', 'boolean', 'enum'] },
-  { op: 'in', label: 'is one of', types: ['string', 'email', 'phone', 'integer', 'enum'] },
-  { op: 'contains', label: 'contains', types: ['string', 'email', 'phone'] },
-  { op: 'gt', label: 'is more than', types: ['integer'] },
-  { op: 'gte', label: 'is at least', types: ['integer'] },
-  { op: 'lt', label: 'is less than', types: ['integer'] },
-  { op: 'lte', label: 'is at most', types: ['integer'] },
-  { op: 'before', label: 'is before', types: ['datetime'] },
-  { op: 'after', label: 'is after', types: ['datetime'] },
-  { op: 'is_set', label: 'is set', types: ['string', 'email', 'phone', 'integer', 'boolean', 'datetime', 'enum'] },
-  { op: 'is_not_set', label: 'is not set', types: ['string', 'email', 'phone', 'integer', 'boolean', 'datetime', 'enum'] },
-] as const;
-
-/** A saved filter over our leads or accounts: every condition must hold. */
-export const conditionSchema = z
-  .object({
-    property: z.string().min(1).max(60),
-    op: z.enum(['eq', 'neq', 'in', 'gt', 'gte', 'lt', 'lte', 'contains', 'is_set', 'is_not_set', 'before', 'after']),
-    value: z.union([z.string().max(500), z.number(), z.boolean(), z.array(z.union([z.string().max(200), z.number()])).max(50)]).optional(),
-  })
-  .strict();
-
-export const segmentSchema = z
-  .object({
-    name: z.string().trim().min(1).max(80),
-    entity: z.enum(['contact', 'account']),
-    conditions: z.array(conditionSchema).min(1).max(20),
-  })
-  .strict();
-
-export type Condition = z.infer<typeof conditionSchema>;
+// Operators and schemas are the contract's (server/src/contract/connector.ts): the widget is typed by them.
+export { type Condition, OPERATORS, conditionSchema, segmentSchema };
 export interface Segment {
   id: string;
   name: string;

@@ -1,33 +1,9 @@
-import { z } from 'zod';
+import { type ConnectorSettings, connectorSettingsSchema } from '../contract/connector.js';
 import { clearConnectorDirty, findConnectorSettings, setConnectorDirty, upsertConnectorSettings } from '../db/connector-settings.js';
 import type { Db } from '../db/store.js';
 
-/** What an admin decides about the Zoho connector (the defaults: off, update only). */
-export const connectorSettingsSchema = z
-  .object({
-    enabled: z.boolean(),
-    name: z.string().trim().min(1).max(80),
-    /** Allow creating Contacts that Zoho does not have (matched by email). Off: update only. */
-    create_contacts: z.boolean(),
-    /** Allow creating Accounts that Zoho does not have (matched by the account-ID field). */
-    create_accounts: z.boolean(),
-    /** The Accounts field that holds our account IDs (the company's email domain); null: companies do not sync. */
-    account_id_field: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/).nullable(),
-    /** Segments that limit what syncs, per entity; none for an entity means all of it. */
-    segment_ids: z.array(z.string().uuid()).max(50),
-    /** Mappings besides the defaults (email, names, phone; name, domain). */
-    mappings: z
-      .array(z.object({ entity: z.enum(['contact', 'account']), property: z.string().min(1).max(60), zoho_field: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/) }).strict())
-      // Zoho's COQL reads at most 50 columns; the defaults and the match keys take some.
-      .max(40),
-    /** How often a full sync runs (changes also trigger one, debounced). */
-    schedule_minutes: z.number().int().min(5).max(7 * 24 * 60),
-    /** How long run and record logs are kept. */
-    log_retention_days: z.number().int().min(1).max(365),
-  })
-  .strict();
-
-export type ConnectorSettings = z.infer<typeof connectorSettingsSchema>;
+// The settings' schema is the contract's (server/src/contract/connector.ts): the widget is typed by it.
+export { type ConnectorSettings, connectorSettingsSchema };
 
 export const DEFAULT_CONNECTOR_SETTINGS: ConnectorSettings = {
   enabled: false,

@@ -1,11 +1,14 @@
 import { Hono } from 'hono';
+import type { z } from 'zod';
+import type { ConnectorAnswer, RunRecordView, RunView, connectorSavedAnswer, dryRunAnswer, runRecordsAnswer, runsAnswer, segmentsAnswer, zohoFieldsAnswer } from '../contract/connector.js';
+import { SYNC_ACTIONS } from '../contract/connector.js';
 import { getOrg } from '../db/orgs.js';
 import { requireAdmin, zohoCall } from '../http/auth.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { AppError, appErrors } from '../http/errors.js';
 import { jsonBody } from '../http/validate.js';
 import { DEFAULT_MAPPINGS, accountIdFieldProblem, incompatibility } from '../connector/mapping.js';
-import { ACCOUNT_PROPERTIES, CONTACT_PROPERTIES } from '../connector/properties.js';
+import { ACCOUNT_PROPERTIES, CONTACT_PROPERTIES, entityOf } from '../connector/properties.js';
 import { OPERATORS, createSegment, deleteSegment, listSegments, segmentProblems, segmentSchema } from '../connector/segments.js';
 import { leadPeople } from '../db/leads.js';
 import { zohoRecordUrl } from '../zoho/record-url.js';
@@ -23,7 +26,7 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const orgOf = (c: { get(key: 'caller'): { org: { id: string } } }) => c.get('caller').org.id;
   /** Log lines name people, not ids: the lead's name and email (an account by its domain) and a link to the Zoho record. */
-  const named = async <T extends { entity: string; our_id: string; zoho_id: string | null }>(orgId: string, records: T[]) => {
+  const named = async (orgId: string, records: Omit<RunRecordView, 'name' | 'email' | 'zoho_url'>[]): Promise<RunRecordView[]> => {
     const org = await getOrg(deps.db, orgId);
     const people = await leadPeople(deps.db, orgId, records.filter((record) => record.entity === 'contact').map((record) => record.our_id));
     return records.map((record) => {
@@ -44,7 +47,7 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
       default_mappings: DEFAULT_MAPPINGS.map((mapping) => ({ entity: mapping.entity, property: mapping.property, zoho_field: mapping.zohoField })),
       properties: { contact: CONTACT_PROPERTIES, account: ACCOUNT_PROPERTIES },
       operators: OPERATORS,
-    }),
+    } satisfies ConnectorAnswer),
   );
 
   /** The Zoho fields a mapping can write, from Zoho's field metadata: chosen from a list, with their types. */
@@ -53,7 +56,7 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
     if (!org || org.status !== 'active') throw appErrors.orgNotAuthorized(org?.status ?? 'disconnected');
     const [contacts, accounts] = await zohoCall(() => Promise.all([deps.gateway.listFields(connectionOf(org), 'Contacts'), deps.gateway.listFields(connectionOf(org), 'Accounts')]));
     const writable = (fields: typeof contacts) => fields.filter((field) => !field.readOnly).map((field) => ({ apiName: field.apiName, label: field.label, type: field.dataType, length: field.length }));
-    return c.json({ contact: writable(contacts), account: writable(accounts) });
+    return c.json({ contact: writable(contacts), account: writable(accounts) } satisfies z.infer<typeof zohoFieldsAnswer>);
   });
 
   app.put('/connector', async (c) => {
@@ -71,7 +74,7 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
     if (!input.enabled) {
       await saveConnectorSettings(deps.db, orgId, input, deps.engine.now());
       await deps.engine.connectorOff(orgId);
-      return c.json({ settings: await getConnectorSettings(deps.db, orgId) });
+      return c.json({ settings: await getConnectorSettings(deps.db, orgId) } satisfies z.infer<typeof connectorSavedAnswer>);
     }
     // Every mapping and the account-ID field are checked against Zoho's own metadata: refused with the reason.
     const org = await getOrg(deps.db, orgId);
@@ -90,10 +93,10 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
     if (problems.length > 0) throw new AppError(400, 'MAPPING_INCOMPATIBLE', problems.map((problem) => problem.reason).join('; '), problems);
     await saveConnectorSettings(deps.db, orgId, input, deps.engine.now());
     if (input.enabled) await deps.engine.syncNow(orgId);
-    return c.json({ settings: await getConnectorSettings(deps.db, orgId) });
+    return c.json({ settings: await getConnectorSettings(deps.db, orgId) } satisfies z.infer<typeof connectorSavedAnswer>);
   });
 
-  app.get('/connector/segments', async (c) => c.json({ segments: await listSegments(deps.db, orgOf(c)) }));
+  app.get('/connector/segments', async (c) => c.json({ segments: await listSegments(deps.db, orgOf(c)) } satisfies z.infer<typeof segmentsAnswer>));
 
   app.post('/connector/segments', async (c) => {
     requireAdmin(c);
@@ -118,7 +121,7 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
   app.post('/connector/dry-run', async (c) => {
     requireAdmin(c);
     const result = await zohoCall(() => deps.engine.connectorDryRun(orgOf(c)));
-    return c.json({ run: describeRun(result.run), records: await named(orgOf(c), result.records.map(({ ourId, zohoId, ...rest }) => ({ ...rest, our_id: ourId, zoho_id: zohoId }))) });
+    return c.json({ run: describeRun(result.run), records: await named(orgOf(c), result.records.map(({ ourId, zohoId, ...rest }) => ({ ...rest, our_id: ourId, zoho_id: zohoId }))) } satisfies z.infer<typeof dryRunAnswer>);
   });
 
   app.post('/connector/run', async (c) => {
@@ -131,7 +134,7 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
 
   app.get('/connector/runs', async (c) => {
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 20) || 20, 1), 200);
-    return c.json({ runs: (await listRuns(deps, orgOf(c), limit)).map(describeRun) });
+    return c.json({ runs: (await listRuns(deps, orgOf(c), limit)).map(describeRun) } satisfies z.infer<typeof runsAnswer>);
   });
 
   app.get('/connector/runs/:id/records', async (c) => {
@@ -143,12 +146,19 @@ export function connectorApi(deps: AppDeps): Hono<AppEnv> {
     if (action && !['create', 'update', 'skip', 'reject'].includes(action)) throw appErrors.validation('action must be create, update, skip or reject.');
     if (entity && !['contact', 'account'].includes(entity)) throw appErrors.validation('entity must be contact or account.');
     const records = await runRecords(deps, orgId, id, { ...(action ? { action } : {}), ...(entity ? { entity } : {}) });
-    return c.json({ records: await named(orgId, records.map((row) => ({ ...row, at: iso(row.at) }))) });
+    return c.json({ records: await named(orgId, records.map((row) => ({ ...row, entity: entityOf(row.entity), action: actionOf(row.action), at: new Date(row.at).toISOString() }))) } satisfies z.infer<typeof runRecordsAnswer>);
   });
 
   return app;
 }
 
-function describeRun(run: NonNullable<Awaited<ReturnType<typeof getRun>>>) {
-  return { ...run, dry_run: run.dry_run === 1, started_at: iso(run.started_at), finished_at: iso(run.finished_at) };
+function describeRun(run: NonNullable<Awaited<ReturnType<typeof getRun>>>): RunView {
+  return { ...run, dry_run: run.dry_run === 1, started_at: new Date(run.started_at).toISOString(), finished_at: iso(run.finished_at) };
+}
+
+/** A logged action as one of the contract's (the log keeps it as text). */
+function actionOf(value: string): RunRecordView['action'] {
+  const action = SYNC_ACTIONS.find((candidate) => candidate === value);
+  if (!action) throw new Error(`unknown sync action: ${value}`);
+  return action;
 }

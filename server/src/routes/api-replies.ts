@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { type InboundView, type MailboxAnswer, type inboundAnswer, type phrasesAnswer, type suppressionsAnswer } from '../contract/replies.js';
+import type { InboundRow } from '../db/inbound.js';
 import { getAssistant, setAssistantMailbox } from '../db/assistants.js';
 import { addReplyPhrase, deleteReplyPhrase, listReplyPhrases } from '../db/reply-phrases.js';
 import { TEACHABLE_INTENTS, type ReplyIntent } from '../domain/reply-intents.js';
@@ -17,6 +19,13 @@ const phraseSchema = z.object({ phrase: z.string().trim().min(3).max(200), inten
 export const correctionSchema = z.object({ intent: z.enum(TEACHABLE_INTENTS as [ReplyIntent, ...ReplyIntent[]]) }).strict();
 const suppressionSchema = z.object({ email: z.email().max(254) }).strict();
 const mailboxBody = mailboxSettingsSchema.extend({ verify: z.boolean().default(true) });
+
+const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** A message of the inbound log as the API shows it: its times as ISO. */
+function inboundView(row: InboundRow): InboundView {
+  return { ...row, received_at: new Date(row.received_at).toISOString(), processed_at: isoOrNull(row.processed_at), corrected_at: isoOrNull(row.corrected_at) };
+}
 
 /**
  * Replies and deliverability for admins: the inbound log (unmatched mail included), taught
@@ -37,7 +46,7 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
     if (status && !['received', 'processed', 'unmatched', 'ignored'].includes(status)) throw appErrors.validation('status must be received, processed, unmatched or ignored.');
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 500);
     const rows = await deps.engine.inboundMessages(orgOf(c), { ...(status ? { status } : {}), limit, ...(c.req.query('lead') ? { leadId: c.req.query('lead')! } : {}) });
-    return c.json({ messages: rows.map((row) => ({ ...row, received_at: new Date(row.received_at).toISOString() })) });
+    return c.json({ messages: rows.map(inboundView) } satisfies z.infer<typeof inboundAnswer>);
   });
 
   app.get('/inbound/:id', async (c) => {
@@ -46,7 +55,7 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
     const row = Number.isInteger(id) ? await deps.engine.inbound(orgOf(c), id) : undefined;
     if (!row) throw appErrors.notFound('The message');
     const message = await parseMessage(await deps.engine.inboundRaw(orgOf(c), id));
-    return c.json({ ...row, received_at: new Date(row.received_at).toISOString(), text: readableReply(message.text) });
+    return c.json({ ...inboundView(row), text: readableReply(message.text) });
   });
 
   app.post('/inbound/:id/correction', async (c) => {
@@ -58,7 +67,7 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
     return c.json(result);
   });
 
-  app.get('/reply-phrases', async (c) => c.json({ phrases: await listReplyPhrases(deps.db, orgOf(c)) }));
+  app.get('/reply-phrases', async (c) => c.json({ phrases: await listReplyPhrases(deps.db, orgOf(c)) } satisfies z.infer<typeof phrasesAnswer>));
 
   app.post('/reply-phrases', async (c) => {
     requireAdmin(c);
@@ -77,7 +86,7 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
   app.get('/suppressions', async (c) => {
     requireAdmin(c);
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 500);
-    return c.json({ suppressions: (await deps.engine.suppressions(orgOf(c), limit, Math.max(Number(c.req.query('offset') ?? 0) || 0, 0))).map((row) => ({ ...row, created_at: new Date(row.created_at).toISOString() })) });
+    return c.json({ suppressions: (await deps.engine.suppressions(orgOf(c), limit, Math.max(Number(c.req.query('offset') ?? 0) || 0, 0))).map((row) => ({ ...row, created_at: new Date(row.created_at).toISOString() })) } satisfies z.infer<typeof suppressionsAnswer>);
   });
 
   app.post('/suppressions', async (c) => {
@@ -104,7 +113,7 @@ export function repliesApi(deps: AppDeps): Hono<AppEnv> {
       ...(settings ? { host: settings.host, port: settings.port, secure: settings.secure, user: settings.user, folder: settings.folder } : {}),
       lastPolledAt: status?.polled_at ? new Date(status.polled_at).toISOString() : null,
       lastError: status?.last_error ?? null,
-    });
+    } satisfies MailboxAnswer);
   });
 
   app.put('/assistants/:id/mailbox', async (c) => {

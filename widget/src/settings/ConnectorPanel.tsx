@@ -1,83 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { ConnectorAnswer, ConnectorSettings, Entity, MappingInput, RunRecordView, RunView, SegmentView, ZohoFieldView } from '../../../server/src/contract/connector.js';
 import { messageOf, useSettings } from './store.js';
 
-type Entity = 'contact' | 'account';
-
-interface Mapping {
-  entity: Entity;
-  property: string;
-  zoho_field: string;
-}
-
-interface Settings {
-  enabled: boolean;
-  name: string;
-  create_contacts: boolean;
-  create_accounts: boolean;
-  account_id_field: string | null;
-  segment_ids: string[];
-  mappings: Mapping[];
-  schedule_minutes: number;
-  log_retention_days: number;
-}
-
-interface Property {
-  name: string;
-  label: string;
-  type: string;
-  description: string;
-}
-
-interface Operator {
-  op: string;
-  label: string;
-  types: readonly string[];
-}
-
-interface ZohoField {
-  apiName: string;
-  label: string;
-  type: string;
-}
-
-interface Segment {
-  id: string;
-  name: string;
-  entity: Entity;
-}
-
-interface Run {
-  id: number;
-  trigger: string;
-  dry_run: boolean;
-  status: string;
-  started_at: string;
-  created: number;
-  updated: number;
-  skipped: number;
-  rejected: number;
-  api_calls: number;
-  error: string | null;
-}
-
-interface RunRecord {
-  entity: Entity;
-  our_id: string;
-  zoho_id: string | null;
-  action: string;
-  reason: string;
-  /** The lead's name (an account's domain), its email, and its page in Zoho when it has one. */
-  name: string | null;
-  email: string | null;
-  zoho_url: string | null;
-}
-
-interface ConnectorView {
-  settings: Settings;
-  default_mappings: Mapping[];
-  properties: Record<Entity, Property[]>;
-  operators: Operator[];
-}
+type Mapping = MappingInput;
+type Settings = ConnectorSettings;
+type ZohoField = ZohoFieldView;
+type Segment = SegmentView;
+type Run = RunView;
+type RunRecord = RunRecordView;
+type ConnectorView = ConnectorAnswer;
 
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const counts = (run: Run) => `${run.created} created, ${run.updated} updated, ${run.skipped} skipped, ${run.rejected} rejected`;

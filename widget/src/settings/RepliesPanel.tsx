@@ -1,39 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { InboundView, MailboxAnswer, PhraseView, SuppressionView } from '../../../server/src/contract/replies.js';
 import { messageOf, useSettings } from './store.js';
 import { CORRECTABLE_INTENTS, intentLabel } from '../shared/intents.js';
 
-interface MailboxView {
-  configured: boolean;
-  host?: string;
-  user?: string;
-  lastPolledAt: string | null;
-  lastError: string | null;
-}
-
-interface InboundRow {
-  id: number;
-  from_address: string | null;
-  subject: string;
-  received_at: string;
-  intent: string | null;
-  confidence: number | null;
-  reason: string | null;
-  decision: string | null;
-  corrected_from: string | null;
-}
-
-interface Phrase {
-  id: string;
-  phrase: string;
-  intent: string;
-}
-
-interface Suppression {
-  email: string;
-  reason: string;
-  created_at: string;
-}
-
+type MailboxView = MailboxAnswer;
+type InboundRow = InboundView;
+type Phrase = PhraseView;
+type Suppression = SuppressionView;
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : 'never');
 
