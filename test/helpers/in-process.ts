@@ -9,7 +9,7 @@ import { ensureRecommendedSequence } from '../../server/src/db/sequences.js';
 import { type Db, type Store, transaction } from '../../server/src/db/store.js';
 import { LEAD_STATES } from '../../server/src/domain/lead-states.js';
 import { WORKED_MODULES } from '../../server/src/domain/modules.js';
-import { TemplateComposer } from '../../server/src/engine/composer.js';
+import { type Composer, TemplateComposer } from '../../server/src/engine/composer.js';
 import { FLUSH_DELAY_MS } from '../../server/src/engine/effects.js';
 import { Engine, type Lead } from '../../server/src/engine/engine.js';
 import type { Mailer, OutgoingEmail } from '../../server/src/engine/mailer.js';
@@ -154,7 +154,7 @@ export async function startWithAssistant(): Promise<{ world: InProcess; org: See
   return { world, org, nova: await org.addAssistant() };
 }
 
-export async function startInProcess(options: { start?: string } = {}): Promise<InProcess> {
+export async function startInProcess(options: { start?: string; composer?: Composer } = {}): Promise<InProcess> {
   const clock = new ManualClock(options.start);
   const store = await testStore();
   const db = store.db;
@@ -197,7 +197,7 @@ export async function startInProcess(options: { start?: string } = {}): Promise<
       gateway: zoho,
       cipher,
       mailer,
-      composer: new TemplateComposer(),
+      composer: options.composer ?? new TemplateComposer(),
       publicUrl: () => deps.config.publicUrl,
       mailboxPrivateHosts: false,
       inboundAuth: 'off',

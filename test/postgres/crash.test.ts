@@ -133,7 +133,7 @@ describe('three backend processes on PostgreSQL, killed and restarted', () => {
         child.stderr!.on('data', read);
         child.once('exit', (code, signal) => {
           up.delete(port);
-          if (signal !== 'SIGKILL') reject(new Error(`backend ${index} exited (${String(code)}):\n${outputs[index]}`));
+          if (signal !== 'SIGKILL' && signal !== 'SIGTERM' && code !== 0) reject(new Error(`backend ${index} exited (${String(code)}):\n${outputs[index]}`));
         });
       });
     };
@@ -141,6 +141,13 @@ describe('three backend processes on PostgreSQL, killed and restarted', () => {
       const child = children[index]!;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');
+      await exited;
+    };
+    // The end of the run: each process is stopped the way an operator stops it, finishing the job in hand.
+    const stop = async (index: number) => {
+      const child = children[index]!;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
       await exited;
     };
     const api = (method: string, path: string, body?: unknown) =>
@@ -203,7 +210,7 @@ describe('three backend processes on PostgreSQL, killed and restarted', () => {
     const busy = async () => Number((await rows<{ n: number }>(store!.db, "SELECT COUNT(*) AS n FROM jobs WHERE kind NOT IN ('sweep', 'renew') AND (status = 'running' OR (status = 'queued' AND run_at <= ?))", Date.now() + (Date.now() - Number(origin)) * (TIME_SCALE - 1)))[0]!.n);
     const quietBy = Date.now() + 60_000;
     while ((await busy()) > 0 && Date.now() < quietBy) await pause(500);
-    for (let index = 0; index < PROCESSES; index += 1) await kill(index);
+    await Promise.all(children.map((_, index) => stop(index)));
     const leads = await rows<{ zoho_record_id: string; status: string; close_reason: string | null }>(store.db, 'SELECT zoho_record_id, status, close_reason FROM leads');
     const outbox = await rows<{ lead_id: string; status: string }>(store.db, "SELECT lead_id, status FROM outbox WHERE kind = 'email'");
     const jobs = await rows<{ status: string; n: number }>(store.db, 'SELECT status, COUNT(*) AS n FROM jobs GROUP BY status ORDER BY status');
@@ -252,7 +259,9 @@ describe('three backend processes on PostgreSQL, killed and restarted', () => {
     expect(duplicateNotes).toBe(0);
     // No record was assigned again by a person, so none was refused as "already worked".
     expect(titlesSeen.get('Already worked by the assistant') ?? 0).toBe(0);
-    // Recurring work (sweeps, channel renewals) stays queued; nothing failed or was left running.
-    expect(unfinished.filter((row) => row.status !== 'queued')).toEqual([]);
+    // Recurring work (sweeps, channel renewals) stays queued; nothing failed, and no one-off job was
+    // left running. The three stop gracefully, so a recurring job still marked running is one a
+    // SIGKILLed process held whose 90 s lease has not lapsed yet; the next process takes it then.
+    expect(unfinished.filter((row) => row.status === 'failed' || (row.status === 'running' && row.kind !== 'sweep' && row.kind !== 'renew'))).toEqual([]);
   }, 600_000);
 });

@@ -11,7 +11,7 @@ import { startTestSandbox } from '../helpers/sandbox-client.js';
 import { rows, run, value } from '../helpers/store.js';
 
 /**
- * A data directory (SQLite) written by the release before this one (schema version 5: no leases or sequence_requests table, no assistants.archived_at, no
+ * A data directory (SQLite) written by the release before this one (schema version 5: no leases or sequence_requests table, no assistants.archived_at, no lead profile columns, no
  * jobs_org_due index) opens with this release, migrates, and loses nothing: the org, its tokens,
  * the lead, its jobs, outbox and events are all there and the engine carries on with them.
  */
@@ -43,7 +43,7 @@ describe('upgrading a data directory', () => {
       const count = async (db: typeof old.db, table: string) => [table, await value<number>(db, `SELECT COUNT(*) AS n FROM ${table}`)] as const;
       let before: Record<string, number | undefined>;
       try {
-        for (const statement of ['DROP TABLE leases', 'DROP INDEX jobs_org_due', 'DROP TABLE sequence_requests', 'ALTER TABLE assistants DROP COLUMN archived_at', 'DELETE FROM schema_migrations WHERE version > 5']) await run(old.db, statement);
+        for (const statement of ['DROP TABLE leases', 'DROP INDEX jobs_org_due', 'DROP TABLE sequence_requests', 'ALTER TABLE assistants DROP COLUMN archived_at', ...['title', 'industry', 'city', 'country', 'language'].map((column) => `ALTER TABLE leads DROP COLUMN ${column}`), 'DELETE FROM schema_migrations WHERE version > 5']) await run(old.db, statement);
         before = Object.fromEntries(await Promise.all(TABLES.map((table) => count(old.db, table))));
         expect(before.leads).toBe(1);
       } finally {

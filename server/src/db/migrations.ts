@@ -438,4 +438,18 @@ CREATE TABLE sequence_requests (
 ALTER TABLE assistants ADD COLUMN archived_at INTEGER;
 `,
   },
+  {
+    version: 11,
+    name: 'lead-profile',
+    sql: `
+-- What the record says about the person, read at intake, for the emails: their title, the
+-- company's industry, their city and country, and the language to write in (en, de, es, fr, pt;
+-- from Zoho's language field, else the country; null: the assistant's).
+ALTER TABLE leads ADD COLUMN title TEXT;
+ALTER TABLE leads ADD COLUMN industry TEXT;
+ALTER TABLE leads ADD COLUMN city TEXT;
+ALTER TABLE leads ADD COLUMN country TEXT;
+ALTER TABLE leads ADD COLUMN language TEXT;
+`,
+  },
 ];

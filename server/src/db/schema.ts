@@ -131,6 +131,11 @@ export interface LeadsTable {
   last_intent: string | null;
   resume_at: number | null;
   phone: string | null;
+  title: string | null;
+  industry: string | null;
+  city: string | null;
+  country: string | null;
+  language: string | null;
 }
 
 export interface LeasesTable {

@@ -5,20 +5,36 @@ import type { Lead } from '../db/leads.js';
 export interface ComposedEmail {
   subject: string;
   text: string;
+  /** Set when a model was asked and its email was refused: why the built-in composer wrote instead (for the timeline). */
+  fallback?: string;
 }
 
+/** What the record says about the person (read at intake); unknown fields are null or absent. */
+export type LeadProfile = Partial<Pick<Lead, 'title' | 'industry' | 'city' | 'country' | 'language'>>;
+
 export interface ComposeInput {
-  lead: Pick<Lead, 'first_name' | 'last_name' | 'company' | 'context'>;
-  assistant: Pick<Assistant, 'name' | 'signature' | 'nurture_lines' | 'postal_address'>;
+  lead: Pick<Lead, 'first_name' | 'last_name' | 'company' | 'context'> & LeadProfile;
+  assistant: Pick<Assistant, 'name' | 'signature' | 'nurture_lines' | 'postal_address'> & Partial<Pick<Assistant, 'brochure_url'>>;
   step: SequenceStep;
   stepIndex: number;
   stepsTotal: number;
   unsubscribeUrl: string;
+  /** The emails of the thread so far, oldest first. */
+  thread?: readonly { subject: string; text: string }[];
 }
 
 /** Writes one email of a sequence. The built-in one uses templates; an LLM-backed one may follow. */
 export interface Composer {
   compose(input: ComposeInput): Promise<ComposedEmail>;
+}
+
+/** What each email of a sequence is for: the opening, value with one proof, a relevant question, a case from the nurture table, a short break-up. */
+export function stepPurpose(stepIndex: number, stepsTotal: number): { name: 'opening' | 'value' | 'question' | 'case' | 'break-up'; brief: string } {
+  if (stepIndex === 0) return { name: 'opening', brief: 'open the conversation: why you are writing to this person at this company, what we offer in one sentence, and one easy question.' };
+  if (stepIndex === stepsTotal - 1) return { name: 'break-up', brief: 'a short, friendly last note: you will stop writing, and they can reply any time.' };
+  if (stepIndex === 1) return { name: 'value', brief: 'one concrete benefit for their kind of company, backed by one proof point.' };
+  if (stepIndex === 2) return { name: 'question', brief: 'one relevant question about how they handle the problem today.' };
+  return { name: 'case', brief: 'a short case from the proof points, and what it could mean for them.' };
 }
 
 function fill(template: string, values: Record<string, string>): string {

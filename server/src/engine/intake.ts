@@ -11,6 +11,7 @@ import { findSuppression, stateForSuppression, suppress } from '../db/suppressio
 import { ZohoAuthorizationError } from '../zoho/errors.js';
 import type { ZohoRecord, ZohoUser } from '../zoho/gateway.js';
 import { connectionOf } from '../db/orgs.js';
+import { languageOfRecord } from '../domain/languages.js';
 import type { EngineDeps } from './context.js';
 import { queueHandback, queueNote, queueRecordUpdate, queueStep, statusUpdate, stopAndHandBack } from './effects.js';
 import { nextSendTime } from './send-window.js';
@@ -130,6 +131,14 @@ export async function intakeRecord(deps: EngineDeps, orgId: string, module: stri
   }
 }
 
+/** A deal's contact: who the assistant writes to, and what their record says. */
+const DEAL_CONTACT_FIELDS = ['Email', 'First_Name', 'Last_Name', 'Title', 'Mailing_City', 'Mailing_Country'];
+
+async function dealContact(deps: EngineDeps, org: OrgRow, deal: ZohoRecord): Promise<ZohoRecord | null> {
+  const contactId = (deal.Contact_Name as LookupName | null)?.id;
+  return typeof contactId === 'string' ? deps.gateway.getRecord(connectionOf(org), 'Contacts', contactId, DEAL_CONTACT_FIELDS) : null;
+}
+
 async function startLead(
   deps: EngineDeps,
   org: OrgRow,
@@ -146,13 +155,21 @@ async function startLead(
     last: text(record.Last_Name),
   };
   let company = text(record.Company) ?? text((record.Account_Name as LookupName | null)?.name);
+  // A deal is worked through its contact: who the assistant writes to, and what their record says.
+  const contactRecord = module === 'Deals' ? await dealContact(deps, org, record) : record;
   if (module === 'Deals') {
-    // A deal is worked through its contact.
-    const contactId = (record.Contact_Name as LookupName | null)?.id;
-    const contact = typeof contactId === 'string' ? await deps.gateway.getRecord(connectionOf(org), 'Contacts', contactId, ['Email', 'First_Name', 'Last_Name']) : null;
-    person = { email: text(contact?.Email), first: text(contact?.First_Name), last: text(contact?.Last_Name) };
+    person = { email: text(contactRecord?.Email), first: text(contactRecord?.First_Name), last: text(contactRecord?.Last_Name) };
     company = text((record.Account_Name as LookupName | null)?.name);
   }
+  // What the record says about the person, for the emails (a deal's from its contact).
+  const country = text(contactRecord?.Country) ?? text(contactRecord?.Mailing_Country);
+  const profile = {
+    title: text(contactRecord?.Title) ?? text(contactRecord?.Designation),
+    industry: text(record.Industry) === '-None-' ? null : text(record.Industry),
+    city: text(contactRecord?.City) ?? text(contactRecord?.Mailing_City),
+    country,
+    language: languageOfRecord({ language: text(contactRecord?.Language) ?? text(contactRecord?.Preferred_Language), country }),
+  };
   // The widget's choice first (any sequence of the org), then the record's picklist, then the defaults.
   const chosenInWidget = await requestedSequenceOf(deps.db, org.id, module, record.id, now);
   const requestedSequence = fields.sequenceField ? text(record[fields.sequenceField]) : null;
@@ -180,6 +197,7 @@ async function startLead(
         last_name: person.last,
         company,
         context,
+        ...profile,
         sequence_id: sequence.id,
         steps_total: sequence.steps.length,
         previous_owner_id: previous.id ?? assistant.default_owner_id ?? org.authorized_by_user_id,

@@ -1,15 +1,21 @@
 import { z } from 'zod';
 import { type ChatEndpoint, askForJson } from '../lib/chat-completion.js';
 import type { Logger } from '../lib/logger.js';
-import { type ComposeInput, type ComposedEmail, type Composer, frameEmail } from './composer.js';
+import { type ComposeInput, type ComposedEmail, type Composer, frameEmail, stepPurpose } from './composer.js';
+import { MAX_WORDS, languageFor, refusalOf } from './email-checks.js';
 
 export type LlmComposerOptions = ChatEndpoint;
-const email = z.object({ subject: z.string().trim().min(1).max(200), body: z.string().trim().min(20).max(5000) });
+const email = z.object({ subject: z.string().trim().min(1).max(200), body: z.string().trim().min(1).max(5000) });
+
+const LANGUAGE_NAMES = { en: 'English', de: 'German', es: 'Spanish', fr: 'French', pt: 'Portuguese' } as const;
 
 /**
  * Writes emails with any OpenAI-compatible chat endpoint (a hosted provider or a local model
- * server). On any error, timeout or unusable answer it falls back to the template composer, so a
- * model outage never stops a sequence. The footer (unsubscribe, address) and the P.S. are always ours.
+ * server). The model gets the step's purpose, the context as information, the record's fields and
+ * the thread so far; its answer is checked (email-checks.ts) and, on any failure — an error, a
+ * timeout, an unusable or refused answer — the built-in composer writes instead, and the email says
+ * why (`fallback`, shown on the lead's timeline). The footer (unsubscribe, address) and the P.S.
+ * are always ours.
  */
 export class LlmComposer implements Composer {
   constructor(
@@ -20,25 +26,40 @@ export class LlmComposer implements Composer {
 
   async compose(input: ComposeInput): Promise<ComposedEmail> {
     if (input.step.mode === 'custom') return this.fallback.compose(input);
+    let why: string;
     try {
       const written = await this.ask(input);
-      // The model writes the body only; the signature, P.S. and compliance footer are always ours.
-      return { subject: written.subject, text: frameEmail(written.body, input) };
+      const refusal = refusalOf(written, input);
+      if (!refusal) return { subject: written.subject, text: frameEmail(written.body, input) };
+      why = `the model's email was refused: ${refusal}`;
     } catch (error) {
-      this.logger.warn('LLM composer failed; using the template', { error: error instanceof Error ? error.message : String(error) });
-      return this.fallback.compose(input);
+      why = `the model could not be used: ${error instanceof Error ? error.message : String(error)}`;
     }
+    this.logger.warn('LLM composer not used; the built-in composer wrote the email', { why });
+    return { ...(await this.fallback.compose(input)), fallback: why };
   }
 
   private async ask(input: ComposeInput): Promise<{ subject: string; body: string }> {
-    const { lead, step, stepIndex, stepsTotal } = input;
+    const { lead, assistant, step, stepIndex, stepsTotal, thread = [] } = input;
+    const fields = [
+      ['Name', [lead.first_name, lead.last_name].filter(Boolean).join(' ')],
+      ['Title', lead.title],
+      ['Company', lead.company],
+      ['Industry', lead.industry],
+      ['City', lead.city],
+      ['Country', lead.country],
+    ].filter((pair): pair is [string, string] => typeof pair[1] === 'string' && pair[1] !== '');
     const prompt = [
-      `Write email ${stepIndex + 1} of ${stepsTotal} of a short B2B sales sequence${stepIndex > 0 ? ' (a follow-up in the same thread)' : ''}.`,
-      `Recipient: ${[lead.first_name, lead.last_name].filter(Boolean).join(' ') || 'unknown name'}${lead.company ? ` at ${lead.company}` : ''}.`,
-      `What we offer and why it matters to them: ${lead.context}`,
-      `Keep it under 120 words, plain text, no signature, no placeholders. Days since the previous email: ${step.after_days}.`,
+      `Write email ${stepIndex + 1} of ${stepsTotal} of a short B2B sales sequence from ${assistant.name}${stepIndex > 0 ? ', a follow-up in the same thread' : ''}.`,
+      `Its purpose: ${stepPurpose(stepIndex, stepsTotal).brief}`,
+      `Write it in ${LANGUAGE_NAMES[languageFor(input)]}, as a native speaker would.`,
+      `The recipient, from the CRM record:\n${fields.map(([label, value]) => `- ${label}: ${value}`).join('\n')}`,
+      `Background (information about our offer and about the person; do not quote it, do not address the person in the third person):\n${lead.context}`,
+      assistant.nurture_lines.length > 0 ? `Proof points you may use (only these; invent no other figures, customers or results):\n${assistant.nurture_lines.map((line) => `- ${line}`).join('\n')}` : 'Invent no figures, customers or results.',
+      thread.length > 0 ? `The emails already sent in this thread (repeat none of their sentences):\n${thread.map((previous, index) => `--- Email ${index + 1}: ${previous.subject}\n${previous.text}`).join('\n')}` : '',
+      `Plain text, at most ${Math.min(MAX_WORDS, 120)} words, start with a greeting, no signature, no placeholders, no links. Days since the previous email: ${step.after_days}.`,
       'Answer with JSON only: {"subject": "...", "body": "..."}',
-    ].join('\n');
-    return askForJson(this.options, 'You write concise, honest sales emails.', prompt, email, 0.7);
+    ].filter(Boolean);
+    return askForJson(this.options, 'You write concise, honest sales emails.', prompt.join('\n\n'), email, 0.7);
   }
 }

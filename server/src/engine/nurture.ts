@@ -2,7 +2,7 @@ import { getAssistant } from '../db/assistants.js';
 import { requestJob } from '../db/jobs.js';
 import { type Lead, addLeadEvent, getLead, lockLead, updateLead } from '../db/leads.js';
 import { getOrg } from '../db/orgs.js';
-import { addToOutboxOnce, getOutbox, moveOutbox } from '../db/outbox.js';
+import { addToOutboxOnce, getOutbox, moveOutbox, outboxOfLead } from '../db/outbox.js';
 import { countSend, sentFrom } from '../db/send-counts.js';
 import { getSequence } from '../db/sequences.js';
 import { transaction } from '../db/store.js';
@@ -36,6 +36,17 @@ export function isUnsubscribeToken(deps: EngineDeps, lead: Pick<Lead, 'id'>, tok
 /** Message-IDs are ours and fixed per (lead, step), so replies thread and match; `b` is the brochure answer. */
 export function messageIdFor(lead: Pick<Lead, 'id'>, step: number | 'b', mailbox: string): string {
   return `<${lead.id}.${step}@${mailbox.split('@')[1] ?? 'assistant.local'}>`;
+}
+
+/** The sequence's emails this lead was sent so far (handed to SMTP), oldest first: what a follow-up builds on. */
+async function threadSoFar(deps: EngineDeps, lead: Lead): Promise<{ subject: string; text: string }[]> {
+  const rows = await outboxOfLead(deps.db, lead.org_id, lead.id);
+  return rows
+    .filter((row) => row.kind === 'email' && (row.status === 'done' || row.status === 'unconfirmed' || row.status === 'sending'))
+    .map((row) => JSON.parse(row.payload) as { step?: number; reply?: string; email: OutgoingEmail })
+    .filter((payload) => payload.reply === undefined && typeof payload.step === 'number')
+    .sort((a, b) => a.step! - b.step!)
+    .map((payload) => ({ subject: payload.email.subject, text: payload.email.text }));
 }
 
 /**
@@ -77,6 +88,7 @@ export async function runStep(deps: EngineDeps, orgId: string, leadId: string, s
     stepIndex: step,
     stepsTotal: sequence.steps.length,
     unsubscribeUrl: unsubscribe.url,
+    thread: await threadSoFar(deps, lead),
   });
   const messageId = messageIdFor(lead, step, assistant.mailbox_email);
   const thread = lead.thread_message_id;
@@ -95,6 +107,8 @@ export async function runStep(deps: EngineDeps, orgId: string, leadId: string, s
     // The day's cap is taken when the email is queued, so a burst of due steps cannot pass it.
     // Only the call that added the email counts it (the outbox's unique key decides).
     if (added) await countSend(tx, assistant.id, today);
+    // A model's email refused (or the model unreachable): the timeline says the built-in composer wrote this one, and why.
+    if (added && composed.fallback) await addLeadEvent(tx, lead, 'composer_fallback', { step: step + 1, reason: composed.fallback }, now);
     await requestJob(tx, jobOf('send', { orgId, outboxId: row.id }, now), now);
   });
 }

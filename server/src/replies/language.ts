@@ -1,7 +1,8 @@
 import { franc } from 'franc-min';
 
-export const LANGUAGES = ['en', 'de', 'es', 'fr', 'pt'] as const;
-export type Language = (typeof LANGUAGES)[number];
+import { LANGUAGES, type Language } from '../domain/languages.js';
+
+export { LANGUAGES, type Language };
 
 const ISO3: Record<string, Language> = { eng: 'en', deu: 'de', spa: 'es', fra: 'fr', por: 'pt' };
 

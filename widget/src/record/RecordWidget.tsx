@@ -28,6 +28,7 @@ const EVENT_LABELS: Record<string, string> = {
   referral: 'Referral added to Zoho',
   opted_out: 'Email opt-out set in Zoho',
   correction: 'Reading corrected',
+  composer_fallback: "Written by the built-in composer (the model's email was not used)",
   delivery_unconfirmed: 'An email may not have been sent (the assistant stopped while sending; not sent again)',
 };
 
