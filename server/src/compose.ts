@@ -12,7 +12,7 @@ import { ZohoOAuthClient } from './zoho/oauth-client.js';
 import { SdkZohoGateway } from './zoho/sdk-gateway.js';
 import { TokenManager } from './zoho/token-manager.js';
 import { SdkWorkerPool } from './zoho/worker-pool.js';
-import { TemplateComposer } from './engine/composer.js';
+import { TemplateComposer } from './engine/writing/writer.js';
 import { LlmComposer } from './engine/llm-composer.js';
 import { Engine } from './engine/engine.js';
 import { renewChannelIfExpiring } from './services/org-setup.js';

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TemplateComposer } from '../../server/src/engine/composer.js';
+import { TemplateComposer } from '../../server/src/engine/writing/writer.js';
 import { LlmComposer } from '../../server/src/engine/llm-composer.js';
 import { silentLogger } from '../../server/src/lib/logger.js';
 import { type InProcess, startInProcess } from '../helpers/in-process.js';

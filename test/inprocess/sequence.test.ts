@@ -43,8 +43,9 @@ describe('assignment to handback', () => {
     expect(first).toMatchObject({ to: 'jane.doe@prospect.test', from: { name: 'Nova', address: nova.assistant.mailbox_email }, subject: 'A quick question for you', messageId: `<${lead.id}.0@org${/org(\d+)/.exec(nova.assistant.mailbox_email)![1]}.assist.test>` });
     expect(iso(first.at)).toBe('2026-11-23T09:00:00.000Z');
     expect(first.inReplyTo).toBeUndefined();
-    expect(first.text).toContain('Hi Jane,\n\nWe help mid-size manufacturers cut energy costs with smart metering.');
-    expect(first.text).toContain('P.S. Acme customers save 18% on energy in the first year.');
+    expect(first.text).toContain("Hi Jane,\n\nI'm writing to you directly, Jane, with one thing we do well: we help mid-size manufacturers cut energy costs with smart metering.");
+    // The proof point goes to the second email, whose purpose is value with one proof.
+    expect(first.text).not.toContain('Acme customers save 18%');
     expect(first.text).toMatch(new RegExp(`To stop these emails, unsubscribe: ${PUBLIC_URL.replace(/\./g, '\\.')}/unsubscribe/${lead.id}\\.[A-Za-z0-9_-]{22}\\nAcme Energy, 1 Main St, Springfield\\n$`));
     expect(first.headers).toEqual({ 'List-Unsubscribe': `<${PUBLIC_URL}/unsubscribe/${first.text.match(/unsubscribe\/(\S+)/)![1]}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
     expect(org.noteTitles(recordId)).toEqual(['Nova is on it', 'Email 1 of 4 sent: A quick question for you']);

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TemplateComposer } from '../../server/src/engine/composer.js';
+import { TemplateComposer } from '../../server/src/engine/writing/writer.js';
 import { LlmComposer } from '../../server/src/engine/llm-composer.js';
 import { nextSendTime } from '../../server/src/engine/send-window.js';
 import { silentLogger } from '../../server/src/lib/logger.js';
@@ -40,12 +40,12 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('composers', () => {
-  it('the template composer writes the context, signature, one P.S. and the compliance footer', async () => {
+  it('the template composer writes from the context, with the signature and the compliance footer', async () => {
     const email = await new TemplateComposer().compose(input);
     expect(email.subject).toBe('A quick question for Initech');
     expect(email.text).toContain('Hi Jane,');
-    expect(email.text).toContain('We cut energy bills for factories.');
-    expect(email.text).toContain('P.S. Customers save 18%.');
+    expect(email.text).toContain("I'm writing to you at Initech with one thing we do well: we cut energy bills for factories.");
+    expect(email.text).toContain('\n\nNova\n\n--\n');
     expect(email.text).toContain('unsubscribe: https://example.test/unsubscribe/x');
     expect(email.text).toContain('1 Main St');
   });

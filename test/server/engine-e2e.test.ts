@@ -65,8 +65,11 @@ describe('the nurture loop, end to end over real HTTP and SMTP', () => {
       expect(mail.headers['list-unsubscribe']).toMatch(/^<http:\/\/127\.0\.0\.1:\d+\/unsubscribe\/[\w.-]+>$/);
       expect(mail.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
       expect(mail.body).toContain('Acme Energy, 1 Main St, Springfield');
-      expect(mail.body).toContain('P.S.');
+      expect(mail.body).toMatch(/^Hi \w+,/);
     }
+    // The second email, value with one proof, carries the nurture table's first line and quotes the first below.
+    expect(mails[1]!.body).toContain(scenario.assistant.nurture_lines[0]!);
+    expect(mails[1]!.body).toContain(`${scenario.assistant.name} wrote:`);
     // Sent inside business hours (09:00-17:00 UTC), never on the weekend.
     for (const sent of await rows<{ at: number }>(backend.deps.db, "SELECT at FROM lead_events WHERE kind = 'email_sent' AND lead_id = ?", lead.id)) {
       const when = new Date(sent.at);

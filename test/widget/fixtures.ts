@@ -55,6 +55,7 @@ export const assistant = (patch: Partial<AssistantView> = {}): AssistantView => 
   postal_address: '',
   brochure_url: '',
   bounce_threshold: 0.05,
+  other_languages: {},
   zoho_user_id: null,
   crm_status: null,
   crm_owned_records: null,

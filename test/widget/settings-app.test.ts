@@ -203,6 +203,8 @@ describe('the settings tab against a fake backend', () => {
     set('assistant-bounce', '2.5');
     set('assistant-nurture', 'Used by 40 plants\n\nISO 9001');
     set('assistant-brochure', 'https://acme.test/brochure.pdf');
+    set('assistant-de-context', 'Wir bauen CNC-Maschinen.');
+    set('assistant-de-nurture', 'In 40 Werken im Einsatz\n');
     button('Save assistant')!.click();
     await vi.waitFor(() => expect(puts).toHaveLength(1));
     expect(puts[0]).toEqual({
@@ -222,6 +224,7 @@ describe('the settings tab against a fake backend', () => {
         postal_address: '',
         brochure_url: 'https://acme.test/brochure.pdf',
         bounce_threshold: 0.025,
+        other_languages: { de: { context: 'Wir bauen CNC-Maschinen.', nurture_lines: ['In 40 Werken im Einsatz'] } },
       },
     });
     await vi.waitFor(() => expect(root.querySelector('[role="status"]')?.textContent).toBe('Assistant Nova saved.'));

@@ -7,6 +7,7 @@
  * It imports nothing of the backend but zod, so the widget's type-check can read it.
  */
 import { z } from 'zod';
+import { LANGUAGES } from '../domain/languages.js';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
@@ -42,6 +43,19 @@ export const assistantInput = z
     brochure_url: z.union([z.url({ protocol: /^https?$/, error: 'Enter a web address starting with https://.' }).max(2000, 'A web address is at most 2,000 characters.'), z.literal('')], 'Enter a web address starting with https://.').default(''),
     /** Sending pauses when hard bounces over sends (7 days) pass this share. */
     bounce_threshold: z.number('The bounce limit is a share between 0.5% and 50%.').min(0.005, 'The bounce limit is between 0.5% and 50%.').max(0.5, 'The bounce limit is between 0.5% and 50%.').default(0.05),
+    /** The context and nurture lines in other languages (de, es, fr, pt, en), for leads who read those. */
+    other_languages: z
+      .partialRecord(
+        z.enum(LANGUAGES, 'Other languages are en, de, es, fr and pt.'),
+        z
+          .object({
+            context: z.string().trim().min(1, 'Write the context in this language, or remove the language.').max(5000, 'A context is at most 5,000 characters.'),
+            nurture_lines: z.array(z.string().trim().min(1, 'A nurture line cannot be empty.').max(300, 'A nurture line is at most 300 characters.')).max(50, 'At most 50 nurture lines.').default([]),
+          })
+          .strict(),
+        { error: (issue) => (issue.code === 'unrecognized_keys' ? 'Other languages are en, de, es, fr and pt.' : undefined) },
+      )
+      .default({}),
   })
   .strict()
   .refine((input) => input.business_hours.start < input.business_hours.end, { message: 'Sending hours must end after they start.', path: ['business_hours', 'end'] });
@@ -109,6 +123,7 @@ export const assistantView = z
     postal_address: z.string(),
     brochure_url: z.string(),
     bounce_threshold: z.number(),
+    other_languages: z.partialRecord(z.enum(LANGUAGES), z.object({ context: z.string(), nurture_lines: z.array(z.string()) }).strict()),
     zoho_user_id: z.string().nullable(),
     crm_status: crmStatus.nullable(),
     crm_owned_records: z.number().nullable(),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Language } from '../domain/languages.js';
 import type { AssistantsRow } from './schema.js';
 import type { Db } from './store.js';
 
@@ -29,10 +30,20 @@ export interface AssistantInput {
   brochure_url: string;
   /** Hard bounces over emails sent (last 7 days) above which sending pauses. */
   bounce_threshold: number;
+  /** The context and nurture lines written in other languages, for leads who read those. */
+  other_languages: OtherLanguages;
 }
 
+/** The assistant's pitch in a language other than its default context's. */
+export interface Pitch {
+  context: string;
+  nurture_lines: string[];
+}
+
+export type OtherLanguages = Partial<Record<Language, Pitch>>;
+
 /** The JSON columns, read back as values, and the IMAP settings, which never leave the server. */
-type StoredOnly = 'business_hours' | 'off_days' | 'nurture_lines' | 'mailbox_sealed' | 'crm_status';
+type StoredOnly = 'business_hours' | 'off_days' | 'nurture_lines' | 'other_languages' | 'mailbox_sealed' | 'crm_status';
 
 /**
  * An assistant as the app sees it: its row with the JSON columns parsed. `sending_paused_at` is
@@ -54,6 +65,7 @@ function fromRow(row: AssistantRow): Assistant {
     business_hours: JSON.parse(row.business_hours) as BusinessHours,
     off_days: JSON.parse(row.off_days) as string[],
     nurture_lines: JSON.parse(row.nurture_lines) as string[],
+    other_languages: JSON.parse(row.other_languages) as OtherLanguages,
   };
 }
 
@@ -73,6 +85,7 @@ function toColumns(input: AssistantInput) {
     postal_address: input.postal_address,
     brochure_url: input.brochure_url,
     bounce_threshold: input.bounce_threshold,
+    other_languages: JSON.stringify(input.other_languages),
   };
 }
 

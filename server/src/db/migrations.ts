@@ -452,4 +452,13 @@ ALTER TABLE leads ADD COLUMN country TEXT;
 ALTER TABLE leads ADD COLUMN language TEXT;
 `,
   },
+  {
+    version: 12,
+    name: 'assistant-languages',
+    sql: `
+-- The assistant's context and nurture lines written in other languages, for leads who read those:
+-- a JSON object by language code ({"de": {"context": "...", "nurture_lines": ["..."]}}).
+ALTER TABLE assistants ADD COLUMN other_languages TEXT NOT NULL DEFAULT '{}';
+`,
+  },
 ];

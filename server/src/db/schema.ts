@@ -28,6 +28,7 @@ export interface AssistantsTable {
   sending_paused_reason: string | null;
   mailbox_sealed: string | null;
   archived_at: number | null;
+  other_languages: ColumnType<string, string | undefined, string>;
 }
 
 export interface ConnectorSettingsTable {

@@ -6,6 +6,7 @@ import { startBackend } from '../backend.js';
 import { openDemoMail } from '../db/demo-mail.js';
 import { type DemoEnv, loadAppEnv } from '../env.js';
 import { startSandbox } from '../sandbox/start-sandbox.js';
+import { DEMO_ASSISTANT, DEMO_PEOPLE } from './demo-data.js';
 import { mailViewApp, startMailCapture, startMailView } from './mail-view.js';
 
 /** What the demo keeps between runs (in DATA_DIR, never in the repository). */
@@ -67,21 +68,6 @@ const DEMO_USERS = [
   { first_name: 'Nova', last_name: 'Assistant', email: 'nova@brightline.example', profile: 'Standard' },
 ] as const;
 
-const PEOPLE = [
-  ['Jane', 'Doe', 'Initech Plastics', 'Contacts'],
-  ['Carlos', 'Mendes', 'Porto Real Ceramics', 'Contacts'],
-  ['Hannah', 'Weber', 'Weber Metallbau', 'Contacts'],
-  ['Olivia', 'Grant', 'Harborview Textiles', 'Contacts'],
-  ['Martin', 'Hale', 'Pennine Glass', 'Contacts'],
-  ['Sophie', 'Dubois', 'Plastiques du Rhône', 'Contacts'],
-  ['Ravi', 'Iyer', 'Sunrise Packaging', 'Leads'],
-  ['Emma', 'Novak', 'Danube Castings', 'Leads'],
-  ['Liam', 'O’Connor', 'Shannon Extrusions', 'Leads'],
-  ['Mei', 'Chen', 'Pearl River Molding', 'Leads'],
-  ['Diego', 'Alvarez', 'Andes Metalworks', 'Leads'],
-  ['Grace', 'Kim', 'Cascade Foods', 'Leads'],
-] as const;
-
 /**
  * First run: a demo org in the sandbox (an admin, two sales reps, the assistant's user) with a
  * dozen Leads and Contacts, then the app authorized through the same OAuth flow a real admin
@@ -108,14 +94,15 @@ async function provision(state: DemoState, urls: { sandbox: string; backend: str
   const crm = async <T>(module: string, data: Record<string, unknown>[]) =>
     json<{ data: { details: { id: string } }[] }>(await fetch(`${org.api_domain}/crm/v8/${module}`, { method: 'POST', headers: { authorization: `Zoho-oauthtoken ${tokens.access_token}` }, body: JSON.stringify({ data }) }), `creating demo ${module}`) as Promise<T>;
   // Contacts belong to Accounts (so emails name the company); Leads carry theirs in Company.
-  const contactPeople = PEOPLE.filter((person) => person[3] === 'Contacts');
-  const accounts = await crm<{ data: { details: { id: string } }[] }>('Accounts', contactPeople.map(([, , company], index) => ({ Account_Name: company, Owner: { id: reps[index % reps.length]!.id } })));
+  const contactPeople = DEMO_PEOPLE.filter((person) => person.module === 'Contacts');
+  const accounts = await crm<{ data: { details: { id: string } }[] }>('Accounts', contactPeople.map(({ company }, index) => ({ Account_Name: company, Owner: { id: reps[index % reps.length]!.id } })));
   for (const module of ['Contacts', 'Leads'] as const) {
-    const data = PEOPLE.filter((person) => person[3] === module).map(([first, last, company], index) => ({
+    const data = DEMO_PEOPLE.filter((person) => person.module === module).map(({ first, last, company, title, city, country, industry }, index) => ({
       First_Name: first,
       Last_Name: last,
       Email: `${first.toLowerCase()}.${last.toLowerCase().replace(/[^a-z]/g, '')}@${company.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z]+/g, '-').replace(/-$/, '')}.example`,
-      ...(module === 'Leads' ? { Company: company } : { Account_Name: { id: accounts.data[index]!.details.id } }),
+      ...(title ? { Title: title } : {}),
+      ...(module === 'Leads' ? { Company: company, City: city, Country: country, ...(industry ? { Industry: industry } : {}) } : { Account_Name: { id: accounts.data[index]!.details.id }, Mailing_City: city, Mailing_Country: country }),
       Owner: { id: reps[index % reps.length]!.id },
     }));
     await crm(module, data);
@@ -134,16 +121,11 @@ async function provision(state: DemoState, urls: { sandbox: string; backend: str
     fetch(`${urls.backend}/api${path}`, { method, headers: { authorization: `Bearer ${state.adminToken}`, 'x-zoho-org-id': org.org_id, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   await json(
     await api('POST', '/assistants', {
-      name: 'Nova',
+      ...DEMO_ASSISTANT,
       mailbox_email: DEMO_USERS[3].email,
-      default_context: 'Brightline helps mid-size manufacturers cut energy costs by 10–20% with smart sub-metering that installs in an afternoon.',
-      signature: 'Nova\nEnergy Advisor, Brightline',
       // Around the clock in the demo, so nothing waits for office hours.
       business_hours: { start: '00:00', end: '23:59' },
       off_days: [],
-      nurture_lines: ['Brightline customers save 18% on energy in the first year.', 'Installation takes one afternoon, with no shutdown.', 'Our meters pay for themselves in under nine months on average.'],
-      postal_address: 'Brightline Manufacturing, 1 Main St, Springfield',
-      brochure_url: 'https://brightline.example/brochure.pdf',
     }),
     'creating the assistant',
   );

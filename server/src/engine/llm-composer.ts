@@ -30,7 +30,7 @@ export class LlmComposer implements Composer {
     try {
       const written = await this.ask(input);
       const refusal = refusalOf(written, input);
-      if (!refusal) return { subject: written.subject, text: frameEmail(written.body, input) };
+      if (!refusal) return { subject: written.subject, text: frameEmail(written.body, input, { language: languageFor(input) }) };
       why = `the model's email was refused: ${refusal}`;
     } catch (error) {
       why = `the model could not be used: ${error instanceof Error ? error.message : String(error)}`;

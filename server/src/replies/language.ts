@@ -12,7 +12,7 @@ const STOPWORDS: Record<Language, string[]> = {
   es: ['el', 'los', 'las', 'por', 'gracias', 'con', 'para', 'estoy', 'hasta', 'que', 'una', 'usted', 'nos', 'pero', 'no', 'es', 'me'],
   fr: ['le', 'les', 'des', 'vous', 'merci', 'pour', 'avec', 'je', 'suis', 'pas', 'une', 'nous', 'est', 'mais', 'ne', 'moi'],
   de: ['der', 'die', 'das', 'und', 'sie', 'nicht', 'ich', 'mit', 'bin', 'vielen', 'dank', 'ist', 'wir', 'bis', 'bitte', 'mich'],
-  pt: ['os', 'obrigado', 'obrigada', 'voce', 'com', 'para', 'estou', 'nao', 'uma', 'ate', 'nos', 'mas', 'sou', 'em', 'me', 'o'],
+  pt: ['os', 'obrigado', 'obrigada', 'voce', 'com', 'para', 'estou', 'nao', 'uma', 'ate', 'nos', 'mas', 'sou', 'em', 'me', 'o', 'isso', 'minha', 'sua', 'seu', 'ao', 'do', 'da'],
 };
 
 function byStopwords(normalised: string, atLeast = 1): Language | null {

@@ -21,7 +21,19 @@ interface Draft {
   postal_address: string;
   brochure_url: string;
   bounce_percent: string;
+  /** The context and nurture lines (one per line) in each other language; blank context: not written in it. */
+  languages: Record<OtherLanguage, { context: string; nurture_lines: string }>;
 }
+
+type OtherLanguage = keyof AssistantInput['other_languages'];
+const OTHER_LANGUAGES: { code: OtherLanguage; label: string }[] = [
+  { code: 'de', label: 'German' },
+  { code: 'es', label: 'Spanish' },
+  { code: 'fr', label: 'French' },
+  { code: 'pt', label: 'Portuguese' },
+  { code: 'en', label: 'English' },
+];
+const noLanguages = (): Draft['languages'] => ({ de: { context: '', nurture_lines: '' }, es: { context: '', nurture_lines: '' }, fr: { context: '', nurture_lines: '' }, pt: { context: '', nurture_lines: '' }, en: { context: '', nurture_lines: '' } });
 
 type Weekday = AssistantInput['off_days'][number];
 const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -51,6 +63,7 @@ const emptyDraft = (): Draft => ({
   postal_address: '',
   brochure_url: '',
   bounce_percent: '5',
+  languages: noLanguages(),
 });
 
 const draftOf = (assistant: AssistantView): Draft => ({
@@ -69,7 +82,12 @@ const draftOf = (assistant: AssistantView): Draft => ({
   postal_address: assistant.postal_address,
   brochure_url: assistant.brochure_url,
   bounce_percent: String(Math.round(assistant.bounce_threshold * 1000) / 10),
+  languages: Object.fromEntries(
+    OTHER_LANGUAGES.map(({ code }) => [code, { context: assistant.other_languages[code]?.context ?? '', nurture_lines: (assistant.other_languages[code]?.nurture_lines ?? []).join('\n') }]),
+  ) as Draft['languages'],
 });
+
+const linesOf = (text: string) => text.split('\n').map((line) => line.trim()).filter(Boolean);
 
 /** A number as typed, or null when it is none (the server then says what it expects). */
 const numberOf = (text: string): number | null => (text.trim() === '' || !Number.isFinite(Number(text)) ? null : Number(text));
@@ -88,10 +106,17 @@ function inputOf(draft: Draft): Record<keyof AssistantInput, unknown> {
     off_days: draft.off_days,
     daily_cap: numberOf(draft.daily_cap),
     default_owner_id: draft.default_owner_id.trim() || null,
-    nurture_lines: draft.nurture_lines.split('\n').map((line) => line.trim()).filter(Boolean),
+    nurture_lines: linesOf(draft.nurture_lines),
     postal_address: draft.postal_address,
     brochure_url: draft.brochure_url.trim(),
     bounce_threshold: percent === null ? null : Math.round(percent * 10) / 1000,
+    // A language is written in when it has a context; its nurture lines alone are kept by the server's message.
+    other_languages: Object.fromEntries(
+      OTHER_LANGUAGES.filter(({ code }) => draft.languages[code].context.trim() || draft.languages[code].nurture_lines.trim()).map(({ code }) => [
+        code,
+        { context: draft.languages[code].context, nurture_lines: linesOf(draft.languages[code].nurture_lines) },
+      ]),
+    ),
   };
 }
 
@@ -100,6 +125,7 @@ function fieldOf(path: string): string | null {
   const [head, next] = path.split('.');
   if (head === 'business_hours') return next === 'start' ? 'start' : 'end';
   if (head === 'bounce_threshold') return 'bounce_percent';
+  if (head === 'other_languages') return next ? `other_languages.${next}.${path.split('.')[2] === 'nurture_lines' ? 'nurture_lines' : 'context'}` : 'default_context';
   return head && head in emptyDraft() ? head : null;
 }
 
@@ -320,9 +346,27 @@ export function AssistantsPanel() {
             {(aria) => <input {...aria} type="url" placeholder="https://" {...text('brochure_url')} />}
           </Field>
         </div>
-        <Field id="assistant-nurture" label="Nurture lines" hint="One per line: a proof point added as a P.S., one per email." error={errors.fields.nurture_lines}>
+        <Field id="assistant-nurture" label="Nurture lines" hint="One per line: proof points the emails draw on, one per email." error={errors.fields.nurture_lines}>
           {(aria) => <textarea {...aria} rows={3} {...text('nurture_lines')} />}
         </Field>
+        <details class="languages" open={OTHER_LANGUAGES.some(({ code }) => draft.languages[code].context || errors.fields[`other_languages.${code}.context`] || errors.fields[`other_languages.${code}.nurture_lines`])}>
+          <summary>Writing in other languages</summary>
+          <p class="muted">Leads whose Zoho record says they speak German, Spanish, French, Portuguese or English (their language or country field) get emails in it, written from the context you give here. Leave a language blank to write to them in the default context's language.</p>
+          {OTHER_LANGUAGES.map(({ code, label }) => {
+            const pitch = draft.languages[code];
+            const set = (patch: Partial<typeof pitch>) => change({ languages: { ...draft.languages, [code]: { ...pitch, ...patch } } });
+            return (
+              <div class="grid2">
+                <Field id={`assistant-${code}-context`} label={`Context in ${label}`} error={errors.fields[`other_languages.${code}.context`]}>
+                  {(aria) => <textarea {...aria} rows={3} lang={code} value={pitch.context} onInput={(event) => set({ context: event.currentTarget.value })} />}
+                </Field>
+                <Field id={`assistant-${code}-nurture`} label={`Nurture lines in ${label}`} hint="One per line." error={errors.fields[`other_languages.${code}.nurture_lines`]}>
+                  {(aria) => <textarea {...aria} rows={3} lang={code} value={pitch.nurture_lines} onInput={(event) => set({ nurture_lines: event.currentTarget.value })} />}
+                </Field>
+              </div>
+            );
+          })}
+        </details>
         <Field id="assistant-address" label="Postal address" hint="Printed in every email's footer, as anti-spam law asks." error={errors.fields.postal_address}>
           {(aria) => <textarea {...aria} rows={2} {...text('postal_address')} />}
         </Field>
