@@ -53,7 +53,7 @@ export const assistantInput = z
             nurture_lines: z.array(z.string().trim().min(1, 'A nurture line cannot be empty.').max(300, 'A nurture line is at most 300 characters.')).max(50, 'At most 50 nurture lines.').default([]),
           })
           .strict(),
-        { error: (issue) => (issue.code === 'unrecognized_keys' ? 'Other languages are en, de, es, fr and pt.' : undefined) },
+        { error: (issue) => (String(issue.code) === 'unrecognized_keys' ? 'Other languages are en, de, es, fr and pt.' : undefined) },
       )
       .default({}),
   })
