@@ -150,3 +150,26 @@ describe('the assistant’s pitch in other languages, through the API and the en
     expect((await org.leadOf(recordId))!.language).toBe('de');
   });
 });
+
+describe('the lead’s time zone', () => {
+  let world: InProcess | undefined;
+  afterEach(() => world?.close());
+
+  it('sending hours hold in the lead’s time zone (from the country), else in the assistant’s', async () => {
+    // Sunday 22:00 UTC: Monday has begun nowhere in Europe's business hours yet.
+    world = await startInProcess({ start: '2026-11-22T22:00:00.000Z' });
+    const org = await world.authorizedOrg();
+    const nova = await org.addAssistant({ time_zone: 'America/New_York', business_hours: { start: '09:00', end: '17:00' }, off_days: ['sat', 'sun'] });
+    const hannah = org.contact({ First_Name: 'Hannah', Last_Name: 'Weber', Email: 'hannah@weber.example', Mailing_Country: 'Deutschland' });
+    const olivia = org.contact({ First_Name: 'Olivia', Last_Name: 'Grant', Email: 'olivia@harborview.example', Mailing_Country: 'United States' });
+    await org.assign(hannah, nova.user.id);
+    await org.assign(olivia, nova.user.id);
+    await world.settle();
+    expect((await org.leadOf(hannah))!.time_zone).toBe('Europe/Berlin');
+    expect((await org.leadOf(olivia))!.time_zone).toBeNull();
+    while (world.mailer.sent.length < 2 && (await world.advanceToNextWork())) await world.settle();
+    const at = Object.fromEntries(world.mailer.sent.map((email) => [email.to, new Date(email.at).toISOString()]));
+    // Monday 09:00 in Berlin (08:00 UTC) for Hannah; Monday 09:00 in New York (14:00 UTC) for Olivia.
+    expect(at).toEqual({ 'hannah@weber.example': '2026-11-23T08:00:00.000Z', 'olivia@harborview.example': '2026-11-23T14:00:00.000Z' });
+  });
+});

@@ -461,4 +461,13 @@ ALTER TABLE leads ADD COLUMN language TEXT;
 ALTER TABLE assistants ADD COLUMN other_languages TEXT NOT NULL DEFAULT '{}';
 `,
   },
+  {
+    version: 13,
+    name: 'lead-time-zone',
+    sql: `
+-- The time zone the lead reads email in (an IANA name), from the record's time-zone field or its
+-- country; null: the assistant's. Sending hours and off days apply in it.
+ALTER TABLE leads ADD COLUMN time_zone TEXT;
+`,
+  },
 ];

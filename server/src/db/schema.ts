@@ -137,6 +137,7 @@ export interface LeadsTable {
   city: string | null;
   country: string | null;
   language: string | null;
+  time_zone: string | null;
 }
 
 export interface LeasesTable {

@@ -11,10 +11,11 @@ import { findSuppression, stateForSuppression, suppress } from '../db/suppressio
 import { ZohoAuthorizationError } from '../zoho/errors.js';
 import type { ZohoRecord, ZohoUser } from '../zoho/gateway.js';
 import { connectionOf } from '../db/orgs.js';
+import { timeZoneOfRecord } from '../domain/time-zones.js';
 import { languageOfRecord } from '../domain/languages.js';
 import type { EngineDeps } from './context.js';
 import { queueHandback, queueNote, queueRecordUpdate, queueStep, statusUpdate, stopAndHandBack } from './effects.js';
-import { nextSendTime } from './send-window.js';
+import { nextSendTime, windowFor } from './send-window.js';
 import { intakeKeyPrefix, jobOf } from './job-kinds.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -169,6 +170,7 @@ async function startLead(
     city: text(contactRecord?.City) ?? text(contactRecord?.Mailing_City),
     country,
     language: languageOfRecord({ language: text(contactRecord?.Language) ?? text(contactRecord?.Preferred_Language), country }),
+    time_zone: timeZoneOfRecord({ timeZone: text(contactRecord?.Time_Zone) ?? text(contactRecord?.Timezone), country }),
   };
   // The widget's choice first (any sequence of the org), then the record's picklist, then the defaults.
   const chosenInWidget = await requestedSequenceOf(deps.db, org.id, module, record.id, now);
@@ -237,7 +239,7 @@ async function startLead(
       return;
     }
     const first = sequence.steps[0]!;
-    const sendAt = nextSendTime(now + first.after_days * DAY_MS, assistant);
+    const sendAt = nextSendTime(now + first.after_days * DAY_MS, windowFor(assistant, lead));
     await updateLead(tx, lead, { next_send_at: sendAt }, now);
     await queueStep(txDeps, lead, 0, sendAt, now);
   });

@@ -3,7 +3,7 @@ import { enqueueJob, scheduleJob } from '../db/jobs.js';
 import { type Lead, addLeadEvent, updateLead } from '../db/leads.js';
 import { outboxOfLead } from '../db/outbox.js';
 import type { EngineDeps } from './context.js';
-import { nextSendTime } from './send-window.js';
+import { nextSendTime, windowFor } from './send-window.js';
 import { jobOf } from './job-kinds.js';
 
 /**
@@ -13,7 +13,7 @@ import { jobOf } from './job-kinds.js';
  */
 export async function resumeLead(deps: EngineDeps, lead: Lead, now: number, from = now, why: Record<string, unknown> = {}): Promise<void> {
   const assistant = (await getAssistant(deps.db, lead.org_id, lead.assistant_id))!;
-  const sendAt = nextSendTime(Math.max(now, from), assistant);
+  const sendAt = nextSendTime(Math.max(now, from), windowFor(assistant, lead));
   await updateLead(deps.db, lead, { status: 'active', next_send_at: lead.next_step < lead.steps_total ? sendAt : null, resume_at: null, ...(lead.state === 'Out of office' ? { state: 'Pending' } : {}) }, now);
   await addLeadEvent(deps.db, lead, 'resumed', why, now);
   if (lead.next_step >= lead.steps_total) return;

@@ -13,7 +13,7 @@ import { FINAL_WAIT_MS, type EngineDeps } from './context.js';
 import { queueHandback, queueNote, queueRecordUpdate, queueStep, statusUpdate, stopAndHandBack } from './effects.js';
 import type { OutgoingEmail } from './mailer.js';
 import { PermanentJobError, RetryAfterError } from './runner.js';
-import { localDay, nextSendTime } from './send-window.js';
+import { localDay, nextSendTime, windowFor } from './send-window.js';
 import { jobOf } from './job-kinds.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -75,7 +75,8 @@ export async function runStep(deps: EngineDeps, orgId: string, leadId: string, s
   const counts = await sentFrom(deps.db, assistant.id, today);
   const isFull = (day: string) => (counts.get(day) ?? 0) >= assistant.daily_cap;
   // "Send now" from the widget is a person's decision: it skips business hours, not the daily cap.
-  const sendAt = force ? (isFull(today) ? nextSendTime(now, assistant, isFull) : now) : nextSendTime(now, assistant, isFull);
+  const window = windowFor(assistant, lead);
+  const sendAt = force ? (isFull(today) ? nextSendTime(now, window, isFull, assistant.time_zone) : now) : nextSendTime(now, window, isFull, assistant.time_zone);
   if (sendAt > now) {
     await updateLead(deps.db, lead, { next_send_at: sendAt }, now);
     throw new RetryAfterError(sendAt, 'outside business hours or over the daily cap');
@@ -152,7 +153,7 @@ export async function sendEmail(deps: EngineDeps, orgId: string, outboxId: numbe
     }
     // Sending hours and the sending pause hold at send time too (an email can wait in the outbox).
     const assistant = await getAssistant(deps.db, orgId, lead.assistant_id);
-    const sendAt = assistant && !reply && !force ? nextSendTime(now, assistant) : now;
+    const sendAt = assistant && !reply && !force ? nextSendTime(now, windowFor(assistant, lead)) : now;
     if (assistant && (sendAt > now || (assistant.sending_paused_at !== null && !reply))) {
       throw new RetryAfterError(sendAt > now ? sendAt : now + SENDING_PAUSED_RECHECK_MS, sendAt > now ? 'outside sending hours' : 'sending paused');
     }
@@ -266,7 +267,7 @@ async function afterSend(deps: EngineDeps, orgId: string, leadId: string, step: 
       return;
     }
     const next = sequence.steps[step + 1]!;
-    const sendAt = nextSendTime(now + next.after_days * DAY_MS, assistant);
+    const sendAt = nextSendTime(now + next.after_days * DAY_MS, windowFor(assistant, lead));
     await updateLead(tx, lead, { next_send_at: sendAt }, now);
     await queueStep(txDeps, { ...lead, next_step: step + 1 }, step + 1, sendAt, now);
   });

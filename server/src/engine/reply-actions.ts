@@ -18,7 +18,7 @@ import { queueNote, queueRecordUpdate, statusUpdate, stopAndHandBack } from './e
 import { resumeLead } from './lead-control.js';
 import type { OutgoingEmail } from './mailer.js';
 import { messageIdFor, unsubscribeFor } from './nurture.js';
-import { nextSendTime } from './send-window.js';
+import { nextSendTime, windowFor } from './send-window.js';
 import { checkBounceRate } from './deliverability.js';
 import { jobOf } from './job-kinds.js';
 
@@ -40,14 +40,14 @@ export function meetingText(meeting: MeetingTime): string {
   return `${meeting.label} (${meeting.at.slice(0, 10)})`;
 }
 
-/** YYYY-MM-DD as the start of that day's business hours for the assistant. */
+/** YYYY-MM-DD as the start of that day's business hours, in the lead's time zone. */
 async function dayToTime(deps: EngineDeps, lead: Lead, day: string | undefined, fallbackMs: number): Promise<number> {
   const now = deps.clock.now();
   const assistant = (await getAssistant(deps.db, lead.org_id, lead.assistant_id))!;
   let at = day ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
   if (Number.isNaN(at) || at <= now) at = now + fallbackMs;
   at = Math.min(at, now + MAX_DEFER_MS);
-  return nextSendTime(at, assistant);
+  return nextSendTime(at, windowFor(assistant, lead));
 }
 
 export const HANDBACK_STATE: Partial<Record<ReplyIntent, LeadState>> = {

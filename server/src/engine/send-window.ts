@@ -1,4 +1,5 @@
 import type { Assistant } from '../db/assistants.js';
+import type { Lead } from '../db/leads.js';
 
 /** When an assistant may send: its business hours, off days and time zone, and its daily cap. */
 
@@ -57,14 +58,21 @@ function minutes(clock: string): number {
   return hours! * 60 + mins!;
 }
 
+/** A lead's sending window: the assistant's hours and off days, in the lead's own time zone when the record tells it. */
+export function windowFor(assistant: Pick<Assistant, 'time_zone' | 'business_hours' | 'off_days'>, lead: Partial<Pick<Lead, 'time_zone'>>): Pick<Assistant, 'time_zone' | 'business_hours' | 'off_days'> {
+  return { time_zone: lead.time_zone ?? assistant.time_zone, business_hours: assistant.business_hours, off_days: assistant.off_days };
+}
+
 /**
- * The earliest instant at or after `at` inside the assistant's business hours on a working day,
- * where `isFull(day)` says whether that day's send cap is already reached.
+ * The earliest instant at or after `at` inside the window's business hours on a working day,
+ * where `isFull(day)` says whether that day's send cap is already reached; the cap's days are
+ * counted in `capZone` (the assistant's), which may differ from the window's (the lead's).
  */
 export function nextSendTime(
   at: number,
   assistant: Pick<Assistant, 'time_zone' | 'business_hours' | 'off_days'>,
   isFull: (localDay: string) => boolean = () => false,
+  capZone: string = assistant.time_zone,
 ): number {
   const start = minutes(assistant.business_hours.start);
   const end = minutes(assistant.business_hours.end);
@@ -73,7 +81,7 @@ export function nextSendTime(
     const local = localTime(candidate, assistant.time_zone);
     const now = local.hour * 60 + local.minute;
     const offDay = assistant.off_days.includes(local.weekday as never);
-    const day = localDay(candidate, assistant.time_zone);
+    const day = localDay(candidate, capZone);
     if (!offDay && now < end && !isFull(day)) {
       if (now >= start) return candidate;
       return zonedToUtc(local.year, local.month, local.day, Math.floor(start / 60), start % 60, assistant.time_zone);
