@@ -48,7 +48,8 @@ export function refusalOf(written: { subject: string; body: string }, input: Com
   if (foreign) return `a link that is not ours (${foreign})`;
 
   const { lead, assistant, thread = [] } = input;
-  const known = digitsOf([lead.context, ...assistant.nurture_lines, lead.company ?? '', lead.title ?? '', lead.city ?? '', ...thread.map((email) => email.text)].join('\n'));
+  const pitches = Object.values(assistant.other_languages ?? {}).flatMap((pitch) => [pitch.context, ...pitch.nurture_lines]);
+  const known = digitsOf([lead.context, ...assistant.nurture_lines, ...pitches, lead.company ?? '', lead.title ?? '', lead.city ?? '', ...thread.map((email) => email.text)].join('\n'));
   for (const figure of `${written.subject}\n${written.body}`.match(FIGURE) ?? []) {
     const digits = figure.replace(/[^\d.,]/g, '').replace(/[.,](?=\d{3}\b)/g, '');
     const isClaim = figure.includes('%') || /[$€£]/.test(figure) || digits.replace(/\D/g, '').length >= 2;

@@ -3,6 +3,7 @@ import { type ChatEndpoint, askForJson } from '../lib/chat-completion.js';
 import type { Logger } from '../lib/logger.js';
 import { type ComposeInput, type ComposedEmail, type Composer, frameEmail, stepPurpose } from './composer.js';
 import { MAX_WORDS, languageFor, refusalOf } from './email-checks.js';
+import { pitchFor } from './writing/writer.js';
 
 export type LlmComposerOptions = ChatEndpoint;
 const email = z.object({ subject: z.string().trim().min(1).max(200), body: z.string().trim().min(1).max(5000) });
@@ -41,6 +42,8 @@ export class LlmComposer implements Composer {
 
   private async ask(input: ComposeInput): Promise<{ subject: string; body: string }> {
     const { lead, assistant, step, stepIndex, stepsTotal, thread = [] } = input;
+    // The assistant's pitch in the lead's language when it has one (the model need not translate).
+    const pitch = pitchFor(input);
     const fields = [
       ['Name', [lead.first_name, lead.last_name].filter(Boolean).join(' ')],
       ['Title', lead.title],
@@ -54,8 +57,8 @@ export class LlmComposer implements Composer {
       `Its purpose: ${stepPurpose(stepIndex, stepsTotal).brief}`,
       `Write it in ${LANGUAGE_NAMES[languageFor(input)]}, as a native speaker would.`,
       `The recipient, from the CRM record:\n${fields.map(([label, value]) => `- ${label}: ${value}`).join('\n')}`,
-      `Background (information about our offer and about the person; do not quote it, do not address the person in the third person):\n${lead.context}`,
-      assistant.nurture_lines.length > 0 ? `Proof points you may use (only these; invent no other figures, customers or results):\n${assistant.nurture_lines.map((line) => `- ${line}`).join('\n')}` : 'Invent no figures, customers or results.',
+      `Background (information about our offer and about the person; do not quote it, do not address the person in the third person):\n${pitch.context}`,
+      pitch.proofs.length > 0 ? `Proof points you may use (only these; invent no other figures, customers or results):\n${pitch.proofs.map((line) => `- ${line}`).join('\n')}` : 'Invent no figures, customers or results.',
       thread.length > 0 ? `The emails already sent in this thread (repeat none of their sentences):\n${thread.map((previous, index) => `--- Email ${index + 1}: ${previous.subject}\n${previous.text}`).join('\n')}` : '',
       `Plain text, at most ${Math.min(MAX_WORDS, 120)} words, start with a greeting, no signature, no placeholders, no links. Days since the previous email: ${step.after_days}.`,
       'Answer with JSON only: {"subject": "...", "body": "..."}',
