@@ -84,6 +84,7 @@ export function answers(table: Record<string, unknown | (() => unknown)>) {
     '/connector': { settings: null },
     '/connector/segments': { segments: [] },
     '/connector/runs?limit=10': { runs: [] },
+    '/send-plan?days=14': { from: '2026-11-23T09:00:00.000Z', until: '2026-12-07T09:00:00.000Z', emails: [], held: [] },
   };
   return async <T,>(path: string): Promise<T> => {
     const found = path in table ? table[path] : defaults[path];

@@ -290,6 +290,7 @@ describe('the settings tab against a fake backend', () => {
         if (path === '/connector') return { settings, default_mappings: [{ entity: 'contact', property: 'email', zoho_field: 'Email' }], properties: { contact: [{ name: 'email', label: 'Email', type: 'email', description: '' }, { name: 'lead_state', label: 'Lead state', type: 'enum', description: '' }, { name: 'company', label: 'Company', type: 'string', description: '' }], account: [{ name: 'name', label: 'Company name', type: 'string', description: '' }] }, operators: [{ op: 'eq', label: 'is', types: ['string', 'enum'] }] } as T;
         if (path === '/connector/zoho-fields') return { contact: [{ apiName: 'Email', label: 'Email', type: 'email' }, { apiName: 'Score', label: 'Score', type: 'integer' }], account: [] } as T;
         if (path === '/connector/runs?limit=10') return { runs: [...quiet, run] } as T;
+        if (path.startsWith('/send-plan')) return { from: '2026-11-23T09:00:00.000Z', until: '2026-12-07T09:00:00.000Z', emails: [], held: [] } as T;
         if (path.startsWith('/connector/runs/7/records')) return { records: [{ entity: 'contact', our_id: 'lead-2', zoho_id: '99', action: 'reject', reason: 'Zoho refused it: INVALID_DATA invalid data (api_name First_Name)', name: 'Bea Byron', email: 'bea@prospect.test', zoho_url: 'https://crm.zoho.eu/crm/org1/tab/Contacts/99' }] } as T;
         return { sequences: [], segments: [] } as T;
       },

@@ -217,3 +217,27 @@ export interface FieldProblem {
   path: string;
   message: string;
 }
+
+/** GET /send-plan: the emails of the next days, in order, and the leads that get none, with why. */
+export const sendPlanAnswer = z
+  .object({
+    from: z.string(),
+    until: z.string(),
+    emails: z.array(
+      z
+        .object({
+          lead_id: z.string(),
+          name: z.string().nullable(),
+          email: z.string().nullable(),
+          assistant: z.string(),
+          step: z.number(),
+          of: z.number(),
+          at: z.string(),
+          waited: z.array(z.enum(['sending hours', 'daily cap', 'a pause'])),
+        })
+        .strict(),
+    ),
+    held: z.array(z.object({ lead_id: z.string(), name: z.string().nullable(), email: z.string().nullable(), reason: z.string() }).strict()),
+  })
+  .strict();
+export type SendPlanAnswer = z.infer<typeof sendPlanAnswer>;

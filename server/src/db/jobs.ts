@@ -350,3 +350,8 @@ export async function hasQueuedJob(db: Db, prefix: string): Promise<boolean> {
   ).execute();
   return rows.some((row) => row.status === 'queued');
 }
+
+/** An org's queued step jobs (a lead's next email), in the order the runner takes them. */
+export async function queuedStepJobs(db: Db, orgId: string): Promise<{ id: number; run_at: number; payload: string }[]> {
+  return db.selectFrom('jobs').select(['id', 'run_at', 'payload']).where('org_id', '=', orgId).where('kind', '=', 'step').where('status', 'in', ['queued', 'running']).orderBy('run_at').orderBy('id').execute();
+}

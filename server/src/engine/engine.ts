@@ -28,8 +28,9 @@ import { requestSequence } from '../db/sequence-requests.js';
 import type { Assistant } from '../db/assistants.js';
 import type { SequenceStep } from '../db/sequences.js';
 import { archiveAssistant, previewStep, unarchiveAssistant } from './assistants.js';
+import { type SendPlan, sendPlan } from './send-plan.js';
 
-export type { CorrectionResult, InboundRow, Lead, LeadCommand, LeadEvent, LeadStatus, MailboxStatus, OutboxRow, Suppression, ZohoNotification };
+export type { CorrectionResult, InboundRow, SendPlan, Lead, LeadCommand, LeadEvent, LeadStatus, MailboxStatus, OutboxRow, Suppression, ZohoNotification };
 export { MAX_RAW_BYTES } from './inbound.js';
 
 /** The engine: job handlers over one runner, plus the entry points the HTTP side uses. */
@@ -124,6 +125,11 @@ export class Engine {
    */
   now(): number {
     return this.deps.clock.now();
+  }
+
+  /** Who gets which email when over the next `days`, and who gets none and why (engine/send-plan.ts). */
+  sendPlan(orgId: string, days: number): Promise<SendPlan> {
+    return sendPlan(this.deps, orgId, days);
   }
 
   async lead(orgId: string, id: string): Promise<Lead | undefined> {

@@ -3,6 +3,8 @@ import type { Lead } from '../db/leads.js';
 
 /** When an assistant may send: its business hours, off days and time zone, and its daily cap. */
 
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
 type Weekday = 'sun' | 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat';
 
 interface LocalTime {

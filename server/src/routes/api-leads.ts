@@ -5,6 +5,7 @@ import { listOrgFields } from '../db/org-setup.js';
 import { getSequence, listSequences } from '../db/sequences.js';
 import { WORKED_MODULES } from '../domain/modules.js';
 import type { LeadEventView, LeadView, RecordWidgetAnswer } from '../contract/record-widget.js';
+import type { SendPlanAnswer } from '../contract/settings.js';
 import { isReplyIntent } from '../domain/reply-intents.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { appErrors } from '../http/errors.js';
@@ -91,6 +92,21 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     const limit = Math.min(Math.max(Math.trunc(Number(c.req.query('limit') ?? 100)) || 100, 1), 500);
     const leads = await engine.leads(c.get('caller').org.id, { ...(status ? { status } : {}), ...(c.req.query('assistant_id') ? { assistantId: c.req.query('assistant_id')! } : {}), limit });
     return c.json({ leads: await Promise.all(leads.map((lead) => describe(deps, engine, lead))) });
+  });
+
+  // The send plan: the next 14 days (at most 60), email by email, and the leads that get none, with why.
+  app.get('/send-plan', async (c) => {
+    const raw = c.req.query('days') ?? '14';
+    const days = Number(raw);
+    if (!Number.isInteger(days) || days < 1 || days > 60) throw appErrors.validation('days must be a whole number of days, 1–60.');
+    const plan = await engine.sendPlan(c.get('caller').org.id, days);
+    const iso = (at: number) => new Date(at).toISOString();
+    return c.json({
+      from: iso(plan.from),
+      until: iso(plan.until),
+      emails: plan.emails.map((email) => ({ lead_id: email.leadId, name: email.name, email: email.email, assistant: email.assistant, step: email.step, of: email.of, at: iso(email.at), waited: email.waited })),
+      held: plan.held.map((lead) => ({ lead_id: lead.leadId, name: lead.name, email: lead.email, reason: lead.reason })),
+    } satisfies SendPlanAnswer);
   });
 
   app.get('/leads/by-record/:module/:recordId', async (c) => {

@@ -4,6 +4,7 @@ import { type Backend, BackendError } from '../shared/backend.js';
 import { AssistantsPanel } from './AssistantsPanel.js';
 import { ConnectorPanel } from './ConnectorPanel.js';
 import { RepliesPanel } from './RepliesPanel.js';
+import { SendPlanPanel } from './SendPlanPanel.js';
 import { SequencesPanel } from './SequencesPanel.js';
 import { SettingsProvider, type SettingsStore, messageOf } from './store.js';
 
@@ -248,6 +249,8 @@ export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, adminEmail
       <AssistantsPanel />
 
       <SequencesPanel />
+
+      <SendPlanPanel />
 
       <RepliesPanel />
 
