@@ -130,6 +130,13 @@ describe('managing assistants and sequences in the settings tab, in chromium', (
     await expect.poll(() => widget.locator('body').textContent(), { timeout: 10_000 }).toContain('Quick');
     const lead = (await org.api('GET', `/leads/by-record/Contacts/${recordId}`)).body;
     expect(lead).toMatchObject({ status: 'active', sequence: { id: quick.id, name: 'Quick' }, step: { total: 2 } });
+    // The settings tab's send plan now lists her second email (the first went at once), from the new assistant.
+    const plan = tab.locator('section[aria-label="Send plan"]');
+    await plan.getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => plan.textContent(), { timeout: 10_000 }).toContain('Jane Doe');
+    expect(await plan.textContent()).toContain('2 of 2, from Nova Prime');
+    expect(await plan.textContent()).not.toContain('1 of 2');
+    await plan.screenshot({ path: artifactPath('settings', '11-send-plan.png') });
     await record.close();
     await page.close();
   }, 90_000);
@@ -176,7 +183,7 @@ describe('managing assistants and sequences in the settings tab, in chromium', (
 
   it('screenshots of each settings section', async () => {
     const { page, tab } = await openSettings();
-    for (const section of ['Connection', 'CRM Details', 'Assistants', 'Sequences', 'Replies', 'Connector', 'Health']) {
+    for (const section of ['Connection', 'CRM Details', 'Assistants', 'Sequences', 'Send plan', 'Replies', 'Connector', 'Health']) {
       const located = tab.locator(`section[aria-label="${section}"]`);
       await expect.poll(() => located.count(), { timeout: 10_000 }).toBe(1);
       await located.screenshot({ path: artifactPath('settings', `section-${section.toLowerCase().replace(/\s+/g, '-')}.png`) });

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { SendPlanAnswer } from '../../../server/src/contract/settings.js';
 import { messageOf, useSettings } from './store.js';
 
-const when = (iso: string) => new Date(iso).toLocaleString(undefined, { weekday: 'short', dateStyle: 'medium', timeStyle: 'short' });
+// (dateStyle cannot be combined with weekday: the parts are named one by one.)
+const when = (iso: string) => new Date(iso).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 const WAITED: Record<SendPlanAnswer['emails'][number]['waited'][number], string> = {
   'sending hours': 'waits for sending hours',
   'daily cap': 'waits for a day under the daily limit',
@@ -46,7 +47,7 @@ export function SendPlanPanel() {
         (plan.emails.length === 0 ? (
           <p class="muted">Nothing is planned for the next 14 days.</p>
         ) : (
-          <table>
+          <table class="details" aria-label="Emails planned for the next 14 days">
             <thead>
               <tr>
                 <th scope="col">When</th>
