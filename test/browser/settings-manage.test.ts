@@ -132,7 +132,7 @@ describe('managing assistants and sequences in the settings tab, in chromium', (
     expect(lead).toMatchObject({ status: 'active', sequence: { id: quick.id, name: 'Quick' }, step: { total: 2 } });
     // The settings tab's send plan now lists her second email (the first went at once), from the new assistant.
     const plan = tab.locator('section[aria-label="Send plan"]');
-    await plan.getByRole('button', { name: 'Refresh' }).click();
+    await plan.getByRole('button', { name: 'Update plan' }).click();
     await expect.poll(() => plan.textContent(), { timeout: 10_000 }).toContain('Jane Doe');
     expect(await plan.textContent()).toContain('2 of 2, from Nova Prime');
     expect(await plan.textContent()).not.toContain('1 of 2');

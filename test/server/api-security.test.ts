@@ -56,6 +56,7 @@ const routes: Route[] = [
   route('PUT', '/api/sequences/:id', () => `/sequences/${sequenceId}`, true, { body: { ...sequence, name: 'Changed' }, owned: true }),
   route('DELETE', '/api/sequences/:id', () => `/sequences/${sequenceId}`, true, { owned: true }),
   route('GET', '/api/leads', () => '/leads', false),
+  route('GET', '/api/send-plan', () => '/send-plan?days=14', false),
   route('GET', '/api/leads/by-record/:module/:recordId', () => `/leads/by-record/Contacts/${record}`, false, { owned: true }),
   route('GET', '/api/record-widget/:module/:recordId', () => `/record-widget/Contacts/${record}`, false),
   // The body names org A's sequence, known once the suite has made it.
@@ -145,7 +146,7 @@ describe('security of every /api route', () => {
   it('lists every /api route the app registers (a new route must be added here)', () => {
     const registered = new Set(createApp(backend.deps).routes.filter((entry) => entry.path.startsWith('/api/') && entry.method !== 'ALL').map((entry) => `${entry.method} ${entry.path}`));
     expect([...registered].sort()).toEqual(routes.map((entry) => `${entry.method} ${entry.pattern}`).sort());
-    expect(routes.length).toBe(54);
+    expect(routes.length).toBe(55);
   });
 
   it('refuses a missing key, a malformed header and a wrong key with 401 and changes nothing', async () => {

@@ -39,7 +39,7 @@ export function SendPlanPanel() {
       <p class="muted">The next 14 days, email by email, in your time: sending hours, off days, each lead's time zone, the daily limit, pauses and the suppression list are applied.</p>
       <div class="row">
         <button type="button" disabled={!connected} onClick={() => void load()}>
-          Refresh
+          Update plan
         </button>
       </div>
       {error && <p role="alert">{error}</p>}
