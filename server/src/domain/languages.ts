@@ -4,7 +4,8 @@ export type Language = (typeof LANGUAGES)[number];
 
 export const isLanguage = (value: string): value is Language => (LANGUAGES as readonly string[]).includes(value);
 
-const fold = (value: string) => value.normalize('NFD').replace(/[\u0300-\u036f]/g, '').trim().toLowerCase();
+/** A field's value as typed, folded for lookup: accents dropped, trimmed, lower case. */
+export const foldName = (value: string) => value.normalize('NFD').replace(/[\u0300-\u036f]/g, '').trim().toLowerCase();
 
 /** A language field's value, in the ways Zoho users fill it in: a code, or the name in English or in the language. */
 const LANGUAGE_NAMES: Record<string, Language> = {
@@ -31,7 +32,7 @@ const COUNTRY_LANGUAGES: Record<string, Language> = {
 
 /** The language to write to a lead in: Zoho's language field first, then the country; null when neither tells. */
 export function languageOfRecord(fields: { language?: string | null; country?: string | null }): Language | null {
-  const spoken = fields.language ? LANGUAGE_NAMES[fold(fields.language)] ?? LANGUAGE_NAMES[fold(fields.language).slice(0, 2)] : undefined;
+  const spoken = fields.language ? LANGUAGE_NAMES[foldName(fields.language)] ?? LANGUAGE_NAMES[foldName(fields.language).slice(0, 2)] : undefined;
   if (spoken) return spoken;
-  return fields.country ? (COUNTRY_LANGUAGES[fold(fields.country)] ?? null) : null;
+  return fields.country ? (COUNTRY_LANGUAGES[foldName(fields.country)] ?? null) : null;
 }

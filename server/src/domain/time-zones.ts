@@ -1,11 +1,11 @@
+import { foldName as fold } from './languages.js';
+
 /**
  * The time zone a lead reads email in, from their Zoho record: a time-zone field when the org has
  * one (an IANA name such as Europe/Berlin), else the country when it has one zone for most of its
  * people; null otherwise (the United States, Canada, Australia, Russia…), and the assistant's zone
  * decides.
  */
-const fold = (value: string) => value.normalize('NFD').replace(/[\u0300-\u036f]/g, '').trim().toLowerCase();
-
 const COUNTRY_ZONES: Record<string, string> = {
   de: 'Europe/Berlin', germany: 'Europe/Berlin', deutschland: 'Europe/Berlin',
   at: 'Europe/Vienna', austria: 'Europe/Vienna', osterreich: 'Europe/Vienna',
