@@ -35,6 +35,17 @@ export async function findSuppression(db: Db, orgId: string, email: string): Pro
   return row && { ...row, reason: reasonOf(row.reason) };
 }
 
+/** Which of these addresses are suppressed, keyed by the address as given (one query per 500 addresses, not one each). */
+export async function findSuppressions(db: Db, orgId: string, emails: readonly string[]): Promise<Map<string, Suppression>> {
+  const found = new Map<string, Suppression>();
+  const wanted = [...new Set(emails.map(normalized))];
+  for (let start = 0; start < wanted.length; start += 500) {
+    const rows = await db.selectFrom('suppressions').select(['email', 'reason', 'source', 'created_at']).where('org_id', '=', orgId).where('email', 'in', wanted.slice(start, start + 500)).execute();
+    for (const row of rows) found.set(row.email, { ...row, reason: reasonOf(row.reason) });
+  }
+  return new Map(emails.flatMap((email) => (found.has(normalized(email)) ? [[email, found.get(normalized(email))!] as const] : [])));
+}
+
 /** The org's list, newest first. */
 export async function listSuppressions(db: Db, orgId: string, limit = 100, offset = 0): Promise<Suppression[]> {
   const rows = await db

@@ -3,7 +3,7 @@ import { queuedStepJobs } from '../db/jobs.js';
 import { type Lead, listLeads } from '../db/leads.js';
 import { sentFrom } from '../db/send-counts.js';
 import { type Sequence, listSequences } from '../db/sequences.js';
-import { findSuppression } from '../db/suppressions.js';
+import { findSuppressions } from '../db/suppressions.js';
 import type { EngineDeps } from './context.js';
 import { payloadOf } from './job-kinds.js';
 import { DAY_MS, localDay, nextSendTime, windowFor } from './send-window.js';
@@ -68,6 +68,7 @@ export async function sendPlan(deps: EngineDeps, orgId: string, days: number): P
     if (payload && !payload.force) jobs.set(`${payload.leadId}:${payload.step}`, job);
   }
 
+  const suppressions = await findSuppressions(deps.db, orgId, leads.flatMap((lead) => (lead.email ? [lead.email] : [])));
   const held: HeldLead[] = [];
   const due: Due[] = [];
   for (const lead of leads) {
@@ -83,7 +84,7 @@ export async function sendPlan(deps: EngineDeps, orgId: string, days: number): P
       held.push({ ...who, reason: `sending is paused for ${assistant.name}: ${assistant.sending_paused_reason ?? 'by an admin'}` });
       continue;
     }
-    const suppressed = lead.email ? await findSuppression(deps.db, orgId, lead.email) : undefined;
+    const suppressed = lead.email ? suppressions.get(lead.email) : undefined;
     if (suppressed) {
       held.push({ ...who, reason: `${lead.email} is on the suppression list (${suppressed.reason.replace('_', ' ')})` });
       continue;
