@@ -13,7 +13,8 @@ const WORDS: Record<string, string> = {
   'jobs.status': "'queued' | 'running' | 'done' | 'failed'",
   'leads.status': "'active' | 'paused' | 'handed_back' | 'stopped'",
   'outbox.kind': "'email' | 'note' | 'update' | 'create'",
-  'outbox.status': "'pending' | 'sending' | 'done' | 'unconfirmed' | 'failed'",
+  'outbox.status': "'draft' | 'pending' | 'sending' | 'done' | 'unconfirmed' | 'failed' | 'skipped' | 'expired'",
+  'assistants.approval': "'auto' | 'first' | 'every'",
   'inbound_messages.status': "'received' | 'processed' | 'unmatched' | 'ignored'",
 };
 

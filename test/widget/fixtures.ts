@@ -56,6 +56,8 @@ export const assistant = (patch: Partial<AssistantView> = {}): AssistantView => 
   brochure_url: '',
   bounce_threshold: 0.05,
   other_languages: {},
+  approval: 'auto',
+  draft_expiry_days: 3,
   zoho_user_id: null,
   crm_status: null,
   crm_owned_records: null,

@@ -29,6 +29,7 @@ const baseData = (): RecordWidgetData => ({
   assistants: [{ id: 'a1', name: 'Nova', mailboxEmail: 'nova@assist.test', zohoUserId: null, defaultSequenceId: null }],
   sequences: [{ id: 's1', name: 'Recommended', steps: 4 }],
   lead: null,
+  draft: null,
   events: [],
 });
 

@@ -74,6 +74,30 @@ export const assistantOption = z
   })
   .strict();
 
+/** An email waiting for a person's approval: what it says, to whom, and until when it waits. */
+export const draftView = z
+  .object({
+    id: z.number().int(),
+    leadId: z.string(),
+    step: z.number().int(),
+    of: z.number().int(),
+    subject: z.string(),
+    text: z.string(),
+    to: z.string(),
+    writtenAt: iso,
+    expiresAt: iso,
+  })
+  .strict();
+
+/** POST /api/drafts/:id/approve: the email as the person left it; this is what is sent. */
+export const draftApproval = z
+  .object({
+    subject: z.string().trim().min(1, 'Write a subject.').max(200, 'A subject is at most 200 characters.'),
+    // Not trimmed: the text is sent exactly as the person left it.
+    text: z.string().max(20_000, 'An email is at most 20,000 characters.').refine((text) => text.trim() !== '', 'Write the email.'),
+  })
+  .strict();
+
 /** GET /api/record-widget/:module/:recordId: what the widget needs to draw a record. */
 export const recordWidgetAnswer = z
   .object({
@@ -81,7 +105,24 @@ export const recordWidgetAnswer = z
     assistants: z.array(assistantOption),
     sequences: z.array(z.object({ id: z.string(), name: z.string(), steps: z.number().int() }).strict()),
     lead: leadView.nullable(),
+    /** The lead's email waiting for approval, when there is one. */
+    draft: draftView.nullable(),
     events: z.array(leadEventView),
+  })
+  .strict();
+
+/** GET /api/drafts: the org's drafts waiting for approval, each with whose it is. */
+export const draftsAnswer = z
+  .object({
+    drafts: z.array(
+      draftView.extend({
+        name: z.string().nullable(),
+        company: z.string().nullable(),
+        zohoModule: z.string(),
+        zohoRecordId: z.string(),
+        assistant: z.string().nullable(),
+      }),
+    ),
   })
   .strict();
 
@@ -89,3 +130,5 @@ export type LeadView = z.infer<typeof leadView>;
 export type LeadEventView = z.infer<typeof leadEventView>;
 export type AssistantOption = z.infer<typeof assistantOption>;
 export type RecordWidgetAnswer = z.infer<typeof recordWidgetAnswer>;
+export type DraftView = z.infer<typeof draftView>;
+export type DraftsAnswer = z.infer<typeof draftsAnswer>;

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { LANGUAGES } from '../domain/languages.js';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export const APPROVALS = ['auto', 'first', 'every'] as const;
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Enter a time as HH:MM, such as 09:00.');
 const timeZone = z.string().refine((zone) => {
@@ -56,6 +57,10 @@ export const assistantInput = z
         { error: (issue) => (String(issue.code) === 'unrecognized_keys' ? 'Other languages are en, de, es, fr and pt.' : undefined) },
       )
       .default({}),
+    /** Which emails a person approves before they go: none ('auto'), each lead's first, or every one. */
+    approval: z.enum(APPROVALS, 'Choose when a person approves emails: never, the first email, or every email.').default('auto'),
+    /** Days a draft waits for approval; then the record goes back to its owner, unsent. */
+    draft_expiry_days: z.number('Drafts wait a whole number of days, 1–30.').int('Drafts wait a whole number of days, 1–30.').min(1, 'Drafts wait a whole number of days, 1–30.').max(30, 'Drafts wait a whole number of days, 1–30.').default(3),
   })
   .strict()
   .refine((input) => input.business_hours.start < input.business_hours.end, { message: 'Sending hours must end after they start.', path: ['business_hours', 'end'] });
@@ -124,6 +129,8 @@ export const assistantView = z
     brochure_url: z.string(),
     bounce_threshold: z.number(),
     other_languages: z.partialRecord(z.enum(LANGUAGES), z.object({ context: z.string(), nurture_lines: z.array(z.string()) }).strict()),
+    approval: z.enum(APPROVALS),
+    draft_expiry_days: z.number(),
     zoho_user_id: z.string().nullable(),
     crm_status: crmStatus.nullable(),
     crm_owned_records: z.number().nullable(),

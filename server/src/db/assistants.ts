@@ -32,7 +32,13 @@ export interface AssistantInput {
   bounce_threshold: number;
   /** The context and nurture lines written in other languages, for leads who read those. */
   other_languages: OtherLanguages;
+  /** Which emails a person approves before they go: none, each lead's first, or every one. */
+  approval: Approval;
+  /** Days a draft waits for approval before the record is handed back unsent. */
+  draft_expiry_days: number;
 }
+
+export type Approval = 'auto' | 'first' | 'every';
 
 /** The assistant's pitch in a language other than its default context's. */
 export interface Pitch {
@@ -86,6 +92,8 @@ function toColumns(input: AssistantInput) {
     brochure_url: input.brochure_url,
     bounce_threshold: input.bounce_threshold,
     other_languages: JSON.stringify(input.other_languages),
+    approval: input.approval,
+    draft_expiry_days: input.draft_expiry_days,
   };
 }
 

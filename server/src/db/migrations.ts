@@ -470,4 +470,16 @@ ALTER TABLE assistants ADD COLUMN other_languages TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE leads ADD COLUMN time_zone TEXT;
 `,
   },
+  {
+    version: 14,
+    name: 'drafts-for-approval',
+    sql: `
+-- Whether a person approves the assistant's emails before they go: 'auto' (never), 'first' (the
+-- first email of each lead) or 'every'. A draft waits as an outbox row in status 'draft' (its key is
+-- the email's, so a rerun never writes a second one) and is handed back when nobody approved it
+-- within draft_expiry_days.
+ALTER TABLE assistants ADD COLUMN approval TEXT NOT NULL DEFAULT 'auto';
+ALTER TABLE assistants ADD COLUMN draft_expiry_days INTEGER NOT NULL DEFAULT 3;
+`,
+  },
 ];

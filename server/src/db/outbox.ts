@@ -16,6 +16,8 @@ export interface NewOutboxEffect {
   kind: OutboxKind;
   key: string;
   payload: unknown;
+  /** 'draft': an email that waits for a person's approval before it may go. */
+  status?: 'pending' | 'draft';
 }
 
 /**
@@ -25,7 +27,7 @@ export interface NewOutboxEffect {
 export async function addToOutboxOnce(db: Db, row: NewOutboxEffect, now: number): Promise<{ row: OutboxRow; added: boolean }> {
   const inserted = await db
     .insertInto('outbox')
-    .values({ org_id: row.orgId, lead_id: row.leadId, kind: row.kind, idempotency_key: row.key, payload: JSON.stringify(row.payload), status: 'pending', attempts: 0, created_at: now, updated_at: now })
+    .values({ org_id: row.orgId, lead_id: row.leadId, kind: row.kind, idempotency_key: row.key, payload: JSON.stringify(row.payload), status: row.status ?? 'pending', attempts: 0, created_at: now, updated_at: now })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .returningAll()
     .executeTakeFirst();
@@ -48,7 +50,7 @@ export async function outboxByKey(db: Db, orgId: string, key: string): Promise<O
   return db.selectFrom('outbox').selectAll().where('org_id', '=', orgId).where('idempotency_key', '=', key).executeTakeFirst();
 }
 
-const FINAL: readonly OutboxStatus[] = ['done', 'unconfirmed', 'failed'];
+const FINAL: readonly OutboxStatus[] = ['done', 'unconfirmed', 'failed', 'skipped', 'expired'];
 
 /** Moves a row from one status to another; false when someone else moved it first. */
 export async function moveOutbox(db: Db, row: Pick<OutboxRow, 'id'>, from: OutboxStatus, to: OutboxStatus, now: number, extra: { externalId?: string | null; error?: string | null } = {}): Promise<boolean> {
@@ -124,4 +126,37 @@ export async function hasUnsentOwnerChange(db: Db, orgId: string, leadId: string
     const values: unknown = (JSON.parse(row.payload) as { values?: unknown }).values;
     return typeof values === 'object' && values !== null && 'Owner' in values;
   });
+}
+
+/** Replaces a row's payload while it is still in `status` (a draft's edit); false when it moved on first. */
+export async function replaceOutboxPayload(db: Db, row: Pick<OutboxRow, 'id'>, status: OutboxStatus, payload: unknown, now: number): Promise<boolean> {
+  const result = await db.updateTable('outbox').set({ payload: JSON.stringify(payload), updated_at: now }).where('id', '=', row.id).where('status', '=', status).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** The org's emails waiting for approval, of leads still worked, oldest first (at most `limit`); one lead's when `leadId` is given. */
+export async function listDrafts(db: Db, orgId: string, filter: { leadId?: string; limit?: number } = {}): Promise<OutboxRow[]> {
+  let query = db
+    .selectFrom('outbox as o')
+    .innerJoin('leads as l', 'l.id', 'o.lead_id')
+    .selectAll('o')
+    .where('o.org_id', '=', orgId)
+    .where('o.kind', '=', 'email')
+    .where('o.status', '=', 'draft')
+    .where('l.status', 'in', ['active', 'paused']);
+  if (filter.leadId !== undefined) query = query.where('o.lead_id', '=', filter.leadId);
+  return query.orderBy('o.id').limit(filter.limit ?? 200).execute();
+}
+
+/** A closed lead's drafts can never be approved: they end as expired. */
+export async function expireDraftsOfLead(db: Db, orgId: string, leadId: string, reason: string, now: number): Promise<number> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ status: 'expired', last_error: reason, updated_at: now, done_at: now })
+    .where('org_id', '=', orgId)
+    .where('lead_id', '=', leadId)
+    .where('kind', '=', 'email')
+    .where('status', '=', 'draft')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

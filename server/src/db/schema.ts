@@ -29,6 +29,8 @@ export interface AssistantsTable {
   mailbox_sealed: string | null;
   archived_at: number | null;
   other_languages: ColumnType<string, string | undefined, string>;
+  approval: ColumnType<'auto' | 'first' | 'every', 'auto' | 'first' | 'every' | undefined, 'auto' | 'first' | 'every'>;
+  draft_expiry_days: ColumnType<number, number | undefined, number>;
 }
 
 export interface ConnectorSettingsTable {
@@ -210,7 +212,7 @@ export interface OutboxTable {
   kind: 'email' | 'note' | 'update' | 'create';
   idempotency_key: string;
   payload: string;
-  status: 'pending' | 'sending' | 'done' | 'unconfirmed' | 'failed';
+  status: 'draft' | 'pending' | 'sending' | 'done' | 'unconfirmed' | 'failed' | 'skipped' | 'expired';
   attempts: ColumnType<number, number | undefined, number>;
   last_error: string | null;
   external_id: string | null;

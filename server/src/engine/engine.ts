@@ -29,8 +29,9 @@ import type { Assistant } from '../db/assistants.js';
 import type { SequenceStep } from '../db/sequences.js';
 import { archiveAssistant, previewStep, unarchiveAssistant } from './assistants.js';
 import { type SendPlan, sendPlan } from './send-plan.js';
+import { type Draft, type DraftEdit, type DraftOutcome, approveDraft, draftsOf, skipDraft } from './drafts.js';
 
-export type { CorrectionResult, InboundRow, SendPlan, Lead, LeadCommand, LeadEvent, LeadStatus, MailboxStatus, OutboxRow, Suppression, ZohoNotification };
+export type { CorrectionResult, Draft, DraftEdit, DraftOutcome, InboundRow, SendPlan, Lead, LeadCommand, LeadEvent, LeadStatus, MailboxStatus, OutboxRow, Suppression, ZohoNotification };
 export { MAX_RAW_BYTES } from './inbound.js';
 
 /** The engine: job handlers over one runner, plus the entry points the HTTP side uses. */
@@ -147,6 +148,18 @@ export class Engine {
   /** When the lead's handback is due (hand back now, an unsubscribe, the sequence's end), while it is planned. */
   async handbackDueAt(lead: Lead): Promise<number | undefined> {
     return pendingJobRunAt(this.deps.db, jobOf('handback', { orgId: lead.org_id, leadId: lead.id, reason: '', state: 'Processed' }, 0).key);
+  }
+
+  /** Emails waiting for a person's approval: the org's, or one lead's. */
+  drafts(orgId: string, leadId?: string): Promise<Draft[]> {
+    return draftsOf(this.deps, orgId, leadId);
+  }
+
+  /** Approves a draft as edited (the edit is what is sent) or skips it (never sent); `by` is named in the Zoho note. */
+  async decideDraft(orgId: string, id: number, decision: { approve: DraftEdit } | { skip: true }, by: string): Promise<DraftOutcome> {
+    const outcome = 'approve' in decision ? await approveDraft(this.deps, orgId, id, decision.approve, by) : await skipDraft(this.deps, orgId, id, by);
+    if (outcome.ok) this.runner.poke();
+    return outcome;
   }
 
   async leadEvents(lead: Lead): Promise<LeadEvent[]> {

@@ -1,6 +1,7 @@
 import { getAssistant } from '../db/assistants.js';
 import { addLeadEvent, listLeadEvents, lockLead, updateLead } from '../db/leads.js';
 import { getOrg } from '../db/orgs.js';
+import { expireDraftsOfLead } from '../db/outbox.js';
 import { transaction } from '../db/store.js';
 import type { EngineDeps } from './context.js';
 import { queueNote, queueRecordUpdate, statusUpdate } from './effects.js';
@@ -35,6 +36,8 @@ export async function handBack(deps: EngineDeps, orgId: string, leadId: string, 
     const now = deps.clock.now();
     await updateLead(tx, lead, { status: 'handed_back', state, close_reason: reason, closed_at: now, next_send_at: null }, now);
     await addLeadEvent(tx, lead, 'handed_back', { reason, state, to: owner }, now);
+    // A draft still waiting can never be approved now.
+    await expireDraftsOfLead(tx, orgId, lead.id, 'the lead was handed back', now);
     const events = await listLeadEvents(tx, orgId, lead.id);
     const sent = events.filter((event) => event.kind === 'email_sent' && !event.detail.brochure);
     const replies = events.filter((event) => event.kind === 'reply' && !['Bounce', 'AutoReply', 'SupportAutoResponse'].includes(String(event.detail.intent)));

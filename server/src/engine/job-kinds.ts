@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { NewJob } from '../db/jobs.js';
 import { type JobHandler, PermanentJobError } from './runner.js';
+import { draftJob } from './jobs/draft.js';
 import { flushJob } from './jobs/flush.js';
 import { handbackJob } from './jobs/handback.js';
 import { intakeJob } from './jobs/intake.js';
@@ -27,6 +28,7 @@ const KINDS = {
   intake: intakeJob,
   step: stepJob,
   send: sendJob,
+  draft: draftJob,
   flush: flushJob,
   handback: handbackJob,
   sweep: sweepJob,

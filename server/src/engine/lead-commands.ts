@@ -1,5 +1,6 @@
 import { enqueueJob } from '../db/jobs.js';
 import { type Lead, addLeadEvent, findLeadById, lockLead, updateLead } from '../db/leads.js';
+import { listDrafts } from '../db/outbox.js';
 import { transaction } from '../db/store.js';
 import { suppress } from '../db/suppressions.js';
 import type { EngineDeps } from './context.js';
@@ -40,6 +41,7 @@ export async function commandLead(deps: EngineDeps, given: Lead, command: LeadCo
         return null;
       case 'send-now':
         if (lead.status !== 'active' || lead.next_step >= lead.steps_total) return 'The lead has no email waiting.';
+        if ((await listDrafts(tx, lead.org_id, { leadId: lead.id })).length > 0) return 'The next email is a draft waiting for approval: approve it to send it.';
         await enqueueJob(tx, jobOf('step', { orgId: lead.org_id, leadId: lead.id, step: lead.next_step, force: true }, now, `now:${now}`), now);
         await updateLead(tx, lead, { next_send_at: now }, now);
         return null;

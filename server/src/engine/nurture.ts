@@ -13,10 +13,10 @@ import { FINAL_WAIT_MS, type EngineDeps } from './context.js';
 import { queueHandback, queueNote, queueRecordUpdate, queueStep, statusUpdate, stopAndHandBack } from './effects.js';
 import type { OutgoingEmail } from './mailer.js';
 import { PermanentJobError, RetryAfterError } from './runner.js';
-import { localDay, nextSendTime, windowFor } from './send-window.js';
+import { DAY_MS, localDay, nextSendTime, windowFor } from './send-window.js';
+import { draftWritten, needsApproval } from './drafts.js';
 import { jobOf } from './job-kinds.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function unsubscribeToken(deps: EngineDeps, lead: Pick<Lead, 'id'>, key = deps.cipher.deriveKey('unsubscribe')): string {
   return `${lead.id}.${hmac(key, lead.id).slice(0, 22)}`;
@@ -103,8 +103,21 @@ export async function runStep(deps: EngineDeps, orgId: string, leadId: string, s
     references: step > 0 && thread ? [thread, ...(lead.last_message_id && lead.last_message_id !== thread ? [lead.last_message_id] : [])] : undefined,
     headers: unsubscribe.headers,
   };
+  // With approval on, the email waits as a draft for a person (engine/drafts.ts): nothing goes to SMTP, nothing counts against the cap yet.
+  if (needsApproval(assistant, step)) {
+    await transaction(deps.db, async (tx) => {
+      const draft = { writtenAt: now, expiresAt: now + assistant.draft_expiry_days * DAY_MS };
+      const { row, added } = await addToOutboxOnce(tx, { orgId, leadId, kind: 'email', key: `email:${leadId}:${step}`, payload: { step, email, draft }, status: 'draft' }, now);
+      if (!added) return;
+      if (composed.fallback) await addLeadEvent(tx, lead, 'composer_fallback', { step: step + 1, reason: composed.fallback }, now);
+      await draftWritten({ ...deps, db: tx }, lead, row, now);
+    });
+    return;
+  }
   await transaction(deps.db, async (tx) => {
     const { row, added } = await addToOutboxOnce(tx, { orgId, leadId, kind: 'email', key: `email:${leadId}:${step}`, payload: { step, email, ...(force ? { force: true } : {}) } }, now);
+    // Already written as a draft (approval was switched off since): it still waits for its person.
+    if (!added && row.status === 'draft') return;
     // The day's cap is taken when the email is queued, so a burst of due steps cannot pass it.
     // Only the call that added the email counts it (the outbox's unique key decides).
     if (added) await countSend(tx, assistant.id, today);

@@ -4,12 +4,12 @@ import { getAssistant, listAssistants } from '../db/assistants.js';
 import { listOrgFields } from '../db/org-setup.js';
 import { getSequence, listSequences } from '../db/sequences.js';
 import { WORKED_MODULES } from '../domain/modules.js';
-import type { LeadEventView, LeadView, RecordWidgetAnswer } from '../contract/record-widget.js';
+import { type DraftView, type DraftsAnswer, type LeadEventView, type LeadView, type RecordWidgetAnswer, draftApproval } from '../contract/record-widget.js';
 import type { SendPlanAnswer } from '../contract/settings.js';
 import { isReplyIntent } from '../domain/reply-intents.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { appErrors } from '../http/errors.js';
-import type { Engine, Lead, LeadCommand, LeadEvent, LeadStatus } from '../engine/engine.js';
+import type { Draft, DraftOutcome, Engine, Lead, LeadCommand, LeadEvent, LeadStatus } from '../engine/engine.js';
 import { jsonBody } from '../http/validate.js';
 import { correctionSchema } from './api-replies.js';
 
@@ -43,6 +43,14 @@ function eventView(event: LeadEvent): LeadEventView {
   if (detail.previousClose === null || typeof detail.previousClose === 'string') view.previousClose = detail.previousClose;
   return view;
 }
+
+function draftView(draft: Draft, lead: Pick<Lead, 'steps_total'>): DraftView {
+  const { writtenAt, expiresAt, step, ...rest } = draft;
+  return { ...rest, step: step + 1, of: lead.steps_total, writtenAt: new Date(writtenAt).toISOString(), expiresAt: new Date(expiresAt).toISOString() };
+}
+
+/** Who approved or skipped, for the Zoho note: the admin's address, else the record widget's user. */
+const decider = (caller: { admin: { email: string } | undefined }) => caller.admin?.email ?? 'a user (record widget)';
 
 async function describe(deps: AppDeps, engine: Engine, lead: Lead): Promise<LeadView> {
   const sequence = await getSequence(deps.db, lead.org_id, lead.sequence_id);
@@ -129,6 +137,7 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     const assistants = (await listAssistants(deps.db, orgId)).filter((assistant) => assistant.archived_at === null);
     const sequences = await listSequences(deps.db, orgId);
     const events = lead ? await engine.leadEvents(lead) : [];
+    const draft = lead ? (await engine.drafts(orgId, lead.id))[0] : undefined;
     return c.json({
       fields: {
         context: fields.find((field) => field.role === 'context')?.api_name ?? null,
@@ -145,6 +154,7 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
       })),
       sequences: sequences.map((sequence) => ({ id: sequence.id, name: sequence.name, steps: sequence.steps.length })),
       lead: lead ? await describe(deps, engine, lead) : null,
+      draft: lead && draft ? draftView(draft, lead) : null,
       events: events.slice(-8).reverse().map(eventView),
     } satisfies RecordWidgetAnswer);
   });
@@ -188,6 +198,51 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     const caller = c.get('caller');
     const result = await engine.correctReply(lead.org_id, inboundId, intent, caller.admin?.email ?? 'A user (record widget)');
     return c.json({ correction: result, lead: await describe(deps, engine, (await engine.lead(lead.org_id, lead.id))!) });
+  });
+
+  // Drafts for approval: the settings tab's list, and approve (as edited) or skip from it or the record widget.
+  app.get('/drafts', async (c) => {
+    const orgId = c.get('caller').org.id;
+    const assistants = new Map((await listAssistants(deps.db, orgId)).map((assistant) => [assistant.id, assistant.name]));
+    const drafts: DraftsAnswer['drafts'] = [];
+    for (const draft of await engine.drafts(orgId)) {
+      const lead = await engine.lead(orgId, draft.leadId);
+      if (!lead) continue;
+      drafts.push({
+        ...draftView(draft, lead),
+        name: [lead.first_name, lead.last_name].filter(Boolean).join(' ') || null,
+        company: lead.company,
+        zohoModule: lead.zoho_module,
+        zohoRecordId: lead.zoho_record_id,
+        assistant: assistants.get(lead.assistant_id) ?? null,
+      });
+    }
+    return c.json({ drafts } satisfies DraftsAnswer);
+  });
+
+  const decided = (outcome: DraftOutcome) => {
+    if (outcome.ok) return { sendAt: outcome.sendAt === undefined ? null : new Date(outcome.sendAt).toISOString() };
+    if (outcome.refused === 'not_found') throw appErrors.notFound('The draft');
+    if (outcome.refused === 'invalid') throw appErrors.validation(outcome.message, [{ path: 'text', message: outcome.message }]);
+    throw appErrors.conflict(outcome.message);
+  };
+  const draftId = (raw: string) => {
+    const id = Number(raw);
+    if (!Number.isInteger(id) || id < 1) throw appErrors.notFound('The draft');
+    return id;
+  };
+
+  app.post('/drafts/:id/approve', async (c) => {
+    const id = draftId(c.req.param('id'));
+    const edit = await jsonBody(c, draftApproval);
+    const caller = c.get('caller');
+    return c.json(decided(await engine.decideDraft(caller.org.id, id, { approve: edit }, decider(caller))));
+  });
+
+  app.post('/drafts/:id/skip', async (c) => {
+    const id = draftId(c.req.param('id'));
+    const caller = c.get('caller');
+    return c.json(decided(await engine.decideDraft(caller.org.id, id, { skip: true }, decider(caller))));
   });
 
   for (const command of ['pause', 'resume', 'hand-back', 'send-now'] satisfies LeadCommand[]) {

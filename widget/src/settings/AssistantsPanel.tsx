@@ -21,6 +21,8 @@ interface Draft {
   postal_address: string;
   brochure_url: string;
   bounce_percent: string;
+  approval: AssistantInput['approval'];
+  draft_expiry_days: string;
   /** The context and nurture lines (one per line) in each other language; blank context: not written in it. */
   languages: Record<OtherLanguage, { context: string; nurture_lines: string }>;
 }
@@ -63,6 +65,8 @@ const emptyDraft = (): Draft => ({
   postal_address: '',
   brochure_url: '',
   bounce_percent: '5',
+  approval: 'auto',
+  draft_expiry_days: '3',
   languages: noLanguages(),
 });
 
@@ -82,6 +86,8 @@ const draftOf = (assistant: AssistantView): Draft => ({
   postal_address: assistant.postal_address,
   brochure_url: assistant.brochure_url,
   bounce_percent: String(Math.round(assistant.bounce_threshold * 1000) / 10),
+  approval: assistant.approval,
+  draft_expiry_days: String(assistant.draft_expiry_days),
   languages: Object.fromEntries(
     OTHER_LANGUAGES.map(({ code }) => [code, { context: assistant.other_languages[code]?.context ?? '', nurture_lines: (assistant.other_languages[code]?.nurture_lines ?? []).join('\n') }]),
   ) as Draft['languages'],
@@ -110,6 +116,8 @@ function inputOf(draft: Draft): Record<keyof AssistantInput, unknown> {
     postal_address: draft.postal_address,
     brochure_url: draft.brochure_url.trim(),
     bounce_threshold: percent === null ? null : Math.round(percent * 10) / 1000,
+    approval: draft.approval,
+    draft_expiry_days: numberOf(draft.draft_expiry_days),
     // A language is written in when it has a context; its nurture lines alone are kept by the server's message.
     other_languages: Object.fromEntries(
       OTHER_LANGUAGES.filter(({ code }) => draft.languages[code].context.trim() || draft.languages[code].nurture_lines.trim()).map(({ code }) => [
@@ -341,6 +349,18 @@ export function AssistantsPanel() {
           </Field>
           <Field id="assistant-bounce" label="Pause sending above this bounce rate (%)" error={errors.fields.bounce_percent}>
             {(aria) => <input {...aria} type="number" step="0.5" min={0.5} max={50} {...text('bounce_percent')} />}
+          </Field>
+          <Field id="assistant-approval" label="Approve emails before they go" hint="Drafts wait in the Drafts list and on the record." error={errors.fields.approval}>
+            {(aria) => (
+              <select {...aria} value={draft.approval} onChange={(event) => change({ approval: event.currentTarget.value as Draft['approval'] })}>
+                <option value="auto">No: send automatically</option>
+                <option value="first">The first email of each lead</option>
+                <option value="every">Every email</option>
+              </select>
+            )}
+          </Field>
+          <Field id="assistant-draft-expiry" label="Hand back a draft not approved within (days)" error={errors.fields.draft_expiry_days}>
+            {(aria) => <input {...aria} type="number" step="1" min={1} max={30} {...text('draft_expiry_days')} />}
           </Field>
           <Field id="assistant-brochure" label="Brochure link" hint="Sent at once to a lead who asks for material." error={errors.fields.brochure_url}>
             {(aria) => <input {...aria} type="url" placeholder="https://" {...text('brochure_url')} />}

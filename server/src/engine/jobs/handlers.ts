@@ -2,6 +2,7 @@ import { getConnectorSettings, takeSyncWanted } from '../../connector/settings.j
 import { SYNC_DEBOUNCE_MS, abandonRuns, isTransient, runSync } from '../../connector/sync.js';
 import type { EngineDeps } from '../context.js';
 import { RENEW_INTERVAL_MS, SWEEP_INTERVAL_MS } from '../context.js';
+import { expireDraft } from '../drafts.js';
 import { flushOrg } from '../flush.js';
 import { handBack } from '../handback.js';
 import { intakeRecord } from '../intake.js';
@@ -28,6 +29,7 @@ const WORK: { [K in JobKind]: JobWork<K> } = {
   intake: (deps, { orgId, module, recordId, reason }) => intakeRecord(deps, orgId, module, recordId, reason ?? 'changed'),
   step: (deps, { orgId, leadId, step, force }) => runStep(deps, orgId, leadId, step, force === true),
   send: (deps, { orgId, outboxId }) => sendEmail(deps, orgId, outboxId),
+  draft: (deps, { orgId, outboxId }) => expireDraft(deps, orgId, outboxId),
   flush: (deps, { orgId }) => flushOrg(deps, orgId),
   handback: (deps, { orgId, leadId, reason, state }) => handBack(deps, orgId, leadId, reason, state),
   sweep: async (deps, { orgId }) => {
