@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { draftsAnswer, recordWidgetAnswer } from '../../server/src/contract/record-widget.js';
+import { sendPlanAnswer } from '../../server/src/contract/settings.js';
 import { type InProcess, startInProcess } from '../helpers/in-process.js';
 
 /**
@@ -67,6 +68,10 @@ describe('drafts for approval', () => {
     const widget = recordWidgetAnswer.parse((await org.api('GET', `/record-widget/Contacts/${record}`)).body);
     expect(widget.draft?.id).toBe(drafts[0]!.id);
     const first = drafts[0] as DraftJson;
+    // The send plan says why nothing goes to Jane: her email waits for a person.
+    const plan = sendPlanAnswer.parse((await org.api('GET', '/send-plan?days=14')).body);
+    expect(plan.emails.filter((email) => email.email === 'jane@initech.test')).toEqual([]);
+    expect(plan.held).toEqual([{ lead_id: drafts[0]!.leadId, name: 'Jane Doe', email: 'jane@initech.test', reason: `email 1 is a draft waiting for approval (handed back unsent at ${first.expiresAt} if nobody approves it)` }]);
 
     // "Send now" does not go around the approval.
     const lead = (await org.leadOf(record))!;
@@ -148,6 +153,10 @@ describe('drafts for approval', () => {
     await runFor(world, 60 * 60 * 1000);
     const [draft] = draftsAnswer.parse((await org.api('GET', '/drafts')).body).drafts;
     expect((await org.api('POST', `/drafts/${draft!.id}/approve`, { subject: draft!.subject, text: draft!.text })).status).toBe(200);
+    await runFor(world, 60 * 60 * 1000);
+    // Approved and sent: the follow-ups are planned as emails, not drafts.
+    const plan = sendPlanAnswer.parse((await org.api('GET', '/send-plan?days=30')).body);
+    expect(plan.emails.map((email) => [email.step, email.draft])).toEqual([[2, false], [3, false], [4, false]]);
     await runFor(world, 5 * DAY);
     expect(world.mailer.sent.length).toBeGreaterThanOrEqual(2);
     expect(draftsAnswer.parse((await org.api('GET', '/drafts')).body).drafts).toHaveLength(0);

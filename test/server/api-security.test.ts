@@ -57,6 +57,9 @@ const routes: Route[] = [
   route('DELETE', '/api/sequences/:id', () => `/sequences/${sequenceId}`, true, { owned: true }),
   route('GET', '/api/leads', () => '/leads', false),
   route('GET', '/api/send-plan', () => '/send-plan?days=14', false),
+  route('GET', '/api/drafts', () => '/drafts', false),
+  route('POST', '/api/drafts/:id/approve', () => '/drafts/1/approve', false, { body: { subject: 'Hello', text: 'Hello there' } }),
+  route('POST', '/api/drafts/:id/skip', () => '/drafts/1/skip', false),
   route('GET', '/api/leads/by-record/:module/:recordId', () => `/leads/by-record/Contacts/${record}`, false, { owned: true }),
   route('GET', '/api/record-widget/:module/:recordId', () => `/record-widget/Contacts/${record}`, false),
   // The body names org A's sequence, known once the suite has made it.
@@ -146,7 +149,7 @@ describe('security of every /api route', () => {
   it('lists every /api route the app registers (a new route must be added here)', () => {
     const registered = new Set(createApp(backend.deps).routes.filter((entry) => entry.path.startsWith('/api/') && entry.method !== 'ALL').map((entry) => `${entry.method} ${entry.path}`));
     expect([...registered].sort()).toEqual(routes.map((entry) => `${entry.method} ${entry.pattern}`).sort());
-    expect(routes.length).toBe(55);
+    expect(routes.length).toBe(58);
   });
 
   it('refuses a missing key, a malformed header and a wrong key with 401 and changes nothing', async () => {

@@ -205,6 +205,12 @@ describe('the settings tab against a fake backend', () => {
     set('assistant-brochure', 'https://acme.test/brochure.pdf');
     set('assistant-de-context', 'Wir bauen CNC-Maschinen.');
     set('assistant-de-nurture', 'In 40 Werken im Einsatz\n');
+    act(() => {
+      const approval = root.querySelector<HTMLSelectElement>('#assistant-approval')!;
+      approval.value = 'first';
+      approval.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    set('assistant-draft-expiry', '5');
     button('Save assistant')!.click();
     await vi.waitFor(() => expect(puts).toHaveLength(1));
     expect(puts[0]).toEqual({
@@ -225,6 +231,8 @@ describe('the settings tab against a fake backend', () => {
         brochure_url: 'https://acme.test/brochure.pdf',
         bounce_threshold: 0.025,
         other_languages: { de: { context: 'Wir bauen CNC-Maschinen.', nurture_lines: ['In 40 Werken im Einsatz'] } },
+        approval: 'first',
+        draft_expiry_days: 5,
       },
     });
     await vi.waitFor(() => expect(root.querySelector('[role="status"]')?.textContent).toBe('Assistant Nova saved.'));

@@ -241,6 +241,8 @@ export const sendPlanAnswer = z
           of: z.number(),
           at: z.string(),
           waited: z.array(z.enum(['sending hours', 'daily cap', 'a pause'])),
+          /** Written then as a draft for approval; it goes once a person approves it. */
+          draft: z.boolean(),
         })
         .strict(),
     ),

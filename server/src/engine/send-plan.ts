@@ -4,6 +4,8 @@ import { type Lead, listLeads } from '../db/leads.js';
 import { sentFrom } from '../db/send-counts.js';
 import { type Sequence, listSequences } from '../db/sequences.js';
 import { findSuppressions } from '../db/suppressions.js';
+import { listDrafts } from '../db/outbox.js';
+import { draftOf, needsApproval } from './drafts.js';
 import type { EngineDeps } from './context.js';
 import { payloadOf } from './job-kinds.js';
 import { DAY_MS, localDay, nextSendTime, windowFor } from './send-window.js';
@@ -19,6 +21,8 @@ export interface PlannedEmail {
   at: number;
   /** Why it goes later than its step falls due: outside the lead's sending hours, or the day's cap was reached. */
   waited: ('sending hours' | 'daily cap' | 'a pause')[];
+  /** Written then as a draft for approval (the assistant approves the first or every email): it goes once a person approves it. */
+  draft: boolean;
 }
 
 /** A lead the plan sends nothing to, and why. */
@@ -52,7 +56,8 @@ const nameOf = (lead: Lead) => [lead.first_name, lead.last_name].filter(Boolean)
  * takes them, each moved past the lead's sending hours and off days (in the lead's time zone) and
  * past days the assistant's daily cap fills — the same rules the step job applies, in the same
  * order. A step after a sent one falls due its days later, as afterSend plans it. Leads that get
- * nothing say why: paused (until when), sending paused for the assistant, or suppressed.
+ * nothing say why: paused (until when), sending paused for the assistant, suppressed, or a draft
+ * waiting for approval. A step that needs approval is planned as the time its draft is written.
  */
 export async function sendPlan(deps: EngineDeps, orgId: string, days: number): Promise<SendPlan> {
   const now = deps.clock.now();
@@ -69,12 +74,19 @@ export async function sendPlan(deps: EngineDeps, orgId: string, days: number): P
   }
 
   const suppressions = await findSuppressions(deps.db, orgId, leads.flatMap((lead) => (lead.email ? [lead.email] : [])));
+  const drafts = new Map((await listDrafts(deps.db, orgId, { limit: 100_000 })).map((row) => [row.lead_id, draftOf(row)]));
   const held: HeldLead[] = [];
   const due: Due[] = [];
   for (const lead of leads) {
     const assistant = assistants.get(lead.assistant_id);
     if (!assistant || lead.next_step >= lead.steps_total) continue;
     const who = { leadId: lead.id, name: nameOf(lead), email: lead.email };
+    // Its email is written and waits for a person: when it goes (and the rest with it) is theirs to decide.
+    const draft = drafts.get(lead.id);
+    if (draft) {
+      held.push({ ...who, reason: `email ${draft.step + 1} is a draft waiting for approval (handed back unsent at ${new Date(draft.expiresAt).toISOString()} if nobody approves it)` });
+      continue;
+    }
     // Paused with a return date (out of office): the next step is planned from then, as resuming does.
     if (lead.status === 'paused' && (!lead.resume_at || lead.resume_at > until)) {
       held.push({ ...who, reason: lead.resume_at ? `paused until ${new Date(lead.resume_at).toISOString()}` : 'paused until someone resumes it' });
@@ -128,9 +140,15 @@ export async function sendPlan(deps: EngineDeps, orgId: string, days: number): P
       place({ ...next, at: sendAt, waited: next.waited.includes(reason) ? next.waited : [...next.waited, reason] });
       continue;
     }
+    const planned = { leadId: next.lead.id, name: nameOf(next.lead), email: next.lead.email, assistant: assistant.name, step: next.step + 1, of: next.lead.steps_total, at: next.at, waited: next.waited };
+    // A draft takes no place under the cap until it is approved, and what follows it waits for the approval.
+    if (needsApproval(assistant, next.step)) {
+      emails.push({ ...planned, draft: true });
+      continue;
+    }
     const day = localDay(next.at, assistant.time_zone);
     sent.set(day, (sent.get(day) ?? 0) + 1);
-    emails.push({ leadId: next.lead.id, name: nameOf(next.lead), email: next.lead.email, assistant: assistant.name, step: next.step + 1, of: next.lead.steps_total, at: next.at, waited: next.waited });
+    emails.push({ ...planned, draft: false });
     const following = sequences.get(next.lead.sequence_id)?.steps[next.step + 1];
     if (!following) continue;
     place({ lead: next.lead, step: next.step + 1, at: nextSendTime(next.at + following.after_days * DAY_MS, window), order: ++lastJob, waited: [] });

@@ -112,7 +112,7 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     return c.json({
       from: iso(plan.from),
       until: iso(plan.until),
-      emails: plan.emails.map((email) => ({ lead_id: email.leadId, name: email.name, email: email.email, assistant: email.assistant, step: email.step, of: email.of, at: iso(email.at), waited: email.waited })),
+      emails: plan.emails.map((email) => ({ lead_id: email.leadId, name: email.name, email: email.email, assistant: email.assistant, step: email.step, of: email.of, at: iso(email.at), waited: email.waited, draft: email.draft })),
       held: plan.held.map((lead) => ({ lead_id: lead.leadId, name: lead.name, email: lead.email, reason: lead.reason })),
     } satisfies SendPlanAnswer);
   });

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { LeadView, RecordWidgetAnswer as RecordWidgetData } from '../../../server/src/contract/record-widget.js';
 import type { Backend } from '../shared/backend.js';
+import { DraftEditor } from '../shared/DraftEditor.js';
 import { useHost } from '../shared/context.js';
 import { CORRECTABLE_INTENTS, INTENT_LABELS, intentLabel } from '../shared/intents.js';
 
@@ -30,6 +31,10 @@ const EVENT_LABELS: Record<string, string> = {
   correction: 'Reading corrected',
   composer_fallback: "Written by the built-in composer (the model's email was not used)",
   delivery_unconfirmed: 'An email may not have been sent (the assistant stopped while sending; not sent again)',
+  draft_waiting: 'Wrote a draft for approval',
+  draft_approved: 'Draft approved',
+  draft_skipped: 'Draft skipped (not sent)',
+  draft_expired: 'Draft not approved in time (not sent)',
 };
 
 
@@ -224,6 +229,12 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
               <dd>{when(lead.lastSentAt)}</dd>
             </>
           )}
+          {data.draft && (
+            <>
+              <dt>Next email</dt>
+              <dd>Waiting for approval (below)</dd>
+            </>
+          )}
           {lead.nextSendAt && lead.status === 'active' && (
             <>
               <dt>Next email</dt>
@@ -259,6 +270,18 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
             Hand back now
           </button>
         </div>
+      )}
+
+      {data.draft && isWorking(lead) && (
+        <DraftEditor
+          draft={data.draft}
+          backend={backend}
+          done={async (message) => {
+            const next = await backend.get<RecordWidgetData>(`/record-widget/${module}/${recordId}`);
+            setView((current) => (current.kind === 'ready' ? { ...current, data: next } : current));
+            setNotice({ text: message, error: false });
+          }}
+        />
       )}
 
       {!isWorking(lead) && (

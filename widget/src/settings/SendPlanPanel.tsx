@@ -36,7 +36,7 @@ export function SendPlanPanel() {
   return (
     <section aria-label="Send plan">
       <h2>Send plan</h2>
-      <p class="muted">The next 14 days, email by email, in your time: sending hours, off days, each lead's time zone, the daily limit, pauses and the suppression list are applied.</p>
+      <p class="muted">The next 14 days, email by email, in your time: sending hours, off days, each lead's time zone, the daily limit, pauses, approvals and the suppression list are applied.</p>
       <div class="row">
         <button type="button" disabled={!connected} onClick={() => void load()}>
           Update plan
@@ -67,7 +67,7 @@ export function SendPlanPanel() {
                   <td>
                     {email.step} of {email.of}, from {email.assistant}
                   </td>
-                  <td>{email.waited.map((reason) => WAITED[reason]).join('; ')}</td>
+                  <td>{[...(email.draft ? ['written as a draft: goes once approved'] : []), ...email.waited.map((reason) => WAITED[reason])].join('; ')}</td>
                 </tr>
               ))}
             </tbody>

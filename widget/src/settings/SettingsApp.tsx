@@ -3,6 +3,7 @@ import type { AssistantView, CrmDetailsAnswer, CrmDetailsStatus, SequenceView } 
 import { type Backend, BackendError } from '../shared/backend.js';
 import { AssistantsPanel } from './AssistantsPanel.js';
 import { ConnectorPanel } from './ConnectorPanel.js';
+import { DraftsPanel } from './DraftsPanel.js';
 import { RepliesPanel } from './RepliesPanel.js';
 import { SendPlanPanel } from './SendPlanPanel.js';
 import { SequencesPanel } from './SequencesPanel.js';
@@ -249,6 +250,8 @@ export function SettingsApp({ backend, authorizeUrl, signIn, isAdmin, adminEmail
       <AssistantsPanel />
 
       <SequencesPanel />
+
+      <DraftsPanel />
 
       <SendPlanPanel />
 
