@@ -113,7 +113,7 @@ describe('drafts for approval', () => {
     // The third is written after the skip; the skipped one is never sent.
     const third = (await nextDraft(world, org, 10 * DAY))!;
     expect(third.step).toBe(3);
-    expect(org.noteTitles(record)).toContain('Email 2 of 4 skipped by a user (record widget)');
+    expect(org.noteTitles(record)).toContain('Email 2 of 4 skipped by a Zoho user');
     expect(world.mailer.sent.map((email) => email.subject)).not.toContain(second.subject);
     expect(world.mailer.sent).toHaveLength(1);
     expect(third.text).not.toBe(second.text);

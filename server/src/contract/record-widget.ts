@@ -95,8 +95,13 @@ export const draftApproval = z
     subject: z.string().trim().min(1, 'Write a subject.').max(200, 'A subject is at most 200 characters.'),
     // Not trimmed: the text is sent exactly as the person left it.
     text: z.string().max(20_000, 'An email is at most 20,000 characters.').refine((text) => text.trim() !== '', 'Write the email.'),
+    /** Who decided, as the widget's host names its user (shown in the Zoho note; an admin session's address wins). */
+    by: z.string().trim().min(1).max(200).optional(),
   })
   .strict();
+
+/** POST /api/drafts/:id/skip: optionally who skipped it, as the widget's host names its user. */
+export const draftSkip = z.object({ by: z.string().trim().min(1).max(200).optional() }).strict();
 
 /** GET /api/record-widget/:module/:recordId: what the widget needs to draw a record. */
 export const recordWidgetAnswer = z

@@ -4,7 +4,7 @@ import { getAssistant, listAssistants } from '../db/assistants.js';
 import { listOrgFields } from '../db/org-setup.js';
 import { getSequence, listSequences } from '../db/sequences.js';
 import { WORKED_MODULES } from '../domain/modules.js';
-import { type DraftView, type DraftsAnswer, type LeadEventView, type LeadView, type RecordWidgetAnswer, draftApproval } from '../contract/record-widget.js';
+import { type DraftView, type DraftsAnswer, type LeadEventView, type LeadView, type RecordWidgetAnswer, draftApproval, draftSkip } from '../contract/record-widget.js';
 import type { SendPlanAnswer } from '../contract/settings.js';
 import { isReplyIntent } from '../domain/reply-intents.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
@@ -49,8 +49,11 @@ function draftView(draft: Draft, lead: Pick<Lead, 'steps_total'>): DraftView {
   return { ...rest, step: step + 1, of: lead.steps_total, writtenAt: new Date(writtenAt).toISOString(), expiresAt: new Date(expiresAt).toISOString() };
 }
 
-/** Who approved or skipped, for the Zoho note: the admin's address, else the record widget's user. */
-const decider = (caller: { admin: { email: string } | undefined }) => caller.admin?.email ?? 'a user (record widget)';
+/**
+ * Who approved or skipped, for the Zoho note: the signed-in admin's address; else the name the
+ * widget's host gives for its user (any user of the org holds the widget key, so it is their word).
+ */
+const decider = (caller: { admin: { email: string } | undefined }, claimed: string | undefined) => caller.admin?.email ?? claimed ?? 'a Zoho user';
 
 async function describe(deps: AppDeps, engine: Engine, lead: Lead): Promise<LeadView> {
   const sequence = await getSequence(deps.db, lead.org_id, lead.sequence_id);
@@ -234,15 +237,17 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
 
   app.post('/drafts/:id/approve', async (c) => {
     const id = draftId(c.req.param('id'));
-    const edit = await jsonBody(c, draftApproval);
+    const { by, ...edit } = await jsonBody(c, draftApproval);
     const caller = c.get('caller');
-    return c.json(decided(await engine.decideDraft(caller.org.id, id, { approve: edit }, decider(caller))));
+    return c.json(decided(await engine.decideDraft(caller.org.id, id, { approve: edit }, decider(caller, by))));
   });
 
   app.post('/drafts/:id/skip', async (c) => {
     const id = draftId(c.req.param('id'));
+    // The body is optional here: none is the same as {}.
+    const { by } = c.req.header('content-length') === '0' || !c.req.header('content-type') ? {} : await jsonBody(c, draftSkip);
     const caller = c.get('caller');
-    return c.json(decided(await engine.decideDraft(caller.org.id, id, { skip: true }, decider(caller))));
+    return c.json(decided(await engine.decideDraft(caller.org.id, id, { skip: true }, decider(caller, by))));
   });
 
   for (const command of ['pause', 'resume', 'hand-back', 'send-now'] satisfies LeadCommand[]) {

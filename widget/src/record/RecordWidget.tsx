@@ -276,6 +276,10 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
         <DraftEditor
           draft={data.draft}
           backend={backend}
+          who={async () => {
+            const user = await host.currentUser();
+            return user.fullName || user.email;
+          }}
           done={async (message) => {
             const next = await backend.get<RecordWidgetData>(`/record-widget/${module}/${recordId}`);
             setView((current) => (current.kind === 'ready' ? { ...current, data: next } : current));

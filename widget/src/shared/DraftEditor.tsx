@@ -10,7 +10,20 @@ const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyl
  * the subject and text to read and edit, then Approve and send (what is in the boxes is what goes)
  * or Skip this email (never sent; the sequence goes on). `done` gets what to tell the person.
  */
-export function DraftEditor({ draft, backend, done, label }: { draft: DraftView; backend: Backend; done: (message: string) => void | Promise<void>; label?: string }) {
+export function DraftEditor({
+  draft,
+  backend,
+  done,
+  label,
+  who,
+}: {
+  draft: DraftView;
+  backend: Backend;
+  done: (message: string) => void | Promise<void>;
+  label?: string;
+  /** The user's name as the host knows it, for the Zoho note (a signed-in admin's address wins on the server). */
+  who?: () => Promise<string | undefined>;
+}) {
   const [subject, setSubject] = useState(draft.subject);
   const [text, setText] = useState(draft.text);
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
@@ -27,12 +40,14 @@ export function DraftEditor({ draft, backend, done, label }: { draft: DraftView;
     setBusy(true);
     setErrors(NO_ERRORS);
     try {
+      const by = await who?.().catch(() => undefined);
+      const named = by ? { by } : {};
       if (action === 'approve') {
-        const answer = await backend.post<{ sendAt: string | null }>(`/drafts/${draft.id}/approve`, { subject, text });
+        const answer = await backend.post<{ sendAt: string | null }>(`/drafts/${draft.id}/approve`, { subject, text, ...named });
         const at = answer.sendAt && Date.parse(answer.sendAt) > Date.now() + 60_000 ? ` It goes out ${when(answer.sendAt)}, in the lead's sending hours.` : ' It goes out now.';
         await done(`Email ${draft.step} approved${subject !== draft.subject || text !== draft.text ? ' with your edits' : ''}.${at}`);
       } else {
-        await backend.post(`/drafts/${draft.id}/skip`);
+        await backend.post(`/drafts/${draft.id}/skip`, named);
         await done(`Email ${draft.step} skipped: it will not be sent.`);
       }
     } catch (error) {
