@@ -32,6 +32,7 @@ describe('GET /api/record-widget/:module/:recordId', () => {
       assistants: [{ id: nova.assistant.id, name: 'Nova', mailboxEmail: nova.assistant.mailbox_email, zohoUserId: null, defaultSequenceId: null }],
       sequences: [{ id: expect.any(String), name: 'Recommended', steps: 4 }],
       lead: null,
+      draft: null,
       events: [],
     });
 
