@@ -34,7 +34,7 @@ export class NotFakedError extends Error {
   }
 }
 
-export const FAKED_MODULES = ['Leads', 'Contacts', 'Deals', 'Accounts'] as const;
+export const FAKED_MODULES = ['Leads', 'Contacts', 'Deals', 'Accounts', 'Tasks'] as const;
 type FakedModule = (typeof FAKED_MODULES)[number];
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -123,6 +123,19 @@ function standardFields(module: FakedModule): Field[] {
       return [owner, field('Deal_Name', 'Deal Name', 'text', { length: 120, mandatory: true }), field('Account_Name', 'Account Name', 'lookup', { lookupModule: 'Accounts' }), field('Contact_Name', 'Contact Name', 'lookup', { lookupModule: 'Contacts' }), field('Stage', 'Stage', 'picklist', { picklistValues: ['Qualification', 'Needs Analysis', 'Closed Won', 'Closed Lost'] }), ...audit];
     case 'Accounts':
       return [owner, field('Account_Name', 'Account Name', 'text', { length: 200, mandatory: true }), field('Website', 'Website', 'website'), ...audit];
+    case 'Tasks':
+      // What_Id is Zoho's multi-module lookup (the module in $se_module); Who_Id names a Contact.
+      return [
+        field('Owner', 'Task Owner', 'ownerlookup'),
+        field('Subject', 'Subject', 'text', { mandatory: true }),
+        field('Due_Date', 'Due Date', 'date'),
+        field('Status', 'Status', 'picklist', { picklistValues: ['Not Started', 'Deferred', 'In Progress', 'Completed', 'Waiting for input'] }),
+        field('Priority', 'Priority', 'picklist', { picklistValues: ['High', 'Highest', 'Low', 'Lowest', 'Normal'] }),
+        field('What_Id', 'Related To', 'lookup'),
+        field('Who_Id', 'Contact Name', 'lookup', { lookupModule: 'Contacts' }),
+        field('Description', 'Description', 'textarea', { length: 32000 }),
+        ...audit,
+      ];
   }
 }
 
@@ -303,7 +316,9 @@ export class FakeZohoOrg {
           continue;
         case 'lookup': {
           const id = typeof value === 'object' ? (value as { id?: unknown }).id : value;
-          if (typeof id !== 'string' || !NUMERIC_ID.test(id) || !this.find(entry.lookupModule ?? undefined, id)) return invalid(name, index, { ...expected, id: id ?? null }, 'the related id given seems to be invalid');
+          // A multi-module lookup (What_Id) names its record's module in $se_module, as Zoho requires.
+          const target = entry.lookupModule ?? (typeof values.$se_module === 'string' ? values.$se_module : '(no $se_module)');
+          if (typeof id !== 'string' || !NUMERIC_ID.test(id) || !this.find(target, id)) return invalid(name, index, { ...expected, id: id ?? null }, 'the related id given seems to be invalid');
           accepted[name] = id;
           continue;
         }

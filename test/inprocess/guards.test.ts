@@ -158,7 +158,10 @@ describe('idempotency', () => {
     expect(notesBefore).toHaveLength(6);
     const updatesBefore = world.zoho.callsOf('updateRecords').length;
     const kinds = (await rows<{ kind: string }>(world.db, "SELECT DISTINCT kind FROM jobs WHERE status = 'done' ORDER BY kind")).map((job) => job.kind);
-    expect(kinds).toEqual(['flush', 'handback', 'intake', 'send', 'step']);
+    expect(kinds).toEqual(['flush', 'handback', 'intake', 'send', 'step', 'task']);
+    const tasks = () => [...org.zoho.records.values()].filter((record) => record.module === 'Tasks');
+    expect(tasks()).toHaveLength(1);
+    const createsBefore = world.zoho.callsOf('createRecords').length;
 
     // As if every job's completion had been lost: all of them run again.
     expect(await run(world.db, "UPDATE jobs SET status = 'queued', run_at = ?, attempts = 0 WHERE status = 'done'", world.clock.now())).toBeGreaterThan(10);
@@ -168,6 +171,9 @@ describe('idempotency', () => {
     expect(world.mailer.withheld).toHaveLength(0);
     expect(org.noteTitles(recordId)).toEqual(notesBefore);
     expect(world.zoho.callsOf('updateRecords')).toHaveLength(updatesBefore);
+    // The owner's task: one, and no second create call for it.
+    expect(tasks()).toHaveLength(1);
+    expect(world.zoho.callsOf('createRecords')).toHaveLength(createsBefore);
     expect(await count("SELECT COUNT(*) FROM outbox WHERE kind = 'email'")).toBe(4);
     expect(await org.leadOf(recordId)).toMatchObject({ status: 'handed_back', next_step: 4 });
     expect(ownerOf(recordId)).toBe(org.rep.id);

@@ -157,6 +157,6 @@ describe('assignment to handback', () => {
     expect(world.mailer.sent[0]!.subject).toBe('About ');
     expect(world.mailer.sent[0]!.text).toMatch(/^Hi Jane, Met at the Hannover fair; asked about retrofits\.\n\nNova\nAcme Energy/);
     expect(await org.leadOf(recordId)).toMatchObject({ status: 'handed_back', state: 'Processed' });
-    expect(await rows(world.db, "SELECT kind FROM lead_events WHERE lead_id = ? ORDER BY id", (await org.leadOf(recordId))!.id)).toEqual([{ kind: 'assigned' }, { kind: 'email_sent' }, { kind: 'handed_back' }]);
+    expect(await rows(world.db, "SELECT kind FROM lead_events WHERE lead_id = ? ORDER BY id", (await org.leadOf(recordId))!.id)).toEqual([{ kind: 'assigned' }, { kind: 'email_sent' }, { kind: 'handed_back' }, { kind: 'task_created' }]);
   });
 });

@@ -34,7 +34,12 @@ const createPayload = z.object({
   /** Field API name → value, as createRecords takes them (lookups as `{id}`). */
   values: z.record(z.string(), z.unknown()),
   /** How the record is found in Zoho when we cannot know whether our create arrived. */
-  match: z.object({ field: z.string().regex(API_NAME), value: z.string().regex(COQL_LITERAL) }),
+  match: z.object({
+    field: z.string().regex(API_NAME),
+    value: z.string().regex(COQL_LITERAL),
+    /** When the field alone is not unique (a Task's related record): also a reference our record's text holds. */
+    containing: z.object({ field: z.string().regex(API_NAME), text: z.string().min(1) }).optional(),
+  }),
   notes: z.array(followingNote),
 });
 
@@ -47,6 +52,16 @@ export async function findRecordBy(deps: EngineDeps, connection: OrgConnection, 
   if (!API_NAME.test(module) || !API_NAME.test(field) || !COQL_LITERAL.test(value)) throw new Error(`cannot look for ${module}.${field} = ${JSON.stringify(value)} safely`);
   const rows = await deps.gateway.coql(connection, `select id from ${module} where ${field} = '${value}' limit 1`);
   return rows[0] ? String(rows[0].id) : undefined;
+}
+
+/** The record our create made, when Zoho has it: by the match field, and by the reference its text holds when given. */
+async function findMatch(deps: EngineDeps, connection: OrgConnection, payload: CreatePayload): Promise<string | undefined> {
+  const { field, value, containing } = payload.match;
+  if (!containing) return findRecordBy(deps, connection, payload.module, field, value);
+  if (!API_NAME.test(payload.module) || !API_NAME.test(field) || !COQL_LITERAL.test(value) || !API_NAME.test(containing.field)) throw new Error(`cannot look for ${payload.module}.${field} = ${JSON.stringify(value)} safely`);
+  const rows = await deps.gateway.coql(connection, `select id, ${containing.field} from ${payload.module} where ${field} = '${value}' limit 200`);
+  const row = rows.find((candidate) => String(candidate[containing.field] ?? '').includes(containing.text));
+  return row ? String(row.id) : undefined;
 }
 
 /**
@@ -107,7 +122,7 @@ export async function sendCreate(deps: EngineDeps, connection: OrgConnection, he
     return outcomeOf(deps, row);
   }
   if (row.status === 'sending') {
-    const found = await findRecordBy(deps, connection, payload.module, payload.match.field, payload.match.value);
+    const found = await findMatch(deps, connection, payload);
     if (found) return recordCreated(deps, row, payload, found);
     if (!(await moveOutbox(deps.db, row, 'sending', 'pending', deps.clock.now()))) return outcomeOf(deps, row);
   }

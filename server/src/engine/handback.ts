@@ -5,6 +5,7 @@ import { expireDraftsOfLead } from '../db/outbox.js';
 import { transaction } from '../db/store.js';
 import type { EngineDeps } from './context.js';
 import { queueNote, queueRecordUpdate, statusUpdate } from './effects.js';
+import { queueHandbackTask } from './tasks.js';
 
 /** What the owner should do next, by what the lead said. */
 const NEXT_STEP: Record<string, (owner: string) => string> = {
@@ -58,6 +59,19 @@ export async function handBack(deps: EngineDeps, orgId: string, leadId: string, 
       `Next step: ${last?.unclear ? `${ownerName} reads the reply and decides what it means; nothing was suppressed.` : (NEXT_STEP[String(last?.intent)]?.(ownerName) ?? `${ownerName} takes it from here.`)}`,
     ];
     await queueNote(txDeps, lead, `handback:${lead.id}`, `${assistant?.name ?? 'The assistant'} handed this back`, lines.join('\n'), now);
+    // The owner's task: what to do next, due by the proposed meeting or the next business day.
+    if (owner) {
+      await queueHandbackTask(txDeps, {
+        lead,
+        assistant,
+        owner,
+        state,
+        intent: last ? String(last.intent) : undefined,
+        meetingAt: typeof last?.meeting_at === 'string' ? last.meeting_at : undefined,
+        summary: [`${assistant?.name ?? 'The assistant'} handed this back.`, ...lines].join('\n'),
+        now,
+      });
+    }
     await queueRecordUpdate(txDeps, lead, `handback:${lead.id}`, { ...(await statusUpdate(txDeps, lead, state)), ...(owner ? { Owner: owner } : {}) }, now);
   });
 }
