@@ -232,6 +232,12 @@ describe('three backend processes on PostgreSQL, killed and restarted', () => {
       for (const title of new Set(titles)) titlesSeen.set(title.replace(/\d+/g, '#'), (titlesSeen.get(title.replace(/\d+/g, '#')) ?? 0) + 1);
       duplicateNotes += titles.length - new Set(titles).size;
     }
+    // The owner's task of each handback: exactly one per record, whatever the kills hit.
+    const taskRows = ((await crm('POST', '/coql', { select_query: "select id, Who_Id from Tasks where Status = 'Not Started' limit 2000" })).body?.data ?? []) as { Who_Id?: { id?: string } }[];
+    const tasksOf = new Map<string, number>();
+    for (const task of taskRows) tasksOf.set(String(task.Who_Id?.id), (tasksOf.get(String(task.Who_Id?.id)) ?? 0) + 1);
+    const tasksPer = new Map<number, number>();
+    for (const id of records) tasksPer.set(tasksOf.get(id) ?? 0, (tasksPer.get(tasksOf.get(id) ?? 0) ?? 0) + 1);
     const emailsPer = new Map<number, number>();
     for (let index = 0; index < RECORDS; index += 1) {
       const count = emailsTo.get(`lead${index}@prospect.test`) ?? 0;
@@ -246,6 +252,7 @@ describe('three backend processes on PostgreSQL, killed and restarted', () => {
         `records back with their owner: ${back} of ${RECORDS} in ${tookS.toFixed(0)} s; leads ${leads.length}, handed back with a reason ${handedBack}`,
         `emails per lead: ${spread(emailsPer)}; sent ${smtp.messages.length}, the same message twice ${duplicateSends}; unconfirmed after a kill ${unconfirmed}`,
         `notes per record: ${spread(notesPer)}; duplicates ${duplicateNotes}; titles: ${[...titlesSeen.entries()].map(([title, count]) => `"${title}" ${count}`).join(', ')}`,
+        `owner tasks per record: ${spread(tasksPer)}`,
         `jobs: ${jobs.map((row) => `${row.status} ${row.n}`).join(', ')}${unfinished.length ? `; not done: ${unfinished.map((row) => `${row.kind} ${row.status}`).join(', ')}` : ''}`,
       ].join('\n'),
     );
@@ -257,6 +264,7 @@ describe('three backend processes on PostgreSQL, killed and restarted', () => {
     expect(Math.max(...emailsTo.values())).toBeLessThanOrEqual(2);
     expect(RECORDS * 2 - smtp.messages.length).toBeLessThanOrEqual(unconfirmed);
     expect(duplicateNotes).toBe(0);
+    expect(spread(tasksPer)).toBe(`${RECORDS} leads × 1`);
     // No record was assigned again by a person, so none was refused as "already worked".
     expect(titlesSeen.get('Already worked by the assistant') ?? 0).toBe(0);
     // Recurring work (sweeps, channel renewals) stays queued; nothing failed, and no one-off job was

@@ -60,7 +60,8 @@ export async function handBack(deps: EngineDeps, orgId: string, leadId: string, 
     ];
     await queueNote(txDeps, lead, `handback:${lead.id}`, `${assistant?.name ?? 'The assistant'} handed this back`, lines.join('\n'), now);
     // The owner's task: what to do next, due by the proposed meeting or the next business day.
-    if (owner) {
+    // Only with the tasks scope: an org authorized before tasks existed keeps working without them until it authorizes again.
+    if (owner && org && /ZohoCRM\.modules\.(ALL|tasks\.(ALL|CREATE))/.test(org.scopes)) {
       await queueHandbackTask(txDeps, {
         lead,
         assistant,

@@ -160,7 +160,29 @@ export const STANDARD_MODULES: readonly ModuleDefinition[] = [
       ...audit,
     ],
   },
+  {
+    api_name: 'Tasks',
+    singular_label: 'Task',
+    plural_label: 'Tasks',
+    name_field: 'Subject',
+    duplicate_check_field: 'Subject',
+    fields: [
+      owner('Task Owner'),
+      text('Subject', 'Subject', { system_mandatory: true }),
+      { api_name: 'Due_Date', field_label: 'Due Date', data_type: 'date' },
+      { api_name: 'Status', field_label: 'Status', data_type: 'picklist', pick_list_values: ['Not Started', 'Deferred', 'In Progress', 'Completed', 'Waiting for input'] },
+      { api_name: 'Priority', field_label: 'Priority', data_type: 'picklist', pick_list_values: ['High', 'Highest', 'Low', 'Lowest', 'Normal'] },
+      // Zoho's multi-module lookup: the related record's module comes in $se_module (SE_MODULES).
+      { api_name: 'What_Id', field_label: 'Related To', data_type: 'lookup' },
+      { api_name: 'Who_Id', field_label: 'Contact Name', data_type: 'lookup', lookup_module: 'Contacts' },
+      { api_name: 'Description', field_label: 'Description', data_type: 'textarea', length: 32000 },
+      ...audit,
+    ],
+  },
 ];
+
+/** The modules a multi-module lookup (a Task's What_Id) may name in `$se_module`. */
+export const SE_MODULES = ['Leads', 'Accounts', 'Deals'] as const;
 
 /** The modules that hold records (Notes live beside them and are served separately). */
 export const RECORD_MODULES = STANDARD_MODULES.map((module) => module.api_name);

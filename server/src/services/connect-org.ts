@@ -15,6 +15,7 @@ export const ZOHO_SCOPES = [
   'ZohoCRM.modules.deals.ALL',
   'ZohoCRM.modules.accounts.ALL',
   'ZohoCRM.modules.notes.ALL',
+  'ZohoCRM.modules.tasks.ALL',
   'ZohoCRM.users.READ',
   'ZohoCRM.org.READ',
   'ZohoCRM.settings.fields.ALL',

@@ -287,6 +287,9 @@ function toSdkRecord(fields: ZohoField[], values: Record<string, unknown>, id?: 
       const owner = new ZOHO.Users.MinifiedUser();
       owner.setId(BigInt(value));
       record.addKeyValue(name, owner);
+    } else if (field?.dataType === 'date' && typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
+      // The SDK takes a Date for a date field and writes its UTC day (toISOString).
+      record.addKeyValue(name, new Date(`${value}T00:00:00Z`));
     } else if (field?.dataType === 'picklist' && typeof value === 'string') {
       record.addKeyValue(name, new ZOHO.Choice(value));
     } else if (field?.dataType === 'lookup' && typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string') {

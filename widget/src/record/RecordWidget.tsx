@@ -35,6 +35,8 @@ const EVENT_LABELS: Record<string, string> = {
   draft_approved: 'Draft approved',
   draft_skipped: 'Draft skipped (not sent)',
   draft_expired: 'Draft not approved in time (not sent)',
+  task_created: 'Task for the owner created in Zoho',
+  task_failed: 'Zoho refused the task for the owner',
 };
 
 

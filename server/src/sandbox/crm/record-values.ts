@@ -1,5 +1,5 @@
 import type { Db } from '../../db/open-db.js';
-import { STANDARD_MODULES } from '../metadata.js';
+import { SE_MODULES, STANDARD_MODULES } from '../metadata.js';
 import { type FieldRow, picklistValues } from '../store/fields.js';
 import { zohoTime } from '../store/ids.js';
 import { type OrgRow, type UserRow, fullName, getUser } from '../store/orgs.js';
@@ -36,7 +36,7 @@ function invalid(field: FieldRow, index: number, extra: Record<string, unknown> 
   };
 }
 
-function checkValue(db: Db, org: OrgRow, field: FieldRow, value: unknown, index: number): ValidatedInput | { ok: true; value: unknown } {
+function checkValue(db: Db, org: OrgRow, field: FieldRow, value: unknown, index: number, seModule?: string): ValidatedInput | { ok: true; value: unknown } {
   const expected = { expected_data_type: field.data_type };
   switch (field.data_type) {
     case 'text':
@@ -98,7 +98,8 @@ function checkValue(db: Db, org: OrgRow, field: FieldRow, value: unknown, index:
     }
     case 'lookup': {
       const id = typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;
-      if (!isNumericId(id) || !field.lookup_module || !getRecord(db, org.id, field.lookup_module, id)) {
+      const module = field.lookup_module ?? seModule;
+      if (!isNumericId(id) || !module || !getRecord(db, org.id, module, id)) {
         return invalid(field, index, { ...expected, id: id ?? null }, 'the related id given seems to be invalid');
       }
       return { ok: true, value: id };
@@ -141,7 +142,17 @@ export function validateRecordInput(
       continue;
     }
     if (raw === '' && field.system_mandatory === 1) return mandatoryMissing(field, index);
-    const checked = checkValue(db, org, field, raw, index);
+    // A multi-module lookup (no lookup module of its own) names the related record's module in $se_module.
+    let seModule: string | undefined;
+    if (field.data_type === 'lookup' && !field.lookup_module) {
+      const named = (input as Record<string, unknown>).$se_module;
+      if (typeof named !== 'string' || !(SE_MODULES as readonly string[]).includes(named)) {
+        return invalid(field, index, { api_name: '$se_module', json_path: `$.data[${index}].$se_module`, expected_data_type: 'text' }, 'the module given in $se_module is not supported for this lookup');
+      }
+      seModule = named;
+      values.$se_module = named;
+    }
+    const checked = checkValue(db, org, field, raw, index, seModule);
     if (!checked.ok) return checked;
     if (field.data_type === 'ownerlookup') ownerId = (checked as { value: string }).value;
     else values[key] = (checked as { value: unknown }).value;
@@ -224,8 +235,10 @@ export function renderRecord(
         continue;
     }
     const value = record.values[name];
-    if (field.data_type === 'lookup' && typeof value === 'string' && field.lookup_module) {
-      const target = getRecord(db, org.id, field.lookup_module, value);
+    const lookupModule = field.lookup_module ?? (typeof record.values.$se_module === 'string' ? record.values.$se_module : null);
+    if (field.data_type === 'lookup' && !field.lookup_module && value !== undefined && value !== null) full.$se_module = lookupModule;
+    if (field.data_type === 'lookup' && typeof value === 'string' && lookupModule) {
+      const target = getRecord(db, org.id, lookupModule, value);
       full[name] = target ? { name: recordName(target.module, target.values), id: target.id } : null;
     } else {
       full[name] = value ?? null;
