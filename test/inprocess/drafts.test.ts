@@ -146,6 +146,23 @@ describe('drafts for approval', () => {
     expect(world.mailer.sent).toHaveLength(0);
   });
 
+  it('"Hand back now" while a draft waits: the draft can no longer be approved, and nothing is sent', async () => {
+    const { world, org, nova } = await setUp('every');
+    const record = org.contact({ First_Name: 'Hal', Last_Name: 'Back', Email: 'hal@back.test' });
+    await org.assign(record, nova.user.id);
+    await runFor(world, 60 * 60 * 1000);
+    const [draft] = draftsAnswer.parse((await org.api('GET', '/drafts')).body).drafts;
+    const lead = (await org.leadOf(record))!;
+    expect((await org.api('POST', `/leads/${lead.id}/hand-back`)).status).toBe(200);
+    // Before the handback job has even run, the draft is gone from the list and refused.
+    expect(draftsAnswer.parse((await org.api('GET', '/drafts')).body).drafts).toHaveLength(0);
+    const late = await org.api('POST', `/drafts/${draft!.id}/approve`, { subject: draft!.subject, text: draft!.text });
+    expect(late.status).toBe(409);
+    await runFor(world, 2 * DAY);
+    expect(world.mailer.sent).toHaveLength(0);
+    expect((await org.leadOf(record))!.status).toBe('handed_back');
+  });
+
   it('"approve the first email" lets the follow-ups go on their own', async () => {
     const { world, org, nova } = await setUp('first');
     const record = org.contact({ First_Name: 'Sam', Last_Name: 'Reed', Email: 'sam@reed.test' });

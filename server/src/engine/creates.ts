@@ -59,7 +59,7 @@ async function findMatch(deps: EngineDeps, connection: OrgConnection, payload: C
   const { field, value, containing } = payload.match;
   if (!containing) return findRecordBy(deps, connection, payload.module, field, value);
   if (!API_NAME.test(payload.module) || !API_NAME.test(field) || !COQL_LITERAL.test(value) || !API_NAME.test(containing.field)) throw new Error(`cannot look for ${payload.module}.${field} = ${JSON.stringify(value)} safely`);
-  const rows = await deps.gateway.coql(connection, `select id, ${containing.field} from ${payload.module} where ${field} = '${value}' limit 200`);
+  const rows = await deps.gateway.coql(connection, `select id, ${containing.field} from ${payload.module} where ${field} = '${value}' limit 2000`);
   const row = rows.find((candidate) => String(candidate[containing.field] ?? '').includes(containing.text));
   return row ? String(row.id) : undefined;
 }

@@ -1,5 +1,5 @@
 import { type Assistant, getAssistant } from '../db/assistants.js';
-import { requestJob } from '../db/jobs.js';
+import { pendingJobRunAt, requestJob } from '../db/jobs.js';
 import { type Lead, addLeadEvent, lockLead, updateLead } from '../db/leads.js';
 import { type OutboxRow, getOutbox, listDrafts, moveOutbox, replaceOutboxPayload } from '../db/outbox.js';
 import { countSend, sentFrom } from '../db/send-counts.js';
@@ -95,6 +95,9 @@ async function lockedDraft(deps: EngineDeps, orgId: string, id: number): Promise
     return { ok: false, refused: 'conflict', message: `The draft ${what[row.status] ?? 'is no longer waiting'}.` };
   }
   if (lead.status !== 'active' && lead.status !== 'paused') return { ok: false, refused: 'conflict', message: 'The lead is closed; its draft is not sent.' };
+  if ((await pendingJobRunAt(deps.db, jobOf('handback', { orgId, leadId: lead.id, reason: '', state: 'Processed' }, 0).key)) !== undefined) {
+    return { ok: false, refused: 'conflict', message: 'The record is being handed back; its draft is not sent.' };
+  }
   return { row, lead, payload: JSON.parse(row.payload) as EmailPayload };
 }
 
@@ -179,8 +182,14 @@ export async function expireDraft(deps: EngineDeps, orgId: string, id: number): 
     const { row, lead, payload } = found;
     const now = deps.clock.now();
     if (now < (payload.draft?.expiresAt ?? 0)) return;
-    if (!(await moveOutbox(tx, row, 'draft', 'expired', now, { error: 'nobody approved it in time' }))) return;
     const assistant = await getAssistant(tx, orgId, lead.assistant_id);
+    // Paused until a date the lead gave (out of office, "contact me later"): the draft waits from then.
+    if (lead.status === 'paused' && lead.resume_at !== null && lead.resume_at > now) {
+      const expiresAt = lead.resume_at + (assistant?.draft_expiry_days ?? 3) * DAY_MS;
+      if (await replaceOutboxPayload(tx, row, 'draft', { ...payload, draft: { ...payload.draft!, expiresAt } }, now)) await requestJob(tx, jobOf('draft', { orgId, outboxId: row.id }, expiresAt), now);
+      return;
+    }
+    if (!(await moveOutbox(tx, row, 'draft', 'expired', now, { error: 'nobody approved it in time' }))) return;
     const days = assistant?.draft_expiry_days ?? Math.round(((payload.draft?.expiresAt ?? now) - (payload.draft?.writtenAt ?? now)) / DAY_MS);
     await addLeadEvent(tx, lead, 'draft_expired', { step: payload.step + 1, subject: payload.email.subject }, now);
     await stopAndHandBack(

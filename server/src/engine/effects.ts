@@ -2,7 +2,7 @@ import { listOrgFields } from '../db/org-setup.js';
 import { enqueueJob, requestJob, requestJobSooner } from '../db/jobs.js';
 import type { EngineDeps } from './context.js';
 import { type Lead, updateLead } from '../db/leads.js';
-import { addToOutbox } from '../db/outbox.js';
+import { addToOutbox, expireDraftsOfLead } from '../db/outbox.js';
 import { requestSyncSoon } from '../connector/sync.js';
 import { jobOf } from './job-kinds.js';
 
@@ -70,5 +70,7 @@ export async function stopAndHandBack(deps: EngineDeps, lead: Lead, reason: stri
 
 /** Plans the handback; an earlier one (unsubscribe, "hand back now") replaces a later plan. */
 export async function queueHandback(deps: EngineDeps, lead: Lead, reason: string, state: string, runAt: number, now: number): Promise<void> {
+  // A draft waiting now can never be sent: the record is on its way back.
+  if (runAt <= now) await expireDraftsOfLead(deps.db, lead.org_id, lead.id, 'the record is being handed back', now);
   await requestJobSooner(deps.db, jobOf('handback', { orgId: lead.org_id, leadId: lead.id, reason, state }, runAt), now);
 }

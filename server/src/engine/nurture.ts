@@ -2,7 +2,7 @@ import { getAssistant } from '../db/assistants.js';
 import { requestJob } from '../db/jobs.js';
 import { type Lead, addLeadEvent, getLead, lockLead, updateLead } from '../db/leads.js';
 import { getOrg } from '../db/orgs.js';
-import { addToOutboxOnce, getOutbox, moveOutbox, outboxOfLead } from '../db/outbox.js';
+import { addToOutboxOnce, getOutbox, moveOutbox, outboxByKey, outboxOfLead } from '../db/outbox.js';
 import { countSend, sentFrom } from '../db/send-counts.js';
 import { getSequence } from '../db/sequences.js';
 import { transaction } from '../db/store.js';
@@ -81,6 +81,11 @@ export async function runStep(deps: EngineDeps, orgId: string, leadId: string, s
     await updateLead(deps.db, lead, { next_send_at: sendAt }, now);
     throw new RetryAfterError(sendAt, 'outside business hours or over the daily cap');
   }
+  // Its draft already waits for a person (a resume queued the step again): nothing to write.
+  if ((await outboxByKey(deps.db, orgId, `email:${leadId}:${step}`))?.status === 'draft') {
+    await updateLead(deps.db, lead, { next_send_at: null }, now);
+    return;
+  }
   const unsubscribe = unsubscribeFor(deps, lead);
   const composed = await deps.composer.compose({
     lead,
@@ -106,11 +111,14 @@ export async function runStep(deps: EngineDeps, orgId: string, leadId: string, s
   // With approval on, the email waits as a draft for a person (engine/drafts.ts): nothing goes to SMTP, nothing counts against the cap yet.
   if (needsApproval(assistant, step)) {
     await transaction(deps.db, async (tx) => {
+      // Locked and read again: a handback that committed while the email was written wins.
+      const current = await lockLead(tx, orgId, leadId);
+      if (!current || current.status !== 'active' || current.next_step !== step) return;
       const draft = { writtenAt: now, expiresAt: now + assistant.draft_expiry_days * DAY_MS };
       const { row, added } = await addToOutboxOnce(tx, { orgId, leadId, kind: 'email', key: `email:${leadId}:${step}`, payload: { step, email, draft }, status: 'draft' }, now);
       if (!added) return;
       if (composed.fallback) await addLeadEvent(tx, lead, 'composer_fallback', { step: step + 1, reason: composed.fallback }, now);
-      await draftWritten({ ...deps, db: tx }, lead, row, now);
+      await draftWritten({ ...deps, db: tx }, current, row, now);
     });
     return;
   }

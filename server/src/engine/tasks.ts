@@ -4,7 +4,7 @@ import { type Lead, addLeadEvent, getLead } from '../db/leads.js';
 import { connectionOf, getOrg } from '../db/orgs.js';
 import { getOutbox } from '../db/outbox.js';
 import { sha256 } from '../lib/token-cipher.js';
-import { ZohoAuthorizationError } from '../zoho/errors.js';
+import { ZohoAuthorizationError, ZohoRequestError } from '../zoho/errors.js';
 import type { EngineDeps } from './context.js';
 import { queueCreate, sendCreate } from './creates.js';
 import { jobOf } from './job-kinds.js';
@@ -33,9 +33,6 @@ const SUBJECTS: Record<string, ((name: string) => string) | null> = {
   Unsubscribed: null,
   Deactivated: null,
 };
-
-/** Handbacks whose final state asks nothing more of the owner: no task. */
-const NO_TASK_STATES = new Set(['Unsubscribed', 'Deactivated']);
 
 export interface HandbackTaskInput {
   lead: Lead;
@@ -66,7 +63,9 @@ function nextBusinessDay(now: number, assistant: HandbackTaskInput['assistant'])
 /** Queues the owner's task in the handback's transaction (deps.db is it); no task when there is nothing for the owner to do. */
 export async function queueHandbackTask(deps: EngineDeps, input: HandbackTaskInput): Promise<void> {
   const { lead, assistant, now } = input;
-  if (NO_TASK_STATES.has(input.state)) return;
+  // Nothing for the owner to do: the lead unsubscribed or opted out (a bounce, too: no reply read).
+  // A lead who moved on or retired is Deactivated too, but asks for a task: find their successor.
+  if (input.state === 'Unsubscribed' || (input.state === 'Deactivated' && input.intent !== 'MovedOut' && input.intent !== 'Retired')) return;
   const subjectOf = input.intent === undefined ? undefined : SUBJECTS[input.intent];
   if (subjectOf === null) return;
   const name = [lead.first_name, lead.last_name].filter(Boolean).join(' ') || lead.email || 'the lead';
@@ -87,7 +86,8 @@ export async function queueHandbackTask(deps: EngineDeps, input: HandbackTaskInp
         Status: 'Not Started',
         Priority: input.intent === 'AgreedToMeet' || input.intent === 'InterestedToProceed' ? 'High' : 'Normal',
         Owner: input.owner,
-        Description: `${input.summary}\n\n— Sales Assistant · ${taskReference(key)}`.slice(0, 32_000),
+        // The reference last and never cut off: a lost create is found by it.
+        Description: `${input.summary.slice(0, 31_000)}\n\n— Sales Assistant · ${taskReference(key)}`,
         ...link,
       },
       match: { field: lead.zoho_module === 'Contacts' ? 'Who_Id' : 'What_Id', value: lead.zoho_record_id, containing: { field: 'Description', text: taskReference(key) } },
@@ -106,7 +106,14 @@ export async function sendHandbackTask(deps: EngineDeps, orgId: string, outboxId
   const row = await getOutbox(deps.db, orgId, outboxId);
   if (!row || row.kind !== 'create') return;
   const already = row.status === 'done' || row.status === 'failed';
-  const outcome = await sendCreate(deps, connectionOf(org), row);
+  let outcome;
+  try {
+    outcome = await sendCreate(deps, connectionOf(org), row);
+  } catch (error) {
+    // A request Zoho's SDK would not send is final (the row is failed): said on the timeline, not retried.
+    if (!(error instanceof ZohoRequestError)) throw error;
+    outcome = { status: 'failed' as const, error: error.message };
+  }
   if (already) return;
   const lead = await getLead(deps.db, orgId, row.lead_id);
   if (!lead) return;

@@ -274,8 +274,9 @@ export function RecordWidget({ backend, wait = realWait }: { backend: Backend; w
         </div>
       )}
 
-      {data.draft && isWorking(lead) && (
+      {data.draft && isWorking(lead) && !lead!.handingBack && (
         <DraftEditor
+          key={data.draft.id}
           draft={data.draft}
           backend={backend}
           who={async () => {

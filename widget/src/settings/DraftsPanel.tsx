@@ -87,6 +87,7 @@ export function DraftsPanel() {
         ))}
       {opened && (
         <DraftEditor
+          key={opened.id}
           draft={opened}
           backend={backend}
           label={`Draft to ${opened.name ?? opened.to}`}
