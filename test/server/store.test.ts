@@ -16,7 +16,7 @@ describe(`store (${testDialect()})`, () => {
     expect(store.dialect).toBe(testDialect());
     expect(dialectOf(store.db)).toBe(testDialect());
     const versions = await rows<{ version: number }>(store.db, 'SELECT version FROM schema_migrations ORDER BY version');
-    expect(versions.map((entry) => entry.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    expect(versions.map((entry) => entry.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
   });
 
   it('keeps millisecond times and identity keys as numbers', async () => {

@@ -43,7 +43,7 @@ describe('upgrading a data directory', () => {
       const count = async (db: typeof old.db, table: string) => [table, await value<number>(db, `SELECT COUNT(*) AS n FROM ${table}`)] as const;
       let before: Record<string, number | undefined>;
       try {
-        for (const statement of ['DROP TABLE leases', 'DROP INDEX jobs_org_due', 'DROP TABLE sequence_requests', 'ALTER TABLE assistants DROP COLUMN archived_at', 'ALTER TABLE assistants DROP COLUMN other_languages', ...['title', 'industry', 'city', 'country', 'language', 'time_zone'].map((column) => `ALTER TABLE leads DROP COLUMN ${column}`), 'DELETE FROM schema_migrations WHERE version > 5']) await run(old.db, statement);
+        for (const statement of ['DROP TABLE leases', 'DROP INDEX jobs_org_due', 'DROP TABLE sequence_requests', 'ALTER TABLE assistants DROP COLUMN archived_at', 'ALTER TABLE assistants DROP COLUMN other_languages', 'ALTER TABLE assistants DROP COLUMN approval', 'ALTER TABLE assistants DROP COLUMN draft_expiry_days', ...['title', 'industry', 'city', 'country', 'language', 'time_zone'].map((column) => `ALTER TABLE leads DROP COLUMN ${column}`), 'DELETE FROM schema_migrations WHERE version > 5']) await run(old.db, statement);
         before = Object.fromEntries(await Promise.all(TABLES.map((table) => count(old.db, table))));
         expect(before.leads).toBe(1);
       } finally {
