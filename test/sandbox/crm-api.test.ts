@@ -223,7 +223,7 @@ describe('notes, users, metadata and org variables', () => {
 
   it('answers modules with 304 when unchanged, and related lists with an href', async () => {
     const modules = await test.crm(token, 'GET', '/settings/modules');
-    expect(modules.body.modules.map((module: Json) => module.api_name)).toEqual(['Leads', 'Contacts', 'Accounts', 'Deals', 'Notes']);
+    expect(modules.body.modules.map((module: Json) => module.api_name)).toEqual(['Leads', 'Contacts', 'Accounts', 'Deals', 'Tasks', 'Notes']);
     expect(modules.body.modules.every((module: Json) => module.api_supported && module.generated_type === 'default')).toBe(true);
     const since = new Date(test.clock.now() + 1_000).toUTCString();
     const notModified = await fetch(`${test.url}/crm/v8/settings/modules`, { headers: { authorization: `Zoho-oauthtoken ${token}`, 'if-modified-since': since } });

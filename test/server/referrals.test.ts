@@ -105,6 +105,8 @@ describe('referrals through the outbox', () => {
     const createRecords = gateway.createRecords.bind(gateway);
     let creates = 0;
     gateway.createRecords = async (...args) => {
+      // The owner's task at the handback is a create too; only the referral's are counted.
+      if (args[1] === 'Tasks') return createRecords(...args);
       creates += 1;
       const results = await createRecords(...args);
       if (creates === 1) throw new ZohoUnavailableError('Zoho did not answer in time');
