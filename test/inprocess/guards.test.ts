@@ -158,7 +158,7 @@ describe('idempotency', () => {
     expect(notesBefore).toHaveLength(6);
     const updatesBefore = world.zoho.callsOf('updateRecords').length;
     const kinds = (await rows<{ kind: string }>(world.db, "SELECT DISTINCT kind FROM jobs WHERE status = 'done' ORDER BY kind")).map((job) => job.kind);
-    expect(kinds).toEqual(['flush', 'handback', 'intake', 'send', 'step', 'task']);
+    expect(kinds).toEqual(['flush', 'handback', 'intake', 'send', 'step']);
     const tasks = () => [...org.zoho.records.values()].filter((record) => record.module === 'Tasks');
     expect(tasks()).toHaveLength(1);
     const createsBefore = world.zoho.callsOf('createRecords').length;

@@ -4,8 +4,8 @@ import { type AddedAssistant, type InProcess, type SeededOrg, runSequenceToEnd, 
 
 /**
  * A handback gives the owner a Zoho Task: what to do next, due by the proposed meeting or the next
- * business day, with the summary — exactly once, also when Zoho answers 5xx after writing it, or
- * the call dies before Zoho saw it.
+ * business day, with the summary — batched with the org's flush, exactly once, also when Zoho
+ * answers 5xx after writing it, or the call dies before Zoho saw it.
  */
 
 let world: InProcess, org: SeededOrg, nova: AddedAssistant;
@@ -80,6 +80,18 @@ describe('the owner task at handback', () => {
     const events = (await world.engine.leadEvents((await org.leadOf(first))!)).map((event) => event.kind);
     expect(events.filter((kind) => kind === 'task_created')).toHaveLength(1);
     console.log(`owner tasks: Ann (500 after the write) ${tasksOf(first).length}, Ben (failed before Zoho) ${tasksOf(second).length}; createRecords calls ${world.zoho.callsOf('createRecords').length}`);
+  });
+
+  it('tasks are batched like notes: three handbacks at once make one Zoho call with three tasks', async () => {
+    const records = ['Amy', 'Bob', 'Cai'].map((first) => org.contact({ First_Name: first, Last_Name: 'Batch', Email: `${first.toLowerCase()}@batch.test` }));
+    for (const recordId of records) await org.assign(recordId, nova.user.id);
+    await world.settle();
+    const before = world.zoho.callsOf('createRecords').length;
+    for (const recordId of records) expect((await org.api('POST', `/leads/${(await org.leadOf(recordId))!.id}/hand-back`)).status).toBe(200);
+    await settleFully();
+    const calls = world.zoho.callsOf('createRecords').slice(before);
+    expect(calls.map((call) => [call.args[0], (call.args[1] as unknown[]).length])).toEqual([['Tasks', 3]]);
+    for (const recordId of records) expect(tasksOf(recordId)).toHaveLength(1);
   });
 
   it('no task when the lead unsubscribed: there is nothing for the owner to do', async () => {

@@ -76,6 +76,20 @@ export async function pendingOutbox(db: Db, orgId: string, kind: OutboxKind, lim
   return db.selectFrom('outbox').selectAll().where('org_id', '=', orgId).where('kind', '=', kind).where('status', 'in', ['pending', 'sending']).orderBy('id').limit(limit).execute();
 }
 
+/** Rows of one kind whose key starts with `prefix`, still to go out (pending, or left in `sending`), oldest first. */
+export async function pendingOutboxWithPrefix(db: Db, orgId: string, kind: OutboxKind, prefix: string, limit: number): Promise<OutboxRow[]> {
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('kind', '=', kind)
+    .where('status', 'in', ['pending', 'sending'])
+    .where('idempotency_key', 'like', `${prefix}%`)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
 export async function outboxOfLead(db: Db, orgId: string, leadId: string): Promise<OutboxRow[]> {
   return db.selectFrom('outbox').selectAll().where('org_id', '=', orgId).where('lead_id', '=', leadId).orderBy('id').execute();
 }

@@ -55,7 +55,7 @@ export async function findRecordBy(deps: EngineDeps, connection: OrgConnection, 
 }
 
 /** The record our create made, when Zoho has it: by the match field, and by the reference its text holds when given. */
-async function findMatch(deps: EngineDeps, connection: OrgConnection, payload: CreatePayload): Promise<string | undefined> {
+export async function findMatch(deps: EngineDeps, connection: OrgConnection, payload: CreatePayload): Promise<string | undefined> {
   const { field, value, containing } = payload.match;
   if (!containing) return findRecordBy(deps, connection, payload.module, field, value);
   if (!API_NAME.test(payload.module) || !API_NAME.test(field) || !COQL_LITERAL.test(value) || !API_NAME.test(containing.field)) throw new Error(`cannot look for ${payload.module}.${field} = ${JSON.stringify(value)} safely`);
@@ -75,7 +75,7 @@ export async function queueCreate(deps: EngineDeps, owner: { orgId: string; lead
   return addToOutbox(deps.db, { orgId: owner.orgId, leadId: owner.leadId, kind: 'create', key: `create:${key}`, payload: checked }, now);
 }
 
-function payloadOf(row: OutboxRow): CreatePayload | undefined {
+export function createPayloadOf(row: OutboxRow): CreatePayload | undefined {
   try {
     const parsed = createPayload.safeParse(JSON.parse(row.payload));
     return parsed.success ? parsed.data : undefined;
@@ -116,7 +116,7 @@ async function recordCreated(deps: EngineDeps, row: OutboxRow, payload: CreatePa
 export async function sendCreate(deps: EngineDeps, connection: OrgConnection, held: OutboxRow): Promise<CreateOutcome> {
   const row = (await getOutbox(deps.db, held.org_id, held.id)) ?? held;
   if (row.status === 'done' || row.status === 'failed' || row.status === 'unconfirmed') return outcomeOf(deps, row);
-  const payload = payloadOf(row);
+  const payload = createPayloadOf(row);
   if (!payload) {
     await moveOutbox(deps.db, row, row.status, 'failed', deps.clock.now(), { error: 'unreadable create payload' });
     return outcomeOf(deps, row);

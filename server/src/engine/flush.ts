@@ -5,6 +5,7 @@ import { ZohoAuthorizationError, ZohoRateLimitedError } from '../zoho/errors.js'
 import { connectionOf } from '../db/orgs.js';
 import { WRITE_BATCH, type EngineDeps } from './context.js';
 import { FLUSH_DELAY_MS } from './effects.js';
+import { flushTasks, hasPendingTasks } from './tasks.js';
 
 interface NotePayload {
   module: string;
@@ -128,15 +129,16 @@ async function flushUpdates(deps: EngineDeps, orgId: string): Promise<void> {
   }
 }
 
-/** Sends an org's queued notes and record updates, up to 100 per Zoho call; answers when to go on, when more is queued. */
+/** Sends an org's queued notes, record updates and handback tasks, up to 100 per Zoho call; answers when to go on, when more is queued. */
 export async function flushOrg(deps: EngineDeps, orgId: string): Promise<{ runAgainAt: number } | undefined> {
   const org = await getOrg(deps.db, orgId);
   if (!org || org.status === 'disconnected') return undefined;
   if (org.status !== 'active') throw new ZohoAuthorizationError(`org ${orgId} needs re-authorization`);
   await flushNotes(deps, orgId);
   await flushUpdates(deps, orgId);
+  await flushTasks(deps, orgId);
   // Rows queued while this flush ran (its job was busy, so they could not schedule it) go next.
-  if ((await pendingOutbox(deps.db, orgId, 'note', 1)).some((row) => row.status === 'pending') || (await pendingOutbox(deps.db, orgId, 'update', 1)).length > 0) {
+  if ((await pendingOutbox(deps.db, orgId, 'note', 1)).some((row) => row.status === 'pending') || (await pendingOutbox(deps.db, orgId, 'update', 1)).length > 0 || (await hasPendingTasks(deps, orgId))) {
     return { runAgainAt: deps.clock.now() + FLUSH_DELAY_MS };
   }
   return undefined;

@@ -13,7 +13,6 @@ import { resumeJob } from './jobs/resume.js';
 import { sendJob } from './jobs/send.js';
 import { stepJob } from './jobs/step.js';
 import { sweepJob } from './jobs/sweep.js';
-import { taskJob } from './jobs/task.js';
 import { syncJob } from './jobs/sync.js';
 
 export { intakeKeyPrefix } from './jobs/intake.js';
@@ -32,7 +31,6 @@ const KINDS = {
   draft: draftJob,
   flush: flushJob,
   handback: handbackJob,
-  task: taskJob,
   sweep: sweepJob,
   reply: replyJob,
   resume: resumeJob,

@@ -1,22 +1,21 @@
 import type { Assistant } from '../db/assistants.js';
-import { requestJob } from '../db/jobs.js';
 import { type Lead, addLeadEvent, getLead } from '../db/leads.js';
 import { connectionOf, getOrg } from '../db/orgs.js';
-import { getOutbox } from '../db/outbox.js';
+import { type OutboxRow, moveOutbox, pendingOutboxWithPrefix } from '../db/outbox.js';
 import { sha256 } from '../lib/token-cipher.js';
-import { ZohoAuthorizationError, ZohoRequestError } from '../zoho/errors.js';
-import type { EngineDeps } from './context.js';
-import { queueCreate, sendCreate } from './creates.js';
-import { jobOf } from './job-kinds.js';
+import { ZohoAuthorizationError, ZohoRateLimitedError, ZohoRequestError } from '../zoho/errors.js';
+import { WRITE_BATCH, type EngineDeps } from './context.js';
+import { type CreatePayload, createPayloadOf, findMatch, queueCreate } from './creates.js';
+import { requestFlush } from './effects.js';
 import { DAY_MS, localDay, localTime } from './send-window.js';
 
 /**
  * The owner's Zoho Task at handback: what to do next, due by the proposed meeting time or the next
  * business day, with the handback's summary. It is a `create` outbox row queued in the handback's
- * own transaction (`create:task:<lead>`, so a second handback run never queues another) and sent by
- * its own job through sendCreate: a row left in `sending` (a crash, a 5xx whose outcome is unknown)
- * is first looked for in Zoho — the record's tasks carrying the row's reference — and only created
- * when it is not there. Tasks are linked as Zoho links them: a Lead or Deal through What_Id with
+ * own transaction (`create:task:<lead>`, so a second handback run never queues another) and sent
+ * with the org's flush, up to 100 a call (flushTasks): a row left in `sending` (a crash, a 5xx whose
+ * outcome is unknown) is first looked for in Zoho — the record's tasks carrying the row's
+ * reference — and only created when it is not there. Tasks are linked as Zoho links them: a Lead or Deal through What_Id with
  * $se_module, a Contact through Who_Id.
  */
 
@@ -74,7 +73,7 @@ export async function queueHandbackTask(deps: EngineDeps, input: HandbackTaskInp
   const due = Number.isFinite(meeting) && meeting > now ? localDay(meeting, assistant?.time_zone ?? 'UTC') : nextBusinessDay(now, assistant);
   const key = `task:${lead.id}`;
   const link = lead.zoho_module === 'Contacts' ? { Who_Id: { id: lead.zoho_record_id } } : { What_Id: { id: lead.zoho_record_id }, $se_module: lead.zoho_module };
-  const row = await queueCreate(
+  await queueCreate(
     deps,
     { orgId: lead.org_id, leadId: lead.id },
     key,
@@ -95,32 +94,80 @@ export async function queueHandbackTask(deps: EngineDeps, input: HandbackTaskInp
     },
     now,
   );
-  await requestJob(deps.db, jobOf('task', { orgId: lead.org_id, outboxId: row.id }, now), now);
+  // Sent with the org's flush, batched like notes.
+  await requestFlush(deps, lead.org_id, now);
 }
 
-/** Sends a queued task once (creates.ts settles an unknown outcome by looking for it first); its outcome goes on the lead's timeline. */
-export async function sendHandbackTask(deps: EngineDeps, orgId: string, outboxId: number): Promise<void> {
-  const org = await getOrg(deps.db, orgId);
-  if (!org || org.status === 'disconnected') return;
-  if (org.status !== 'active') throw new ZohoAuthorizationError(`org ${orgId} needs re-authorization`);
-  const row = await getOutbox(deps.db, orgId, outboxId);
-  if (!row || row.kind !== 'create') return;
-  const already = row.status === 'done' || row.status === 'failed';
-  let outcome;
-  try {
-    outcome = await sendCreate(deps, connectionOf(org), row);
-  } catch (error) {
-    // A request Zoho's SDK would not send is final (the row is failed): said on the timeline, not retried.
-    if (!(error instanceof ZohoRequestError)) throw error;
-    outcome = { status: 'failed' as const, error: error.message };
-  }
-  if (already) return;
-  const lead = await getLead(deps.db, orgId, row.lead_id);
+/** The handback tasks' rows: `create:task:<lead>`. */
+const TASK_KEY_PREFIX = 'create:task:';
+
+async function taskOutcome(deps: EngineDeps, row: OutboxRow, outcome: { recordId: string } | { error: string }, now: number): Promise<void> {
+  const lead = await getLead(deps.db, row.org_id, row.lead_id);
   if (!lead) return;
-  const subject = String((JSON.parse(row.payload) as { values: { Subject?: unknown } }).values.Subject ?? '');
-  if (outcome.status === 'done') await addLeadEvent(deps.db, lead, 'task_created', { subject, taskId: outcome.recordId }, deps.clock.now());
+  const subject = String(createPayloadOf(row)?.values.Subject ?? '');
+  if ('recordId' in outcome) await addLeadEvent(deps.db, lead, 'task_created', { subject, taskId: outcome.recordId }, now);
   else {
-    deps.logger.warn('the owner task was refused by Zoho', { orgId, outboxId, error: outcome.error });
-    await addLeadEvent(deps.db, lead, 'task_failed', { subject, reason: outcome.error }, deps.clock.now());
+    deps.logger.warn('the owner task was refused by Zoho', { orgId: row.org_id, outboxId: row.id, error: outcome.error });
+    await addLeadEvent(deps.db, lead, 'task_failed', { subject, reason: outcome.error }, now);
   }
+}
+
+/**
+ * Sends the org's queued handback tasks with its flush, up to 100 in one Zoho call, so that Zoho
+ * has each once: a row left in `sending` (a crash, a 5xx or timeout whose outcome is unknown) is
+ * first looked for on its record (findMatch: the record's tasks carrying the row's reference) and
+ * only sent again when it is not there. A 429 or a lost authorization wrote nothing (the rows go
+ * back to `pending`); a request the SDK would not send fails them; anything else leaves them in
+ * `sending` for the next flush to settle.
+ */
+export async function flushTasks(deps: EngineDeps, orgId: string): Promise<void> {
+  const waiting = await pendingOutboxWithPrefix(deps.db, orgId, 'create', TASK_KEY_PREFIX, WRITE_BATCH);
+  if (waiting.length === 0) return;
+  const org = (await getOrg(deps.db, orgId))!;
+  const connection = connectionOf(org);
+  for (const row of waiting.filter((candidate) => candidate.status === 'sending')) {
+    const payload = createPayloadOf(row);
+    const found = payload ? await findMatch(deps, connection, payload) : undefined;
+    const now = deps.clock.now();
+    if (found) {
+      if (await moveOutbox(deps.db, row, 'sending', 'done', now, { externalId: found })) await taskOutcome(deps, row, { recordId: found }, now);
+    } else await moveOutbox(deps.db, row, 'sending', 'pending', now);
+  }
+  const claimed: { row: OutboxRow; payload: CreatePayload }[] = [];
+  for (const row of await pendingOutboxWithPrefix(deps.db, orgId, 'create', TASK_KEY_PREFIX, WRITE_BATCH)) {
+    if (row.status !== 'pending') continue;
+    const payload = createPayloadOf(row);
+    if (!payload) await moveOutbox(deps.db, row, 'pending', 'failed', deps.clock.now(), { error: 'unreadable create payload' });
+    else if (await moveOutbox(deps.db, row, 'pending', 'sending', deps.clock.now())) claimed.push({ row, payload });
+  }
+  if (claimed.length === 0) return;
+  let results;
+  try {
+    results = await deps.gateway.createRecords(connection, 'Tasks', claimed.map(({ payload }) => payload.values));
+  } catch (error) {
+    const now = deps.clock.now();
+    if (error instanceof ZohoRateLimitedError || error instanceof ZohoAuthorizationError) {
+      for (const { row } of claimed) await moveOutbox(deps.db, row, 'sending', 'pending', now);
+    } else if (error instanceof ZohoRequestError) {
+      for (const { row } of claimed) if (await moveOutbox(deps.db, row, 'sending', 'failed', now, { error: error.message })) await taskOutcome(deps, row, { error: error.message }, now);
+      return;
+    }
+    throw error;
+  }
+  const now = deps.clock.now();
+  for (const [index, { row }] of claimed.entries()) {
+    const result = results[index];
+    if (result?.ok && result.id) {
+      if (await moveOutbox(deps.db, row, 'sending', 'done', now, { externalId: result.id })) await taskOutcome(deps, row, { recordId: result.id }, now);
+    } else if (!result?.ok) {
+      const error = `${result?.code ?? 'UNKNOWN'}: ${result?.message ?? 'no result'}`;
+      if (await moveOutbox(deps.db, row, 'sending', 'failed', now, { error })) await taskOutcome(deps, row, { error }, now);
+    }
+    // Created without an id in the answer: the row stays `sending`, and the next flush finds the task.
+  }
+}
+
+/** Whether the org has handback tasks still to send (the flush runs again for them). */
+export async function hasPendingTasks(deps: EngineDeps, orgId: string): Promise<boolean> {
+  return (await pendingOutboxWithPrefix(deps.db, orgId, 'create', TASK_KEY_PREFIX, 1)).some((row) => row.status === 'pending');
 }

@@ -15,7 +15,6 @@ import { handleReply } from '../reply-job.js';
 import { pruneOrg } from '../retention.js';
 import type { JobHandler } from '../runner.js';
 import { sweepOrg } from '../sweep.js';
-import { sendHandbackTask } from '../tasks.js';
 
 /**
  * A kind's work, given its parsed payload. Recurring work answers when it runs next rather than
@@ -33,7 +32,6 @@ const WORK: { [K in JobKind]: JobWork<K> } = {
   draft: (deps, { orgId, outboxId }) => expireDraft(deps, orgId, outboxId),
   flush: (deps, { orgId }) => flushOrg(deps, orgId),
   handback: (deps, { orgId, leadId, reason, state }) => handBack(deps, orgId, leadId, reason, state),
-  task: (deps, { orgId, outboxId }) => sendHandbackTask(deps, orgId, outboxId),
   sweep: async (deps, { orgId }) => {
     await sweepOrg(deps, orgId);
     return { runAgainAt: deps.clock.now() + SWEEP_INTERVAL_MS };
