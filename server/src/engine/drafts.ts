@@ -7,7 +7,7 @@ import { getSequence } from '../db/sequences.js';
 import { transaction } from '../db/store.js';
 import type { EngineDeps } from './context.js';
 import { FINAL_WAIT_MS } from './context.js';
-import { queueHandback, queueNote, queueStep, stopAndHandBack } from './effects.js';
+import { planNextStep, queueHandback, queueNote, stopAndHandBack } from './effects.js';
 import { jobOf } from './job-kinds.js';
 import type { OutgoingEmail } from './mailer.js';
 import { DAY_MS, localDay, nextSendTime, windowFor } from './send-window.js';
@@ -167,10 +167,7 @@ export async function skipDraft(deps: EngineDeps, orgId: string, id: number, by:
       return { ok: true };
     }
     // The next email keeps its wait, counted from the skip.
-    const sendAt = nextSendTime(now + next.after_days * DAY_MS, windowFor(assistant, lead));
-    await updateLead(tx, lead, { next_send_at: sendAt }, now);
-    await queueStep(txDeps, { ...lead, next_step: step + 1 }, step + 1, sendAt, now);
-    return { ok: true, sendAt };
+    return { ok: true, sendAt: await planNextStep(txDeps, lead, assistant, step + 1, next.after_days, now, now) };
   });
 }
 

@@ -5,6 +5,8 @@ import { type Lead, updateLead } from '../db/leads.js';
 import { addToOutbox, expireDraftsOfLead } from '../db/outbox.js';
 import { requestSyncSoon } from '../connector/sync.js';
 import { jobOf } from './job-kinds.js';
+import type { Assistant } from '../db/assistants.js';
+import { DAY_MS, nextSendTime, windowFor } from './send-window.js';
 
 /**
  * Queues the Zoho side of what happened to a lead: a note and field updates. They go out batched
@@ -60,6 +62,14 @@ export async function requestFlush(deps: EngineDeps, orgId: string, now: number)
 /** Queues the lead's step `step` for `runAt` (once: the step's key makes a second queueing a no-op). */
 export async function queueStep(deps: EngineDeps, lead: Lead, step: number, runAt: number, now: number): Promise<void> {
   await enqueueJob(deps.db, jobOf('step', { orgId: lead.org_id, leadId: lead.id, step }, runAt), now);
+}
+
+/** Plans the lead's step `step` its `afterDays` after `from`, inside the lead's sending window; answers when. */
+export async function planNextStep(deps: EngineDeps, lead: Lead, assistant: Pick<Assistant, 'time_zone' | 'business_hours' | 'off_days'>, step: number, afterDays: number, from: number, now: number): Promise<number> {
+  const sendAt = nextSendTime(from + afterDays * DAY_MS, windowFor(assistant, lead));
+  await updateLead(deps.db, lead, { next_send_at: sendAt }, now);
+  await queueStep(deps, { ...lead, next_step: step }, step, sendAt, now);
+  return sendAt;
 }
 
 /** Stops a worked lead at once (paused: no step can send) and plans its handback for now. */

@@ -10,7 +10,7 @@ import { findSuppression, stateForSuppression } from '../db/suppressions.js';
 import { hmac, safeEqual } from '../lib/token-cipher.js';
 import { ZohoAuthorizationError } from '../zoho/errors.js';
 import { FINAL_WAIT_MS, type EngineDeps } from './context.js';
-import { queueHandback, queueNote, queueRecordUpdate, queueStep, statusUpdate, stopAndHandBack } from './effects.js';
+import { planNextStep, queueHandback, queueNote, queueRecordUpdate, statusUpdate, stopAndHandBack } from './effects.js';
 import type { OutgoingEmail } from './mailer.js';
 import { PermanentJobError, RetryAfterError } from './runner.js';
 import { DAY_MS, localDay, nextSendTime, windowFor } from './send-window.js';
@@ -287,9 +287,6 @@ async function afterSend(deps: EngineDeps, orgId: string, leadId: string, step: 
       await queueHandback(txDeps, lead, `The "${sequence.name}" sequence ended with no reply.`, 'Processed', now + FINAL_WAIT_MS, now);
       return;
     }
-    const next = sequence.steps[step + 1]!;
-    const sendAt = nextSendTime(now + next.after_days * DAY_MS, windowFor(assistant, lead));
-    await updateLead(tx, lead, { next_send_at: sendAt }, now);
-    await queueStep(txDeps, { ...lead, next_step: step + 1 }, step + 1, sendAt, now);
+    await planNextStep(txDeps, lead, assistant, step + 1, sequence.steps[step + 1]!.after_days, now, now);
   });
 }
