@@ -32,6 +32,18 @@ const postAlone = (body: string) =>
     request.on('error', reject);
     request.end(body);
   });
+/** Posts in chunks with no Content-Length (Transfer-Encoding: chunked), on a connection of its own. */
+const postChunked = (body: string) =>
+  new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const request = httpRequest(`${backend.url}/webhooks/zoho`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+    });
+    request.on('error', reject);
+    for (let at = 0; at < body.length; at += 64 * 1024) request.write(body.slice(at, at + 64 * 1024));
+    request.end();
+  });
 const count = async (table: string) => (await value<number>(backend.deps.db, `SELECT COUNT(*) AS n FROM ${table}`))!;
 
 describe('POST /webhooks/zoho', () => {
@@ -48,7 +60,35 @@ describe('POST /webhooks/zoho', () => {
     const tooLarge = await postAlone(huge);
     expect(tooLarge.status).toBe(413);
     expect((JSON.parse(tooLarge.body) as { error: { code: string } }).error.code).toBe('TOO_LARGE');
+    // The same body without a length, in chunks: counted as it comes, and refused the same way.
+    const chunked = await postChunked(huge);
+    expect(chunked.status).toBe(413);
+    expect((JSON.parse(chunked.body) as { error: { code: string } }).error.code).toBe('TOO_LARGE');
     expect([await count('inbox'), await count('jobs')]).toEqual(before);
+  });
+
+  it('takes a chunked notification (no Content-Length) like any other', async () => {
+    const inbox = await count('inbox');
+    const response = await postChunked(JSON.stringify({ server_time: 1, module: 'Contacts', ids: ['5725713000000001177'], operation: 'update', channel_id: channel.channel_id, token: channel.token }));
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ received: true, queued: 1 });
+    expect(await count('inbox')).toBe(inbox + 1);
+  });
+
+  it("keeps the org's last-notification time to the minute (CRM status shows it)", async () => {
+    const clock = backend.sandbox.clock;
+    const notify = () => post({ server_time: 1, module: 'Contacts', ids: ['5725713000000001188'], operation: 'update', channel_id: channel.channel_id, token: channel.token });
+    const lastAt = () => value<number>(backend.deps.db, 'SELECT last_notification_at FROM orgs');
+    clock.advance(61_000);
+    expect((await notify()).status).toBe(200);
+    const marked = clock.now();
+    expect(Number(await lastAt())).toBe(marked);
+    clock.advance(30_000);
+    expect((await notify()).status).toBe(200);
+    expect(Number(await lastAt())).toBe(marked);
+    clock.advance(31_000);
+    expect((await notify()).status).toBe(200);
+    expect(Number(await lastAt())).toBe(clock.now());
   });
 
   it('takes odd but valid shapes in its stride: null affected values, deletes of records we never worked', async () => {

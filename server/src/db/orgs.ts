@@ -111,7 +111,7 @@ export async function setOrgStatus(db: Db, id: string, status: OrgStatus, reason
 }
 
 /** How often the org row records that notifications arrive (every webhook writing it would make them queue for its lock). */
-const NOTIFICATION_MARK_MS = 60_000;
+export const NOTIFICATION_MARK_MS = 60_000;
 
 export async function recordNotification(db: Db, id: string, now: number): Promise<void> {
   await db

@@ -1,5 +1,5 @@
 import { GroupCommit } from '../db/group-commit.js';
-import { listActiveOrgs } from '../db/orgs.js';
+import { NOTIFICATION_MARK_MS, listActiveOrgs } from '../db/orgs.js';
 import type { EngineDeps } from './context.js';
 import { RENEW_INTERVAL_MS } from './context.js';
 import { queueIntake } from './intake.js';
@@ -38,6 +38,8 @@ export { MAX_RAW_BYTES } from './inbound.js';
 export class Engine {
   readonly runner: JobRunner;
   private readonly notifications: GroupCommit;
+  /** When this process last marked each org's "last notification" time. */
+  private readonly notificationMarks = new Map<string, number>();
 
   constructor(
     readonly deps: EngineDeps,
@@ -236,7 +238,12 @@ export class Engine {
 
   /** A verified Zoho notification, durable when this resolves (concurrent ones share a commit); answers how many intakes it queued. */
   async notificationReceived(orgId: string, channelId: string, body: string, notification: ZohoNotification): Promise<number> {
-    const queued = await this.notifications.run((tx) => acceptNotification({ ...this.deps, db: tx }, orgId, channelId, body, notification));
+    const now = this.deps.clock.now();
+    const marked = this.notificationMarks.get(orgId);
+    // The org's "last notification" time is kept to the minute (db/orgs.ts): one UPDATE a minute per org and process, not one per notification.
+    const markOrg = marked === undefined || now - marked >= NOTIFICATION_MARK_MS || now < marked;
+    const queued = await this.notifications.run((tx) => acceptNotification({ ...this.deps, db: tx }, orgId, channelId, body, notification, { markOrg }));
+    if (markOrg) this.notificationMarks.set(orgId, now);
     this.runner.poke();
     return queued;
   }

@@ -43,14 +43,15 @@ async function mayConcernAssistant(deps: EngineDeps, orgId: string, module: stri
  * Commits a verified notification: its body to the inbox and one intake per record that may
  * concern an assistant to the jobs table, in one transaction (the caller's, when `deps.db` is
  * one: the webhook's group commit). A redelivery queues nothing new: intake jobs are keyed by
- * record and event time. Answers how many intakes were queued.
+ * record and event time. Answers how many intakes were queued. `markOrg: false` leaves the org's
+ * "last notification" time alone (the caller marked it under a minute ago).
  */
-export async function acceptNotification(deps: EngineDeps, orgId: string, channelId: string, body: string, notification: ZohoNotification): Promise<number> {
+export async function acceptNotification(deps: EngineDeps, orgId: string, channelId: string, body: string, notification: ZohoNotification, options: { markOrg: boolean } = { markOrg: true }): Promise<number> {
   const now = deps.clock.now();
   return transaction(deps.db, async (tx) => {
     const within: EngineDeps = { ...deps, db: tx };
     const inboxId = await addToInbox(tx, { orgId, channelId, receivedAt: now, body });
-    await recordNotification(tx, orgId, now);
+    if (options.markOrg) await recordNotification(tx, orgId, now);
     if (!(WORKED_MODULES as readonly string[]).includes(notification.module)) return 0;
     let queued = 0;
     // One intake per record per delivery: intake decides from Zoho's current state, so a repeat is harmless.

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { findChannel } from '../db/org-setup.js';
+import { bodyLimit } from '../http/body-limit.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { AppError, appErrors } from '../http/errors.js';
 import { safeEqual } from '../lib/token-cipher.js';
@@ -31,12 +31,19 @@ const callbackSchema = z.object({
 export function webhookRoutes(deps: AppDeps, engine: Engine): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  const limit = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new AppError(413, 'TOO_LARGE', 'The notification body is too large.');
-    },
-  });
+  const limit = bodyLimit(MAX_BODY_BYTES, 'The notification body is too large.');
+
+  // Each channel's token, opened once per process rather than once per notification. Keyed by the
+  // sealed value itself, so a renewed or rotated token is a new entry and nothing goes stale.
+  const opened = new Map<string, string | undefined>();
+  const channelToken = (channel: { org_id: string; token_sealed: string }): string | undefined => {
+    const key = `${channel.org_id}:${channel.token_sealed}`;
+    if (opened.has(key)) return opened.get(key);
+    const token = deps.cipher.tryDecrypt(channel.token_sealed, `${channel.org_id}:channel_token`);
+    if (opened.size >= 1_000) opened.clear();
+    opened.set(key, token);
+    return token;
+  };
 
   app.post('/zoho', limit, async (c) => {
     const text = await c.req.text();
@@ -50,7 +57,7 @@ export function webhookRoutes(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     if (!parsed.success) throw appErrors.validation('The notification body is not a Zoho notification.', parsed.error.issues.map((issue) => issue.path.join('.')));
     const body = parsed.data;
     const channel = await findChannel(deps.db, body.channel_id);
-    const expected = channel ? deps.cipher.tryDecrypt(channel.token_sealed, `${channel.org_id}:channel_token`) : undefined;
+    const expected = channel ? channelToken(channel) : undefined;
     if (!channel || expected === undefined || !safeEqual(body.token ?? '', expected)) {
       c.get('logger').warn('notification refused', { channelId: body.channel_id });
       throw appErrors.unauthorized('Unknown channel or wrong token.');
@@ -64,12 +71,7 @@ export function webhookRoutes(deps: AppDeps, engine: Engine): Hono<AppEnv> {
    * (Authorization: Bearer INBOUND_WEBHOOK_TOKEN). It joins the same pipeline as IMAP mail;
    * 202 once stored. A repeat delivery of the same message is recognised and stores nothing new.
    */
-  const inboundLimit = bodyLimit({
-    maxSize: MAX_RAW_BYTES,
-    onError: () => {
-      throw new AppError(413, 'TOO_LARGE', `The message is larger than ${MAX_RAW_BYTES / (1024 * 1024)} MB.`);
-    },
-  });
+  const inboundLimit = bodyLimit(MAX_RAW_BYTES, `The message is larger than ${MAX_RAW_BYTES / (1024 * 1024)} MB.`);
   app.post('/inbound', inboundLimit, async (c) => {
     const expected = deps.config.inboundToken;
     if (!expected) throw new AppError(404, 'NOT_CONFIGURED', 'The inbound mail webhook is off: set INBOUND_WEBHOOK_TOKEN to turn it on.');
