@@ -15,13 +15,11 @@ export const POSTGRES_SUITES = [
   'test/server/leases.test.ts',
   'test/server/retention.test.ts',
   'test/server/webhooks.test.ts',
-  'test/server/engine-behaviour.test.ts',
   'test/server/engine-e2e.test.ts',
   'test/server/engine-edges.test.ts',
-  'test/server/engine-crash.test.ts',
   'test/server/crm-details.test.ts',
-  'test/server/record-widget-api.test.ts',
   'test/server/referrals.test.ts',
+  'test/server/record-widget-api.test.ts',
   'test/server/inbound-auth.test.ts',
   'test/server/mailbox-hosts.test.ts',
   'test/server/api-security.test.ts',
@@ -35,6 +33,11 @@ export const POSTGRES_SUITES = [
 
 /** The end-to-end layer, on PostgreSQL as well in `npm run test:all`. */
 export const POSTGRES_E2E_SUITES = [
+  // Their scenarios run on PostgreSQL in `npm test` through the in-process tier (test/inprocess:
+  // the re-assignment guard, takeover, the sweep, a lost answer and a 429); the
+  // processes killed on PostgreSQL are the crash soak's.
+  'test/server/engine-behaviour.test.ts',
+  'test/server/engine-crash.test.ts',
   'test/server/replies-e2e.test.ts',
   'test/server/imap-replies.test.ts',
   'test/server/connector.test.ts',

@@ -79,7 +79,7 @@ export async function buildDeps(env: AppEnv, overrides: { clock?: Clock; logger?
       widgetDir: resolve(env.WIDGET_DIR),
       inboundToken: env.INBOUND_WEBHOOK_TOKEN,
       mailboxPrivateHosts: env.MAILBOX_PRIVATE_HOSTS === 'allow',
-      rateLimits: { oauth: env.RATE_LIMIT_OAUTH, webhook: env.RATE_LIMIT_WEBHOOK, unsubscribe: env.RATE_LIMIT_UNSUBSCRIBE, api: env.RATE_LIMIT_API, trustProxy: env.TRUST_PROXY },
+      rateLimits: { oauth: env.RATE_LIMIT_OAUTH, webhook: env.RATE_LIMIT_WEBHOOK, unsubscribe: env.RATE_LIMIT_UNSUBSCRIBE, api: env.RATE_LIMIT_API, trustProxy: env.TRUST_PROXY, oauthLiveStates: env.OAUTH_LIVE_STATES },
     },
     engine: undefined as unknown as Engine,
   };

@@ -90,6 +90,8 @@ const appSchema = z.object({
   RATE_LIMIT_WEBHOOK: z.coerce.number().int().min(0).max(1_000_000).default(1_200),
   RATE_LIMIT_UNSUBSCRIBE: z.coerce.number().int().min(0).max(1_000_000).default(60),
   RATE_LIMIT_API: z.coerce.number().int().min(0).max(1_000_000).default(1_200),
+  /** OAuth sign-ins in progress at once, across processes (starts cannot fill the database); 80% of them for anonymous starts. */
+  OAUTH_LIVE_STATES: z.coerce.number().int().min(10).max(1_000_000).default(10_000),
   /** Behind our own reverse proxy: the client is the last X-Forwarded-For entry. */
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   /** `require` (default): a reply acts only when its sender is authenticated (DKIM/DMARC); unverified replies pause the lead for a person. `off`: trust every reply. */

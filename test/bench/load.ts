@@ -36,7 +36,7 @@ export async function load(label: string, total: number, concurrency: number, re
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  const result = { rate: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures };
-  console.log(`  ${label.padEnd(38)} ${result.rate.toFixed(0).padStart(6)} req/s   p50 ${result.p50.toFixed(1)} ms   p99 ${result.p99.toFixed(1)} ms   failures ${failures}   CPU busy ${(busy() * 100).toFixed(0)}% of ${availableParallelism()} cores`);
+  const result = { rate: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures, busy: busy() };
+  console.log(`  ${label.padEnd(38)} ${result.rate.toFixed(0).padStart(6)} req/s   p50 ${result.p50.toFixed(1)} ms   p99 ${result.p99.toFixed(1)} ms   failures ${failures}   CPU busy ${(result.busy * 100).toFixed(0)}% of ${availableParallelism()} cores`);
   return result;
 }

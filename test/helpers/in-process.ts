@@ -185,7 +185,7 @@ export async function startInProcess(options: { start?: string; composer?: Compo
       widgetDir: resolve('app'),
       inboundToken: INBOUND_TOKEN,
       mailboxPrivateHosts: false,
-      rateLimits: { oauth: 0, webhook: 0, unsubscribe: 0, api: 0, trustProxy: false },
+      rateLimits: { oauth: 0, webhook: 0, unsubscribe: 0, api: 0, trustProxy: false, oauthLiveStates: 10_000 },
     },
     engine: undefined as unknown as Engine,
   };

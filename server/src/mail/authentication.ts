@@ -1,5 +1,4 @@
 import { resolve as dnsResolve } from 'node:dns/promises';
-import { authenticate } from 'mailauth';
 
 /**
  * Is an inbound message really from its From: domain? A forged From: alone must not opt a lead out,
@@ -52,6 +51,8 @@ function resultsOf(header: string): { method: string; result: string; properties
 export async function verifyMessage(raw: Buffer, fromAddress: string | null, resolver: DnsResolver = systemResolver): Promise<MailAuthResult> {
   const fromDomain = domainOf(fromAddress);
   try {
+    // Loaded on first use: mailauth and its certificate parsers are a sixth of the backend's start-up imports.
+    const { authenticate } = await import('mailauth');
     const result = await authenticate(raw, { resolver: resolver as never, disableBimi: true, disableArc: true, trustReceived: false, mta: 'salesassist' });
     const dmarc = (result.dmarc as { status?: { result?: string } } | undefined)?.status?.result ?? 'none';
     const signatures = ((result.dkim as { results?: { status?: { result?: string }; signingDomain?: string }[] } | undefined)?.results ?? []).map((entry) => ({ result: entry.status?.result ?? 'none', domain: entry.signingDomain?.toLowerCase() ?? '' }));

@@ -13,10 +13,8 @@ import { ZohoOAuthError, ZohoRateLimitedError, ZohoUnavailableError } from '../z
 import { ADMIN_LOGIN_SCOPES, ConnectError, ZOHO_SCOPES, completeAdminLogin, completeAuthorization } from '../services/connect-org.js';
 
 const STATE_TTL_MS = 10 * 60 * 1000;
-/** Starts cannot fill the database: past this many live states, new ones wait. */
-const MAX_LIVE_STATES = 10_000;
-/** Anonymous starts may use this much of it; the rest is kept for sign-ins with a ticket from an org's settings tab. */
-const ANONYMOUS_LIVE_STATES = 8_000;
+/** Anonymous starts may use this share of the live states (OAUTH_LIVE_STATES); the rest is kept for sign-ins with a ticket from an org's settings tab. */
+const ANONYMOUS_SHARE = 0.8;
 /** Live sign-ins one org's tickets may hold at once. */
 const MAX_TICKETED_STARTS = 20;
 const SETTINGS_HINT = 'Go back to the settings tab in Zoho CRM and press Refresh.';
@@ -32,6 +30,9 @@ export function oauthRoutes(deps: AppDeps, sessions: AdminSessions, extraOrigins
   const app = new Hono<AppEnv>();
   const redirectUri = () => `${deps.config.publicUrl}/oauth/zoho/callback`;
   const secure = () => deps.config.publicUrl.startsWith('https://');
+  // Starts cannot fill the database: past this many live states, new ones wait.
+  const maxLiveStates = deps.config.rateLimits.oauthLiveStates;
+  const anonymousLiveStates = Math.floor(maxLiveStates * ANONYMOUS_SHARE);
 
   const show = (c: Context<AppEnv>, input: PageInput, status: 200 | 400 | 500 | 503 = 200) => {
     const { html, csp } = page(input);
@@ -61,7 +62,7 @@ export function oauthRoutes(deps: AppDeps, sessions: AdminSessions, extraOrigins
       await lockOAuthStates(tx);
       // A ticket lets one org's sign-ins past the anonymous share, a bounded number of times (it is reusable for two minutes).
       const ticketed = ticketOrg !== undefined && (await countTicketedStarts(tx, ticketOrg, now)) < MAX_TICKETED_STARTS;
-      if ((await countLiveOAuthStates(tx, now)) >= (ticketed ? MAX_LIVE_STATES : ANONYMOUS_LIVE_STATES)) return false;
+      if ((await countLiveOAuthStates(tx, now)) >= (ticketed ? maxLiveStates : anonymousLiveStates)) return false;
       await saveOAuthState(tx, {
         state_hash: sha256(state),
         browser_binding_hash: sha256(binding),

@@ -16,6 +16,8 @@ export interface RateLimits {
   unsubscribe: number;
   api: number;
   trustProxy: boolean;
+  /** OAuth sign-ins that may be in progress at once (80% for anonymous starts, the rest for the settings tab's tickets). */
+  oauthLiveStates: number;
 }
 
 export interface AppConfig {
