@@ -51,7 +51,9 @@ export async function startTestBackend(options: { sandbox?: TestSandbox; env?: R
     ZOHO_SANDBOX_URL: sandbox.url,
     ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
     ADMIN_TOKEN,
-    ZOHO_GATEWAY_WORKERS: '2',
+    // One SDK worker thread per test backend (production runs two): each thread loads Zoho's SDK, about
+    // half a second of CPU, and suites start a backend per test. The lanes have their own tests (zoho-gateway.test.ts).
+    ZOHO_GATEWAY_WORKERS: '1',
     SMTP_URL: smtp.url,
     // The suites drive the backend far faster than a person from one address; the limits have their own tests.
     RATE_LIMIT_API: '0',
