@@ -41,6 +41,13 @@ export async function getLead(db: Db, orgId: string, id: string): Promise<Lead |
   return db.selectFrom('leads').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
 }
 
+/** Some of the org's leads, by id, in one query. */
+export async function getLeads(db: Db, orgId: string, ids: readonly string[]): Promise<Map<string, Lead>> {
+  if (ids.length === 0) return new Map();
+  const found = await db.selectFrom('leads').selectAll().where('org_id', '=', orgId).where('id', 'in', [...new Set(ids)]).execute();
+  return new Map(found.map((lead) => [lead.id, lead]));
+}
+
 /**
  * The lead, read to be changed: call inside a transaction. On PostgreSQL the row stays locked
  * (FOR UPDATE) until the transaction ends, so two processes never both act on what they read;

@@ -13,7 +13,7 @@ import { JobRunner, type RunnerOptions } from './runner.js';
 import { jobOf, payloadOf } from './job-kinds.js';
 import { jobHandlers } from './jobs/handlers.js';
 import { queueHandback } from './effects.js';
-import { type Lead, type LeadEvent, type LeadStatus, findLeadByRecord, getLead, listLeadEvents, listLeads } from '../db/leads.js';
+import { type Lead, type LeadEvent, type LeadStatus, findLeadByRecord, getLead, getLeads, listLeadEvents, listLeads } from '../db/leads.js';
 import { type OutboxRow, type UnconfirmedEmail, getOutbox, outboxOfLead, unconfirmedEmails } from '../db/outbox.js';
 import { scheduleSweep } from './sweep.js';
 import type { ReplyIntent } from '../domain/reply-intents.js';
@@ -137,6 +137,11 @@ export class Engine {
 
   async lead(orgId: string, id: string): Promise<Lead | undefined> {
     return getLead(this.deps.db, orgId, id);
+  }
+
+  /** Several of the org's leads by id, in one read (a list that names each row's lead). */
+  async leadsById(orgId: string, ids: readonly string[]): Promise<Map<string, Lead>> {
+    return getLeads(this.deps.db, orgId, ids);
   }
 
   async leads(orgId: string, filter: { status?: LeadStatus; assistantId?: string; limit?: number } = {}): Promise<Lead[]> {

@@ -208,8 +208,10 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     const orgId = c.get('caller').org.id;
     const assistants = new Map((await listAssistants(deps.db, orgId)).map((assistant) => [assistant.id, assistant.name]));
     const drafts: DraftsAnswer['drafts'] = [];
-    for (const draft of await engine.drafts(orgId)) {
-      const lead = await engine.lead(orgId, draft.leadId);
+    const waiting = await engine.drafts(orgId);
+    const leads = await engine.leadsById(orgId, waiting.map((draft) => draft.leadId));
+    for (const draft of waiting) {
+      const lead = leads.get(draft.leadId);
       if (!lead) continue;
       drafts.push({
         ...draftView(draft, lead),
