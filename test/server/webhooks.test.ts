@@ -21,8 +21,11 @@ afterAll(async () => {
 });
 
 const post = (body: unknown) => fetch(`${backend.url}/webhooks/zoho`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-/** Posts on a connection of its own: the server closes it after refusing an oversized body. */
-const postAlone = (body: string) =>
+/**
+ * Posts on a connection of its own (the server closes it after refusing an oversized body): with
+ * a Content-Length, or `chunked`, in 64 KB pieces with no length (Transfer-Encoding: chunked).
+ */
+const postAlone = (body: string, chunked = false) =>
   new Promise<{ status: number; body: string }>((resolve, reject) => {
     const request = httpRequest(`${backend.url}/webhooks/zoho`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (response) => {
       let text = '';
@@ -30,20 +33,11 @@ const postAlone = (body: string) =>
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
     });
     request.on('error', reject);
-    request.end(body);
-  });
-/** Posts in chunks with no Content-Length (Transfer-Encoding: chunked), on a connection of its own. */
-const postChunked = (body: string) =>
-  new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const request = httpRequest(`${backend.url}/webhooks/zoho`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (response) => {
-      let text = '';
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-    });
-    request.on('error', reject);
+    if (!chunked) return request.end(body);
     for (let at = 0; at < body.length; at += 64 * 1024) request.write(body.slice(at, at + 64 * 1024));
     request.end();
   });
+const postChunked = (body: string) => postAlone(body, true);
 const count = async (table: string) => (await value<number>(backend.deps.db, `SELECT COUNT(*) AS n FROM ${table}`))!;
 
 describe('POST /webhooks/zoho', () => {
