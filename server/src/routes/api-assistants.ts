@@ -113,8 +113,12 @@ export function assistantsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
     return c.json(updated satisfies SequenceView);
   });
 
-  /** The email a step would send (as edited, before saving), written for a sample lead. */
+  /**
+   * The email a step would send (as edited, before saving), written for a sample lead. Admins
+   * only, like editing the sequence: with a model configured, each preview is a paid model call.
+   */
   app.post('/sequences/preview', async (c) => {
+    requireAdmin(c);
     const input = await jsonBody(c, previewInput);
     const preview = await engine.previewStep(orgOf(c), { ...(input.assistant_id ? { assistantId: input.assistant_id } : {}), step: input.step, stepIndex: input.step_index, stepsTotal: input.steps_total });
     if (!preview) throw appErrors.validation(input.assistant_id ? 'That assistant does not exist.' : 'Create an assistant first: the preview is written in its name.');
