@@ -157,7 +157,7 @@ describe('faults', () => {
 
   it('a note write that timed out after Zoho saved it is found by its reference, not written again', async () => {
     await backend.stop();
-    ({ backend, org, scenario } = await startWithAssistant({ env: { ZOHO_CALL_TIMEOUT_MS: '1000' } }));
+    ({ backend, org, scenario } = await startWithAssistant({ env: { ZOHO_CALL_TIMEOUT_MS: '3000' } }));
     const recordId = await scenario.contact();
     await scenario.assign('Contacts', recordId, scenario.assistantUserId);
     await backend.sandbox.sandbox.deps.notifier.idle();
