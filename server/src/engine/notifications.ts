@@ -46,7 +46,7 @@ async function mayConcernAssistant(deps: EngineDeps, orgId: string, module: stri
  * record and event time. Answers how many intakes were queued. `markOrg: false` leaves the org's
  * "last notification" time alone (the caller marked it under a minute ago).
  */
-export async function acceptNotification(deps: EngineDeps, orgId: string, channelId: string, body: string, notification: ZohoNotification, options: { markOrg: boolean } = { markOrg: true }): Promise<number> {
+export async function acceptNotification(deps: EngineDeps, orgId: string, channelId: string, body: string, notification: ZohoNotification, options: { markOrg: boolean }): Promise<number> {
   const now = deps.clock.now();
   return transaction(deps.db, async (tx) => {
     const within: EngineDeps = { ...deps, db: tx };
