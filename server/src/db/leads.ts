@@ -143,7 +143,6 @@ export async function leadCountsByAssistant(db: Db, orgId: string): Promise<Map<
 
 /** Who some of the org's leads are (name and email), by id: for logs that name leads by id. */
 export async function leadPeople(db: Db, orgId: string, ids: string[]): Promise<Map<string, { name: string | null; email: string | null }>> {
-  if (ids.length === 0) return new Map();
-  const found = await db.selectFrom('leads').select(['id', 'first_name', 'last_name', 'email']).where('org_id', '=', orgId).where('id', 'in', ids).execute();
-  return new Map(found.map((lead) => [lead.id, { name: [lead.first_name, lead.last_name].filter(Boolean).join(' ') || null, email: lead.email }]));
+  const found = await getLeads(db, orgId, ids);
+  return new Map([...found].map(([id, lead]) => [id, { name: [lead.first_name, lead.last_name].filter(Boolean).join(' ') || null, email: lead.email }]));
 }
