@@ -41,6 +41,11 @@ export async function getLead(db: Db, orgId: string, id: string): Promise<Lead |
   return db.selectFrom('leads').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
 }
 
+/** The lead's name as a person reads it ("Jane Doe"), or null when Zoho has none. */
+export function leadName(lead: Pick<Lead, 'first_name' | 'last_name'>): string | null {
+  return [lead.first_name, lead.last_name].filter(Boolean).join(' ') || null;
+}
+
 /** Some of the org's leads, by id, in one query. */
 export async function getLeads(db: Db, orgId: string, ids: readonly string[]): Promise<Map<string, Lead>> {
   if (ids.length === 0) return new Map();
@@ -144,5 +149,5 @@ export async function leadCountsByAssistant(db: Db, orgId: string): Promise<Map<
 /** Who some of the org's leads are (name and email), by id: for logs that name leads by id. */
 export async function leadPeople(db: Db, orgId: string, ids: string[]): Promise<Map<string, { name: string | null; email: string | null }>> {
   const found = await getLeads(db, orgId, ids);
-  return new Map([...found].map(([id, lead]) => [id, { name: [lead.first_name, lead.last_name].filter(Boolean).join(' ') || null, email: lead.email }]));
+  return new Map([...found].map(([id, lead]) => [id, { name: leadName(lead), email: lead.email }]));
 }

@@ -1,6 +1,6 @@
 import { type Assistant, listAssistants } from '../db/assistants.js';
 import { queuedStepJobs } from '../db/jobs.js';
-import { type Lead, listLeads } from '../db/leads.js';
+import { type Lead, leadName, listLeads } from '../db/leads.js';
 import { sentFrom } from '../db/send-counts.js';
 import { type Sequence, listSequences } from '../db/sequences.js';
 import { findSuppressions } from '../db/suppressions.js';
@@ -49,7 +49,6 @@ interface Due {
   waited: PlannedEmail['waited'];
 }
 
-const nameOf = (lead: Lead) => [lead.first_name, lead.last_name].filter(Boolean).join(' ') || null;
 
 /**
  * What will go out in the next `days`: every active lead's next steps, in the order the runner
@@ -80,7 +79,7 @@ export async function sendPlan(deps: EngineDeps, orgId: string, days: number): P
   for (const lead of leads) {
     const assistant = assistants.get(lead.assistant_id);
     if (!assistant || lead.next_step >= lead.steps_total) continue;
-    const who = { leadId: lead.id, name: nameOf(lead), email: lead.email };
+    const who = { leadId: lead.id, name: leadName(lead), email: lead.email };
     // Its email is written and waits for a person: when it goes (and the rest with it) is theirs to decide.
     const draft = drafts.get(lead.id);
     if (draft) {
@@ -140,7 +139,7 @@ export async function sendPlan(deps: EngineDeps, orgId: string, days: number): P
       place({ ...next, at: sendAt, waited: next.waited.includes(reason) ? next.waited : [...next.waited, reason] });
       continue;
     }
-    const planned = { leadId: next.lead.id, name: nameOf(next.lead), email: next.lead.email, assistant: assistant.name, step: next.step + 1, of: next.lead.steps_total, at: next.at, waited: next.waited };
+    const planned = { leadId: next.lead.id, name: leadName(next.lead), email: next.lead.email, assistant: assistant.name, step: next.step + 1, of: next.lead.steps_total, at: next.at, waited: next.waited };
     // A draft takes no place under the cap until it is approved, and what follows it waits for the approval.
     if (needsApproval(assistant, next.step)) {
       emails.push({ ...planned, draft: true });

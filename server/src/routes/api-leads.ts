@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { getAssistant, listAssistants } from '../db/assistants.js';
+import { leadName } from '../db/leads.js';
 import { listOrgFields } from '../db/org-setup.js';
 import { getSequence, listSequences } from '../db/sequences.js';
 import { WORKED_MODULES } from '../domain/modules.js';
@@ -70,7 +71,7 @@ async function describe(deps: AppDeps, engine: Engine, lead: Lead): Promise<Lead
     state: lead.state,
     step: { sent: lead.next_step, total: lead.steps_total },
     email: lead.email,
-    name: [lead.first_name, lead.last_name].filter(Boolean).join(' ') || null,
+    name: leadName(lead),
     company: lead.company,
     context: lead.context,
     previousOwner: lead.previous_owner_name,
@@ -215,7 +216,7 @@ export function leadsApi(deps: AppDeps, engine: Engine): Hono<AppEnv> {
       if (!lead) continue;
       drafts.push({
         ...draftView(draft, lead),
-        name: [lead.first_name, lead.last_name].filter(Boolean).join(' ') || null,
+        name: leadName(lead),
         company: lead.company,
         zohoModule: lead.zoho_module,
         zohoRecordId: lead.zoho_record_id,
