@@ -183,8 +183,9 @@ try {
   console.log(`scheduler PostgreSQL / SQLite: ${(rates.PostgreSQL! / rates.SQLite!).toFixed(2)}`);
 
   console.log(`webhook ingest, ${NOTIFICATIONS.toLocaleString('en')} notifications, ${CONCURRENCY} concurrent, separate web processes, loopback:`);
-  await load('  warm-up, bare Hono handler', 1_000, CONCURRENCY, (index) => fetch(`${bareUrl}/webhooks/zoho`, { method: 'POST', body: JSON.stringify({ ids: [String(index)] }) }));
-  const baseline = await load('bare Hono handler (this process)', NOTIFICATIONS, CONCURRENCY, (index) => fetch(`${bareUrl}/webhooks/zoho`, { method: 'POST', body: JSON.stringify({ ids: [String(index)] }) }));
+  const bareSend = (index: number) => fetch(`${bareUrl}/webhooks/zoho`, { method: 'POST', body: JSON.stringify({ ids: [String(index)] }) });
+  await load('  warm-up, bare Hono handler', 1_000, CONCURRENCY, bareSend);
+  const baseline = await load('bare Hono handler (this process)', NOTIFICATIONS, CONCURRENCY, bareSend);
   const sqliteOptions = await databases[0]!.options('ingest');
   const sqliteStore = await openStore(sqliteOptions);
   const sqliteChannel = await seedChannel(sqliteStore);
